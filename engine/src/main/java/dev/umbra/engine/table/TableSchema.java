@@ -1,0 +1,87 @@
+package dev.umbra.engine.table;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** A table's columns and unique keys, read from information_schema. */
+public record TableSchema(String schema, String table, String engine, List<Column> columns, List<UniqueKey> uniqueKeys) {
+
+    /** Reads the table, or returns empty if there is no base table of that name. */
+    public static Optional<TableSchema> read(Connection connection, String schema, String table) throws SQLException {
+        String engine;
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT ENGINE FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND TABLE_TYPE = 'BASE TABLE'")) {
+            statement.setString(1, schema);
+            statement.setString(2, table);
+            try (ResultSet row = statement.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                engine = row.getString(1);
+            }
+        }
+        return Optional.of(new TableSchema(schema, table, engine, readColumns(connection, schema, table),
+                readUniqueKeys(connection, schema, table)));
+    }
+
+    private static List<Column> readColumns(Connection connection, String schema, String table) throws SQLException {
+        List<Column> columns = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT COLUMN_NAME, ORDINAL_POSITION, DATA_TYPE, COLUMN_TYPE, CHARACTER_SET_NAME, IS_NULLABLE, EXTRA"
+                        + " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION")) {
+            statement.setString(1, schema);
+            statement.setString(2, table);
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    String extra = String.valueOf(row.getString(7)).toUpperCase(Locale.ROOT);
+                    // MySQL says "VIRTUAL GENERATED" / "STORED GENERATED"; MariaDB "VIRTUAL GENERATED" / "STORED GENERATED" too,
+                    // but older MariaDB said "PERSISTENT GENERATED".
+                    boolean generated = extra.contains("GENERATED") && !extra.contains("DEFAULT_GENERATED");
+                    columns.add(new Column(row.getString(1), row.getInt(2), row.getString(3).toLowerCase(Locale.ROOT),
+                            row.getString(4), row.getString(5), "YES".equals(row.getString(6)), generated));
+                }
+            }
+        }
+        return List.copyOf(columns);
+    }
+
+    private static List<UniqueKey> readUniqueKeys(Connection connection, String schema, String table) throws SQLException {
+        Map<String, List<String>> columns = new LinkedHashMap<>();
+        Map<String, Boolean> nullable = new LinkedHashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT INDEX_NAME, COLUMN_NAME, NULLABLE, SUB_PART FROM information_schema.STATISTICS"
+                        + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND NON_UNIQUE = 0"
+                        + " ORDER BY INDEX_NAME = 'PRIMARY' DESC, INDEX_NAME, SEQ_IN_INDEX")) {
+            statement.setString(1, schema);
+            statement.setString(2, table);
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    String index = row.getString(1);
+                    columns.computeIfAbsent(index, k -> new ArrayList<>()).add(row.getString(2));
+                    // A prefix index (SUB_PART) does not make the full value unique: not usable as a row identity.
+                    boolean weak = "YES".equals(row.getString(3)) || row.getObject(4) != null;
+                    nullable.merge(index, weak, Boolean::logicalOr);
+                }
+            }
+        }
+        List<UniqueKey> keys = new ArrayList<>();
+        columns.forEach((index, cols) -> keys.add(new UniqueKey(index, List.copyOf(cols), nullable.get(index))));
+        return List.copyOf(keys);
+    }
+
+    public Optional<Column> column(String name) {
+        return columns.stream().filter(column -> column.nameEquals(name)).findFirst();
+    }
+
+    public Optional<UniqueKey> primaryKey() {
+        return uniqueKeys.stream().filter(UniqueKey::isPrimary).findFirst();
+    }
+}
