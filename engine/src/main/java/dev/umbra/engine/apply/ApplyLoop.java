@@ -1,0 +1,279 @@
+package dev.umbra.engine.apply;
+
+import dev.umbra.engine.binlog.BinlogPosition;
+import dev.umbra.engine.binlog.BinlogTransaction;
+import dev.umbra.engine.binlog.RowChange;
+import dev.umbra.engine.sql.Connections;
+import dev.umbra.engine.sql.TransientErrors;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The thread that takes received transactions and applies them to the ghost table in batches,
+ * concurrently with the chunk copy. It also watches the changelog's markers and heartbeat.
+ *
+ * <p>At cut-over on servers where one session must both hold the table locks and write the ghost
+ * table, the cut-over takes the apply lock and drains the backlog through its own locked
+ * connection with {@link #drainUntilMarker}.
+ */
+public final class ApplyLoop implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ApplyLoop.class);
+
+    private final BlockingQueue<BinlogTransaction> queue;
+    private final ChangeApplier applier;
+    private final String originalTable;
+    private final String changelogTable;
+    private final Connections connections;
+    private final BooleanSupplier paused;
+    private final int batchSize;
+    private final ReentrantLock applyLock = new ReentrantLock();
+    private final Set<String> markersSeen = new HashSet<>();
+    private final AtomicLong eventsApplied = new AtomicLong();
+
+    private volatile Instant lastAppliedAt;
+    private volatile BinlogPosition appliedPosition;
+    private volatile long heartbeatLagMillis = -1;
+    private volatile Exception failure;
+    private volatile boolean running;
+    private Thread thread;
+
+    public ApplyLoop(BlockingQueue<BinlogTransaction> queue, ChangeApplier applier, String originalTable,
+                     String changelogTable, Connections connections, BooleanSupplier paused, int batchSize) {
+        this.queue = queue;
+        this.applier = applier;
+        this.originalTable = originalTable;
+        this.changelogTable = changelogTable;
+        this.connections = connections;
+        this.paused = paused;
+        this.batchSize = batchSize;
+    }
+
+    public synchronized void start() {
+        running = true;
+        thread = new Thread(this::run, "umbra-apply-" + originalTable);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        Connection connection = null;
+        try {
+            connection = connections.open();
+            while (running) {
+                if (paused.getAsBoolean()) {
+                    Thread.sleep(50);
+                    continue;
+                }
+                applyLock.lockInterruptibly();
+                try {
+                    if (!running) {
+                        break; // the cut-over finished applying while we waited
+                    }
+                    applyOnce(connection, 100);
+                } finally {
+                    applyLock.unlock();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            failure = e;
+            log.error("Applying binlog changes to the ghost table failed", e);
+        } finally {
+            closeQuietly(connection);
+        }
+    }
+
+    /** Applies one batch of whatever is queued, waiting up to {@code waitMillis} for the first transaction. */
+    private int applyOnce(Connection connection, long waitMillis) throws SQLException, InterruptedException {
+        BinlogTransaction first = queue.poll(waitMillis, TimeUnit.MILLISECONDS);
+        if (first == null) {
+            return 0;
+        }
+        List<BinlogTransaction> batch = new ArrayList<>();
+        batch.add(first);
+        int changes = first.changes().size();
+        while (changes < batchSize) {
+            BinlogTransaction next = queue.poll();
+            if (next == null) {
+                break;
+            }
+            batch.add(next);
+            changes += next.changes().size();
+        }
+        List<RowChange> originalChanges = new ArrayList<>();
+        List<RowChange> changelogChanges = new ArrayList<>();
+        for (BinlogTransaction transaction : batch) {
+            for (RowChange change : transaction.changes()) {
+                (change.table().equals(originalTable) ? originalChanges : changelogChanges).add(change);
+            }
+        }
+        if (!originalChanges.isEmpty()) {
+            TransientErrors.retry(() -> applier.apply(connection, originalChanges));
+            eventsApplied.addAndGet(originalChanges.size());
+            lastAppliedAt = Instant.now();
+        }
+        appliedPosition = batch.get(batch.size() - 1).end();
+        for (RowChange change : changelogChanges) {
+            Changelog.entryOf(change.after()).ifPresent(this::onChangelogEntry);
+        }
+        return originalChanges.size();
+    }
+
+    private void onChangelogEntry(Changelog.Entry entry) {
+        if (Changelog.MARKER.equals(entry.kind())) {
+            synchronized (markersSeen) {
+                markersSeen.add(entry.value());
+                markersSeen.notifyAll();
+            }
+        } else if (Changelog.HEARTBEAT.equals(entry.kind())) {
+            try {
+                heartbeatLagMillis = Math.max(0, System.currentTimeMillis() - Long.parseLong(entry.value()));
+            } catch (NumberFormatException ignored) {
+                // not ours
+            }
+        }
+    }
+
+    /** Waits until the marker has come back through the binlog and everything before it is applied. */
+    public boolean awaitMarker(String marker, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (markersSeen) {
+            while (!markersSeen.contains(marker)) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0 || failure != null) {
+                    return false;
+                }
+                markersSeen.wait(Math.min(left, 100));
+            }
+            return true;
+        }
+    }
+
+    /** Holds the apply lock while open; the calling thread may then apply through its own connection. */
+    public interface TakeOver extends AutoCloseable {
+        /**
+         * Ends applying for good, before the lock is released: after a successful swap, binlog
+         * events under the original's name belong to the new table and must not be applied.
+         */
+        void finishApplying();
+
+        @Override
+        void close();
+    }
+
+    /**
+     * Stops the loop thread after its current batch until the returned handle is closed, so that a
+     * cut-over can lock the ghost table without the loop blocking on it. Empty if the loop did not
+     * finish its batch within the timeout.
+     */
+    public java.util.Optional<TakeOver> takeOver(Duration timeout) throws InterruptedException {
+        if (!applyLock.tryLock(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new TakeOver() {
+            @Override
+            public void finishApplying() {
+                running = false;
+            }
+
+            @Override
+            public void close() {
+                applyLock.unlock();
+            }
+        });
+    }
+
+    /**
+     * Takes over applying: the loop thread stops after its current batch, and the caller applies
+     * through {@code connection} until the marker comes back, within the timeout.
+     */
+    public boolean drainUntilMarker(Connection connection, String marker, Duration timeout)
+            throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (!applyLock.tryLock(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return false;
+        }
+        try {
+            while (System.nanoTime() < deadline) {
+                synchronized (markersSeen) {
+                    if (markersSeen.contains(marker)) {
+                        return true;
+                    }
+                }
+                applyOnce(connection, 20);
+            }
+            return false;
+        } finally {
+            applyLock.unlock();
+        }
+    }
+
+    public long eventsApplied() {
+        return eventsApplied.get();
+    }
+
+    public Instant lastAppliedAt() {
+        return lastAppliedAt;
+    }
+
+    public BinlogPosition appliedPosition() {
+        return appliedPosition;
+    }
+
+    /** How old the last heartbeat was when it came back through the binlog; -1 before the first. */
+    public long heartbeatLagMillis() {
+        return heartbeatLagMillis;
+    }
+
+    /** Row changes received but not applied yet. */
+    public long backlog() {
+        long total = 0;
+        for (BinlogTransaction transaction : queue) {
+            total += transaction.changes().size();
+        }
+        return total;
+    }
+
+    public Exception failure() {
+        return failure;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        Thread current = thread;
+        if (current != null) {
+            current.interrupt();
+            try {
+                current.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // the session is gone either way
+            }
+        }
+    }
+}

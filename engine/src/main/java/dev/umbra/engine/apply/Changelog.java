@@ -1,0 +1,87 @@
+package dev.umbra.engine.apply;
+
+import dev.umbra.engine.sql.Sql;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
+
+/**
+ * The changelog table {@code _<table>_ghc}: the engine writes marker rows and a heartbeat into it
+ * and watches them come back through the binlog. A marker that comes back proves that everything
+ * written before it has been received (stream live at start, all events up to the cut-over lock);
+ * the heartbeat's age when it comes back is the replication-style lag of the stream.
+ */
+public final class Changelog {
+
+    public static final String MARKER = "marker";
+    public static final String HEARTBEAT = "heartbeat";
+    private static final int HEARTBEAT_ID = 1;
+
+    private final String schema;
+    private final String table;
+
+    public Changelog(String schema, String table) {
+        this.schema = schema;
+        this.table = table;
+    }
+
+    public String table() {
+        return table;
+    }
+
+    public void create(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE " + Sql.qualified(schema, table) + " ("
+                    + "id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,"
+                    + " kind VARCHAR(32) CHARACTER SET ascii NOT NULL,"
+                    + " value VARCHAR(255) CHARACTER SET ascii NOT NULL"
+                    + ") ENGINE=InnoDB COMMENT='Umbra changelog and heartbeat'");
+        }
+    }
+
+    public void drop(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("DROP TABLE IF EXISTS " + Sql.qualified(schema, table));
+        }
+    }
+
+    /** Writes a marker row; it comes back through the binlog as an insert with this value. */
+    public void writeMarker(Connection connection, String value) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "INSERT INTO " + Sql.qualified(schema, table) + " (kind, value) VALUES (?, ?)")) {
+            statement.setString(1, MARKER);
+            statement.setString(2, value);
+            statement.executeUpdate();
+        }
+    }
+
+    /** Writes the heartbeat: the current time in epoch milliseconds. */
+    public void writeHeartbeat(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "REPLACE INTO " + Sql.qualified(schema, table) + " (id, kind, value) VALUES (?, ?, ?)")) {
+            statement.setInt(1, HEARTBEAT_ID);
+            statement.setString(2, HEARTBEAT);
+            statement.setString(3, Long.toString(System.currentTimeMillis()));
+            statement.executeUpdate();
+        }
+    }
+
+    /** A changelog row from the binlog: (kind, value), if the image is one of ours. */
+    public static Optional<Entry> entryOf(Serializable[] image) {
+        if (image == null || image.length < 3) {
+            return Optional.empty();
+        }
+        return Optional.of(new Entry(text(image[1]), text(image[2])));
+    }
+
+    private static String text(Serializable value) {
+        return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.US_ASCII) : String.valueOf(value);
+    }
+
+    public record Entry(String kind, String value) {
+    }
+}

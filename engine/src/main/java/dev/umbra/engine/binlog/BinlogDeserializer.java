@@ -1,0 +1,35 @@
+package dev.umbra.engine.binlog;
+
+import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
+import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer.CompatibilityMode;
+
+/**
+ * The one binlog deserializer configuration Umbra uses, so that every row image has the value
+ * shapes {@link RowImageConverter} expects:
+ * <ul>
+ *   <li>{@code DATE_AND_TIME_AS_LONG_MICRO}: temporal values as plain {@code long} microseconds
+ *       (TIMESTAMP since the epoch in UTC, DATE/DATETIME as if their wall clock were UTC, TIME
+ *       since midnight) instead of {@code java.util.Date} objects, whose meaning depends on the
+ *       JVM's default zone and which drop microseconds;</li>
+ *   <li>{@code INVALID_DATE_AND_TIME_AS_MIN_VALUE}: a zero date becomes {@link Long#MIN_VALUE},
+ *       which no real value can be (the default, {@code null}, would be confused with SQL NULL,
+ *       and 0 with 1970-01-01);</li>
+ *   <li>{@code CHAR_AND_BINARY_AS_BYTE_ARRAY}: CHAR/VARCHAR values as the raw bytes in the
+ *       column's character set; the default decodes them as UTF-8 whatever the charset is, which
+ *       corrupts latin1 and other single-byte data.</li>
+ * </ul>
+ */
+public final class BinlogDeserializer {
+
+    private BinlogDeserializer() {
+    }
+
+    public static EventDeserializer create() {
+        EventDeserializer deserializer = new EventDeserializer();
+        deserializer.setCompatibilityMode(
+                CompatibilityMode.DATE_AND_TIME_AS_LONG_MICRO,
+                CompatibilityMode.INVALID_DATE_AND_TIME_AS_MIN_VALUE,
+                CompatibilityMode.CHAR_AND_BINARY_AS_BYTE_ARRAY);
+        return deserializer;
+    }
+}

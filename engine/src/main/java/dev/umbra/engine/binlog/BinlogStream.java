@@ -1,0 +1,210 @@
+package dev.umbra.engine.binlog;
+
+import com.github.shyiko.mysql.binlog.BinaryLogClient;
+import com.github.shyiko.mysql.binlog.event.DeleteRowsEventData;
+import com.github.shyiko.mysql.binlog.event.Event;
+import com.github.shyiko.mysql.binlog.event.EventData;
+import com.github.shyiko.mysql.binlog.event.QueryEventData;
+import com.github.shyiko.mysql.binlog.event.TableMapEventData;
+import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
+import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
+import com.github.shyiko.mysql.binlog.event.XidEventData;
+import dev.umbra.engine.plan.ConnectionSettings;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the binary log from a given position and hands over, whole transaction by whole
+ * transaction, the row changes of the followed tables of one schema.
+ *
+ * <p>Only complete transactions leave this class, each with the position past its commit. When the
+ * connection drops, the partial transaction is discarded and the stream reconnects from the end of
+ * the last complete one, so nothing is lost and nothing is handed over twice. The library's own
+ * keep-alive reconnect is off because it resumes from the last event, which can be mid-transaction
+ * (and on MariaDB 11.4, row events carry no next position at all).
+ *
+ * <p>The hand-over queue is bounded: when the applier falls behind (or is paused), reading stops
+ * and the server holds the backlog, so memory stays bounded.
+ */
+public final class BinlogStream implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(BinlogStream.class);
+    private static final long CONNECT_TIMEOUT_MILLIS = 10_000;
+
+    private final ConnectionSettings settings;
+    private final String schema;
+    private final Set<String> tables;
+    private final BlockingQueue<BinlogTransaction> sink;
+    private final Map<Long, String> followedTableIds = new HashMap<>();
+    private final List<RowChange> pending = new ArrayList<>();
+    private final AtomicInteger reconnects = new AtomicInteger();
+
+    private volatile BinaryLogClient client;
+    private volatile BinlogPosition lastComplete;
+    private volatile boolean closing;
+    private volatile Exception failure;
+
+    public BinlogStream(ConnectionSettings settings, String schema, Set<String> tables, BlockingQueue<BinlogTransaction> sink) {
+        this.settings = settings;
+        this.schema = schema;
+        this.tables = Set.copyOf(tables);
+        this.sink = sink;
+    }
+
+    /** Connects and starts streaming from {@code from}; returns once connected. */
+    public synchronized void start(BinlogPosition from) throws IOException, TimeoutException {
+        lastComplete = from;
+        connect();
+    }
+
+    /** The end of the last complete transaction received (whether or not it concerned our tables). */
+    public BinlogPosition lastComplete() {
+        return lastComplete;
+    }
+
+    public int reconnects() {
+        return reconnects.get();
+    }
+
+    /** Why the stream gave up, if it did: reconnecting failed for longer than the retry budget. */
+    public Exception failure() {
+        return failure;
+    }
+
+    /** Drops the connection as a network fault would; the stream reconnects by itself. */
+    public void simulateDisconnect() throws IOException {
+        BinaryLogClient current = client;
+        if (current != null) {
+            current.disconnect();
+        }
+    }
+
+    private void connect() throws IOException, TimeoutException {
+        BinaryLogClient fresh = new BinaryLogClient(settings.host(), settings.port(), settings.user(), settings.password());
+        fresh.setServerId(ThreadLocalRandom.current().nextLong(1_000_000_000L, 2_000_000_000L));
+        fresh.setKeepAlive(false);
+        fresh.setEventDeserializer(BinlogDeserializer.create());
+        fresh.setBinlogFilename(lastComplete.file());
+        fresh.setBinlogPosition(lastComplete.position());
+        fresh.registerEventListener(this::onEvent);
+        fresh.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
+            @Override
+            public void onDisconnect(BinaryLogClient disconnected) {
+                if (!closing && disconnected == client) {
+                    Thread reconnect = new Thread(BinlogStream.this::reconnect, "umbra-binlog-reconnect");
+                    reconnect.setDaemon(true);
+                    reconnect.start();
+                }
+            }
+        });
+        synchronized (pending) {
+            pending.clear();
+            followedTableIds.clear();
+        }
+        client = fresh;
+        fresh.connect(CONNECT_TIMEOUT_MILLIS);
+    }
+
+    private void reconnect() {
+        long delayMillis = 100;
+        for (int attempt = 1; attempt <= 30 && !closing; attempt++) {
+            try {
+                Thread.sleep(delayMillis);
+                log.warn("Binlog connection lost; reconnecting from {} (attempt {})", lastComplete, attempt);
+                synchronized (this) {
+                    connect();
+                }
+                reconnects.incrementAndGet();
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (IOException | TimeoutException | RuntimeException e) {
+                failure = e;
+                delayMillis = Math.min(delayMillis * 2, 5_000);
+            }
+        }
+        if (!closing) {
+            log.error("Giving up on the binlog stream after repeated reconnect failures", failure);
+        }
+    }
+
+    private void onEvent(Event event) {
+        EventData data = event.getData();
+        synchronized (pending) {
+            if (data instanceof TableMapEventData map) {
+                if (schema.equals(map.getDatabase()) && tables.contains(map.getTable())) {
+                    followedTableIds.put(map.getTableId(), map.getTable());
+                } else {
+                    followedTableIds.remove(map.getTableId());
+                }
+            } else if (data instanceof WriteRowsEventData write) {
+                String table = followedTableIds.get(write.getTableId());
+                if (table != null) {
+                    for (Serializable[] row : write.getRows()) {
+                        pending.add(new RowChange(RowChange.Kind.INSERT, table, null, row));
+                    }
+                }
+            } else if (data instanceof UpdateRowsEventData update) {
+                String table = followedTableIds.get(update.getTableId());
+                if (table != null) {
+                    for (Map.Entry<Serializable[], Serializable[]> row : update.getRows()) {
+                        pending.add(new RowChange(RowChange.Kind.UPDATE, table, row.getKey(), row.getValue()));
+                    }
+                }
+            } else if (data instanceof DeleteRowsEventData delete) {
+                String table = followedTableIds.get(delete.getTableId());
+                if (table != null) {
+                    for (Serializable[] row : delete.getRows()) {
+                        pending.add(new RowChange(RowChange.Kind.DELETE, table, row, null));
+                    }
+                }
+            } else if (data instanceof XidEventData || isCommitQuery(data)) {
+                completeTransaction();
+            }
+        }
+    }
+
+    private static boolean isCommitQuery(EventData data) {
+        return data instanceof QueryEventData query && "COMMIT".equalsIgnoreCase(query.getSql().trim());
+    }
+
+    private void completeTransaction() {
+        BinaryLogClient current = client;
+        BinlogPosition end = new BinlogPosition(current.getBinlogFilename(), current.getBinlogPosition());
+        if (!pending.isEmpty()) {
+            try {
+                sink.put(new BinlogTransaction(List.copyOf(pending), end));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return; // not recorded as complete: a reconnect resumes before it
+            }
+            pending.clear();
+        }
+        lastComplete = end;
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        BinaryLogClient current = client;
+        if (current != null) {
+            try {
+                current.disconnect();
+            } catch (IOException e) {
+                log.debug("Closing the binlog connection: {}", e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.umbra.engine.binlog;
+
+import com.github.shyiko.mysql.binlog.event.deserialization.json.JsonBinary;
+import dev.umbra.engine.table.Column;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.util.BitSet;
+import java.util.List;
+import java.util.StringJoiner;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the values of a binlog row image of the original table (as {@link BinlogDeserializer}
+ * decodes them) into JDBC parameters, each with the SQL expression that takes it, so that
+ * {@code INSERT INTO ghost (cols) VALUES (placeholders)} stores what the original row held. The
+ * server converts each value to the ghost column's type, as it does for the row copy, which is
+ * why every value is sent as what the original column <em>means</em> (an ENUM's label, a string's
+ * characters, a number, a date's text) and not as its storage form.
+ *
+ * <p>The applying session must use {@code time_zone = '+00:00'} (TIMESTAMP values are UTC text)
+ * and a permissive {@code sql_mode} (zero dates are written back as zero dates).
+ *
+ * <p>Column types are resolved once, in the constructor; an unsupported type fails there, before
+ * any row is applied, rather than being written wrongly.
+ */
+public final class RowImageConverter {
+
+    private static final Pattern FRACTION_DIGITS = Pattern.compile("^[A-Za-z]+\\((\\d)\\)");
+    private static final Pattern CHARSET_NAME = Pattern.compile("[A-Za-z0-9_]+");
+
+    private final List<Column> columns;
+    private final Conversion[] conversions;
+
+    public RowImageConverter(List<Column> columns) {
+        this.columns = List.copyOf(columns);
+        this.conversions = this.columns.stream().map(RowImageConverter::conversionFor).toArray(Conversion[]::new);
+    }
+
+    /** The SQL expression for the value of this column, e.g. {@code ?} or {@code CONVERT(? USING latin1)}. */
+    public String placeholder(int columnIndex) {
+        return conversions[columnIndex].placeholder();
+    }
+
+    /** A value for {@code PreparedStatement.setObject}; null stays null. */
+    public Object toJdbc(int columnIndex, Serializable value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return conversions[columnIndex].convert().apply(value);
+        } catch (RuntimeException e) {
+            Column column = columns.get(columnIndex);
+            throw new IllegalArgumentException("Cannot convert the row image value of column " + column.name()
+                    + " (" + column.columnType() + "): " + e.getMessage(), e);
+        }
+    }
+
+    private record Conversion(String placeholder, Function<Serializable, Object> convert) {
+
+        static Conversion plain(Function<Serializable, Object> convert) {
+            return new Conversion("?", convert);
+        }
+    }
+
+    private static Conversion conversionFor(Column column) {
+        boolean unsigned = column.unsigned();
+        int digits = fractionDigits(column);
+        return switch (column.dataType()) {
+            // The binlog has no signedness: it always gives the signed reading of the stored bits.
+            case "tinyint" -> Conversion.plain(v -> unsigned ? ((Number) v).intValue() & 0xFF : v);
+            case "smallint" -> Conversion.plain(v -> unsigned ? ((Number) v).intValue() & 0xFFFF : v);
+            case "mediumint" -> Conversion.plain(v -> unsigned ? ((Number) v).intValue() & 0xFFFFFF : v);
+            case "int", "integer" -> Conversion.plain(v -> unsigned ? ((Number) v).intValue() & 0xFFFFFFFFL : v);
+            case "bigint" -> Conversion.plain(v -> unsigned ? unsignedLong(((Number) v).longValue()) : v);
+            case "decimal", "numeric" -> Conversion.plain(v -> v);
+            // Widening is exact: the server narrows it back to the same float, or keeps it in a DOUBLE ghost.
+            case "float" -> Conversion.plain(v -> ((Number) v).doubleValue());
+            case "double", "real" -> Conversion.plain(v -> v);
+            // A number, not bytes: then a BIT ghost column and an integer one both get the value.
+            case "bit" -> Conversion.plain(v -> bits((BitSet) v));
+            case "char", "varchar", "tinytext", "text", "mediumtext", "longtext" -> text(column);
+            case "binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob" -> Conversion.plain(v -> v);
+            case "enum" -> enumLabels(EnumMembers.parse(column.columnType()));
+            case "set" -> setLabels(EnumMembers.parse(column.columnType()));
+            case "date" -> Conversion.plain(v -> TemporalText.date((Long) v));
+            case "datetime" -> Conversion.plain(v -> TemporalText.dateTime((Long) v, digits));
+            case "timestamp" -> Conversion.plain(v -> TemporalText.timestamp((Long) v, digits));
+            case "time" -> Conversion.plain(v -> TemporalText.time((Long) v, digits));
+            case "year" -> Conversion.plain(v -> TemporalText.year((Integer) v));
+            // MySQL's binary JSON; on MariaDB JSON is a LONGTEXT and takes the text path above.
+            case "json" -> new Conversion("CAST(? AS JSON)", v -> json((byte[]) v));
+            default -> throw new IllegalArgumentException("Column " + column.name() + " has type " + column.columnType()
+                    + ", which Umbra cannot apply from the binlog");
+        };
+    }
+
+    private static Object unsignedLong(long value) {
+        return value >= 0 ? (Object) value : new BigInteger(Long.toUnsignedString(value));
+    }
+
+    private static Object bits(BitSet bits) {
+        long[] words = bits.toLongArray();
+        return unsignedLong(words.length == 0 ? 0 : words[0]);
+    }
+
+    /**
+     * The row image has the raw bytes in the column's charset; {@code CONVERT(? USING cs)} makes
+     * them characters of that charset again, which the server then converts to the ghost column's.
+     */
+    private static Conversion text(Column column) {
+        String charset = column.charset();
+        if (charset == null || "binary".equalsIgnoreCase(charset)) {
+            return Conversion.plain(v -> v);
+        }
+        if (!CHARSET_NAME.matcher(charset).matches()) {
+            throw new IllegalArgumentException("Unexpected character set name '" + charset + "' of column " + column.name());
+        }
+        return new Conversion("CONVERT(? USING " + charset + ")", v -> v);
+    }
+
+    /** The binlog has the member's 1-based index; 0 is the empty "error" value of a non-strict insert. */
+    private static Conversion enumLabels(List<String> members) {
+        return Conversion.plain(v -> {
+            int index = ((Number) v).intValue();
+            if (index < 0 || index > members.size()) {
+                throw new IllegalArgumentException("ENUM index " + index + " but " + members.size() + " members");
+            }
+            return index == 0 ? "" : members.get(index - 1);
+        });
+    }
+
+    /** The binlog has a bitmask, bit i for member i + 1. */
+    private static Conversion setLabels(List<String> members) {
+        return Conversion.plain(v -> {
+            long mask = ((Number) v).longValue();
+            StringJoiner labels = new StringJoiner(",");
+            for (int i = 0; i < members.size(); i++) {
+                if ((mask & (1L << i)) != 0) {
+                    labels.add(members.get(i));
+                }
+            }
+            if (members.size() < Long.SIZE && (mask >>> members.size()) != 0) {
+                throw new IllegalArgumentException("SET bitmask " + Long.toBinaryString(mask) + " but " + members.size() + " members");
+            }
+            return labels.toString();
+        });
+    }
+
+    private static String json(byte[] binary) {
+        if (binary.length == 0) {
+            return "null"; // how MySQL itself reads an empty binary JSON value
+        }
+        try {
+            return JsonBinary.parseAsString(binary);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int fractionDigits(Column column) {
+        Matcher matcher = FRACTION_DIGITS.matcher(column.columnType());
+        return matcher.find() ? Integer.parseInt(matcher.group(1)) : 0;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.umbra.engine.binlog;
+
+import java.util.Calendar;
+import java.util.GregorianCalendar;
+import java.util.TimeZone;
+
+/**
+ * Turns the temporal values of a row image (microsecond longs, see {@link BinlogDeserializer})
+ * back into MySQL literal text such as {@code 2024-03-10 12:34:56.789012}. Text, not
+ * {@code java.sql} types, so that neither the JVM's default zone nor the driver's zone handling can
+ * shift a value on its way to the server.
+ *
+ * <p>The library computes dates before 1582-10-15 with a {@link GregorianCalendar} in GMT, i.e. in
+ * the Julian calendar, and later dates proleptically Gregorian; the same calendar is used here to
+ * get the original fields back.
+ */
+final class TemporalText {
+
+    private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
+    private static final long MICROS_PER_HOUR = 3_600_000_000L;
+    /** TIME's documented range ends at 838:59:59. */
+    private static final long MAX_TIME_HOURS = 838;
+
+    static final String ZERO_DATE = "0000-00-00";
+    static final String ZERO_DATETIME = "0000-00-00 00:00:00";
+
+    private TemporalText() {
+    }
+
+    /** DATE: {@link Long#MIN_VALUE} is the library's mark for a zero (or partly zero) date. */
+    static String date(long micros) {
+        if (micros == Long.MIN_VALUE) {
+            return ZERO_DATE;
+        }
+        Calendar calendar = calendar(micros);
+        return datePart(calendar);
+    }
+
+    /** DATETIME: the wall-clock value, as the library encoded it as if it were UTC. */
+    static String dateTime(long micros, int fractionDigits) {
+        if (micros == Long.MIN_VALUE) {
+            return ZERO_DATETIME;
+        }
+        Calendar calendar = calendar(micros);
+        return datePart(calendar) + " " + timePart(calendar.get(Calendar.HOUR_OF_DAY), calendar.get(Calendar.MINUTE),
+                calendar.get(Calendar.SECOND), Math.floorMod(micros, 1_000_000L), fractionDigits);
+    }
+
+    /**
+     * TIMESTAMP: the UTC instant, for a session with {@code time_zone = '+00:00'}. The binlog stores
+     * the zero timestamp as 0 seconds, which no valid TIMESTAMP has (the range starts one second
+     * after the epoch).
+     */
+    static String timestamp(long micros, int fractionDigits) {
+        return micros == 0 ? ZERO_DATETIME : dateTime(micros, fractionDigits);
+    }
+
+    /**
+     * TIME: the library decodes only non-negative values (it ignores the sign bit and reads a
+     * negative value's two's-complement bits as hours, minutes and seconds). A decoded value beyond
+     * TIME's range can only be such a negative value, so it fails rather than be written wrong;
+     * see {@code RowImageConverterTest#negativeTimeIsNotRepresented}.
+     */
+    static String time(long micros, int fractionDigits) {
+        long hours = micros / MICROS_PER_HOUR;
+        if (micros < 0 || hours > MAX_TIME_HOURS) {
+            throw new IllegalArgumentException("TIME row image value " + micros
+                    + " us is outside TIME's range: a negative TIME, which the binlog library cannot decode");
+        }
+        long rest = micros % MICROS_PER_HOUR;
+        return timePart(hours, rest / 60_000_000L, rest / 1_000_000L % 60,
+                rest % 1_000_000L, fractionDigits);
+    }
+
+    /** YEAR: the library adds 1900 to the stored byte, and the stored 0 means the year 0000. */
+    static String year(int year) {
+        return year == 1900 ? "0000" : Integer.toString(year);
+    }
+
+    private static Calendar calendar(long micros) {
+        GregorianCalendar calendar = new GregorianCalendar(UTC);
+        calendar.clear();
+        calendar.setTimeInMillis(Math.floorDiv(micros, 1000L));
+        return calendar;
+    }
+
+    private static String datePart(Calendar calendar) {
+        return pad(calendar.get(Calendar.YEAR), 4) + "-" + pad(calendar.get(Calendar.MONTH) + 1, 2) + "-"
+                + pad(calendar.get(Calendar.DAY_OF_MONTH), 2);
+    }
+
+    private static String timePart(long hours, long minutes, long seconds, long micros, int fractionDigits) {
+        String text = pad(hours, 2) + ":" + pad(minutes, 2) + ":" + pad(seconds, 2);
+        return fractionDigits == 0 ? text : text + "." + pad(micros, 6).substring(0, fractionDigits);
+    }
+
+    private static String pad(long value, int width) {
+        String digits = Long.toString(value);
+        return digits.length() >= width ? digits : "0".repeat(width - digits.length()) + digits;
+    }
+}

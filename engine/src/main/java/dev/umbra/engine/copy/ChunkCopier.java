@@ -1,0 +1,162 @@
+package dev.umbra.engine.copy;
+
+import dev.umbra.engine.sql.Sql;
+import dev.umbra.engine.table.ColumnMapping;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Copies the original table's rows into the ghost table in chunks ordered by the migration key.
+ *
+ * <p>Every read is a locking read ({@code LOCK IN SHARE MODE}, which every flavor accepts): it waits
+ * for transactions that hold the rows, so a transaction whose binlog event was written before the
+ * stream started but whose commit was not yet visible is still seen (gh-ost's lost-last-write,
+ * failure mode 1). The initial upper bound is read the same way, after the stream is proven live;
+ * rows inserted above it arrive through the binlog.
+ *
+ * <p>A row already in the ghost table was put there by the binlog applier and is newer than what
+ * the copy reads, so the copy keeps it ({@code ON DUPLICATE KEY UPDATE} on the key as a no-op).
+ * Unlike {@code INSERT IGNORE}, that ignores nothing else: a value that does not fit the new
+ * column type fails the copy instead of being silently truncated.
+ */
+public final class ChunkCopier {
+
+    private final String schema;
+    private final String original;
+    private final String ghost;
+    private final ColumnMapping mapping;
+    private final String keyIndex;
+
+    public ChunkCopier(String schema, String original, String ghost, ColumnMapping mapping) {
+        this.schema = schema;
+        this.original = original;
+        this.ghost = ghost;
+        this.mapping = mapping;
+        this.keyIndex = mapping.originalKey().name();
+    }
+
+    /** The highest key now in the table, read with a locking read; empty for an empty table. */
+    public Optional<List<Object>> upperBound(Connection connection) throws SQLException {
+        String sql = "SELECT " + Sql.columnList(mapping.originalKeyNames()) + " FROM " + Sql.qualified(schema, original)
+                + " FORCE INDEX (" + Sql.quote(keyIndex) + ") ORDER BY " + orderBy(" DESC") + " LIMIT 1 LOCK IN SHARE MODE";
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+            Optional<List<Object>> bound = row.next() ? Optional.of(readKey(row)) : Optional.empty();
+            connection.commit();
+            return bound;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    /**
+     * Copies the next chunk after {@code lowerExclusive} (null: from the start) up to at most
+     * {@code chunkSize} rows, never past {@code upperInclusive}. Returns the chunk's last key and
+     * its row count, or empty when nothing is left.
+     */
+    public Optional<Chunk> copyNext(Connection connection, List<Object> lowerExclusive, List<Object> upperInclusive,
+                                    int chunkSize) throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            List<Object> end = chunkEnd(connection, lowerExclusive, upperInclusive, chunkSize);
+            if (end == null) {
+                connection.commit();
+                return Optional.empty();
+            }
+            String ghostColumns = Sql.columnList(mapping.ghostNames());
+            String originalColumns = Sql.columnList(mapping.originalNames());
+            // Qualified: the SELECT's table has a column of the same name.
+            String ghostKeyColumn = Sql.qualified(schema, ghost) + "." + Sql.quote(mapping.ghostKeyNames().get(0));
+            String sql = "INSERT INTO " + Sql.qualified(schema, ghost) + " (" + ghostColumns + ") SELECT " + originalColumns
+                    + " FROM " + Sql.qualified(schema, original) + " FORCE INDEX (" + Sql.quote(keyIndex) + ")"
+                    + " WHERE " + range(lowerExclusive != null) + " LOCK IN SHARE MODE"
+                    + " ON DUPLICATE KEY UPDATE " + ghostKeyColumn + " = " + ghostKeyColumn;
+            int rows;
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                int index = 1;
+                if (lowerExclusive != null) {
+                    index = bind(statement, index, lowerExclusive);
+                }
+                bind(statement, index, end);
+                rows = statement.executeUpdate();
+            }
+            connection.commit();
+            return Optional.of(new Chunk(end, rows));
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    /** The key of the last row of the next chunk: the chunkSize-th row after the lower bound, capped. */
+    private List<Object> chunkEnd(Connection connection, List<Object> lowerExclusive, List<Object> upperInclusive,
+                                  int chunkSize) throws SQLException {
+        String keys = Sql.columnList(mapping.originalKeyNames());
+        String where = lowerExclusive == null ? rowOf(mapping.originalKeyNames()) + " <= " + placeholders()
+                : rowOf(mapping.originalKeyNames()) + " > " + placeholders() + " AND " + rowOf(mapping.originalKeyNames())
+                        + " <= " + placeholders();
+        String sql = "SELECT " + keys + " FROM (SELECT " + keys + " FROM " + Sql.qualified(schema, original)
+                + " FORCE INDEX (" + Sql.quote(keyIndex) + ") WHERE " + where + " ORDER BY " + orderBy("")
+                + " LIMIT ?) chunk ORDER BY " + orderBy(" DESC") + " LIMIT 1";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            int index = 1;
+            if (lowerExclusive != null) {
+                index = bind(statement, index, lowerExclusive);
+            }
+            index = bind(statement, index, upperInclusive);
+            statement.setInt(index, chunkSize);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? readKey(row) : null;
+            }
+        }
+    }
+
+    private String range(boolean hasLower) {
+        String key = rowOf(mapping.originalKeyNames());
+        return (hasLower ? key + " > " + placeholders() + " AND " : "") + key + " <= " + placeholders();
+    }
+
+    private String orderBy(String direction) {
+        List<String> parts = new ArrayList<>();
+        for (String column : mapping.originalKeyNames()) {
+            parts.add(Sql.quote(column) + direction);
+        }
+        return String.join(", ", parts);
+    }
+
+    private static String rowOf(List<String> columns) {
+        return "(" + Sql.columnList(columns) + ")";
+    }
+
+    private String placeholders() {
+        return "(" + String.join(", ", Collections.nCopies(mapping.key().size(), "?")) + ")";
+    }
+
+    private List<Object> readKey(ResultSet row) throws SQLException {
+        List<Object> key = new ArrayList<>();
+        for (int i = 1; i <= mapping.key().size(); i++) {
+            key.add(row.getObject(i));
+        }
+        return key;
+    }
+
+    private static int bind(PreparedStatement statement, int index, List<Object> values) throws SQLException {
+        for (Object value : values) {
+            statement.setObject(index++, value);
+        }
+        return index;
+    }
+
+    /** A copied chunk: its last key (the next chunk's exclusive lower bound) and rows written. */
+    public record Chunk(List<Object> lastKey, int rows) {
+    }
+}

@@ -1,0 +1,54 @@
+package dev.umbra.engine.cutover;
+
+import dev.umbra.engine.apply.ApplyLoop;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * The non-atomic cut-over: under a write lock the original is renamed away, then the ghost is
+ * renamed into place. Between the two, the table does not exist and writers fail with "Table
+ * doesn't exist". Offered only as an option for setups where the atomic form cannot work.
+ */
+public final class TwoStepCutOver implements CutOver {
+
+    @Override
+    public Duration attempt(CutOverContext context) throws CutOverAttemptException, InterruptedException {
+        Connection lock = null;
+        try (Connection control = context.connections().open()) {
+            lock = context.connections().open();
+            CutOverSql.boundLockWaits(lock, context.lockTimeout());
+            CutOverSql.execute(lock, "LOCK TABLES " + context.qualifiedOriginal() + " WRITE");
+            long lockedAt = System.nanoTime();
+            String marker = "cut-over-" + UUID.randomUUID();
+            context.changelog().writeMarker(control, marker);
+            if (!context.applyLoop().awaitMarker(marker, context.lockTimeout())) {
+                throw new CutOverAttemptException("the binlog changes up to the lock were not all applied within "
+                        + context.lockTimeout().toSeconds() + " s");
+            }
+            try (ApplyLoop.TakeOver takeOver = context.applyLoop().takeOver(context.lockTimeout())
+                    .orElseThrow(() -> new CutOverAttemptException("the binlog applier did not pause within "
+                            + context.lockTimeout().toSeconds() + " s"))) {
+                if (context.carryAutoIncrement()) {
+                    CutOverSql.carryAutoIncrement(control, context);
+                }
+                CutOverSql.execute(lock, "ALTER TABLE " + context.qualifiedOriginal() + " RENAME TO " + context.qualifiedOld());
+                CutOverSql.execute(lock, "UNLOCK TABLES");
+                try {
+                    CutOverSql.execute(control, "RENAME TABLE " + context.qualifiedGhost() + " TO " + context.qualifiedOriginal());
+                } catch (SQLException e) {
+                    // Put the original back rather than leave no table under its name.
+                    CutOverSql.execute(control, "RENAME TABLE " + context.qualifiedOld() + " TO " + context.qualifiedOriginal());
+                    throw e;
+                }
+                takeOver.finishApplying();
+                return Duration.ofNanos(System.nanoTime() - lockedAt);
+            }
+        } catch (SQLException e) {
+            throw new CutOverAttemptException(e.getMessage(), e);
+        } finally {
+            CutOverSql.closeQuietly(lock);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.umbra.engine.inspect;
+
+import dev.umbra.engine.plan.MigrationOptions;
+import dev.umbra.engine.run.MigrationRefusedException;
+import dev.umbra.engine.sql.Sql;
+import dev.umbra.engine.table.HelperTables;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * Helper tables left from an earlier run are refused (they may belong to a migration still
+ * running elsewhere) unless the user said to drop them.
+ */
+final class HelperTablesCheck {
+
+    private HelperTablesCheck() {
+    }
+
+    static void check(Connection connection, String schema, HelperTables helpers, MigrationOptions options)
+            throws SQLException, MigrationRefusedException {
+        for (String stale : new String[] {helpers.ghost(), helpers.changelog()}) {
+            if (exists(connection, schema, stale)) {
+                if (!options.dropStaleGhostTable()) {
+                    throw new MigrationRefusedException("Helper table `" + stale + "` already exists: another migration of"
+                            + " this table may be running, or an earlier one was interrupted. If none is running, drop it"
+                            + " or pass --initially-drop-ghost-table.");
+                }
+                drop(connection, schema, stale);
+            }
+        }
+        if (exists(connection, schema, helpers.old())) {
+            if (!options.dropStaleOldTable()) {
+                throw new MigrationRefusedException("`" + helpers.old() + "` already exists (the old table of an earlier"
+                        + " migration?). Drop or rename it, or pass --initially-drop-old-table.");
+            }
+            drop(connection, schema, helpers.old());
+        }
+    }
+
+    static boolean exists(Connection connection, String schema, String table) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+            statement.setString(1, schema);
+            statement.setString(2, table);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next();
+            }
+        }
+    }
+
+    private static void drop(Connection connection, String schema, String table) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("DROP TABLE IF EXISTS " + Sql.qualified(schema, table));
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.umbra.engine.inspect;
+
+import dev.umbra.engine.alter.AlterParser;
+import dev.umbra.engine.alter.InvalidAlterException;
+import dev.umbra.engine.alter.ParsedAlter;
+import dev.umbra.engine.plan.MigrationPlan;
+import dev.umbra.engine.run.MigrationRefusedException;
+import dev.umbra.engine.sql.ServerInfo;
+import dev.umbra.engine.sql.Sql;
+import dev.umbra.engine.table.ColumnMapping;
+import dev.umbra.engine.table.HelperTables;
+import dev.umbra.engine.table.TableSchema;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
+
+/**
+ * Decides whether a migration may run, and refuses clearly when not. Every check but the last
+ * only reads; the last creates the ghost table and applies the ALTER to it, because only the
+ * server knows the exact new shape, and drops it again if that shape is refused.
+ */
+public final class Inspector {
+
+    private final MigrationPlan plan;
+
+    public Inspector(MigrationPlan plan) {
+        this.plan = plan;
+    }
+
+    public Inspection inspect(Connection connection) throws MigrationRefusedException, SQLException {
+        ServerInfo server = ServerInfo.read(connection);
+        ServerSettingsCheck.check(connection, server);
+        GrantsCheck.check(connection, plan.schema());
+        TableSchema original = readOriginal(connection);
+        ParsedAlter alter = parseAlter();
+        RelationsCheck.check(connection, plan.schema(), plan.table());
+        UniqueKeyCheck.check(original, alter);
+        HelperTables helpers = HelperTables.forTable(plan.table());
+        HelperTablesCheck.check(connection, plan.schema(), helpers, plan.options());
+        long estimatedRows = estimateRows(connection);
+        GhostTable ghostTable = new GhostTable(plan.schema(), plan.table(), helpers.ghost());
+        TableSchema ghost = ghostTable.create(connection, alter);
+        try {
+            ColumnMapping mapping = ColumnMapping.build(original, ghost, alter);
+            return new Inspection(server, original, ghost, alter, mapping, helpers, estimatedRows);
+        } catch (ColumnMapping.ShapeException e) {
+            ghostTable.drop(connection);
+            throw new MigrationRefusedException(e.getMessage(), e);
+        }
+    }
+
+    private TableSchema readOriginal(Connection connection) throws SQLException, MigrationRefusedException {
+        Optional<TableSchema> original = TableSchema.read(connection, plan.schema(), plan.table());
+        if (original.isPresent()) {
+            return original.get();
+        }
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+            statement.setString(1, plan.schema());
+            statement.setString(2, plan.table());
+            try (ResultSet row = statement.executeQuery()) {
+                if (row.next()) {
+                    throw new MigrationRefusedException("`" + plan.schema() + "`.`" + plan.table() + "` is a "
+                            + row.getString(1).toLowerCase() + ", not a base table; only base tables can be migrated."
+                            + " ALTER the table(s) behind it instead.");
+                }
+            }
+        }
+        throw new MigrationRefusedException("Table `" + plan.schema() + "`.`" + plan.table() + "` does not exist."
+                + " Check the database and table names (they are case-sensitive on most servers).");
+    }
+
+    private ParsedAlter parseAlter() throws MigrationRefusedException {
+        try {
+            return AlterParser.parse(plan.table(), plan.alter());
+        } catch (InvalidAlterException e) {
+            throw new MigrationRefusedException(e.getMessage(), e);
+        }
+    }
+
+    /** EXPLAIN's estimate is fresh; information_schema.TABLES can be a day old on MySQL 8. */
+    private long estimateRows(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("EXPLAIN SELECT * FROM " + Sql.qualified(plan.schema(), plan.table()))) {
+            return row.next() ? Math.max(0, row.getLong("rows")) : 0;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.umbra.engine.plan;
+
+import java.util.Objects;
+
+/**
+ * Where the writer (primary) is and how to log in. The password is never printed: {@link #toString}
+ * leaves it out.
+ */
+public record ConnectionSettings(String host, int port, String user, String password) {
+
+    public ConnectionSettings {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(user, "user");
+        password = password == null ? "" : password;
+        if (port <= 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 1 and 65535, not " + port);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return user + "@" + host + ":" + port;
+    }
+}

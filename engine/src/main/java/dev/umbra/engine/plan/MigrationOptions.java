@@ -1,0 +1,89 @@
+package dev.umbra.engine.plan;
+
+import java.time.Duration;
+
+/**
+ * How a migration runs. Defaults are the safe choice; each setter-style {@code with} returns a copy.
+ *
+ * @param chunkSize              rows per copy chunk
+ * @param cutOverMethod          atomic (default) or two-step
+ * @param cutOverLockTimeout     the longest writers may be blocked by one cut-over attempt
+ * @param cutOverMaxAttempts     attempts before the migration fails (the original keeps serving)
+ * @param autoApproveCutOver     cut over as soon as ready instead of waiting for approval
+ * @param dropOldTable           drop {@code _<table>_del} after cut-over (default: keep it)
+ * @param dropStaleGhostTable    drop helper tables left by an earlier run instead of refusing
+ * @param dropStaleOldTable      drop an existing {@code _<table>_del} instead of refusing
+ * @param applyBatchSize         most row changes applied in one transaction
+ * @param heartbeatInterval      how often the changelog heartbeat is written
+ * @param statusInterval         how often progress is published to the listener
+ */
+public record MigrationOptions(int chunkSize, CutOverMethod cutOverMethod, Duration cutOverLockTimeout,
+                               int cutOverMaxAttempts, boolean autoApproveCutOver, boolean dropOldTable,
+                               boolean dropStaleGhostTable, boolean dropStaleOldTable, int applyBatchSize,
+                               Duration heartbeatInterval, Duration statusInterval) {
+
+    public MigrationOptions {
+        if (chunkSize < 1) {
+            throw new IllegalArgumentException("chunk size must be at least 1, not " + chunkSize);
+        }
+        if (cutOverLockTimeout.toSeconds() < 1) {
+            throw new IllegalArgumentException("cut-over lock timeout must be at least 1 second");
+        }
+        if (cutOverMaxAttempts < 1) {
+            throw new IllegalArgumentException("cut-over attempts must be at least 1, not " + cutOverMaxAttempts);
+        }
+        if (applyBatchSize < 1) {
+            throw new IllegalArgumentException("apply batch size must be at least 1");
+        }
+    }
+
+    public static MigrationOptions defaults() {
+        return new MigrationOptions(1000, CutOverMethod.ATOMIC, Duration.ofSeconds(3), 10, false, false,
+                false, false, 1000, Duration.ofMillis(500), Duration.ofSeconds(2));
+    }
+
+    public MigrationOptions withChunkSize(int value) {
+        return new MigrationOptions(value, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval);
+    }
+
+    public MigrationOptions withCutOverMethod(CutOverMethod value) {
+        return new MigrationOptions(chunkSize, value, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval);
+    }
+
+    public MigrationOptions withCutOverLockTimeout(Duration value) {
+        return new MigrationOptions(chunkSize, cutOverMethod, value, cutOverMaxAttempts, autoApproveCutOver,
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval);
+    }
+
+    public MigrationOptions withCutOverMaxAttempts(int value) {
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, value, autoApproveCutOver,
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval);
+    }
+
+    public MigrationOptions withAutoApproveCutOver(boolean value) {
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, value,
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval);
+    }
+
+    public MigrationOptions withDropOldTable(boolean value) {
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
+                value, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval);
+    }
+
+    public MigrationOptions withDropStaleGhostTable(boolean value) {
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
+                dropOldTable, value, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval);
+    }
+
+    public MigrationOptions withDropStaleOldTable(boolean value) {
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
+                dropOldTable, dropStaleGhostTable, value, applyBatchSize, heartbeatInterval, statusInterval);
+    }
+
+    public MigrationOptions withStatusInterval(Duration value) {
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, value);
+    }
+}

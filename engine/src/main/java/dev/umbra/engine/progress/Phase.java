@@ -1,0 +1,35 @@
+package dev.umbra.engine.progress;
+
+/**
+ * Where a migration is. The order is Inspecting, Copying, AwaitingCutOver, CutOver, Done; Failed
+ * and Aborted end a migration early with the original table untouched and serving.
+ */
+public enum Phase {
+    INSPECTING("Inspecting"),
+    COPYING("Copying"),
+    AWAITING_CUT_OVER("AwaitingCutOver"),
+    CUT_OVER("CutOver"),
+    DONE("Done"),
+    FAILED("Failed"),
+    ABORTED("Aborted");
+
+    private final String displayName;
+
+    Phase(String displayName) {
+        this.displayName = displayName;
+    }
+
+    /** The name users see (status, CLI), e.g. {@code AwaitingCutOver}. */
+    public String displayName() {
+        return displayName;
+    }
+
+    public boolean isFinal() {
+        return this == DONE || this == FAILED || this == ABORTED;
+    }
+
+    @Override
+    public String toString() {
+        return displayName;
+    }
+}

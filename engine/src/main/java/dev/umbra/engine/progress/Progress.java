@@ -1,0 +1,44 @@
+package dev.umbra.engine.progress;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A snapshot of a running migration, published to a {@link ProgressListener}.
+ *
+ * @param phase                 the phase
+ * @param stage                 a finer step inside the phase (e.g. "waiting for approval")
+ * @param rowsCopied            rows copied so far
+ * @param rowsEstimated         the server's estimate of the table's rows at the start
+ * @param eta                   estimated time left for the copy, if it can be estimated
+ * @param eventsApplied         binlog row changes applied to the ghost table
+ * @param applyBacklog          row changes received but not yet applied
+ * @param lastAppliedAt         when the last binlog change was applied (empty before the first)
+ * @param throttleReason        why work is held back, if it is (e.g. "paused by user")
+ * @param cutOverAttempts       cut-over attempts made
+ * @param lastLockTime          how long the last cut-over attempt held writers blocked
+ * @param message               a human sentence about what is happening or what went wrong
+ * @param at                    when this snapshot was taken
+ */
+public record Progress(Phase phase, String stage, long rowsCopied, long rowsEstimated, Optional<Duration> eta,
+                       long eventsApplied, long applyBacklog, Optional<Instant> lastAppliedAt,
+                       Optional<String> throttleReason, int cutOverAttempts, Optional<Duration> lastLockTime,
+                       String message, Instant at) {
+
+    /** Copy progress in percent, 0–100 (an estimate: the row count is the server's guess). */
+    public double percent() {
+        if (phase.ordinal() > Phase.COPYING.ordinal() && phase != Phase.FAILED && phase != Phase.ABORTED) {
+            return 100.0;
+        }
+        if (rowsEstimated <= 0) {
+            return 0.0;
+        }
+        return Math.min(100.0, 100.0 * rowsCopied / rowsEstimated);
+    }
+
+    /** Seconds since the last applied binlog change, or empty if none was applied yet. */
+    public Optional<Double> secondsSinceLastApplied() {
+        return lastAppliedAt.map(last -> Duration.between(last, at).toMillis() / 1000.0);
+    }
+}

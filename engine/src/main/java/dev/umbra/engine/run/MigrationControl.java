@@ -1,0 +1,58 @@
+package dev.umbra.engine.run;
+
+/**
+ * The control calls another thread (the CLI, the operator) makes on a running migration.
+ * All are idempotent and may come at any time.
+ */
+public final class MigrationControl {
+
+    private volatile boolean cutOverApproved;
+    private volatile boolean paused;
+    private volatile boolean abortRequested;
+    private volatile String abortReason = "aborted by user";
+
+    public void approveCutOver() {
+        cutOverApproved = true;
+    }
+
+    /** Holds copy and apply; the binlog keeps being read into a bounded buffer. */
+    public void pause() {
+        paused = true;
+    }
+
+    public void resume() {
+        paused = false;
+    }
+
+    public void abort() {
+        abort("aborted by user");
+    }
+
+    public void abort(String reason) {
+        abortReason = reason;
+        abortRequested = true;
+    }
+
+    public boolean isCutOverApproved() {
+        return cutOverApproved;
+    }
+
+    public boolean isPaused() {
+        return paused;
+    }
+
+    public boolean isAbortRequested() {
+        return abortRequested;
+    }
+
+    String abortReason() {
+        return abortReason;
+    }
+
+    /** Throws if an abort was requested; called between units of work. */
+    void checkNotAborted() throws MigrationAbortedException {
+        if (abortRequested) {
+            throw new MigrationAbortedException(abortReason);
+        }
+    }
+}

@@ -1,0 +1,397 @@
+package dev.umbra.engine.run;
+
+import dev.umbra.engine.apply.ApplyLoop;
+import dev.umbra.engine.apply.ChangeApplier;
+import dev.umbra.engine.apply.Changelog;
+import dev.umbra.engine.binlog.BinlogPosition;
+import dev.umbra.engine.binlog.BinlogStream;
+import dev.umbra.engine.binlog.BinlogTransaction;
+import dev.umbra.engine.binlog.RowImageConverter;
+import dev.umbra.engine.copy.ChunkCopier;
+import dev.umbra.engine.cutover.CutOver;
+import dev.umbra.engine.cutover.CutOverAttemptException;
+import dev.umbra.engine.cutover.CutOverContext;
+import dev.umbra.engine.cutover.SingleSessionCutOver;
+import dev.umbra.engine.cutover.TwoSessionCutOver;
+import dev.umbra.engine.cutover.TwoStepCutOver;
+import dev.umbra.engine.inspect.Inspection;
+import dev.umbra.engine.inspect.Inspector;
+import dev.umbra.engine.plan.CutOverMethod;
+import dev.umbra.engine.plan.MigrationOptions;
+import dev.umbra.engine.plan.MigrationPlan;
+import dev.umbra.engine.progress.Phase;
+import dev.umbra.engine.progress.Progress;
+import dev.umbra.engine.progress.ProgressListener;
+import dev.umbra.engine.sql.Connections;
+import dev.umbra.engine.sql.TransientErrors;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one migration through its phases: Inspecting, Copying, AwaitingCutOver, CutOver, Done.
+ * Any failure or abort ends in Failed or Aborted with the original table untouched and the helper
+ * tables dropped. Progress goes to the listener; control calls come through {@link #control()}.
+ */
+public final class MigrationRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(MigrationRunner.class);
+    private static final Duration STREAM_LIVE_TIMEOUT = Duration.ofSeconds(30);
+    private static final int QUEUE_TRANSACTIONS = 2_000;
+
+    private final MigrationPlan plan;
+    private final MigrationOptions options;
+    private final ProgressListener listener;
+    private final MigrationControl control = new MigrationControl();
+    private final Connections connections;
+    private final MigrationState state = new MigrationState();
+
+    private BooleanSupplier cutOverPostponed = () -> false;
+    private Supplier<Optional<String>> externalThrottle = Optional::empty;
+
+    private Inspection inspection;
+    private Changelog changelog;
+    private BinlogStream stream;
+    private ApplyLoop applyLoop;
+    private ScheduledExecutorService background;
+
+    public MigrationRunner(MigrationPlan plan, ProgressListener listener) {
+        this.plan = plan;
+        this.options = plan.options();
+        this.listener = listener;
+        this.connections = new Connections(plan.connection(), plan.schema());
+    }
+
+    public MigrationControl control() {
+        return control;
+    }
+
+    /** While this says true, the cut-over waits (the CLI's --postpone-cut-over-flag-file). */
+    public void setCutOverPostponed(BooleanSupplier postponed) {
+        this.cutOverPostponed = postponed;
+    }
+
+    /** A reason to hold copy and apply, if any (the CLI's --throttle-flag-file). */
+    public void setExternalThrottle(Supplier<Optional<String>> throttle) {
+        this.externalThrottle = throttle;
+    }
+
+    /** The latest snapshot. */
+    public Progress progress() {
+        return snapshot();
+    }
+
+    /**
+     * Runs the migration to the end.
+     *
+     * @throws MigrationRefusedException inspection refused; nothing was created
+     * @throws MigrationAbortedException aborted through {@link MigrationControl#abort()}
+     * @throws MigrationFailedException  anything else; the original is intact
+     */
+    public Progress run() throws MigrationRefusedException, MigrationFailedException, MigrationAbortedException {
+        enter(Phase.INSPECTING, "checking server, grants, table and ALTER");
+        try (Connection connection = openOrFail()) {
+            try {
+                inspection = new Inspector(plan).inspect(connection);
+            } catch (MigrationRefusedException e) {
+                fail(Phase.FAILED, "Refused: " + e.getMessage());
+                throw e;
+            }
+            state.rowsEstimated = inspection.estimatedRows();
+            try {
+                prepare(connection);
+                copy();
+                awaitCutOver();
+                cutOver();
+            } catch (MigrationAbortedException e) {
+                cleanUp(connection);
+                fail(Phase.ABORTED, "Aborted (" + e.getMessage() + "); the original table is untouched and the helper tables were dropped.");
+                throw e;
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                cleanUp(connection);
+                String reason = e instanceof MigrationFailedException ? e.getMessage() : describe(e);
+                fail(Phase.FAILED, "Failed: " + reason + ". The original table is untouched and the helper tables were dropped.");
+                throw e instanceof MigrationFailedException failed ? failed : new MigrationFailedException(reason, e);
+            }
+            finish(connection);
+            return snapshot();
+        } catch (SQLException e) {
+            fail(Phase.FAILED, "Failed: " + describe(e));
+            throw new MigrationFailedException(describe(e), e);
+        } finally {
+            stopBackground();
+        }
+    }
+
+    private Connection openOrFail() throws MigrationFailedException {
+        try {
+            return connections.open();
+        } catch (SQLException e) {
+            String reason = "cannot connect to " + plan.connection() + ": " + e.getMessage();
+            fail(Phase.FAILED, "Failed: " + reason);
+            throw new MigrationFailedException(reason, e);
+        }
+    }
+
+    private void prepare(Connection connection) throws SQLException, IOException, TimeoutException,
+            InterruptedException, MigrationFailedException, MigrationAbortedException {
+        changelog = new Changelog(plan.schema(), inspection.helpers().changelog());
+        changelog.create(connection);
+        BlockingQueue<BinlogTransaction> queue = new ArrayBlockingQueue<>(QUEUE_TRANSACTIONS);
+        BinlogPosition start = BinlogPosition.current(connection, inspection.server().binaryLogStatusStatement());
+        stream = new BinlogStream(plan.connection(), plan.schema(), Set.of(plan.table(), changelog.table()), queue);
+        stream.start(start);
+        ChangeApplier applier = new ChangeApplier(plan.schema(), inspection.helpers().ghost(), inspection.mapping(),
+                new RowImageConverter(inspection.original().columns()));
+        applyLoop = new ApplyLoop(queue, applier, plan.table(), changelog.table(), connections,
+                () -> control.isPaused() || externalThrottle.get().isPresent(), options.applyBatchSize());
+        applyLoop.start();
+        background = Executors.newScheduledThreadPool(1, runnable -> {
+            Thread thread = new Thread(runnable, "umbra-progress-" + plan.table());
+            thread.setDaemon(true);
+            return thread;
+        });
+        background.scheduleAtFixedRate(this::heartbeatQuietly, 0, options.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
+        background.scheduleAtFixedRate(() -> listener.onProgress(snapshot()), options.statusInterval().toMillis(),
+                options.statusInterval().toMillis(), TimeUnit.MILLISECONDS);
+        String marker = "stream-live-" + UUID.randomUUID();
+        changelog.writeMarker(connection, marker);
+        state.stage = "proving the binlog stream live";
+        while (!applyLoop.awaitMarker(marker, Duration.ofMillis(200))) {
+            control.checkNotAborted();
+            checkWorkers();
+            if (Duration.between(state.phaseStartedAt, Instant.now()).compareTo(STREAM_LIVE_TIMEOUT) > 0 && !control.isPaused()) {
+                throw new MigrationFailedException("the binlog stream did not deliver Umbra's own marker row within "
+                        + STREAM_LIVE_TIMEOUT.toSeconds() + " s; check that the user may read the binary log");
+            }
+        }
+    }
+
+    private void copy() throws SQLException, MigrationAbortedException, MigrationFailedException, InterruptedException {
+        enter(Phase.COPYING, "copying rows");
+        ChunkCopier copier = new ChunkCopier(plan.schema(), plan.table(), inspection.helpers().ghost(), inspection.mapping());
+        try (Connection connection = connections.open()) {
+            Optional<List<Object>> upper = copier.upperBound(connection);
+            state.copyStartedAt = Instant.now();
+            List<Object> lastKey = null;
+            while (upper.isPresent()) {
+                control.checkNotAborted();
+                checkWorkers();
+                if (holdForThrottle()) {
+                    continue;
+                }
+                List<Object> from = lastKey;
+                Optional<ChunkCopier.Chunk> chunk = TransientErrors.retry(
+                        () -> copier.copyNext(connection, from, upper.get(), options.chunkSize()));
+                if (chunk.isEmpty()) {
+                    break;
+                }
+                lastKey = chunk.get().lastKey();
+                state.rowsCopied += chunk.get().rows();
+            }
+        }
+        state.copyFinishedAt = Instant.now();
+    }
+
+    /** True (after a short wait) while paused or throttled; the caller then checks again. */
+    private boolean holdForThrottle() throws InterruptedException {
+        Optional<String> reason = control.isPaused() ? Optional.of("paused by user") : externalThrottle.get();
+        if (reason.isPresent()) {
+            if (state.throttleReason == null) {
+                state.throttledSince = Instant.now();
+            }
+            state.throttleReason = reason.get();
+            Thread.sleep(100);
+            return true;
+        }
+        state.throttleReason = null;
+        state.throttledSince = null;
+        return false;
+    }
+
+    private void awaitCutOver() throws MigrationAbortedException, MigrationFailedException, InterruptedException {
+        enter(Phase.AWAITING_CUT_OVER, options.autoApproveCutOver() ? "catching up" : "waiting for approval");
+        while (true) {
+            control.checkNotAborted();
+            checkWorkers();
+            boolean approved = options.autoApproveCutOver() || control.isCutOverApproved();
+            boolean postponed = cutOverPostponed.getAsBoolean();
+            state.stage = !approved ? "waiting for approval" : postponed ? "postponed by flag file" : "catching up";
+            if (approved && !postponed && !holdForThrottle() && applyLoop.backlog() < options.applyBatchSize()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private void cutOver() throws MigrationFailedException, MigrationAbortedException, InterruptedException {
+        enter(Phase.CUT_OVER, "swapping tables");
+        CutOver method = options.cutOverMethod() == CutOverMethod.TWO_STEP ? new TwoStepCutOver()
+                : inspection.server().renamesUnderLockTables() ? new SingleSessionCutOver() : new TwoSessionCutOver();
+        CutOverContext context = new CutOverContext(plan.schema(), plan.table(), inspection.helpers().ghost(),
+                inspection.helpers().old(), changelog, connections, applyLoop, options.cutOverLockTimeout(),
+                inspection.alter().explicitAutoIncrement().isEmpty());
+        CutOverAttemptException last = null;
+        for (int attempt = 1; attempt <= options.cutOverMaxAttempts(); attempt++) {
+            control.checkNotAborted();
+            checkWorkers();
+            state.cutOverAttempts = attempt;
+            state.stage = "attempt " + attempt + " of " + options.cutOverMaxAttempts();
+            try {
+                state.lastLockTime = method.attempt(context);
+                return;
+            } catch (CutOverAttemptException e) {
+                last = e;
+                state.message = "Cut-over attempt " + attempt + " failed: " + e.getMessage() + "; the original table is serving.";
+                log.warn(state.message);
+                listener.onProgress(snapshot());
+                Thread.sleep(Math.min(10_000, 500L * attempt));
+            }
+        }
+        throw new MigrationFailedException("cut-over failed " + options.cutOverMaxAttempts() + " times; last error: "
+                + (last == null ? "none" : last.getMessage()), last);
+    }
+
+    private void finish(Connection connection) {
+        stopBackground();
+        closeWorkers();
+        try {
+            changelog.drop(connection);
+            if (options.dropOldTable()) {
+                try (var statement = connection.createStatement()) {
+                    statement.execute("DROP TABLE IF EXISTS " + dev.umbra.engine.sql.Sql.qualified(plan.schema(), inspection.helpers().old()));
+                }
+            }
+        } catch (SQLException e) {
+            log.warn("The migration is done, but cleaning up a helper table failed: {}", e.getMessage());
+        }
+        String old = options.dropOldTable() ? "the old table was dropped" : "the old table is kept as `" + inspection.helpers().old() + "`";
+        state.message = "Done: `" + plan.table() + "` now has the new definition; " + old + ".";
+        enter(Phase.DONE, "done");
+    }
+
+    private void cleanUp(Connection connection) {
+        stopBackground();
+        closeWorkers();
+        if (inspection == null) {
+            return;
+        }
+        try (var statement = connection.createStatement()) {
+            statement.execute("DROP TABLE IF EXISTS " + dev.umbra.engine.sql.Sql.qualified(plan.schema(), inspection.helpers().ghost()));
+            if (changelog != null) {
+                changelog.drop(connection);
+            }
+        } catch (SQLException e) {
+            log.error("Could not drop the helper tables of `{}`: {}. Drop `{}` and `{}` by hand.", plan.table(), e.getMessage(),
+                    inspection.helpers().ghost(), inspection.helpers().changelog());
+        }
+    }
+
+    private void checkWorkers() throws MigrationFailedException {
+        Exception applyFailure = applyLoop == null ? null : applyLoop.failure();
+        if (applyFailure != null) {
+            throw new MigrationFailedException("applying binlog changes failed: " + describe(applyFailure), applyFailure);
+        }
+    }
+
+    private void closeWorkers() {
+        if (stream != null) {
+            stream.close();
+        }
+        if (applyLoop != null) {
+            applyLoop.close();
+        }
+    }
+
+    private void stopBackground() {
+        if (background != null) {
+            background.shutdownNow();
+        }
+    }
+
+    private void heartbeatQuietly() {
+        try (Connection connection = connections.open()) {
+            changelog.writeHeartbeat(connection);
+        } catch (SQLException e) {
+            log.debug("Heartbeat failed: {}", e.getMessage());
+        }
+    }
+
+    private void enter(Phase phase, String stage) {
+        state.phase = phase;
+        state.stage = stage;
+        state.phaseStartedAt = Instant.now();
+        if (phase != Phase.DONE) {
+            state.message = phase + ": " + stage;
+        }
+        log.info("{} `{}`.`{}`: {}", phase, plan.schema(), plan.table(), stage);
+        listener.onProgress(snapshot());
+    }
+
+    private void fail(Phase phase, String message) {
+        state.message = message;
+        enter(phase, phase == Phase.ABORTED ? "aborted" : "failed");
+        state.message = message;
+        listener.onProgress(snapshot());
+    }
+
+    private Progress snapshot() {
+        ApplyLoop loop = applyLoop;
+        Optional<String> throttle = Optional.ofNullable(state.throttleReason)
+                .map(reason -> reason + " (since " + state.throttledSince + ")");
+        return new Progress(state.phase, state.stage, state.rowsCopied, state.rowsEstimated, eta(),
+                loop == null ? 0 : loop.eventsApplied(), loop == null ? 0 : loop.backlog(),
+                Optional.ofNullable(loop == null ? null : loop.lastAppliedAt()), throttle, state.cutOverAttempts,
+                Optional.ofNullable(state.lastLockTime), state.message, Instant.now());
+    }
+
+    private Optional<Duration> eta() {
+        if (state.copyStartedAt == null || state.copyFinishedAt != null || state.rowsCopied == 0) {
+            return state.copyFinishedAt != null ? Optional.of(Duration.ZERO) : Optional.empty();
+        }
+        double seconds = Duration.between(state.copyStartedAt, Instant.now()).toMillis() / 1000.0;
+        double rate = state.rowsCopied / Math.max(seconds, 0.001);
+        long left = Math.max(0, state.rowsEstimated - state.rowsCopied);
+        return Optional.of(Duration.ofMillis((long) (1000 * left / rate)));
+    }
+
+    private static String describe(Exception e) {
+        String message = e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : message;
+    }
+
+    /** The mutable progress counters, written by the runner thread and read by snapshots. */
+    private static final class MigrationState {
+        volatile Phase phase = Phase.INSPECTING;
+        volatile String stage = "";
+        volatile String message = "";
+        volatile Instant phaseStartedAt = Instant.now();
+        volatile long rowsCopied;
+        volatile long rowsEstimated;
+        volatile Instant copyStartedAt;
+        volatile Instant copyFinishedAt;
+        volatile String throttleReason;
+        volatile Instant throttledSince;
+        volatile int cutOverAttempts;
+        volatile Duration lastLockTime;
+    }
+}
