@@ -91,6 +91,9 @@ public final class RowImageConverter {
             case "timestamp" -> Conversion.plain(v -> TemporalText.timestamp((Long) v, digits));
             case "time" -> Conversion.plain(v -> TemporalText.time((Long) v, digits));
             case "year" -> Conversion.plain(v -> TemporalText.year((Integer) v));
+            // The server's internal format (SRID + WKB), which a geometry column takes back as it is.
+            case "geometry", "point", "linestring", "polygon", "multipoint", "multilinestring", "multipolygon",
+                    "geometrycollection", "geomcollection" -> Conversion.plain(v -> v);
             // MySQL's binary JSON; on MariaDB JSON is a LONGTEXT and takes the text path above.
             case "json" -> new Conversion("CAST(? AS JSON)", v -> json((byte[]) v));
             default -> throw new IllegalArgumentException("Column " + column.name() + " has type " + column.columnType()
@@ -152,7 +155,7 @@ public final class RowImageConverter {
 
     private static String json(byte[] binary) {
         if (binary.length == 0) {
-            return "null"; // how MySQL itself reads an empty binary JSON value
+            return "null"; // MySQL reads an empty JSON value as JSON null
         }
         try {
             return JsonBinary.parseAsString(binary);

@@ -21,13 +21,17 @@ final class TemporalText {
     /** TIME's documented range ends at 838:59:59. */
     private static final long MAX_TIME_HOURS = 838;
 
-    static final String ZERO_DATE = "0000-00-00";
-    static final String ZERO_DATETIME = "0000-00-00 00:00:00";
+    private static final String ZERO_DATE = "0000-00-00";
+    private static final String ZERO_DATETIME = "0000-00-00 00:00:00";
 
     private TemporalText() {
     }
 
-    /** DATE: {@link Long#MIN_VALUE} is the library's mark for a zero (or partly zero) date. */
+    /**
+     * DATE: {@link Long#MIN_VALUE} is the library's one mark for every date with a zero year, month
+     * or day. It is written back as 0000-00-00: right for the zero date, wrong for the rarer partly
+     * zero dates such as 2020-05-00 (see {@code RowImageConverterTest#valuesTheLibraryCannotDecode}).
+     */
     static String date(long micros) {
         if (micros == Long.MIN_VALUE) {
             return ZERO_DATE;
@@ -56,10 +60,11 @@ final class TemporalText {
     }
 
     /**
-     * TIME: the library decodes only non-negative values (it ignores the sign bit and reads a
-     * negative value's two's-complement bits as hours, minutes and seconds). A decoded value beyond
-     * TIME's range can only be such a negative value, so it fails rather than be written wrong;
-     * see {@code RowImageConverterTest#negativeTimeIsNotRepresented}.
+     * TIME: hours may exceed 24. The library decodes only non-negative values: it ignores the sign
+     * bit and reads a negative value's two's-complement bits as hours, minutes and seconds. A decoded
+     * value beyond TIME's range can only be such a negative value, so it fails rather than be written
+     * wrong; other negative values decode to a plausible positive TIME that nothing here can tell
+     * apart (see {@code RowImageConverterTest#valuesTheLibraryCannotDecode}).
      */
     static String time(long micros, int fractionDigits) {
         long hours = micros / MICROS_PER_HOUR;
