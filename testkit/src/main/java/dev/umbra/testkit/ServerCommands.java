@@ -38,22 +38,23 @@ final class ServerCommands {
                 "--pid-file=" + instanceDir.resolve("mysqld.pid"),
                 "--log-error=" + instanceDir.resolve("error.log"),
                 "--server-id=" + serverId,
-                "--log-bin=mysql-bin",
-                "--binlog-format=ROW",
-                "--binlog-row-image=FULL",
-                "--log-slave-updates",
                 "--event-scheduler=ON",
                 "--max-connections=500",
                 // Throwaway test data: durability costs fsyncs the 2-core test machines cannot spare.
                 "--innodb-flush-log-at-trx-commit=2",
                 "--sync-binlog=0"));
+        if (options.binlog()) {
+            command.addAll(List.of("--log-bin=mysql-bin", "--binlog-format=ROW", "--binlog-row-image=FULL", "--log-slave-updates"));
+        } else if (!flavor.isMariaDb()) {
+            command.add("--skip-log-bin"); // MySQL 8 logs by default
+        }
         if (flavor.isMariaDb()) {
             // MariaDB 11.4 spends seconds generating a TLS certificate at start without this.
             command.add("--skip-ssl");
             command.add("--gtid-strict-mode=ON");
         } else {
             command.add("--lc-messages-dir=" + baseDir.resolve("share"));
-            if (options.gtid()) {
+            if (options.gtid() && options.binlog()) {
                 command.add("--gtid-mode=ON");
                 command.add("--enforce-gtid-consistency=ON");
             }

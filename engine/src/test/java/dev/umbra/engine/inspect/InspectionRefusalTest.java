@@ -1,0 +1,200 @@
+package dev.umbra.engine.inspect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.umbra.engine.plan.ConnectionSettings;
+import dev.umbra.engine.plan.MigrationOptions;
+import dev.umbra.engine.plan.MigrationPlan;
+import dev.umbra.engine.progress.ProgressListener;
+import dev.umbra.engine.run.MigrationRefusedException;
+import dev.umbra.engine.run.MigrationRunner;
+import dev.umbra.engine.testing.Migrations;
+import dev.umbra.engine.testing.TableContents;
+import dev.umbra.testkit.DatabaseServer;
+import dev.umbra.testkit.EveryFlavor;
+import dev.umbra.testkit.ServerOptions;
+import dev.umbra.testkit.SharedServers;
+import dev.umbra.testkit.TestDatabase;
+import java.util.List;
+
+/**
+ * Every refusal names the problem and what to do, and leaves the schema exactly as it was: no
+ * helper table, no change to the original.
+ */
+class InspectionRefusalTest {
+
+    private static final String TABLE = "CREATE TABLE t (id INT NOT NULL PRIMARY KEY, a VARCHAR(20), b INT)";
+
+    @EveryFlavor
+    void binaryLogOff(TestDatabase ignored) throws Exception {
+        DatabaseServer server = SharedServers.startPrivate(ignored.flavor(), ServerOptions.withoutBinlog());
+        try {
+            server.executeAsRoot("CREATE DATABASE shop", "CREATE TABLE shop.t (id INT PRIMARY KEY)");
+            MigrationPlan plan = new MigrationPlan(new ConnectionSettings(server.host(), server.port(),
+                    DatabaseServer.USER, DatabaseServer.PASSWORD), "shop", "t", "ADD COLUMN c INT",
+                    MigrationOptions.defaults().withAutoApproveCutOver(true));
+            MigrationRefusedException refusal = catchThrowableOfType(MigrationRefusedException.class,
+                    () -> new MigrationRunner(plan, ProgressListener.NONE).run());
+            assertThat(refusal).hasMessageContaining("the binary log is off").hasMessageContaining("--log-bin");
+        } finally {
+            server.kill();
+        }
+    }
+
+    @EveryFlavor
+    void binlogFormatNotRow(TestDatabase db) throws Exception {
+        db.execute(TABLE);
+        db.server().executeAsRoot("SET GLOBAL binlog_format = 'STATEMENT'");
+        try {
+            assertThat(refusal(db, "t", "ADD COLUMN c INT")).contains("binlog_format is STATEMENT, not ROW");
+        } finally {
+            db.server().executeAsRoot("SET GLOBAL binlog_format = 'ROW'");
+        }
+    }
+
+    @EveryFlavor
+    void binlogRowImageNotFull(TestDatabase db) throws Exception {
+        db.execute(TABLE);
+        db.server().executeAsRoot("SET GLOBAL binlog_row_image = 'MINIMAL'");
+        try {
+            assertThat(refusal(db, "t", "ADD COLUMN c INT")).contains("binlog_row_image is MINIMAL, not FULL");
+        } finally {
+            db.server().executeAsRoot("SET GLOBAL binlog_row_image = 'FULL'");
+        }
+    }
+
+    @EveryFlavor
+    void readOnlyServerIsNotTheWriter(TestDatabase db) throws Exception {
+        db.execute(TABLE);
+        db.server().executeAsRoot("SET GLOBAL read_only = ON");
+        try {
+            assertThat(refusal(db, "t", "ADD COLUMN c INT")).contains("read-only").contains("point Umbra at the writer");
+        } finally {
+            db.server().executeAsRoot("SET GLOBAL read_only = OFF");
+        }
+    }
+
+    @EveryFlavor
+    void missingGrantsAreNamed(TestDatabase db) throws Exception {
+        db.execute(TABLE);
+        String user = "limited_" + db.schema().hashCode() % 1000 + "_" + System.nanoTime() % 1000;
+        db.server().executeAsRoot("CREATE USER '" + user + "'@'%' IDENTIFIED BY 'Limited-Pa55'",
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON `" + db.schema() + "`.* TO '" + user + "'@'%'");
+        try {
+            List<String> before = TableContents.tables(db);
+            MigrationPlan plan = new MigrationPlan(new ConnectionSettings(db.host(), db.port(), user, "Limited-Pa55"),
+                    db.schema(), "t", "ADD COLUMN c INT", MigrationOptions.defaults());
+            MigrationRefusedException refusal = catchThrowableOfType(MigrationRefusedException.class,
+                    () -> new MigrationRunner(plan, ProgressListener.NONE).run());
+            assertThat(refusal.getMessage())
+                    .contains("CREATE, DROP, ALTER, INDEX, LOCK TABLES on `" + db.schema() + "`.*")
+                    .contains("REPLICATION SLAVE, REPLICATION CLIENT on *.*")
+                    .doesNotContain("Limited-Pa55");
+            assertThat(TableContents.tables(db)).isEqualTo(before);
+        } finally {
+            db.server().executeAsRoot("DROP USER '" + user + "'@'%'");
+        }
+    }
+
+    @EveryFlavor
+    void tableMissing(TestDatabase db) throws Exception {
+        assertThat(refusal(db, "nope", "ADD COLUMN c INT")).contains("`nope` does not exist");
+    }
+
+    @EveryFlavor
+    void viewIsNotABaseTable(TestDatabase db) throws Exception {
+        db.execute(TABLE, "CREATE VIEW v AS SELECT id, a FROM t");
+        assertThat(refusal(db, "v", "ADD COLUMN c INT")).contains("is a view, not a base table");
+    }
+
+    @EveryFlavor
+    void noPrimaryOrNotNullUniqueKey(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE t (id INT NULL, a VARCHAR(20), UNIQUE KEY (id))");
+        assertThat(refusal(db, "t", "ADD COLUMN c INT")).contains("has no primary key and no unique key over NOT NULL columns");
+    }
+
+    @EveryFlavor
+    void theOnlyKeyIsDroppedByTheAlter(TestDatabase db) throws Exception {
+        db.execute(TABLE);
+        assertThat(refusal(db, "t", "DROP COLUMN id")).contains("No primary key or NOT NULL unique key of `t` survives the ALTER");
+    }
+
+    @EveryFlavor
+    void foreignKeyFromTheTable(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE parent (id INT PRIMARY KEY) ENGINE=InnoDB",
+                "CREATE TABLE t (id INT PRIMARY KEY, parent_id INT, CONSTRAINT fk_parent FOREIGN KEY (parent_id) REFERENCES parent (id)) ENGINE=InnoDB");
+        assertThat(refusal(db, "t", "ADD COLUMN c INT")).contains("takes part in foreign keys: fk_parent").contains("drop the foreign keys first");
+    }
+
+    @EveryFlavor
+    void foreignKeyPointingAtTheTable(TestDatabase db) throws Exception {
+        db.execute(TABLE, "CREATE TABLE child (id INT PRIMARY KEY, t_id INT, CONSTRAINT fk_child FOREIGN KEY (t_id) REFERENCES t (id)) ENGINE=InnoDB");
+        assertThat(refusal(db, "t", "ADD COLUMN c INT")).contains("takes part in foreign keys: fk_child");
+    }
+
+    @EveryFlavor
+    void triggers(TestDatabase db) throws Exception {
+        db.execute(TABLE, "CREATE TRIGGER t_bump BEFORE INSERT ON t FOR EACH ROW SET NEW.b = 1");
+        assertThat(refusal(db, "t", "ADD COLUMN c INT")).contains("has triggers: t_bump");
+    }
+
+    @EveryFlavor
+    void renameTableInTheAlter(TestDatabase db) throws Exception {
+        db.execute(TABLE);
+        assertThat(refusal(db, "t", "ADD COLUMN c INT, RENAME TO t2")).containsIgnoringCase("rename");
+        assertThat(refusal(db, "t", "RENAME AS t2")).containsIgnoringCase("rename");
+    }
+
+    @EveryFlavor
+    void aSecondStatement(TestDatabase db) throws Exception {
+        db.execute(TABLE);
+        assertThat(refusal(db, "t", "ADD COLUMN c INT; DROP TABLE t")).containsIgnoringCase("statement");
+    }
+
+    @EveryFlavor
+    void aCommentHidingAStatement(TestDatabase db) throws Exception {
+        db.execute(TABLE);
+        assertThat(refusal(db, "t", "ADD COLUMN c INT /*!50000 , DROP COLUMN a */")).contains("/*!");
+    }
+
+    @EveryFlavor
+    void anAlterOfAnotherTable(TestDatabase db) throws Exception {
+        db.execute(TABLE);
+        assertThat(refusal(db, "t", "ALTER TABLE other ADD COLUMN c INT")).contains("other");
+    }
+
+    @EveryFlavor
+    void anAlterTheServerRejects(TestDatabase db) throws Exception {
+        db.execute(TABLE);
+        assertThat(refusal(db, "t", "ADD COLUMN a INT")).contains("The server rejected the ALTER").contains("nothing was changed");
+    }
+
+    @EveryFlavor
+    void addingAUniqueKeyExistingRowsMayViolate(TestDatabase db) throws Exception {
+        db.execute(TABLE);
+        assertThat(refusal(db, "t", "ADD UNIQUE KEY uk_a (a)")).contains("adds a UNIQUE key uk_a on (a)");
+    }
+
+    @EveryFlavor
+    void helperTablesOfAnEarlierRun(TestDatabase db) throws Exception {
+        db.execute(TABLE, "CREATE TABLE _t_gho (id INT PRIMARY KEY)");
+        assertThat(refusal(db, "t", "ADD COLUMN c INT")).contains("`_t_gho` already exists").contains("--initially-drop-ghost-table");
+        db.execute("DROP TABLE _t_gho", "CREATE TABLE _t_del (id INT PRIMARY KEY)");
+        assertThat(refusal(db, "t", "ADD COLUMN c INT")).contains("`_t_del` already exists").contains("--initially-drop-old-table");
+    }
+
+    /** Runs the migration expecting a refusal; asserts nothing changed and returns the message. */
+    private static String refusal(TestDatabase db, String table, String alter) throws Exception {
+        List<String> tablesBefore = TableContents.tables(db);
+        String definitionBefore = tablesBefore.contains(table) ? TableContents.createStatement(db, table) : null;
+        MigrationRefusedException refusal = catchThrowableOfType(MigrationRefusedException.class,
+                () -> new MigrationRunner(Migrations.plan(db, table, alter), ProgressListener.NONE).run());
+        assertThat(refusal).as("refusal of %s", alter).isNotNull();
+        assertThat(TableContents.tables(db)).isEqualTo(tablesBefore);
+        if (definitionBefore != null) {
+            assertThat(TableContents.createStatement(db, table)).isEqualTo(definitionBefore);
+        }
+        return refusal.getMessage();
+    }
+}
