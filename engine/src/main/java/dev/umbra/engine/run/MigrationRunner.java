@@ -92,6 +92,14 @@ public final class MigrationRunner {
         this.externalThrottle = throttle;
     }
 
+    /**
+     * Runs extra statements in every session the engine opens. Tests use it to give the sessions
+     * other {@code pseudo_thread_id}s, as ProxySQL's multiplexing effectively does.
+     */
+    public void setSessionInitializer(Connections.SessionInitializer initializer) {
+        connections.setSessionInitializer(initializer);
+    }
+
     /** The latest snapshot. */
     public Progress progress() {
         return snapshot();

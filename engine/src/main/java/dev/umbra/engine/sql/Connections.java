@@ -18,12 +18,23 @@ public final class Connections {
     /** Strict, but without NO_ZERO_DATE / NO_ZERO_IN_DATE, so zero dates already stored can be copied. */
     public static final String SESSION_SQL_MODE = "STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION";
 
+    /** Extra set-up for every session the engine opens (after Umbra's own). */
+    @FunctionalInterface
+    public interface SessionInitializer {
+        void initialize(Connection connection) throws SQLException;
+    }
+
     private final ConnectionSettings settings;
     private final String schema;
+    private volatile SessionInitializer initializer = connection -> { };
 
     public Connections(ConnectionSettings settings, String schema) {
         this.settings = settings;
         this.schema = schema;
+    }
+
+    public void setSessionInitializer(SessionInitializer initializer) {
+        this.initializer = initializer;
     }
 
     public ConnectionSettings settings() {
@@ -43,14 +54,15 @@ public final class Connections {
         properties.setProperty("tcpKeepAlive", "true");
         String url = "jdbc:mysql://" + settings.host() + ":" + settings.port() + "/" + schema;
         Connection connection = DriverManager.getConnection(url, properties);
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("SET SESSION time_zone = '+00:00', sql_mode = '" + SESSION_SQL_MODE + "'");
-            statement.execute("SET NAMES utf8mb4");
-        }
-        // Locking reads in READ COMMITTED lock the rows they read and no gaps: the copy waits for
-        // in-flight writers (what correctness needs) without blocking inserts between rows.
         try {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET SESSION time_zone = '+00:00', sql_mode = '" + SESSION_SQL_MODE + "'");
+                statement.execute("SET NAMES utf8mb4");
+            }
+            // Locking reads in READ COMMITTED lock the rows they read and no gaps: the copy waits for
+            // in-flight writers (what correctness needs) without blocking inserts between rows.
             connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            initializer.initialize(connection);
         } catch (SQLException e) {
             connection.close();
             throw e;
