@@ -4,6 +4,7 @@ import com.github.shyiko.mysql.binlog.BinaryLogClient;
 import com.github.shyiko.mysql.binlog.event.DeleteRowsEventData;
 import com.github.shyiko.mysql.binlog.event.Event;
 import com.github.shyiko.mysql.binlog.event.EventData;
+import com.github.shyiko.mysql.binlog.event.EventHeaderV4;
 import com.github.shyiko.mysql.binlog.event.QueryEventData;
 import com.github.shyiko.mysql.binlog.event.TableMapEventData;
 import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
@@ -171,7 +172,7 @@ public final class BinlogStream implements AutoCloseable {
                     }
                 }
             } else if (data instanceof XidEventData || isCommitQuery(data)) {
-                completeTransaction();
+                completeTransaction(event);
             }
         }
     }
@@ -180,9 +181,16 @@ public final class BinlogStream implements AutoCloseable {
         return data instanceof QueryEventData query && "COMMIT".equalsIgnoreCase(query.getSql().trim());
     }
 
-    private void completeTransaction() {
+    /**
+     * The end of a transaction is its commit event's own next position. The client's position is
+     * not: listeners run before the client advances it, and on MariaDB 11.4 the events inside a
+     * transaction carry no next position, so the client's value still points at the transaction's
+     * start and resuming there would hand the whole transaction over twice.
+     */
+    private void completeTransaction(Event commit) {
         BinaryLogClient current = client;
-        BinlogPosition end = new BinlogPosition(current.getBinlogFilename(), current.getBinlogPosition());
+        long next = commit.getHeader() instanceof EventHeaderV4 header ? header.getNextPosition() : 0;
+        BinlogPosition end = new BinlogPosition(current.getBinlogFilename(), next > 0 ? next : current.getBinlogPosition());
         if (!pending.isEmpty()) {
             try {
                 sink.put(new BinlogTransaction(List.copyOf(pending), end));

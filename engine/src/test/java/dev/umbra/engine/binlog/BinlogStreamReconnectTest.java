@@ -1,0 +1,87 @@
+package dev.umbra.engine.binlog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.umbra.engine.plan.ConnectionSettings;
+import dev.umbra.testkit.EveryFlavor;
+import dev.umbra.testkit.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+
+/**
+ * A dropped binlog connection (the server killed it, as a network fault or failover would) is
+ * resumed from the end of the last complete transaction: every transaction arrives exactly once,
+ * in commit order.
+ */
+class BinlogStreamReconnectTest {
+
+    private static final int TRANSACTIONS = 3_000;
+
+    @EveryFlavor
+    void killedConnectionsResumeWithoutLosingOrRepeatingATransaction(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE seq (id BIGINT PRIMARY KEY, pad VARCHAR(100))");
+        BlockingQueue<BinlogTransaction> queue = new ArrayBlockingQueue<>(10_000);
+        List<Long> received = new ArrayList<>();
+        try (Connection writer = db.connect();
+             BinlogStream stream = new BinlogStream(new ConnectionSettings(db.host(), db.port(), db.user(), db.password()),
+                     db.schema(), Set.of("seq"), queue)) {
+            stream.start(BinlogPosition.current(writer, "SHOW MASTER STATUS"));
+            Thread writes = new Thread(() -> insertSequence(writer));
+            writes.start();
+            int kills = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (received.size() < TRANSACTIONS && System.nanoTime() < deadline) {
+                BinlogTransaction transaction = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (transaction != null) {
+                    transaction.changes().forEach(change -> received.add(((Number) change.after()[0]).longValue()));
+                }
+                if (kills < 2 && received.size() > (kills + 1) * TRANSACTIONS / 3) {
+                    killBinlogDumpThreads(db);
+                    kills++;
+                }
+            }
+            writes.join(10_000);
+            assertThat(kills).isEqualTo(2);
+            assertThat(stream.reconnects()).isGreaterThanOrEqualTo(2);
+        }
+        assertThat(received).containsExactlyElementsOf(LongStream.rangeClosed(1, TRANSACTIONS).boxed().toList());
+    }
+
+    private static void insertSequence(Connection writer) {
+        try (PreparedStatement insert = writer.prepareStatement("INSERT INTO seq VALUES (?, REPEAT('x', 100))")) {
+            for (long id = 1; id <= TRANSACTIONS; id++) {
+                insert.setLong(1, id);
+                insert.executeUpdate();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void killBinlogDumpThreads(TestDatabase db) throws Exception {
+        try (Connection root = db.server().connectAsRoot(); Statement statement = root.createStatement();
+             ResultSet rows = statement.executeQuery(
+                     "SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%' AND USER = '"
+                             + db.user() + "'")) {
+            List<Long> ids = new ArrayList<>();
+            while (rows.next()) {
+                ids.add(rows.getLong(1));
+            }
+            assertThat(ids).isNotEmpty();
+            for (long id : ids) {
+                try (Statement kill = root.createStatement()) {
+                    kill.execute("KILL " + id);
+                }
+            }
+        }
+    }
+}
