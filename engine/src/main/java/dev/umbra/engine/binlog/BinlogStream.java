@@ -55,6 +55,7 @@ public final class BinlogStream implements AutoCloseable {
     private volatile BinlogPosition lastComplete;
     private volatile boolean closing;
     private volatile Exception failure;
+    private volatile boolean gaveUp;
 
     public BinlogStream(ConnectionSettings settings, String schema, Set<String> tables, BlockingQueue<BinlogTransaction> sink) {
         this.settings = settings;
@@ -79,8 +80,8 @@ public final class BinlogStream implements AutoCloseable {
     }
 
     /** Why the stream gave up, if it did: reconnecting failed for longer than the retry budget. */
-    public Exception failure() {
-        return failure;
+    public java.util.Optional<Exception> failure() {
+        return gaveUp ? java.util.Optional.of(failure) : java.util.Optional.empty();
     }
 
     /** Drops the connection as a network fault would; the stream reconnects by itself. */
@@ -137,6 +138,7 @@ public final class BinlogStream implements AutoCloseable {
             }
         }
         if (!closing) {
+            gaveUp = true;
             log.error("Giving up on the binlog stream after repeated reconnect failures", failure);
         }
     }

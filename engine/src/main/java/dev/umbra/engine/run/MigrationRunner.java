@@ -70,6 +70,7 @@ public final class MigrationRunner {
     private BinlogStream stream;
     private ApplyLoop applyLoop;
     private ScheduledExecutorService background;
+    private Connection heartbeatConnection;
 
     public MigrationRunner(MigrationPlan plan, ProgressListener listener) {
         this.plan = plan;
@@ -315,6 +316,11 @@ public final class MigrationRunner {
     }
 
     private void checkWorkers() throws MigrationFailedException {
+        Optional<Exception> streamFailure = stream == null ? Optional.empty() : stream.failure();
+        if (streamFailure.isPresent()) {
+            throw new MigrationFailedException("the binlog stream was lost and could not be resumed: "
+                    + describe(streamFailure.get()), streamFailure.get());
+        }
         Exception applyFailure = applyLoop == null ? null : applyLoop.failure();
         if (applyFailure != null) {
             throw new MigrationFailedException("applying binlog changes failed: " + describe(applyFailure), applyFailure);
@@ -333,14 +339,37 @@ public final class MigrationRunner {
     private void stopBackground() {
         if (background != null) {
             background.shutdownNow();
+            try {
+                background.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            closeQuietly(heartbeatConnection);
+            heartbeatConnection = null;
         }
     }
 
+    /** Runs on the single background thread only, so the session needs no locking. */
     private void heartbeatQuietly() {
-        try (Connection connection = connections.open()) {
-            changelog.writeHeartbeat(connection);
+        try {
+            if (heartbeatConnection == null || heartbeatConnection.isClosed()) {
+                heartbeatConnection = connections.open();
+            }
+            changelog.writeHeartbeat(heartbeatConnection);
         } catch (SQLException e) {
             log.debug("Heartbeat failed: {}", e.getMessage());
+            closeQuietly(heartbeatConnection);
+            heartbeatConnection = null;
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // a session that cannot close cleanly is gone anyway
+            }
         }
     }
 
