@@ -10,8 +10,6 @@ import java.time.Duration;
 /** Statements shared by the cut-over forms. */
 final class CutOverSql {
 
-    static final String SENTRY_COMMENT = "Umbra cut-over sentry";
-
     private CutOverSql() {
     }
 
@@ -51,17 +49,6 @@ final class CutOverSql {
             }
         }
         execute(connection, "ALTER TABLE " + context.qualifiedGhost() + " AUTO_INCREMENT = " + counter);
-    }
-
-    static boolean isSentry(Connection connection, CutOverContext context) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
-            statement.setString(1, context.schema());
-            statement.setString(2, context.old());
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next() && SENTRY_COMMENT.equals(row.getString(1));
-            }
-        }
     }
 
     static void closeQuietly(Connection connection) {

@@ -15,18 +15,27 @@ import java.util.concurrent.TimeoutException;
 /**
  * The atomic cut-over for servers that refuse RENAME under LOCK TABLES (MySQL 5.7, MariaDB).
  *
- * <p>Session L creates a sentry table under the old table's name (with the original's engine),
- * locks the original and the sentry, and waits until every binlog change up to the lock is
- * applied. Session R then issues {@code RENAME original TO old, ghost TO original}, which queues
- * behind L's locks; pending RENAMEs take precedence over pending writes, so when L drops the
- * sentry and unlocks, the swap happens before any blocked writer gets in. If L dies at any point
- * the sentry still exists and R's RENAME fails: the original stays in place.
+ * <p>Session L locks the original for writing and waits until every binlog change up to the lock
+ * is applied; the applier is then held. Session R issues
+ * {@code RENAME TABLE t TO _t_del, _t_gho TO t}. R takes its metadata locks in name order:
+ * {@code _t_del} and {@code _t_gho} are free, so R ends up queued on {@code t} itself, behind L.
+ * A queued exclusive lock is granted before queued writes, so when L unlocks, the swap happens
+ * before any blocked writer gets in.
+ *
+ * <p>There is deliberately no sentry table under the old name (gh-ost's form). With one, R queues
+ * on the sentry ({@code _t_del} sorts before {@code t}) instead of on {@code t}, so nothing is
+ * pending on {@code t} when L unlocks and writers blocked there commit into the old table just
+ * before the rename: lost writes, which {@code CutOverTest} caught on MySQL 5.7. The sentry's job
+ * (stop R if L dies before the last changes are applied) is done by ordering instead: R is only
+ * issued after they are applied, and on any failure R is killed before L lets go.
  *
  * <p>R's statement is found in the processlist by a unique token in its text, never by
  * connection id: behind ProxySQL, {@code CONNECTION_ID()} is not the processlist id (failure
  * mode 4).
  */
 public final class TwoSessionCutOver implements CutOver {
+
+    private static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(10);
 
     @Override
     public Duration attempt(CutOverContext context) throws CutOverAttemptException, InterruptedException {
@@ -36,15 +45,12 @@ public final class TwoSessionCutOver implements CutOver {
         CompletableFuture<Void> renaming = null;
         ApplyLoop.TakeOver takeOver = null;
         String token = "umbra-cut-over-" + UUID.randomUUID();
-        long lockedAt = 0;
-        boolean swapped = false;
+        long lockedAt = System.nanoTime();
         try {
             control = context.connections().open();
-            CutOverSql.execute(control, "CREATE TABLE " + context.qualifiedOld() + " (id INT NOT NULL PRIMARY KEY) ENGINE="
-                    + engineOf(control, context) + " COMMENT='" + CutOverSql.SENTRY_COMMENT + "'");
             lock = context.connections().open();
             CutOverSql.boundLockWaits(lock, context.lockTimeout());
-            CutOverSql.execute(lock, "LOCK TABLES " + context.qualifiedOriginal() + " WRITE, " + context.qualifiedOld() + " WRITE");
+            CutOverSql.execute(lock, "LOCK TABLES " + context.qualifiedOriginal() + " WRITE");
             lockedAt = System.nanoTime();
             String marker = "cut-over-" + UUID.randomUUID();
             context.changelog().writeMarker(control, marker);
@@ -52,8 +58,8 @@ public final class TwoSessionCutOver implements CutOver {
                 throw new CutOverAttemptException("the binlog changes up to the lock were not all applied within "
                         + context.lockTimeout().toSeconds() + " s");
             }
-            // Everything up to the lock is applied; hold the applier so that it cannot apply the
-            // new table's first events to the (then renamed) ghost after the swap.
+            // Everything up to the lock is applied. Hold the applier: from here on the ghost table
+            // is R's, and after the swap, events under the original's name are the new table's.
             takeOver = context.applyLoop().takeOver(context.lockTimeout())
                     .orElseThrow(() -> new CutOverAttemptException("the binlog applier did not pause within "
                             + context.lockTimeout().toSeconds() + " s"));
@@ -62,37 +68,36 @@ public final class TwoSessionCutOver implements CutOver {
             }
             rename = context.connections().open();
             CutOverSql.boundLockWaits(rename, context.lockTimeout().multipliedBy(2));
-            Connection renameSession = rename;
-            String renameSql = "RENAME /* " + token + " */ TABLE " + context.qualifiedOriginal() + " TO " + context.qualifiedOld()
-                    + ", " + context.qualifiedGhost() + " TO " + context.qualifiedOriginal();
-            renaming = CompletableFuture.runAsync(() -> {
-                try {
-                    CutOverSql.execute(renameSession, renameSql);
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e.getMessage(), e);
-                }
-            });
+            renaming = renameAsync(rename, context, token);
             awaitRenameQueued(control, token, renaming, context.lockTimeout());
-            CutOverSql.execute(lock, "DROP TABLE " + context.qualifiedOld());
             CutOverSql.execute(lock, "UNLOCK TABLES");
             Duration lockTime = Duration.ofNanos(System.nanoTime() - lockedAt);
             try {
                 renaming.get(context.lockTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
             } catch (ExecutionException | TimeoutException e) {
                 throw new CutOverAttemptException("the RENAME did not complete after the lock was released: "
-                        + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+                        + causeOf(e), e);
             }
-            swapped = true;
             takeOver.finishApplying();
             return lockTime;
-        } catch (SQLException e) {
-            throw new CutOverAttemptException(e.getMessage(), e);
-        } finally {
-            CutOverSql.closeQuietly(lock); // releases LOCK TABLES if still held; the sentry then fails R's RENAME
-            if (!swapped) {
-                cancelRename(control, token, renaming);
-                dropSentry(control, context);
+        } catch (SQLException | CutOverAttemptException e) {
+            // R must not run once L lets go, unless it already did: then the swap is complete.
+            if (cancelRename(control, token, renaming)) {
+                takeOver.finishApplying();
+                return Duration.ofNanos(System.nanoTime() - lockedAt);
             }
+            throw e instanceof CutOverAttemptException attempt ? attempt : new CutOverAttemptException(e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.interrupted(); // cancel R first, then pass the interrupt on
+            boolean swapped = cancelRename(control, token, renaming);
+            Thread.currentThread().interrupt();
+            if (swapped) {
+                takeOver.finishApplying();
+                return Duration.ofNanos(System.nanoTime() - lockedAt);
+            }
+            throw e;
+        } finally {
+            CutOverSql.closeQuietly(lock); // releases LOCK TABLES if still held
             CutOverSql.closeQuietly(rename);
             CutOverSql.closeQuietly(control);
             if (takeOver != null) {
@@ -101,20 +106,16 @@ public final class TwoSessionCutOver implements CutOver {
         }
     }
 
-    private static String engineOf(Connection control, CutOverContext context) throws SQLException {
-        try (PreparedStatement statement = control.prepareStatement(
-                "SELECT ENGINE FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
-            statement.setString(1, context.schema());
-            statement.setString(2, context.original());
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                String engine = row.getString(1);
-                if (!engine.matches("[A-Za-z0-9_]+")) {
-                    throw new SQLException("Unexpected storage engine name '" + engine + "'");
-                }
-                return engine;
+    private static CompletableFuture<Void> renameAsync(Connection rename, CutOverContext context, String token) {
+        String sql = "RENAME /* " + token + " */ TABLE " + context.qualifiedOriginal() + " TO " + context.qualifiedOld()
+                + ", " + context.qualifiedGhost() + " TO " + context.qualifiedOriginal();
+        return CompletableFuture.runAsync(() -> {
+            try {
+                CutOverSql.execute(rename, sql);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e.getMessage(), e);
             }
-        }
+        });
     }
 
     /** Waits until R's RENAME shows in the processlist waiting for a metadata lock. */
@@ -124,7 +125,7 @@ public final class TwoSessionCutOver implements CutOver {
         while (System.nanoTime() < deadline) {
             if (renaming.isDone()) {
                 throw new CutOverAttemptException("the RENAME ended before it could queue behind the lock: "
-                        + describe(renaming));
+                        + causeOf(renaming));
             }
             try (PreparedStatement statement = control.prepareStatement(
                     "SELECT STATE FROM information_schema.PROCESSLIST WHERE INFO LIKE ? AND INFO NOT LIKE ?")) {
@@ -136,49 +137,54 @@ public final class TwoSessionCutOver implements CutOver {
                     }
                 }
             }
-            Thread.sleep(10);
+            Thread.sleep(5);
         }
         throw new CutOverAttemptException("the RENAME was not seen waiting behind the lock within " + timeout.toSeconds() + " s");
     }
 
-    private static String describe(CompletableFuture<Void> renaming) {
+    /**
+     * Kills R's statement (found by its token, never by a connection id) and waits for it to end.
+     * Returns true if R had already swapped the tables, so the attempt actually succeeded.
+     */
+    private static boolean cancelRename(Connection control, String token, CompletableFuture<Void> renaming)
+            throws InterruptedException {
+        if (renaming == null) {
+            return false;
+        }
+        if (!renaming.isDone() && control != null) {
+            try (PreparedStatement statement = control.prepareStatement(
+                    "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE ? AND INFO NOT LIKE ?")) {
+                statement.setString(1, "%" + token + "%");
+                statement.setString(2, "%information_schema.PROCESSLIST%");
+                try (ResultSet row = statement.executeQuery()) {
+                    while (row.next()) {
+                        CutOverSql.execute(control, "KILL QUERY " + row.getLong(1));
+                    }
+                }
+            } catch (SQLException ignored) {
+                // then we wait for R to end by itself (its lock wait is bounded)
+            }
+        }
+        try {
+            renaming.get(CANCEL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException failed) {
+            return false;
+        } catch (TimeoutException stillRunning) {
+            return false;
+        }
+    }
+
+    private static String causeOf(Exception e) {
+        return e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+    }
+
+    private static String causeOf(CompletableFuture<Void> renaming) {
         try {
             renaming.getNow(null);
             return "it completed";
         } catch (Exception e) {
-            return e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
-        }
-    }
-
-    /** Kills R's statement by its token (never by a connection id we believe we know). */
-    private static void cancelRename(Connection control, String token, CompletableFuture<Void> renaming) {
-        if (control == null || renaming == null || renaming.isDone()) {
-            return;
-        }
-        try (PreparedStatement statement = control.prepareStatement(
-                "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE ? AND INFO NOT LIKE ?")) {
-            statement.setString(1, "%" + token + "%");
-            statement.setString(2, "%information_schema.PROCESSLIST%");
-            try (ResultSet row = statement.executeQuery()) {
-                while (row.next()) {
-                    CutOverSql.execute(control, "KILL QUERY " + row.getLong(1));
-                }
-            }
-        } catch (SQLException ignored) {
-            // closing R's session below ends the statement too
-        }
-    }
-
-    private static void dropSentry(Connection control, CutOverContext context) {
-        if (control == null) {
-            return;
-        }
-        try {
-            if (CutOverSql.isSentry(control, context)) {
-                CutOverSql.execute(control, "DROP TABLE " + context.qualifiedOld());
-            }
-        } catch (SQLException ignored) {
-            // a leftover sentry is dropped by the next attempt's cleanup or by abort
+            return causeOf(e);
         }
     }
 }

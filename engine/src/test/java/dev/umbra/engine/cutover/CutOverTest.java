@@ -100,7 +100,7 @@ class CutOverTest {
             done = migration.start().awaitEnd(Duration.ofSeconds(60));
         }
         assertThat(done.phase()).isEqualTo(Phase.DONE);
-        assertThat(writer.errors()).isEmpty();
         assertThat(TableContents.rows(db, "items", COLUMNS)).isEqualTo(TableContents.rows(db, writer.mirror(), COLUMNS));
+        assertThat(writer.errors()).isEmpty();
     }
 }

@@ -48,7 +48,6 @@ class OnlineAlterUnderWritesTest {
         System.out.printf("[%s] rows copied %d, binlog changes applied %d, writer ops %d, writer's longest stall %d ms,"
                         + " cut-over lock %d ms%n", db, done.rowsCopied(), done.eventsApplied(), writer.operations(),
                 writer.longestStall().toMillis(), done.lastLockTime().orElseThrow().toMillis());
-        assertThat(writer.errors()).isEmpty();
         assertThat(writer.operations()).isGreaterThan(100);
         assertThat(phases).containsExactly(Phase.INSPECTING, Phase.COPYING, Phase.AWAITING_CUT_OVER, Phase.CUT_OVER, Phase.DONE);
         assertThat(done.eventsApplied()).isGreaterThan(0);
@@ -57,6 +56,7 @@ class OnlineAlterUnderWritesTest {
         List<String> mirror = TableContents.rows(db, writer.mirror(), SHARED_COLUMNS);
         assertThat(migrated).hasSize(mirror.size());
         assertThat(migrated).isEqualTo(mirror);
+        assertThat(writer.errors()).isEmpty();
         assertThat(TableContents.tables(db)).containsExactly("_items_del", "items", "items_mirror");
     }
 }

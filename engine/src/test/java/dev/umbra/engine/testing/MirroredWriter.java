@@ -38,6 +38,7 @@ public final class MirroredWriter implements AutoCloseable {
     private final ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
     private final AtomicLong operations = new AtomicLong();
     private final AtomicLong longestStallNanos = new AtomicLong();
+    private final ThreadLocal<String> lastStep = ThreadLocal.withInitial(() -> "");
     private final AtomicLong nextMovedId = new AtomicLong(MOVED_IDS_START);
     private volatile boolean running;
     private volatile long maxInitialId;
@@ -103,7 +104,7 @@ public final class MirroredWriter implements AutoCloseable {
                     operations.incrementAndGet();
                 } catch (SQLException e) {
                     rollbackQuietly(connection);
-                    errors.add(e.getMessage());
+                    errors.add(e.getMessage() + " (" + lastStep.get() + ")");
                 }
                 longestStallNanos.accumulateAndGet(System.nanoTime() - began, Math::max);
             }
@@ -118,6 +119,7 @@ public final class MirroredWriter implements AutoCloseable {
         long id = 1 + random.nextLong(Math.max(1, maxInitialId + operations.get() / 5));
         if (dice < 30) {
             long newId;
+            lastStep.set("insert into " + table);
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO `" + table + "` (name, qty, updated_at, note) VALUES (?, ?, ?, ?)",
                     Statement.RETURN_GENERATED_KEYS)) {
@@ -128,6 +130,7 @@ public final class MirroredWriter implements AutoCloseable {
                     newId = keys.getLong(1);
                 }
             }
+            lastStep.set("copy new row " + newId + " to the mirror");
             try (PreparedStatement copy = connection.prepareStatement(
                     "INSERT INTO `" + mirror + "` (" + COLUMNS + ") SELECT " + COLUMNS + " FROM `" + table + "` WHERE id = ?")) {
                 copy.setLong(1, newId);
