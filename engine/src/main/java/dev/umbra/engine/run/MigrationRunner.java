@@ -151,6 +151,55 @@ public final class MigrationRunner {
         }
     }
 
+    /**
+     * A dry run: inspects exactly as {@link #run()} does, then undoes what inspection created and
+     * stops. Inspection has to create the ghost table and apply the ALTER to it (only the server knows
+     * the exact new shape); this drops it again before returning, so afterwards the schema is as it
+     * was. Nothing else is created: no changelog table, no binlog stream, no copy.
+     *
+     * <p>A dry run never drops tables it did not create: {@link MigrationOptions#dropStaleGhostTable()}
+     * and {@link MigrationOptions#dropStaleOldTable()} are ignored, so stale helper tables are
+     * refused as they would be without those options.
+     *
+     * <p>The listener sees Inspecting, and Failed if the migration is refused or inspection fails.
+     * A runner is used once: for this or for {@link #run()}, not both.
+     *
+     * @return what inspection found (the plan: flavor, parsed ALTER, helper tables, key, columns)
+     * @throws MigrationRefusedException inspection refused; nothing exists afterwards
+     * @throws MigrationFailedException  the server could not be reached or queried
+     */
+    public Inspection inspectOnly() throws MigrationRefusedException, MigrationFailedException {
+        enter(Phase.INSPECTING, "dry run: checking server, grants, table and ALTER");
+        MigrationPlan dryRun = new MigrationPlan(plan.connection(), plan.schema(), plan.table(), plan.alter(),
+                options.withDropStaleGhostTable(false).withDropStaleOldTable(false));
+        try (Connection connection = openOrFail()) {
+            Inspection found;
+            try {
+                found = new Inspector(dryRun).inspect(connection);
+            } catch (MigrationRefusedException e) {
+                fail(Phase.FAILED, "Refused: " + e.getMessage());
+                throw e;
+            }
+            String ghost = found.helpers().ghost();
+            try (var statement = connection.createStatement()) {
+                statement.execute("DROP TABLE IF EXISTS " + dev.umbra.engine.sql.Sql.qualified(plan.schema(), ghost));
+            } catch (SQLException e) {
+                String reason = "the dry run could not drop the ghost table `" + ghost + "` it created: " + describe(e)
+                        + "; drop it by hand";
+                fail(Phase.FAILED, "Failed: " + reason + ".");
+                throw new MigrationFailedException(reason, e);
+            }
+            state.rowsEstimated = found.estimatedRows();
+            state.stage = "dry run done";
+            state.message = "Dry run: inspection passed; nothing was changed.";
+            listener.onProgress(snapshot());
+            return found;
+        } catch (SQLException e) {
+            fail(Phase.FAILED, "Failed: " + describe(e));
+            throw new MigrationFailedException(describe(e), e);
+        }
+    }
+
     private Connection openOrFail() throws MigrationFailedException {
         try {
             return connections.open();
@@ -185,14 +234,20 @@ public final class MigrationRunner {
         String marker = "stream-live-" + UUID.randomUUID();
         changelog.writeMarker(connection, marker);
         state.stage = "proving the binlog stream live";
+        // While paused or throttled the apply loop holds, so the marker cannot come back: the
+        // timeout counts only time in which it could have.
+        Instant deadline = Instant.now().plus(STREAM_LIVE_TIMEOUT);
         while (!applyLoop.awaitMarker(marker, Duration.ofMillis(200))) {
             control.checkNotAborted();
             checkWorkers();
-            if (Duration.between(state.phaseStartedAt, Instant.now()).compareTo(STREAM_LIVE_TIMEOUT) > 0 && !control.isPaused()) {
+            if (updateThrottle()) {
+                deadline = Instant.now().plus(STREAM_LIVE_TIMEOUT);
+            } else if (Instant.now().isAfter(deadline)) {
                 throw new MigrationFailedException("the binlog stream did not deliver Umbra's own marker row within "
                         + STREAM_LIVE_TIMEOUT.toSeconds() + " s; check that the user may read the binary log");
             }
         }
+        updateThrottle();
     }
 
     private void copy() throws SQLException, MigrationAbortedException, MigrationFailedException, InterruptedException {
@@ -223,13 +278,21 @@ public final class MigrationRunner {
 
     /** True (after a short wait) while paused or throttled; the caller then checks again. */
     private boolean holdForThrottle() throws InterruptedException {
+        if (updateThrottle()) {
+            Thread.sleep(100);
+            return true;
+        }
+        return false;
+    }
+
+    /** Records whether work is held now (paused or throttled) and why; true while it is. */
+    private boolean updateThrottle() {
         Optional<String> reason = control.isPaused() ? Optional.of("paused by user") : externalThrottle.get();
         if (reason.isPresent()) {
             if (state.throttleReason == null) {
                 state.throttledSince = Instant.now();
             }
             state.throttleReason = reason.get();
-            Thread.sleep(100);
             return true;
         }
         state.throttleReason = null;

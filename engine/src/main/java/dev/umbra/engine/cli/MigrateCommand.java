@@ -1,0 +1,328 @@
+package dev.umbra.engine.cli;
+
+import dev.umbra.engine.inspect.Inspection;
+import dev.umbra.engine.plan.ConnectionSettings;
+import dev.umbra.engine.plan.CutOverMethod;
+import dev.umbra.engine.plan.MigrationOptions;
+import dev.umbra.engine.plan.MigrationPlan;
+import dev.umbra.engine.progress.Progress;
+import dev.umbra.engine.run.MigrationAbortedException;
+import dev.umbra.engine.run.MigrationFailedException;
+import dev.umbra.engine.run.MigrationRefusedException;
+import dev.umbra.engine.run.MigrationRunner;
+import dev.umbra.engine.table.HelperTables;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * {@code umbra migrate}: one online ALTER, flags named as gh-ost names them where the meaning is
+ * the same. Without {@code --execute} it only inspects and prints the plan.
+ */
+@Command(name = "migrate",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        exitCodeOnExecutionException = UmbraCli.EXIT_FAILED,
+        description = {
+            "Runs an online ALTER on one table: copies it into a ghost table with the new definition while"
+                    + " replaying the binary log, then swaps the two.",
+            "Without --execute, only inspects: checks the server, grants, table and ALTER, prints the plan and"
+                    + " changes nothing."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:Done (or a dry run passed inspection).",
+            "2:Bad usage.",
+            "3:Refused by inspection; nothing was changed.",
+            "4:Failed; the original table is intact.",
+            "5:Aborted (Ctrl-C); the original table is intact."})
+final class MigrateCommand implements Callable<Integer> {
+
+    static final String PASSWORD_VARIABLE = "UMBRA_PASSWORD";
+    private static final Duration CLEANUP_WAIT = Duration.ofSeconds(60);
+
+    @ParentCommand
+    private UmbraCli parent;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST",
+            description = "The writer (primary) to migrate on. Default: ${DEFAULT-VALUE}.")
+    private String host;
+
+    @Option(names = "--port", defaultValue = "3306", paramLabel = "PORT", description = "Default: ${DEFAULT-VALUE}.")
+    private int port;
+
+    @Option(names = "--user", required = true, paramLabel = "USER", description = "The user to log in as.")
+    private String user;
+
+    @Option(names = "--password", paramLabel = "PASSWORD",
+            description = "The password; or set " + PASSWORD_VARIABLE + " (safer: not visible in the process list)."
+                    + " Never printed.")
+    private String password;
+
+    @Option(names = "--database", required = true, paramLabel = "SCHEMA", description = "The table's database.")
+    private String database;
+
+    @Option(names = "--table", required = true, paramLabel = "TABLE", description = "The table to alter.")
+    private String table;
+
+    @Option(names = "--alter", required = true, paramLabel = "CLAUSES",
+            description = "The ALTER clause list, e.g. \"ADD COLUMN status TINYINT NOT NULL DEFAULT 1\".")
+    private String alter;
+
+    @Option(names = "--execute",
+            description = "Really migrate. Without it: inspect only, print the plan, change nothing.")
+    private boolean execute;
+
+    @Option(names = "--chunk-size", defaultValue = "1000", paramLabel = "ROWS",
+            description = "Rows per copy chunk. Default: ${DEFAULT-VALUE}.")
+    private int chunkSize;
+
+    @Option(names = "--cut-over", defaultValue = "atomic", paramLabel = "METHOD",
+            converter = CutOverMethodConverter.class, completionCandidates = CutOverMethodNames.class,
+            description = "${COMPLETION-CANDIDATES}. atomic: one RENAME swaps both names while writers wait;"
+                    + " two-step: the table is briefly missing. Default: ${DEFAULT-VALUE}.")
+    private CutOverMethod cutOver;
+
+    @Option(names = "--cut-over-lock-timeout-seconds", defaultValue = "3", paramLabel = "SECONDS",
+            description = "The longest one cut-over attempt may block writers. Default: ${DEFAULT-VALUE}.")
+    private int cutOverLockTimeoutSeconds;
+
+    @Option(names = "--default-retries", defaultValue = "10", paramLabel = "N",
+            description = "Cut-over attempts before giving up. Default: ${DEFAULT-VALUE}.")
+    private int defaultRetries;
+
+    @Option(names = "--postpone-cut-over-flag-file", paramLabel = "FILE",
+            description = "While this file exists, the cut-over waits (copy and binlog replay go on).")
+    private Path postponeCutOverFlagFile;
+
+    @Option(names = "--throttle-flag-file", paramLabel = "FILE",
+            description = "While this file exists, copy and binlog replay hold.")
+    private Path throttleFlagFile;
+
+    @Option(names = "--ok-to-drop-table",
+            description = "Drop the old table (_<table>_del) after the cut-over. Default: keep it.")
+    private boolean okToDropTable;
+
+    @Option(names = "--initially-drop-ghost-table",
+            description = "Drop helper tables (_<table>_gho, _<table>_ghc) left by an earlier run instead of refusing.")
+    private boolean initiallyDropGhostTable;
+
+    @Option(names = "--initially-drop-old-table",
+            description = "Drop an existing _<table>_del instead of refusing.")
+    private boolean initiallyDropOldTable;
+
+    @Option(names = "--status-json", paramLabel = "FILE",
+            description = "Keep the latest progress in this file as JSON (replaced atomically).")
+    private Path statusJson;
+
+    @Option(names = "--status-interval-seconds", defaultValue = "5", paramLabel = "SECONDS",
+            description = "How often a status line is printed (and the status file updated). Default: ${DEFAULT-VALUE}.")
+    private int statusIntervalSeconds;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        MigrationPlan plan = plan();
+        StatusReporter reporter = new StatusReporter(err, Optional.ofNullable(statusJson).map(StatusJsonFile::new));
+        MigrationRunner runner = new MigrationRunner(plan, reporter);
+        if (postponeCutOverFlagFile != null) {
+            Path flag = postponeCutOverFlagFile;
+            runner.setCutOverPostponed(() -> Files.exists(flag));
+        }
+        if (throttleFlagFile != null) {
+            Path flag = throttleFlagFile;
+            String reason = "throttle flag file " + flag + " exists";
+            runner.setExternalThrottle(() -> Files.exists(flag) ? Optional.of(reason) : Optional.empty());
+        }
+        return supervised(runner, err, execute ? () -> migrate(runner, reporter, err) : () -> dryRun(runner, reporter, out, err));
+    }
+
+    private MigrationPlan plan() {
+        requireAtLeastOne(chunkSize, "--chunk-size");
+        requireAtLeastOne(cutOverLockTimeoutSeconds, "--cut-over-lock-timeout-seconds");
+        requireAtLeastOne(defaultRetries, "--default-retries");
+        requireAtLeastOne(statusIntervalSeconds, "--status-interval-seconds");
+        if (statusJson != null) {
+            Path directory = statusJson.toAbsolutePath().getParent();
+            if (directory == null || !Files.isDirectory(directory)) {
+                throw usage("--status-json: the directory " + directory + " does not exist.");
+            }
+        }
+        MigrationOptions options = MigrationOptions.defaults()
+                .withChunkSize(chunkSize)
+                .withCutOverMethod(cutOver)
+                .withCutOverLockTimeout(Duration.ofSeconds(cutOverLockTimeoutSeconds))
+                .withCutOverMaxAttempts(defaultRetries)
+                .withAutoApproveCutOver(true)
+                .withDropOldTable(okToDropTable)
+                .withDropStaleGhostTable(initiallyDropGhostTable)
+                .withDropStaleOldTable(initiallyDropOldTable)
+                .withStatusInterval(Duration.ofSeconds(statusIntervalSeconds));
+        String secret = password != null ? password : parent.environment(PASSWORD_VARIABLE);
+        try {
+            return new MigrationPlan(new ConnectionSettings(host, port, user, secret), database, table, alter, options);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    private int migrate(MigrationRunner runner, StatusReporter reporter, PrintWriter err) {
+        err.println("Migrating `" + database + "`.`" + table + "` on " + host + ":" + port + " as " + user + "; the"
+                + " cut-over follows as soon as the copy has caught up"
+                + (postponeCutOverFlagFile == null ? "." : ", once " + postponeCutOverFlagFile + " is gone."));
+        err.flush();
+        try {
+            Progress done = runner.run();
+            reporter.writeJson(done);
+            err.println(done.message());
+            return UmbraCli.EXIT_OK;
+        } catch (MigrationRefusedException e) {
+            reporter.writeJson(runner.progress());
+            err.println("Refused: " + e.getMessage());
+            return UmbraCli.EXIT_REFUSED;
+        } catch (MigrationFailedException e) {
+            reporter.writeJson(runner.progress());
+            err.println(runner.progress().message());
+            return UmbraCli.EXIT_FAILED;
+        } catch (MigrationAbortedException e) {
+            reporter.writeJson(runner.progress());
+            err.println(runner.progress().message());
+            return UmbraCli.EXIT_ABORTED;
+        } finally {
+            err.flush();
+        }
+    }
+
+    private int dryRun(MigrationRunner runner, StatusReporter reporter, PrintWriter out, PrintWriter err) {
+        try {
+            Inspection inspection = runner.inspectOnly();
+            reporter.writeJson(runner.progress());
+            PlanPrinter.print(out, database, table, inspection);
+            return UmbraCli.EXIT_OK;
+        } catch (MigrationRefusedException e) {
+            reporter.writeJson(runner.progress());
+            err.println("Refused: " + e.getMessage());
+            if (initiallyDropGhostTable || initiallyDropOldTable) {
+                err.println("(A dry run drops no existing table: --initially-drop-ghost-table and"
+                        + " --initially-drop-old-table take effect only with --execute.)");
+            }
+            return UmbraCli.EXIT_REFUSED;
+        } catch (MigrationFailedException e) {
+            reporter.writeJson(runner.progress());
+            err.println(runner.progress().message());
+            return UmbraCli.EXIT_FAILED;
+        } finally {
+            err.flush();
+        }
+    }
+
+    /**
+     * Runs the work with a shutdown hook in place: an interrupt (Ctrl-C, SIGTERM) aborts the
+     * migration and waits for its cleanup (helper tables dropped) before the JVM goes on exiting.
+     */
+    private int supervised(MigrationRunner runner, PrintWriter err, Callable<Integer> work) {
+        CountDownLatch finished = new CountDownLatch(1);
+        AtomicInteger exitCode = new AtomicInteger(UmbraCli.EXIT_ABORTED);
+        Thread hook = new Thread(() -> onInterrupt(runner, err, finished, exitCode), "umbra-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            int code = work.call();
+            exitCode.set(code);
+            return code;
+        } catch (RuntimeException e) {
+            err.println("Failed: unexpected error: " + e);
+            exitCode.set(UmbraCli.EXIT_FAILED);
+            return UmbraCli.EXIT_FAILED;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            err.flush();
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run
+            }
+        }
+    }
+
+    private void onInterrupt(MigrationRunner runner, PrintWriter err, CountDownLatch finished, AtomicInteger exitCode) {
+        if (finished.getCount() == 0) {
+            return;
+        }
+        err.println("Interrupted: aborting; the original table stays as it is and the helper tables are dropped.");
+        err.flush();
+        runner.control().abort("interrupted");
+        boolean cleanedUp;
+        try {
+            cleanedUp = finished.await(CLEANUP_WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cleanedUp = false;
+        }
+        if (!cleanedUp) {
+            HelperTables helpers = HelperTables.forTable(table);
+            err.println("The cleanup did not finish within " + CLEANUP_WAIT.toSeconds() + " s; check `" + database
+                    + "` for the helper tables `" + helpers.ghost() + "` and `" + helpers.changelog() + "` and drop them.");
+        }
+        err.flush();
+        if (parent.exitsProcess()) {
+            // System.exit would block while shutdown hooks run: end with the run's own exit code.
+            Runtime.getRuntime().halt(cleanedUp ? exitCode.get() : UmbraCli.EXIT_ABORTED);
+        }
+    }
+
+    private void requireAtLeastOne(int value, String option) {
+        if (value < 1) {
+            throw usage(option + " must be at least 1, not " + value + ".");
+        }
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    /** {@code atomic} or {@code two-step} to {@link CutOverMethod}. */
+    static final class CutOverMethodConverter implements ITypeConverter<CutOverMethod> {
+        @Override
+        public CutOverMethod convert(String value) {
+            switch (value.toLowerCase(Locale.ROOT)) {
+                case "atomic":
+                    return CutOverMethod.ATOMIC;
+                case "two-step":
+                    return CutOverMethod.TWO_STEP;
+                default:
+                    throw new TypeConversionException("'" + value + "' is not a cut-over method; use atomic or two-step");
+            }
+        }
+    }
+
+    /** The names --cut-over accepts, for the help text. */
+    static final class CutOverMethodNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return List.of("atomic", "two-step").iterator();
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.umbra.engine.cli;
+
+import dev.umbra.engine.alter.ParsedAlter;
+import dev.umbra.engine.alter.UniqueKeyDefinition;
+import dev.umbra.engine.inspect.Inspection;
+import dev.umbra.engine.table.ColumnMapping;
+import dev.umbra.engine.table.MappedColumn;
+import dev.umbra.engine.table.UniqueKey;
+import java.io.PrintWriter;
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Prints what a dry run found: the plan a real run would follow. */
+final class PlanPrinter {
+
+    private PlanPrinter() {
+    }
+
+    static void print(PrintWriter out, String schema, String table, Inspection inspection) {
+        ParsedAlter alter = inspection.alter();
+        ColumnMapping mapping = inspection.mapping();
+        out.println("Dry run: inspection passed; nothing was changed. Add --execute to migrate.");
+        out.println();
+        row(out, "Server", inspection.server().flavorName() + " (" + inspection.server().versionText() + ")");
+        row(out, "Table", "`" + schema + "`.`" + table + "` (" + inspection.original().engine() + ")");
+        row(out, "ALTER", alter.clauseList());
+        if (!alter.addedColumns().isEmpty()) {
+            row(out, "  adds columns", names(alter.addedColumns()));
+        }
+        if (!alter.droppedColumns().isEmpty()) {
+            row(out, "  drops columns", names(alter.droppedColumns()));
+        }
+        if (!alter.modifiedColumns().isEmpty()) {
+            row(out, "  modifies columns", names(alter.modifiedColumns()));
+        }
+        if (!alter.columnRenames().isEmpty()) {
+            row(out, "  renames columns", alter.columnRenames().entrySet().stream()
+                    .map(rename -> rename.getKey() + " -> " + rename.getValue()).collect(Collectors.joining(", ")));
+        }
+        if (alter.addsUniqueKey()) {
+            row(out, "  adds unique keys", alter.addedUniqueKeys().stream().map(PlanPrinter::describe)
+                    .collect(Collectors.joining(", ")) + " (checked for duplicates before copying)");
+        }
+        if (alter.changesPrimaryKey()) {
+            row(out, "  primary key", "changed");
+        }
+        alter.explicitAutoIncrement().ifPresent(value -> row(out, "  AUTO_INCREMENT", Long.toString(value)));
+        if (alter.addsForeignKey()) {
+            row(out, "  foreign keys", "added");
+        }
+        row(out, "Helper tables", "ghost `" + inspection.helpers().ghost() + "`, changelog `"
+                + inspection.helpers().changelog() + "`, old table after cut-over `" + inspection.helpers().old() + "`");
+        row(out, "Migration key", describe(mapping.originalKey(), mapping.key()));
+        row(out, "Columns copied", mapping.columns().size() + ": " + mapping.columns().stream()
+                .map(PlanPrinter::describe).collect(Collectors.joining(", ")));
+        row(out, "Estimated rows", Long.toString(inspection.estimatedRows()));
+        out.flush();
+    }
+
+    private static void row(PrintWriter out, String label, String value) {
+        out.printf("%-20s %s%n", label + ":", value);
+    }
+
+    private static String names(Collection<String> names) {
+        return String.join(", ", names);
+    }
+
+    private static String describe(UniqueKeyDefinition key) {
+        String name = key.primary() ? "PRIMARY KEY" : key.name().map(n -> "`" + n + "`").orElse("unnamed");
+        return name + " (" + String.join(", ", key.columns()) + ")";
+    }
+
+    private static String describe(UniqueKey key, List<MappedColumn> columns) {
+        String name = key.isPrimary() ? "PRIMARY KEY" : "unique key `" + key.name() + "`";
+        return name + " (" + columns.stream().map(PlanPrinter::describe).collect(Collectors.joining(", ")) + ")";
+    }
+
+    private static String describe(MappedColumn column) {
+        String name = column.original().name();
+        return name.equals(column.ghostName()) ? name : name + " -> " + column.ghostName();
+    }
+}

@@ -1,0 +1,78 @@
+package dev.umbra.engine.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.umbra.engine.progress.Progress;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The {@code --status-json} file: the latest progress snapshot as JSON, replaced atomically (a
+ * temporary file in the same directory, then an atomic rename), so a reader never sees half a
+ * document. Snapshots older than the one written last are skipped, because they arrive from more
+ * than one thread.
+ */
+final class StatusJsonFile {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path file;
+    private final Path directory;
+    private Instant lastWritten = Instant.MIN;
+
+    StatusJsonFile(Path file) {
+        this.file = file.toAbsolutePath();
+        this.directory = this.file.getParent();
+    }
+
+    Path path() {
+        return file;
+    }
+
+    /** Replaces the file's content with this snapshot, unless a newer one was written already. */
+    synchronized void write(Progress progress) throws IOException {
+        if (progress.at().isBefore(lastWritten)) {
+            return;
+        }
+        byte[] content = JSON.writeValueAsBytes(Document.of(progress));
+        Path temporary = Files.createTempFile(directory, "." + file.getFileName() + ".", ".tmp");
+        try {
+            Files.write(temporary, content);
+            try {
+                Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException notPosix) {
+                // keep the default permissions
+            }
+            try {
+                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("cannot replace " + file + " atomically: " + e.getMessage(), e);
+            }
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+        lastWritten = progress.at();
+    }
+
+    /** What the file holds; absent values are null. Never holds connection settings. */
+    record Document(String phase, String stage, long rowsCopied, long rowsEstimated, double percent, Long etaSeconds,
+                    long eventsApplied, long applyBacklog, Double secondsSinceLastApplied, String throttleReason,
+                    int cutOverAttempts, Long lastLockMillis, String message, String at) {
+
+        static Document of(Progress progress) {
+            return new Document(progress.phase().displayName(), progress.stage(), progress.rowsCopied(),
+                    progress.rowsEstimated(), Math.round(progress.percent() * 10) / 10.0,
+                    progress.eta().map(Duration::toSeconds).orElse(null), progress.eventsApplied(),
+                    progress.applyBacklog(), progress.secondsSinceLastApplied().orElse(null),
+                    progress.throttleReason().orElse(null), progress.cutOverAttempts(),
+                    progress.lastLockTime().map(Duration::toMillis).orElse(null), progress.message(),
+                    progress.at().toString());
+        }
+    }
+}

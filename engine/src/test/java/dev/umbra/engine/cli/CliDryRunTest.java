@@ -1,0 +1,57 @@
+package dev.umbra.engine.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.umbra.engine.testing.TableContents;
+import dev.umbra.testkit.EveryFlavor;
+import dev.umbra.testkit.TestDatabase;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code umbra migrate} without {@code --execute}: prints the plan and changes nothing. */
+class CliDryRunTest {
+
+    @EveryFlavor
+    void withoutExecuteNothingChangesAndThePlanIsPrinted(TestDatabase db) throws Exception {
+        UmbraCommand.createTable(db, 200);
+        List<String> tablesBefore = TableContents.tables(db);
+        String createBefore = TableContents.createStatement(db, "t");
+
+        UmbraCommand.Result result = UmbraCommand.run(UmbraCommand.migrate(db, "t",
+                "ADD COLUMN status TINYINT NOT NULL DEFAULT 1, CHANGE name full_name VARCHAR(40) NOT NULL, DROP COLUMN qty"));
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(TableContents.tables(db)).isEqualTo(tablesBefore);
+        assertThat(TableContents.createStatement(db, "t")).isEqualTo(createBefore);
+        assertThat(result.out())
+                .contains("nothing was changed")
+                .containsPattern("Server: +(MariaDB|MySQL) \\d+\\.\\d+\\.\\d+")
+                .contains("`" + db.schema() + "`.`t`")
+                .containsPattern("adds columns: +status")
+                .containsPattern("drops columns: +qty")
+                .containsPattern("renames columns: +name -> full_name")
+                .contains("ghost `_t_gho`", "changelog `_t_ghc`", "`_t_del`")
+                .containsPattern("Migration key: +PRIMARY KEY \\(id\\)")
+                .containsPattern("Columns copied: +2: id, name -> full_name")
+                .containsPattern("Estimated rows: +\\d+");
+        assertThat(result.all()).doesNotContain(db.password());
+    }
+
+    @EveryFlavor
+    void passwordComesFromUmbraPassword(TestDatabase db) throws Exception {
+        UmbraCommand.createTable(db, 10);
+        List<String> args = new ArrayList<>(UmbraCommand.connection(db));
+        args.addAll(List.of("--table", "t", "--alter", "ADD COLUMN c INT"));
+
+        UmbraCommand.Result withVariable = UmbraCommand.run(
+                name -> "UMBRA_PASSWORD".equals(name) ? db.password() : null, args.toArray(String[]::new));
+        UmbraCommand.Result without = UmbraCommand.run(name -> null, args.toArray(String[]::new));
+
+        assertThat(withVariable.exitCode()).as(withVariable.toString()).isZero();
+        assertThat(withVariable.out()).contains("Migration key:");
+        assertThat(withVariable.all()).doesNotContain(db.password());
+        assertThat(without.exitCode()).as(without.toString()).isEqualTo(UmbraCli.EXIT_FAILED);
+        assertThat(without.err()).contains("Access denied");
+        assertThat(TableContents.tables(db)).containsExactly("t");
+    }
+}

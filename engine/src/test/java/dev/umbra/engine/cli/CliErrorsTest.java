@@ -1,0 +1,85 @@
+package dev.umbra.engine.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.umbra.engine.testing.TableContents;
+import dev.umbra.testkit.EveryFlavor;
+import dev.umbra.testkit.TestDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Refusals, failures and bad usage: the exit code says which, stderr says why. */
+class CliErrorsTest {
+
+    @EveryFlavor
+    void refusedAlterExits3AndLeavesNoHelperTable(TestDatabase db) throws Exception {
+        UmbraCommand.createTable(db, 100);
+        String createBefore = TableContents.createStatement(db, "t");
+
+        UmbraCommand.Result result = UmbraCommand.run(UmbraCommand.migrate(db, "t", "RENAME TO x", "--execute"));
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(UmbraCli.EXIT_REFUSED);
+        assertThat(result.err()).contains("Refused: ").contains("renames the table").contains("RENAME TO x");
+        assertThat(TableContents.tables(db)).containsExactly("t");
+        assertThat(TableContents.createStatement(db, "t")).isEqualTo(createBefore);
+    }
+
+    @EveryFlavor
+    void wrongPasswordExits4WithoutShowingIt(TestDatabase db) throws Exception {
+        UmbraCommand.createTable(db, 10);
+        String wrong = "Wr0ng-" + System.nanoTime();
+        List<String> args = new ArrayList<>(UmbraCommand.connection(db));
+        args.addAll(List.of("--password", wrong, "--table", "t", "--alter", "ADD COLUMN c INT", "--execute"));
+
+        // Logs go to System.out / System.err, outside the command's own writers: capture those too.
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        UmbraCommand.Result result;
+        try (PrintStream capture = new PrintStream(console, true, StandardCharsets.UTF_8)) {
+            System.setOut(capture);
+            System.setErr(capture);
+            result = UmbraCommand.run(args.toArray(String[]::new));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(UmbraCli.EXIT_FAILED);
+        assertThat(result.err()).contains("Failed: cannot connect to").contains("Access denied");
+        assertThat(result.all()).doesNotContain(wrong);
+        assertThat(console.toString(StandardCharsets.UTF_8)).doesNotContain(wrong);
+        assertThat(TableContents.tables(db)).containsExactly("t");
+    }
+
+    @Test
+    void badUsageExits2() {
+        UmbraCommand.Result missingTable = UmbraCommand.run("migrate", "--user", "u", "--database", "d", "--alter", "ADD c INT");
+        assertThat(missingTable.exitCode()).isEqualTo(UmbraCli.EXIT_USAGE);
+        assertThat(missingTable.err()).contains("Missing required option: '--table=TABLE'").contains("Usage: umbra migrate");
+
+        UmbraCommand.Result badMethod = UmbraCommand.run("migrate", "--user", "u", "--database", "d", "--table", "t",
+                "--alter", "ADD c INT", "--cut-over", "sideways");
+        assertThat(badMethod.exitCode()).isEqualTo(UmbraCli.EXIT_USAGE);
+        assertThat(badMethod.err()).contains("'sideways' is not a cut-over method");
+
+        UmbraCommand.Result badChunk = UmbraCommand.run("migrate", "--user", "u", "--database", "d", "--table", "t",
+                "--alter", "ADD c INT", "--chunk-size", "0");
+        assertThat(badChunk.exitCode()).isEqualTo(UmbraCli.EXIT_USAGE);
+        assertThat(badChunk.err()).contains("--chunk-size must be at least 1");
+
+        assertThat(UmbraCommand.run().exitCode()).isEqualTo(UmbraCli.EXIT_USAGE);
+    }
+
+    @Test
+    void helpPrintsTheFlags() {
+        UmbraCommand.Result help = UmbraCommand.run("migrate", "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("Usage: umbra migrate", "--execute", "--cut-over=METHOD", "atomic, two-step",
+                "--postpone-cut-over-flag-file=FILE", "--status-json=FILE", "UMBRA_PASSWORD", "Exit codes:");
+    }
+}
