@@ -25,6 +25,11 @@ import java.util.Map;
  * failure mode 3). An update that changes the key removes the old key and writes the new one. Rows
  * that end up gone are deleted first, then every surviving row is written whole with REPLACE,
  * which also overwrites an older copy of the row the chunk copy may have put there.
+ *
+ * <p>REPLACE finds that older copy only through a unique key of the ghost table. When the ALTER
+ * widened the migration key (say {@code DROP PRIMARY KEY, ADD PRIMARY KEY (id, b)}), an update of
+ * {@code b} does not collide with the ghost row of the same {@code id}, and REPLACE would add a
+ * second row; then surviving rows are deleted by migration key too before they are written.
  */
 public final class ChangeApplier {
 
@@ -46,9 +51,10 @@ public final class ChangeApplier {
         List<Serializable[]> deletes = new ArrayList<>();
         List<Serializable[]> upserts = new ArrayList<>();
         finalState.forEach((key, row) -> {
-            if (row == null) {
+            if (row == null || !mapping.keyUniqueInGhost()) {
                 deletes.add(key.image());
-            } else {
+            }
+            if (row != null) {
                 upserts.add(row);
             }
         });

@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 import java.util.StringJoiner;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -26,18 +28,35 @@ import java.util.regex.Pattern;
  *
  * <p>Column types are resolved once, in the constructor; an unsupported type fails there, before
  * any row is applied, rather than being written wrongly.
+ *
+ * <p>A value's form may also depend on the column it is written to (the ENUM error member, see
+ * {@link #enumLabels}): the constructor takes those target columns where they are known.
  */
 public final class RowImageConverter {
 
     private static final Pattern FRACTION_DIGITS = Pattern.compile("^[A-Za-z]+\\((\\d)\\)");
     private static final Pattern CHARSET_NAME = Pattern.compile("[A-Za-z0-9_]+");
+    private static final Pattern LENGTH = Pattern.compile("^[A-Za-z]+\\((\\d+)\\)");
 
     private final List<Column> columns;
     private final Conversion[] conversions;
 
+    /** For writing into columns of the same types (no target columns known). */
     public RowImageConverter(List<Column> columns) {
+        this(columns, Map.of());
+    }
+
+    /**
+     * @param columns the original table's columns, in order
+     * @param targets the column each value is written to, by index in {@code columns}, for columns
+     *                whose values are only written (never compared in a WHERE)
+     */
+    public RowImageConverter(List<Column> columns, Map<Integer, Column> targets) {
         this.columns = List.copyOf(columns);
-        this.conversions = this.columns.stream().map(RowImageConverter::conversionFor).toArray(Conversion[]::new);
+        this.conversions = new Conversion[this.columns.size()];
+        for (int i = 0; i < conversions.length; i++) {
+            conversions[i] = conversionFor(this.columns.get(i), targets.get(i));
+        }
     }
 
     /** The SQL expression for the value of this column, e.g. {@code ?} or {@code CONVERT(? USING latin1)}. */
@@ -66,7 +85,7 @@ public final class RowImageConverter {
         }
     }
 
-    private static Conversion conversionFor(Column column) {
+    private static Conversion conversionFor(Column column, Column target) {
         boolean unsigned = column.unsigned();
         int digits = fractionDigits(column);
         return switch (column.dataType()) {
@@ -83,8 +102,9 @@ public final class RowImageConverter {
             // A number, not bytes: then a BIT ghost column and an integer one both get the value.
             case "bit" -> Conversion.plain(v -> bits((BitSet) v));
             case "char", "varchar", "tinytext", "text", "mediumtext", "longtext" -> text(column);
-            case "binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob" -> Conversion.plain(v -> v);
-            case "enum" -> enumLabels(EnumMembers.parse(column.columnType()));
+            case "binary" -> binary(column);
+            case "varbinary", "tinyblob", "blob", "mediumblob", "longblob" -> Conversion.plain(v -> v);
+            case "enum" -> enumLabels(column, target);
             case "set" -> setLabels(EnumMembers.parse(column.columnType()));
             case "date" -> Conversion.plain(v -> TemporalText.date((Long) v));
             case "datetime" -> Conversion.plain(v -> TemporalText.dateTime((Long) v, digits));
@@ -125,14 +145,50 @@ public final class RowImageConverter {
         return new Conversion("CONVERT(? USING " + charset + ")", v -> v);
     }
 
-    /** The binlog has the member's 1-based index; 0 is the empty "error" value of a non-strict insert. */
-    private static Conversion enumLabels(List<String> members) {
+    /**
+     * BINARY(n): the binlog leaves out a value's trailing zero bytes (as it leaves out a CHAR's
+     * trailing spaces). An insert pads them back, but a comparison does not: {@code WHERE id =
+     * x'AB'} misses the row that holds {@code x'AB00...00'}, so the applier's DELETE would leave a
+     * deleted or re-keyed row behind in the ghost table. Padded to the column's length, the value is
+     * the stored one again.
+     */
+    private static Conversion binary(Column column) {
+        Matcher matcher = LENGTH.matcher(column.columnType());
+        if (!matcher.find()) {
+            throw new IllegalArgumentException("Cannot read the length of column " + column.name() + " (" + column.columnType() + ")");
+        }
+        int length = Integer.parseInt(matcher.group(1));
+        return Conversion.plain(v -> {
+            byte[] bytes = (byte[]) v;
+            return bytes.length >= length ? bytes : Arrays.copyOf(bytes, length);
+        });
+    }
+
+    /**
+     * The binlog has the member's 1-based index. Index 0 is the empty "error" member that a
+     * non-strict session stores for an unknown label; its text is ''. A strict session (the
+     * applier's) refuses '' for an ENUM without such a member, but takes the string '0' as index 0:
+     * so the error member bound for an ENUM column is sent as '0' (the copy's INSERT ... SELECT
+     * keeps index 0 too), and for any other column (or an unknown one) as its text ''. An ENUM
+     * target with a member named '0' would take '0' as that member, so there it fails instead.
+     */
+    private static Conversion enumLabels(Column column, Column target) {
+        List<String> members = EnumMembers.parse(column.columnType());
+        boolean intoEnum = target != null && "enum".equals(target.dataType());
+        boolean zeroIsAMember = intoEnum && EnumMembers.parse(target.columnType()).contains("0");
         return Conversion.plain(v -> {
             int index = ((Number) v).intValue();
             if (index < 0 || index > members.size()) {
                 throw new IllegalArgumentException("ENUM index " + index + " but " + members.size() + " members");
             }
-            return index == 0 ? "" : members.get(index - 1);
+            if (index > 0) {
+                return members.get(index - 1);
+            }
+            if (zeroIsAMember) {
+                throw new IllegalArgumentException("the ENUM error member (index 0) cannot be written to " + target.name()
+                        + ", whose member '0' the server would store instead");
+            }
+            return intoEnum ? "0" : "";
         });
     }
 

@@ -219,7 +219,7 @@ public final class MigrationRunner {
         stream = new BinlogStream(plan.connection(), plan.schema(), Set.of(plan.table(), changelog.table()), queue);
         stream.start(start);
         ChangeApplier applier = new ChangeApplier(plan.schema(), inspection.helpers().ghost(), inspection.mapping(),
-                new RowImageConverter(inspection.original().columns()));
+                new RowImageConverter(inspection.original().columns(), inspection.mapping().valueTargets()));
         applyLoop = new ApplyLoop(queue, applier, plan.table(), changelog.table(), connections,
                 () -> control.isPaused() || externalThrottle.get().isPresent(), options.applyBatchSize());
         applyLoop.start();

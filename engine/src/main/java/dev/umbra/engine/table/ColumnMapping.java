@@ -2,7 +2,9 @@ package dev.umbra.engine.table;
 
 import dev.umbra.engine.alter.ParsedAlter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -12,8 +14,15 @@ import java.util.Optional;
  * <p>Dropped columns are not copied. Generated columns of the ghost are never written: the server
  * computes them. A renamed column ({@code CHANGE old new}, {@code RENAME COLUMN}) is copied under
  * its new name.
+ *
+ * @param keyUniqueInGhost whether a unique key of the ghost table lies within the key's (ghost)
+ *                         columns, so that writing a row replaces the ghost row with the same key.
+ *                         False when the ALTER widens or drops that key (e.g. {@code DROP PRIMARY
+ *                         KEY, ADD PRIMARY KEY (id, b)}): a row whose {@code b} changed would then
+ *                         be added beside the old one, so the applier must delete by key first.
  */
-public record ColumnMapping(List<MappedColumn> columns, List<MappedColumn> key, UniqueKey originalKey) {
+public record ColumnMapping(List<MappedColumn> columns, List<MappedColumn> key, UniqueKey originalKey,
+                            boolean keyUniqueInGhost) {
 
     public static ColumnMapping build(TableSchema original, TableSchema ghost, ParsedAlter alter) throws ShapeException {
         List<MappedColumn> mapped = new ArrayList<>();
@@ -26,7 +35,7 @@ public record ColumnMapping(List<MappedColumn> columns, List<MappedColumn> key, 
             if (droppedAndReAdded || target.isEmpty() || target.get().generated()) {
                 continue;
             }
-            mapped.add(new MappedColumn(column, index, target.get().name()));
+            mapped.add(new MappedColumn(column, index, target.get()));
         }
         if (mapped.isEmpty()) {
             throw new ShapeException("After the ALTER no column of `" + original.table()
@@ -38,7 +47,7 @@ public record ColumnMapping(List<MappedColumn> columns, List<MappedColumn> key, 
             }
             List<MappedColumn> keyColumns = keyColumns(candidate, mapped);
             if (keyColumns != null) {
-                return new ColumnMapping(List.copyOf(mapped), keyColumns, candidate);
+                return new ColumnMapping(List.copyOf(mapped), keyColumns, candidate, uniqueWithin(ghost, keyColumns));
             }
         }
         throw new ShapeException(original.uniqueKeys().stream().anyMatch(key -> !key.nullable())
@@ -47,6 +56,17 @@ public record ColumnMapping(List<MappedColumn> columns, List<MappedColumn> key, 
                         + " (renaming them is fine)."
                 : "`" + original.table() + "` has no primary key and no unique key over NOT NULL columns; Umbra needs"
                         + " one to copy rows in order and to apply changes to the right row. Add a primary key first.");
+    }
+
+    /**
+     * Whether some unique key of the ghost uses only key columns: then two rows with the same key
+     * values collide in it. Nullable and prefix keys count too, as key values are never NULL and
+     * equal values have equal prefixes.
+     */
+    private static boolean uniqueWithin(TableSchema ghost, List<MappedColumn> keyColumns) {
+        List<String> names = keyColumns.stream().map(MappedColumn::ghostName).toList();
+        return ghost.uniqueKeys().stream().anyMatch(unique -> unique.columns().stream()
+                .allMatch(column -> names.stream().anyMatch(column::equalsIgnoreCase)));
     }
 
     private static List<MappedColumn> keyColumns(UniqueKey key, List<MappedColumn> mapped) {
@@ -59,6 +79,21 @@ public record ColumnMapping(List<MappedColumn> columns, List<MappedColumn> key, 
             result.add(column.get());
         }
         return List.copyOf(result);
+    }
+
+    /**
+     * The ghost column that each non-key column is written to, by its index in the original. Key
+     * columns are left out: their values also go into the applier's DELETE ... WHERE, where they
+     * must compare as the original's values, whatever the ghost column's type.
+     */
+    public Map<Integer, Column> valueTargets() {
+        Map<Integer, Column> targets = new HashMap<>();
+        for (MappedColumn column : columns) {
+            if (!key.contains(column)) {
+                targets.put(column.originalIndex(), column.ghost());
+            }
+        }
+        return Map.copyOf(targets);
     }
 
     public List<String> originalNames() {

@@ -5,7 +5,13 @@ package dev.umbra.engine.table;
  *
  * @param original      the column in the original table
  * @param originalIndex its 0-based index in the original's column list (and in binlog row images)
- * @param ghostName     its name in the ghost table (differs after {@code CHANGE old new})
+ * @param ghost         the column it is written to in the ghost table (its name differs after
+ *                      {@code CHANGE old new}, its type after {@code MODIFY})
  */
-public record MappedColumn(Column original, int originalIndex, String ghostName) {
+public record MappedColumn(Column original, int originalIndex, Column ghost) {
+
+    /** Its name in the ghost table. */
+    public String ghostName() {
+        return ghost.name();
+    }
 }
