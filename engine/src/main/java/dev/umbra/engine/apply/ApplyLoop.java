@@ -40,7 +40,8 @@ public final class ApplyLoop implements AutoCloseable {
     private final Connections connections;
     private final BooleanSupplier paused;
     private final int batchSize;
-    private final ReentrantLock applyLock = new ReentrantLock();
+    /** Fair: the loop re-takes it every 100 ms, and an unfair lock let it starve a waiting cut-over. */
+    private final ReentrantLock applyLock = new ReentrantLock(true);
     private final Set<String> markersSeen = new HashSet<>();
     private final AtomicLong eventsApplied = new AtomicLong();
 

@@ -28,6 +28,8 @@ import java.util.Optional;
  */
 public final class ChunkCopier {
 
+    private static final java.util.Set<String> TEMPORAL_TYPES = java.util.Set.of("date", "datetime", "timestamp", "time", "year");
+
     private final String schema;
     private final String original;
     private final String ghost;
@@ -141,10 +143,17 @@ public final class ChunkCopier {
         return "(" + String.join(", ", Collections.nCopies(mapping.key().size(), "?")) + ")";
     }
 
+    /**
+     * Key values as the server will compare them again: temporal values as their text (a Java
+     * date type would pass through the JVM's time zone), everything else as the driver's natural
+     * type (numbers, byte arrays for binary strings, strings).
+     */
     private List<Object> readKey(ResultSet row) throws SQLException {
         List<Object> key = new ArrayList<>();
         for (int i = 1; i <= mapping.key().size(); i++) {
-            key.add(row.getObject(i));
+            String type = mapping.key().get(i - 1).original().dataType();
+            boolean temporal = TEMPORAL_TYPES.contains(type);
+            key.add(temporal ? row.getString(i) : row.getObject(i));
         }
         return key;
     }

@@ -52,6 +52,10 @@ public final class Connections {
         properties.setProperty("characterEncoding", "UTF-8");
         properties.setProperty("connectTimeout", "10000");
         properties.setProperty("tcpKeepAlive", "true");
+        // Values read back as keys must round-trip exactly: TINYINT(1) is a number, not a boolean
+        // (a stored 5 would come back as true, then 1), and YEAR is a number, not a date.
+        properties.setProperty("tinyInt1isBit", "false");
+        properties.setProperty("yearIsDateType", "false");
         String url = "jdbc:mysql://" + settings.host() + ":" + settings.port() + "/" + schema;
         Connection connection = DriverManager.getConnection(url, properties);
         try {
