@@ -40,7 +40,7 @@ final class PlanPrinter {
         }
         if (alter.addsUniqueKey()) {
             row(out, "  adds unique keys", alter.addedUniqueKeys().stream().map(PlanPrinter::describe)
-                    .collect(Collectors.joining(", ")) + " (checked for duplicates before copying)");
+                    .collect(Collectors.joining(", ")) + " (each includes an existing unique key, so no row can collide)");
         }
         if (alter.changesPrimaryKey()) {
             row(out, "  primary key", "changed");
