@@ -39,7 +39,9 @@ public final class Changelog {
                     + "id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,"
                     + " kind VARCHAR(32) CHARACTER SET ascii NOT NULL,"
                     + " value VARCHAR(255) CHARACTER SET ascii NOT NULL"
-                    + ") ENGINE=InnoDB COMMENT='Umbra changelog and heartbeat'");
+                    // Markers take ids from 2 on: id 1 is the heartbeat's, and a marker that drew it
+                    // would collide with (or be replaced by) the heartbeat written concurrently.
+                    + ") ENGINE=InnoDB AUTO_INCREMENT=" + (HEARTBEAT_ID + 1) + " COMMENT='Umbra changelog and heartbeat'");
         }
     }
 

@@ -5,6 +5,8 @@ import com.github.shyiko.mysql.binlog.event.DeleteRowsEventData;
 import com.github.shyiko.mysql.binlog.event.Event;
 import com.github.shyiko.mysql.binlog.event.EventData;
 import com.github.shyiko.mysql.binlog.event.EventHeaderV4;
+import com.github.shyiko.mysql.binlog.event.GtidEventData;
+import com.github.shyiko.mysql.binlog.event.MariadbGtidEventData;
 import com.github.shyiko.mysql.binlog.event.QueryEventData;
 import com.github.shyiko.mysql.binlog.event.TableMapEventData;
 import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
@@ -56,6 +58,8 @@ public final class BinlogStream implements AutoCloseable {
     private volatile boolean closing;
     private volatile Exception failure;
     private volatile boolean gaveUp;
+    private GtidTracker gtids;
+    private boolean inTransaction;
 
     public BinlogStream(ConnectionSettings settings, String schema, Set<String> tables, BlockingQueue<BinlogTransaction> sink) {
         this.settings = settings;
@@ -97,8 +101,13 @@ public final class BinlogStream implements AutoCloseable {
         fresh.setServerId(ThreadLocalRandom.current().nextLong(1_000_000_000L, 2_000_000_000L));
         fresh.setKeepAlive(false);
         fresh.setEventDeserializer(BinlogDeserializer.create());
-        fresh.setBinlogFilename(lastComplete.file());
-        fresh.setBinlogPosition(lastComplete.position());
+        if (lastComplete.hasGtids()) {
+            fresh.setGtidSet(lastComplete.gtidSet());
+            gtids = GtidTracker.startingAt(lastComplete.gtidSet());
+        } else {
+            fresh.setBinlogFilename(lastComplete.file());
+            fresh.setBinlogPosition(lastComplete.position());
+        }
         fresh.registerEventListener(this::onEvent);
         fresh.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
             @Override
@@ -113,6 +122,10 @@ public final class BinlogStream implements AutoCloseable {
         synchronized (pending) {
             pending.clear();
             followedTableIds.clear();
+            inTransaction = false;
+            if (gtids != null) {
+                gtids.discardPartial();
+            }
         }
         client = fresh;
         fresh.connect(CONNECT_TIMEOUT_MILLIS);
@@ -173,10 +186,34 @@ public final class BinlogStream implements AutoCloseable {
                         pending.add(new RowChange(RowChange.Kind.DELETE, table, row, null));
                     }
                 }
+            } else if (data instanceof GtidEventData gtid) {
+                beginGtid(gtid.getGtid());
+            } else if (data instanceof MariadbGtidEventData gtid) {
+                beginGtid(gtid.getDomainId() + "-" + gtid.getServerId() + "-" + gtid.getSequence());
+                // MariaDB has no BEGIN event: a GTID not flagged standalone opens a transaction.
+                inTransaction = (gtid.getFlags() & MariadbGtidEventData.FL_STANDALONE) == 0;
             } else if (data instanceof XidEventData || isCommitQuery(data)) {
                 completeTransaction(event);
+            } else if (data instanceof QueryEventData query) {
+                if (isBegin(query)) {
+                    inTransaction = true;
+                } else if (!inTransaction) {
+                    // DDL outside BEGIN ... COMMIT is a transaction of its own; a SAVEPOINT inside one is not.
+                    completeTransaction(event);
+                }
             }
         }
+    }
+
+    private void beginGtid(String gtid) {
+        if (gtids != null) {
+            gtids.begin(gtid);
+        }
+    }
+
+    private static boolean isBegin(QueryEventData query) {
+        String sql = query.getSql().trim();
+        return sql.equalsIgnoreCase("BEGIN") || sql.toUpperCase(java.util.Locale.ROOT).startsWith("XA START");
     }
 
     private static boolean isCommitQuery(EventData data) {
@@ -192,7 +229,12 @@ public final class BinlogStream implements AutoCloseable {
     private void completeTransaction(Event commit) {
         BinaryLogClient current = client;
         long next = commit.getHeader() instanceof EventHeaderV4 header ? header.getNextPosition() : 0;
-        BinlogPosition end = new BinlogPosition(current.getBinlogFilename(), next > 0 ? next : current.getBinlogPosition());
+        inTransaction = false;
+        if (gtids != null) {
+            gtids.commit();
+        }
+        BinlogPosition end = new BinlogPosition(current.getBinlogFilename(), next > 0 ? next : current.getBinlogPosition(),
+                gtids == null ? null : gtids.snapshot());
         if (!pending.isEmpty()) {
             try {
                 sink.put(new BinlogTransaction(List.copyOf(pending), end));

@@ -215,7 +215,7 @@ public final class MigrationRunner {
         changelog = new Changelog(plan.schema(), inspection.helpers().changelog());
         changelog.create(connection);
         BlockingQueue<BinlogTransaction> queue = new ArrayBlockingQueue<>(QUEUE_TRANSACTIONS);
-        BinlogPosition start = BinlogPosition.current(connection, inspection.server().binaryLogStatusStatement());
+        BinlogPosition start = BinlogPosition.current(connection, inspection.server());
         stream = new BinlogStream(plan.connection(), plan.schema(), Set.of(plan.table(), changelog.table()), queue);
         stream.start(start);
         ChangeApplier applier = new ChangeApplier(plan.schema(), inspection.helpers().ghost(), inspection.mapping(),

@@ -3,6 +3,13 @@ package dev.umbra.engine.binlog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.umbra.engine.plan.ConnectionSettings;
+import dev.umbra.engine.sql.ServerInfo;
+import dev.umbra.testkit.Flavor;
+import dev.umbra.testkit.ServerOptions;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
 import java.sql.Connection;
@@ -26,15 +33,34 @@ class BinlogStreamReconnectTest {
 
     private static final int TRANSACTIONS = 3_000;
 
+    /** With GTIDs (MySQL's default here, always on MariaDB) the stream resumes by GTID set. */
     @EveryFlavor
     void killedConnectionsResumeWithoutLosingOrRepeatingATransaction(TestDatabase db) throws Exception {
+        killTwiceAndCompare(db);
+    }
+
+    static Stream<Named<TestDatabase>> mysqlWithoutGtid() {
+        return Flavor.selected().stream().filter(flavor -> !flavor.isMariaDb())
+                .map(flavor -> Named.of(flavor.id(), new TestDatabase(flavor, ServerOptions.withoutGtid())));
+    }
+
+    /** Without GTIDs the stream resumes by file and position. */
+    @ParameterizedTest(name = "[{0}]", allowZeroInvocations = true)
+    @MethodSource("mysqlWithoutGtid")
+    void withoutGtidsTooByFileAndPosition(TestDatabase db) throws Exception {
+        killTwiceAndCompare(db);
+    }
+
+    private static void killTwiceAndCompare(TestDatabase db) throws Exception {
         db.execute("CREATE TABLE seq (id BIGINT PRIMARY KEY, pad VARCHAR(100))");
         BlockingQueue<BinlogTransaction> queue = new ArrayBlockingQueue<>(10_000);
         List<Long> received = new ArrayList<>();
         try (Connection writer = db.connect();
              BinlogStream stream = new BinlogStream(new ConnectionSettings(db.host(), db.port(), db.user(), db.password()),
                      db.schema(), Set.of("seq"), queue)) {
-            stream.start(BinlogPosition.current(writer, "SHOW MASTER STATUS"));
+            BinlogPosition start = BinlogPosition.current(writer, ServerInfo.read(writer));
+            assertThat(start.hasGtids()).as("GTIDs at %s", start).isEqualTo(db.server().options().gtid() || db.flavor().isMariaDb());
+            stream.start(start);
             Thread writes = new Thread(() -> insertSequence(writer));
             writes.start();
             int kills = 0;
@@ -67,21 +93,36 @@ class BinlogStreamReconnectTest {
         }
     }
 
+    /** Kills our dump thread; waits for it first, since the stream may still be reconnecting from the last kill. */
     private static void killBinlogDumpThreads(TestDatabase db) throws Exception {
-        try (Connection root = db.server().connectAsRoot(); Statement statement = root.createStatement();
-             ResultSet rows = statement.executeQuery(
-                     "SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%' AND USER = '"
-                             + db.user() + "'")) {
-            List<Long> ids = new ArrayList<>();
-            while (rows.next()) {
-                ids.add(rows.getLong(1));
+        List<Long> ids = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ids.isEmpty() && System.nanoTime() < deadline) {
+            ids = binlogDumpThreads(db);
+            if (ids.isEmpty()) {
+                Thread.sleep(20);
             }
-            assertThat(ids).isNotEmpty();
+        }
+        assertThat(ids).as("binlog dump threads of %s", db.user()).isNotEmpty();
+        try (Connection root = db.server().connectAsRoot()) {
             for (long id : ids) {
                 try (Statement kill = root.createStatement()) {
                     kill.execute("KILL " + id);
                 }
             }
         }
+    }
+
+    private static List<Long> binlogDumpThreads(TestDatabase db) throws Exception {
+        List<Long> ids = new ArrayList<>();
+        try (Connection root = db.server().connectAsRoot(); Statement statement = root.createStatement();
+             ResultSet rows = statement.executeQuery(
+                     "SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%' AND USER = '"
+                             + db.user() + "'")) {
+            while (rows.next()) {
+                ids.add(rows.getLong(1));
+            }
+        }
+        return ids;
     }
 }
