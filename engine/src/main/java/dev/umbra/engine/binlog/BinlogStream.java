@@ -138,6 +138,9 @@ public final class BinlogStream implements AutoCloseable {
                 Thread.sleep(delayMillis);
                 log.warn("Binlog connection lost; reconnecting from {} (attempt {})", lastComplete, attempt);
                 synchronized (this) {
+                    if (closing) {
+                        return;
+                    }
                     connect();
                 }
                 reconnects.incrementAndGet();
@@ -247,8 +250,9 @@ public final class BinlogStream implements AutoCloseable {
         lastComplete = end;
     }
 
+    /** Waits for a reconnect in flight (it holds this monitor), so that no fresh connection outlives the stream. */
     @Override
-    public void close() {
+    public synchronized void close() {
         closing = true;
         BinaryLogClient current = client;
         if (current != null) {
