@@ -32,6 +32,9 @@ public final class UmbraOperatorRuntime implements AutoCloseable {
         Operator operator = new Operator(overrider -> overrider
                 .withKubernetesClient(client)
                 .withCloseClientOnStop(false)
+                // the finalizer is added with an ordinary patch: the same on every API server
+                // (Fabric8's mock server, used by the tests and the playground, has no server-side apply)
+                .withUseSSAToPatchPrimaryResource(false)
                 .checkingCRDAndValidateLocalModel(false));
         operator.<SchemaMigration>register(reconciler, configuration -> {
             if (settings.namespaces().isEmpty()) {

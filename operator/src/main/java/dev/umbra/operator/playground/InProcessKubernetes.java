@@ -15,6 +15,9 @@ import java.util.HashMap;
  */
 public final class InProcessKubernetes implements AutoCloseable {
 
+    /** The mock server logs every request through java.util.logging; held here so the level sticks. */
+    private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
     private final KubernetesMockServer server;
     private final KubernetesClient client;
 
@@ -24,6 +27,7 @@ public final class InProcessKubernetes implements AutoCloseable {
     }
 
     public static InProcessKubernetes start() {
+        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(), false);
         server.init();

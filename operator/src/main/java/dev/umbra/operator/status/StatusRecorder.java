@@ -24,7 +24,7 @@ public final class StatusRecorder {
 
     private static final Logger log = LoggerFactory.getLogger(StatusRecorder.class);
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
-    private static final int ATTEMPTS = 3;
+    private static final int ATTEMPTS = 5;
 
     private final KubernetesClient client;
     private final String namespace;
@@ -70,8 +70,8 @@ public final class StatusRecorder {
      * least an interval ago; otherwise the change goes out with a later one.
      */
     public synchronized void update(Consumer<SchemaMigrationStatus> change, boolean immediately) {
-        change.accept(desired);
         desired.setObservedGeneration(generation);
+        change.accept(desired);
         if (immediately || !clock.instant().isBefore(lastWriteAt.plus(interval))) {
             write();
         }
@@ -95,13 +95,17 @@ public final class StatusRecorder {
         if (next.equals(lastWritten)) {
             return;
         }
-        SchemaMigrationStatus status = copy(desired);
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
-                client.resources(SchemaMigration.class).inNamespace(namespace).withName(name).editStatus(resource -> {
-                    resource.setStatus(status);
-                    return resource;
-                });
+                SchemaMigration current = client.resources(SchemaMigration.class).inNamespace(namespace).withName(name).get();
+                if (current == null) {
+                    log.debug("SchemaMigration {}/{} is gone; its status is not written", namespace, name);
+                    return;
+                }
+                // a PUT of the status subresource with the resourceVersion just read: a concurrent
+                // change makes it fail with 409, and the next attempt reads again
+                current.setStatus(copy(desired));
+                client.resource(current).updateStatus();
                 lastWritten = next;
                 lastWriteAt = clock.instant();
                 return;
@@ -110,9 +114,11 @@ public final class StatusRecorder {
                     log.debug("SchemaMigration {}/{} is gone; its status is not written", namespace, name);
                     return;
                 }
-                log.warn("Could not write the status of SchemaMigration {}/{} (attempt {} of {}): {}", namespace, name,
-                        attempt, ATTEMPTS, e.getMessage());
-                sleepQuietly(200L * attempt);
+                if (e.getCode() != 409) {
+                    log.warn("Could not write the status of SchemaMigration {}/{} (attempt {} of {}): {}", namespace, name,
+                            attempt, ATTEMPTS, e.getMessage());
+                    sleepQuietly(200L * attempt);
+                }
             }
         }
     }
