@@ -103,6 +103,7 @@ public final class ActiveMigration {
     void run() {
         try {
             runner.run();
+            recorder.flush();
             events.normal(resource, MigrationPhase.DONE.displayName(), runner.progress().message());
         } catch (MigrationRefusedException e) {
             ended("Refused", runner.progress().message());
@@ -111,15 +112,16 @@ public final class ActiveMigration {
             ended(e.getMessage() != null && e.getMessage().startsWith("cannot connect") ? "CannotConnect" : "Failed", message);
         } catch (MigrationAbortedException e) {
             if (!shuttingDown) {
+                recorder.flush();
                 events.normal(resource, MigrationPhase.ABORTED.displayName(), runner.progress().message());
             }
         } catch (RuntimeException e) {
             log.error("The migration of {} failed unexpectedly", displayName(), e);
             String message = "Failed: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-            recorder.update(status -> {
+            recorder.stage(status -> {
                 status.setPhase(MigrationPhase.FAILED);
                 status.setMessage(message);
-            }, true);
+            });
             ended("Failed", message);
         } finally {
             if (!shuttingDown) {
@@ -133,7 +135,8 @@ public final class ActiveMigration {
         if (shuttingDown) {
             return;
         }
-        recorder.update(status -> Conditions.set(status, Conditions.READY, false, reason, message), true);
+        recorder.stage(status -> Conditions.set(status, Conditions.READY, false, reason, message));
+        recorder.flush();
         events.warning(resource, reason, message);
     }
 }

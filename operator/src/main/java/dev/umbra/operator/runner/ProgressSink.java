@@ -7,7 +7,9 @@ import dev.umbra.operator.model.SchemaMigration;
 import dev.umbra.operator.status.Events;
 import dev.umbra.operator.status.ProgressStatus;
 import dev.umbra.operator.status.StatusRecorder;
+import dev.umbra.operator.model.SchemaMigrationStatus;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -38,10 +40,15 @@ final class ProgressSink implements ProgressListener {
         MigrationPhase phase = MigrationPhase.of(progress.phase());
         boolean phaseChanged = recorder.phase() != phase;
         long replicaLag = replicaLagMillis.getAsLong();
-        recorder.update(status -> {
+        Consumer<SchemaMigrationStatus> change = status -> {
             ProgressStatus.apply(progress, status);
             status.setReplicaLagMillis(replicaLag >= 0 ? replicaLag : null);
-        }, phaseChanged);
+        };
+        if (phase.isFinal()) {
+            recorder.stage(change); // ActiveMigration writes the end, with the reason it knows
+        } else {
+            recorder.update(change, phaseChanged);
+        }
         if (phaseChanged && !phase.isFinal()) {
             events.normal(resource, phase.displayName(), progress.message());
         }

@@ -77,6 +77,12 @@ public final class StatusRecorder {
         }
     }
 
+    /** Changes the wanted status without writing it: a later update or {@link #flush} does. */
+    public synchronized void stage(Consumer<SchemaMigrationStatus> change) {
+        desired.setObservedGeneration(generation);
+        change.accept(desired);
+    }
+
     /** Writes whatever is not written yet. */
     public synchronized void flush() {
         write();
