@@ -32,7 +32,7 @@ public final class OperatorHarness implements AutoCloseable {
     private static final AtomicInteger NEXT = new AtomicInteger();
 
     private final InProcessKubernetes kubernetes;
-    private final UmbraOperatorRuntime runtime;
+    private UmbraOperatorRuntime runtime;
 
     private OperatorHarness(InProcessKubernetes kubernetes, UmbraOperatorRuntime runtime) {
         this.kubernetes = kubernetes;
@@ -41,8 +41,17 @@ public final class OperatorHarness implements AutoCloseable {
 
     public static OperatorHarness start() {
         InProcessKubernetes kubernetes = InProcessKubernetes.start();
-        OperatorSettings settings = OperatorSettings.defaults().withRecheckInterval(Duration.ofMillis(500));
-        return new OperatorHarness(kubernetes, UmbraOperatorRuntime.start(kubernetes.client(), settings));
+        return new OperatorHarness(kubernetes, UmbraOperatorRuntime.start(kubernetes.client(), settings()));
+    }
+
+    private static OperatorSettings settings() {
+        return OperatorSettings.defaults().withRecheckInterval(Duration.ofMillis(500));
+    }
+
+    /** Stops the operator (as a rolling update would) and starts a new one against the same API. */
+    public void restartOperator() {
+        runtime.close();
+        runtime = UmbraOperatorRuntime.start(client(), settings());
     }
 
     public KubernetesClient client() {
