@@ -43,6 +43,10 @@ public record OperatorSettings(Set<String> namespaces, int maxConcurrentMigratio
         return new OperatorSettings(namespaces, value, statusInterval, recheckInterval);
     }
 
+    public OperatorSettings withStatusInterval(Duration value) {
+        return new OperatorSettings(namespaces, maxConcurrentMigrations, value, recheckInterval);
+    }
+
     public OperatorSettings withRecheckInterval(Duration value) {
         return new OperatorSettings(namespaces, maxConcurrentMigrations, statusInterval, value);
     }

@@ -8,6 +8,7 @@ import dev.umbra.operator.status.Events;
 import dev.umbra.operator.status.StatusRecorders;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * The operator wired together and started against a Kubernetes API: the main program, the tests
@@ -25,6 +26,7 @@ public final class UmbraOperatorRuntime implements AutoCloseable {
     }
 
     public static UmbraOperatorRuntime start(KubernetesClient client, OperatorSettings settings) {
+        routeJavaUtilLoggingToSlf4j();
         MigrationRuns runs = new MigrationRuns(settings.maxConcurrentMigrations());
         Events events = new Events(client);
         SchemaMigrationReconciler reconciler = new SchemaMigrationReconciler(runs,
@@ -45,6 +47,14 @@ public final class UmbraOperatorRuntime implements AutoCloseable {
         });
         operator.start();
         return new UmbraOperatorRuntime(operator, runs);
+    }
+
+    /** The binlog client logs through java.util.logging; this sends it where everything else goes. */
+    private static synchronized void routeJavaUtilLoggingToSlf4j() {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
     }
 
     @Override

@@ -23,10 +23,7 @@ public final class SampleTable {
         return table + "_mirror";
     }
 
-    /**
-     * Creates {@code table} and its mirror with {@code rows} rows (rounded up to a power of two:
-     * the rows are made by doubling, in a few statements).
-     */
+    /** Creates {@code table} and its mirror with {@code rows} rows (made by doubling, in a few statements). */
     public static void create(ConnectionSource database, String table, int rows) throws SQLException {
         String mirror = mirrorOf(table);
         try (Connection connection = database.open(); Statement statement = connection.createStatement()) {
@@ -35,11 +32,12 @@ public final class SampleTable {
             statement.execute("INSERT INTO " + quote(table) + " (name, qty, updated_at, note)"
                     + " VALUES ('item-1', 1, '2024-01-01 00:00:00.000001', 'note 1')");
             for (int count = 1; count < rows; count *= 2) {
+                int adding = Math.min(count, rows - count);
                 statement.execute("INSERT INTO " + quote(table) + " (name, qty, updated_at, note)"
                         + " SELECT CONCAT('item-', id + " + count + "), (id + " + count + ") % 1000,"
                         + " updated_at + INTERVAL (id + " + count + ") SECOND,"
                         + " IF((id + " + count + ") % 7 = 0, NULL, CONCAT('note ', id + " + count + "))"
-                        + " FROM " + quote(table) + " ORDER BY id");
+                        + " FROM " + quote(table) + " ORDER BY id LIMIT " + adding);
             }
             statement.execute("INSERT INTO " + quote(mirror) + " SELECT * FROM " + quote(table));
         }

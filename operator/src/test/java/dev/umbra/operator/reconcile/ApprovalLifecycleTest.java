@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -32,6 +33,11 @@ class ApprovalLifecycleTest {
     @BeforeAll
     static void startOperator() {
         harness = OperatorHarness.start();
+    }
+
+    @AfterEach
+    void abortLeftovers() {
+        harness.abortUnfinished();
     }
 
     @AfterAll

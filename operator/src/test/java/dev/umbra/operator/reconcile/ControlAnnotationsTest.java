@@ -9,7 +9,6 @@ import dev.umbra.operator.model.MigrationPhase;
 import dev.umbra.operator.model.SchemaMigrationSpec;
 import dev.umbra.operator.model.SchemaMigrationStatus;
 import dev.umbra.operator.playground.SampleTable;
-import dev.umbra.operator.reconcile.SchemaMigrationReconciler;
 import dev.umbra.operator.status.Conditions;
 import dev.umbra.operator.testing.OperatorHarness;
 import dev.umbra.operator.testing.Tables;
@@ -18,6 +17,7 @@ import dev.umbra.testkit.TestDatabase;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
 /** Pause and resume, abort, and deletion (the finalizer), each acknowledged in status and Events. */
@@ -30,6 +30,11 @@ class ControlAnnotationsTest {
     @BeforeAll
     static void startOperator() {
         harness = OperatorHarness.start();
+    }
+
+    @AfterEach
+    void abortLeftovers() {
+        harness.abortUnfinished();
     }
 
     @AfterAll
@@ -90,8 +95,11 @@ class ControlAnnotationsTest {
         spec.setCopy(new CopySpec());
         spec.getCopy().setChunkSize(10);
         harness.apply(namespace, "deleting", spec, Map.of());
-        harness.awaitStatus(namespace, "deleting", status -> status.getPhase() == MigrationPhase.COPYING
-                && status.getRowsCopied() != null && status.getRowsCopied() > 0, "Copying with rows copied", TIMEOUT);
+        harness.awaitPhase(namespace, "deleting", MigrationPhase.COPYING, TIMEOUT);
+        harness.annotate(namespace, "deleting", Annotations.PAUSED, "true"); // holds the copy, so it is still copying below
+        SchemaMigrationStatus copying = harness.awaitStatus(namespace, "deleting",
+                status -> Conditions.isTrue(status, Conditions.PAUSED), "Paused", TIMEOUT);
+        assertThat(copying.getPhase()).isEqualTo(MigrationPhase.COPYING);
         assertThat(harness.migration(namespace, "deleting").get().getMetadata().getFinalizers())
                 .contains(SchemaMigrationReconciler.FINALIZER);
         assertThat(Tables.names(db)).contains("_items_gho", "_items_ghc");

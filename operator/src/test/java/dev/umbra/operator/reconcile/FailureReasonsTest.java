@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -33,6 +34,11 @@ class FailureReasonsTest {
     @BeforeAll
     static void startOperator() {
         harness = OperatorHarness.start();
+    }
+
+    @AfterEach
+    void abortLeftovers() {
+        harness.abortUnfinished();
     }
 
     @AfterAll

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
 /** A Done migration never runs again; a second migration of a table waits for the first. */
@@ -28,6 +29,11 @@ class OnceAndOneAtATimeTest {
     @BeforeAll
     static void startOperator() {
         harness = OperatorHarness.start();
+    }
+
+    @AfterEach
+    void abortLeftovers() {
+        harness.abortUnfinished();
     }
 
     @AfterAll

@@ -18,6 +18,7 @@ import dev.umbra.testkit.TestDatabase;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
 /** spec.throttle holds a migration and says why; an operator restart starts an interrupted run over. */
@@ -29,6 +30,11 @@ class ThrottleAndRestartTest {
     @BeforeAll
     static void startOperator() {
         harness = OperatorHarness.start();
+    }
+
+    @AfterEach
+    void abortLeftovers() {
+        harness.abortUnfinished();
     }
 
     @AfterAll

@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -103,18 +105,15 @@ public final class OperatorHarness implements AutoCloseable {
         return migration == null || migration.getStatus() == null ? new SchemaMigrationStatus() : migration.getStatus();
     }
 
+    /** Sets an annotation with a merge patch, as {@code kubectl annotate} does (no resourceVersion: no conflict). */
     public void annotate(String namespace, String name, String annotation, String value) {
-        migration(namespace, name).edit(migration -> {
-            migration.getMetadata().getAnnotations().put(annotation, value);
-            return migration;
-        });
+        migration(namespace, name).patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"metadata\":{\"annotations\":{\"" + annotation + "\":\"" + value + "\"}}}");
     }
 
     public void removeAnnotation(String namespace, String name, String annotation) {
-        migration(namespace, name).edit(migration -> {
-            migration.getMetadata().getAnnotations().remove(annotation);
-            return migration;
-        });
+        migration(namespace, name).patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"metadata\":{\"annotations\":{\"" + annotation + "\":null}}}");
     }
 
     public SchemaMigrationStatus awaitPhase(String namespace, String name, MigrationPhase phase, Duration timeout) {
@@ -144,6 +143,19 @@ public final class OperatorHarness implements AutoCloseable {
                         + " s; finalizers " + migration(namespace, name).get().getMetadata().getFinalizers());
             }
             sleep(50);
+        }
+    }
+
+    /**
+     * Aborts every migration that has not ended (one a failed test left behind), so that it frees
+     * its runner slot and table for the next test.
+     */
+    public void abortUnfinished() {
+        for (SchemaMigration migration : client().resources(SchemaMigration.class).inAnyNamespace().list().getItems()) {
+            if (migration.getStatus() == null || migration.getStatus().getPhase() == null || !migration.getStatus().getPhase().isFinal()) {
+                annotate(migration.getMetadata().getNamespace(), migration.getMetadata().getName(),
+                        dev.umbra.operator.model.Annotations.ABORT, "true");
+            }
         }
     }
 
