@@ -73,7 +73,7 @@ public final class PlanFactory {
         DatabaseSpec database = spec.getDatabase();
         CutOverSpec cutOver = spec.getCutOver() == null ? new CutOverSpec() : spec.getCutOver();
         MigrationOptions options = MigrationOptions.defaults()
-                .withStatusInterval(Duration.ofSeconds(1))
+                .withStatusInterval(Duration.ofMillis(500)) // the status recorder decides how often it is written
                 .withAutoApproveCutOver(approval(spec) == Approval.AUTOMATIC)
                 .withCutOverMethod(cutOver.getMethod() == CutOverMethodName.TWO_STEP ? CutOverMethod.TWO_STEP : CutOverMethod.ATOMIC)
                 .withDropOldTable(spec.getCleanup() != null && Boolean.TRUE.equals(spec.getCleanup().getDropOldTable()))
