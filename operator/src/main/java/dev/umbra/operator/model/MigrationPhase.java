@@ -1,11 +1,12 @@
 package dev.umbra.operator.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.umbra.engine.progress.Phase;
 
 /**
  * The phase users watch: Pending, Inspecting, Copying, AwaitingCutOver, CutOver, Done; or Failed /
- * Aborted. Pending is the operator's own (not started yet); the others are the engine's.
+ * Aborted. Pending is the operator's own (not started yet); the others are the engine's
+ * ({@link dev.umbra.operator.status.ProgressStatus#phaseOf}). The model depends on nothing but
+ * Fabric8, so that the CRD generator can load it alone.
  */
 public enum MigrationPhase {
     @JsonProperty("Pending")
@@ -29,18 +30,6 @@ public enum MigrationPhase {
 
     MigrationPhase(String displayName) {
         this.displayName = displayName;
-    }
-
-    public static MigrationPhase of(Phase phase) {
-        return switch (phase) {
-            case INSPECTING -> INSPECTING;
-            case COPYING -> COPYING;
-            case AWAITING_CUT_OVER -> AWAITING_CUT_OVER;
-            case CUT_OVER -> CUT_OVER;
-            case DONE -> DONE;
-            case FAILED -> FAILED;
-            case ABORTED -> ABORTED;
-        };
     }
 
     /** Done, Failed and Aborted: the migration never runs again. */

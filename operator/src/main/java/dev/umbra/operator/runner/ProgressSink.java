@@ -37,7 +37,7 @@ final class ProgressSink implements ProgressListener {
 
     @Override
     public synchronized void onProgress(Progress progress) {
-        MigrationPhase phase = MigrationPhase.of(progress.phase());
+        MigrationPhase phase = ProgressStatus.phaseOf(progress.phase());
         boolean phaseChanged = recorder.phase() != phase;
         long replicaLag = replicaLagMillis.getAsLong();
         Consumer<SchemaMigrationStatus> change = status -> {

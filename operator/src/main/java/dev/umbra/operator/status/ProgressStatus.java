@@ -20,8 +20,21 @@ public final class ProgressStatus {
     private ProgressStatus() {
     }
 
+    /** The status phase of an engine phase. */
+    public static MigrationPhase phaseOf(Phase phase) {
+        return switch (phase) {
+            case INSPECTING -> MigrationPhase.INSPECTING;
+            case COPYING -> MigrationPhase.COPYING;
+            case AWAITING_CUT_OVER -> MigrationPhase.AWAITING_CUT_OVER;
+            case CUT_OVER -> MigrationPhase.CUT_OVER;
+            case DONE -> MigrationPhase.DONE;
+            case FAILED -> MigrationPhase.FAILED;
+            case ABORTED -> MigrationPhase.ABORTED;
+        };
+    }
+
     public static void apply(Progress progress, SchemaMigrationStatus status) {
-        MigrationPhase phase = MigrationPhase.of(progress.phase());
+        MigrationPhase phase = phaseOf(progress.phase());
         if (status.getPhase() != phase) {
             PhaseStartTimes times = status.getPhaseStartTimes() == null ? new PhaseStartTimes() : status.getPhaseStartTimes();
             times.set(phase, progress.at().toString());

@@ -65,7 +65,8 @@ class K3sEndToEndTest {
             client.secrets().inNamespace("shop").resource(new SecretBuilder().withNewMetadata().withName("login").endMetadata()
                     .withStringData(Map.of("username", db.user(), "password", db.password())).build()).create();
 
-            try (UmbraOperatorRuntime operator = UmbraOperatorRuntime.start(client, OperatorSettings.defaults().withNamespaces(Set.of("shop")))) {
+            UmbraOperatorRuntime operator = UmbraOperatorRuntime.start(client, OperatorSettings.defaults().withNamespaces(Set.of("shop")));
+            try {
                 client.resource(migration(db)).create();
                 Resource<SchemaMigration> resource = client.resources(SchemaMigration.class).inNamespace("shop").withName("items-add-status");
                 resource.waitUntilCondition(m -> phase(m) == MigrationPhase.AWAITING_CUT_OVER, TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -86,6 +87,8 @@ class K3sEndToEndTest {
 
                 resource.delete();
                 resource.waitUntilCondition(m -> m == null, 60, TimeUnit.SECONDS);
+            } finally {
+                operator.close();
             }
         }
     }
