@@ -48,6 +48,7 @@ public final class ApplyLoop implements AutoCloseable {
     private volatile Instant lastAppliedAt;
     private volatile BinlogPosition appliedPosition;
     private volatile long heartbeatLagMillis = -1;
+    private volatile Instant heartbeatWrittenAt;
     private volatile Exception failure;
     private volatile boolean running;
     private Thread thread;
@@ -143,7 +144,9 @@ public final class ApplyLoop implements AutoCloseable {
             }
         } else if (Changelog.HEARTBEAT.equals(entry.kind())) {
             try {
-                heartbeatLagMillis = Math.max(0, System.currentTimeMillis() - Long.parseLong(entry.value()));
+                long writtenAt = Long.parseLong(entry.value());
+                heartbeatLagMillis = Math.max(0, System.currentTimeMillis() - writtenAt);
+                heartbeatWrittenAt = Instant.ofEpochMilli(writtenAt);
             } catch (NumberFormatException ignored) {
                 // not ours
             }
@@ -239,6 +242,14 @@ public final class ApplyLoop implements AutoCloseable {
     /** How old the last heartbeat was when it came back through the binlog; -1 before the first. */
     public long heartbeatLagMillis() {
         return heartbeatLagMillis;
+    }
+
+    /**
+     * When the newest heartbeat that came back through the binlog was written (null before the
+     * first): every change committed before then has been applied to the ghost table.
+     */
+    public Instant lastHeartbeatWrittenAt() {
+        return heartbeatWrittenAt;
     }
 
     /** Row changes received but not applied yet. */

@@ -15,6 +15,9 @@ import java.util.Optional;
  * @param eventsApplied         binlog row changes applied to the ghost table
  * @param applyBacklog          row changes received but not yet applied
  * @param lastAppliedAt         when the last binlog change was applied (empty before the first)
+ * @param applyLag              how far the ghost table is behind the original: the age of the newest
+ *                              changelog heartbeat that has come back through the binlog (empty
+ *                              before the first); it grows while apply is paused or stuck
  * @param throttleReason        why work is held back, if it is (e.g. "paused by user")
  * @param cutOverAttempts       cut-over attempts made
  * @param lastLockTime          how long the last cut-over attempt held writers blocked
@@ -22,7 +25,7 @@ import java.util.Optional;
  * @param at                    when this snapshot was taken
  */
 public record Progress(Phase phase, String stage, long rowsCopied, long rowsEstimated, Optional<Duration> eta,
-                       long eventsApplied, long applyBacklog, Optional<Instant> lastAppliedAt,
+                       long eventsApplied, long applyBacklog, Optional<Instant> lastAppliedAt, Optional<Duration> applyLag,
                        Optional<String> throttleReason, int cutOverAttempts, Optional<Duration> lastLockTime,
                        String message, Instant at) {
 

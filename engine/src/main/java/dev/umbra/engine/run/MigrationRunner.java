@@ -458,10 +458,13 @@ public final class MigrationRunner {
         ApplyLoop loop = applyLoop;
         Optional<String> throttle = Optional.ofNullable(state.throttleReason)
                 .map(reason -> reason + " (since " + state.throttledSince + ")");
+        Instant now = Instant.now();
+        Optional<Duration> applyLag = Optional.ofNullable(loop == null || state.phase.isFinal() ? null : loop.lastHeartbeatWrittenAt())
+                .map(writtenAt -> writtenAt.isAfter(now) ? Duration.ZERO : Duration.between(writtenAt, now));
         return new Progress(state.phase, state.stage, state.rowsCopied, state.rowsEstimated, eta(),
                 loop == null ? 0 : loop.eventsApplied(), loop == null ? 0 : loop.backlog(),
-                Optional.ofNullable(loop == null ? null : loop.lastAppliedAt()), throttle, state.cutOverAttempts,
-                Optional.ofNullable(state.lastLockTime), state.message, Instant.now());
+                Optional.ofNullable(loop == null ? null : loop.lastAppliedAt()), applyLag, throttle, state.cutOverAttempts,
+                Optional.ofNullable(state.lastLockTime), state.message, now);
     }
 
     private Optional<Duration> eta() {

@@ -1,0 +1,26 @@
+package dev.umbra.operator.model;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.Map;
+
+/**
+ * The annotations users set on a SchemaMigration to steer it. Each takes effect when its value is
+ * {@code "true"} (case-insensitive); any other value, or none, means no.
+ */
+public final class Annotations {
+
+    /** Lets the cut-over proceed when {@code spec.cutOver.approval} is Manual. */
+    public static final String APPROVE_CUT_OVER = SchemaMigration.GROUP + "/approve-cut-over";
+    /** Holds copy and apply (a Pending migration does not start); removing it resumes. */
+    public static final String PAUSED = SchemaMigration.GROUP + "/paused";
+    /** Aborts the migration: the helper tables are dropped and the original stays as it is. */
+    public static final String ABORT = SchemaMigration.GROUP + "/abort";
+
+    private Annotations() {
+    }
+
+    public static boolean isSet(HasMetadata resource, String annotation) {
+        Map<String, String> annotations = resource.getMetadata().getAnnotations();
+        return annotations != null && "true".equalsIgnoreCase(String.valueOf(annotations.get(annotation)).trim());
+    }
+}

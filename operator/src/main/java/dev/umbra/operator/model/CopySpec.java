@@ -1,0 +1,25 @@
+package dev.umbra.operator.model;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+
+/** How rows are copied into the ghost table. */
+public class CopySpec {
+
+    /** Rows per copy chunk; each chunk is one {@code INSERT ... SELECT} with a locking read. */
+    @Min(1)
+    @Max(100000)
+    @Default("1000")
+    @JsonPropertyDescription("Rows per copy chunk; each chunk is one INSERT ... SELECT with a locking read.")
+    private Integer chunkSize;
+
+    public Integer getChunkSize() {
+        return chunkSize;
+    }
+
+    public void setChunkSize(Integer chunkSize) {
+        this.chunkSize = chunkSize;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.umbra.operator.model;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+
+/** How and when the tables are swapped. */
+public class CutOverSpec {
+
+    /**
+     * Manual (the default): wait in AwaitingCutOver for the annotation
+     * {@code umbra.dev/approve-cut-over: "true"}. Automatic: cut over as soon as the copy has caught up.
+     */
+    @Default("Manual")
+    @JsonPropertyDescription("Manual (the default): wait in AwaitingCutOver for the annotation umbra.dev/approve-cut-over: \"true\"."
+            + " Automatic: cut over as soon as the copy has caught up.")
+    private Approval approval;
+
+    /** Atomic (the default): one RENAME swaps both tables. TwoStep: two renames, with a moment without the table. */
+    @Default("Atomic")
+    @JsonPropertyDescription("Atomic (the default): one RENAME swaps both tables. TwoStep: two renames, with a moment without the table.")
+    private CutOverMethodName method;
+
+    /** The longest one cut-over attempt may block writers, in seconds. */
+    @Min(1)
+    @Max(300)
+    @Default("3")
+    @JsonPropertyDescription("The longest one cut-over attempt may block writers, in seconds.")
+    private Integer lockTimeoutSeconds;
+
+    /** Cut-over attempts (with backoff) before the migration fails; the original keeps serving. */
+    @Min(1)
+    @Max(1000)
+    @Default("10")
+    @JsonPropertyDescription("Cut-over attempts (with backoff) before the migration fails; the original table keeps serving.")
+    private Integer maxAttempts;
+
+    public Approval getApproval() {
+        return approval;
+    }
+
+    public void setApproval(Approval approval) {
+        this.approval = approval;
+    }
+
+    public CutOverMethodName getMethod() {
+        return method;
+    }
+
+    public void setMethod(CutOverMethodName method) {
+        this.method = method;
+    }
+
+    public Integer getLockTimeoutSeconds() {
+        return lockTimeoutSeconds;
+    }
+
+    public void setLockTimeoutSeconds(Integer lockTimeoutSeconds) {
+        this.lockTimeoutSeconds = lockTimeoutSeconds;
+    }
+
+    public Integer getMaxAttempts() {
+        return maxAttempts;
+    }
+
+    public void setMaxAttempts(Integer maxAttempts) {
+        this.maxAttempts = maxAttempts;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.umbra.operator.model;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** When each phase began (RFC 3339 times); a phase not reached yet has none. */
+public class PhaseStartTimes {
+
+    /** When the operator first saw the migration. */
+    @JsonPropertyDescription("When the operator first saw the migration.")
+    private String pending;
+
+    /** When inspection began. */
+    @JsonPropertyDescription("When inspection began.")
+    private String inspecting;
+
+    /** When the row copy began. */
+    @JsonPropertyDescription("When the row copy began.")
+    private String copying;
+
+    /** When the copy had caught up and the cut-over became possible. */
+    @JsonPropertyDescription("When the copy had caught up and the cut-over became possible.")
+    private String awaitingCutOver;
+
+    /** When the cut-over began. */
+    @JsonPropertyDescription("When the cut-over began.")
+    private String cutOver;
+
+    /** When the migration ended: Done, Failed or Aborted. */
+    @JsonPropertyDescription("When the migration ended: Done, Failed or Aborted.")
+    private String finished;
+
+    /** Records {@code at} as the start of {@code phase}. */
+    public void set(MigrationPhase phase, String at) {
+        switch (phase) {
+            case PENDING -> pending = at;
+            case INSPECTING -> inspecting = at;
+            case COPYING -> copying = at;
+            case AWAITING_CUT_OVER -> awaitingCutOver = at;
+            case CUT_OVER -> cutOver = at;
+            case DONE, FAILED, ABORTED -> finished = at;
+        }
+    }
+
+    public String getPending() {
+        return pending;
+    }
+
+    public void setPending(String pending) {
+        this.pending = pending;
+    }
+
+    public String getInspecting() {
+        return inspecting;
+    }
+
+    public void setInspecting(String inspecting) {
+        this.inspecting = inspecting;
+    }
+
+    public String getCopying() {
+        return copying;
+    }
+
+    public void setCopying(String copying) {
+        this.copying = copying;
+    }
+
+    public String getAwaitingCutOver() {
+        return awaitingCutOver;
+    }
+
+    public void setAwaitingCutOver(String awaitingCutOver) {
+        this.awaitingCutOver = awaitingCutOver;
+    }
+
+    public String getCutOver() {
+        return cutOver;
+    }
+
+    public void setCutOver(String cutOver) {
+        this.cutOver = cutOver;
+    }
+
+    public String getFinished() {
+        return finished;
+    }
+
+    public void setFinished(String finished) {
+        this.finished = finished;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.umbra.operator.model;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/**
+ * What to change: one table on one database server, and the ALTER clause list. The spec cannot
+ * change after creation (a CEL rule on the CRD); a different migration is a new resource.
+ */
+@ValidationRule(value = "self == oldSelf",
+        message = "spec is immutable: a changed migration is a new SchemaMigration (create one with a new name)")
+public class SchemaMigrationSpec {
+
+    /** The database server (the writer) and the schema that holds the table. */
+    @Required
+    @JsonPropertyDescription("The database server (the writer) and the schema that holds the table.")
+    private DatabaseSpec database;
+
+    /** The table to alter, in {@code database.schema}. */
+    @Required
+    @Size(min = 1, max = 64)
+    @JsonPropertyDescription("The table to alter, in database.schema.")
+    private String table;
+
+    /**
+     * The ALTER clause list, e.g. {@code ADD COLUMN status TINYINT NOT NULL DEFAULT 1, ADD INDEX
+     * idx_status (status)}, or a full {@code ALTER TABLE <table> ...} statement for this table. One
+     * statement only; RENAME TABLE is refused.
+     */
+    @Required
+    @Size(min = 1)
+    @Pattern(".*\\S.*")
+    @JsonPropertyDescription("The ALTER clause list, e.g. \"ADD COLUMN status TINYINT NOT NULL DEFAULT 1, ADD INDEX idx_status (status)\","
+            + " or a full \"ALTER TABLE <table> ...\" statement for this table. One statement only; RENAME TABLE is refused.")
+    private String alter;
+
+    /** How and when the tables are swapped. */
+    @JsonPropertyDescription("How and when the tables are swapped.")
+    private CutOverSpec cutOver;
+
+    /** How rows are copied. */
+    @JsonPropertyDescription("How rows are copied.")
+    private CopySpec copy;
+
+    /** When copy and apply hold back to protect the server and its replicas. */
+    @JsonPropertyDescription("When copy and apply hold back to protect the server and its replicas.")
+    private ThrottleSpec throttle;
+
+    /** What happens to the old table after the cut-over. */
+    @JsonPropertyDescription("What happens to the old table after the cut-over.")
+    private CleanupSpec cleanup;
+
+    public DatabaseSpec getDatabase() {
+        return database;
+    }
+
+    public void setDatabase(DatabaseSpec database) {
+        this.database = database;
+    }
+
+    public String getTable() {
+        return table;
+    }
+
+    public void setTable(String table) {
+        this.table = table;
+    }
+
+    public String getAlter() {
+        return alter;
+    }
+
+    public void setAlter(String alter) {
+        this.alter = alter;
+    }
+
+    public CutOverSpec getCutOver() {
+        return cutOver;
+    }
+
+    public void setCutOver(CutOverSpec cutOver) {
+        this.cutOver = cutOver;
+    }
+
+    public CopySpec getCopy() {
+        return copy;
+    }
+
+    public void setCopy(CopySpec copy) {
+        this.copy = copy;
+    }
+
+    public ThrottleSpec getThrottle() {
+        return throttle;
+    }
+
+    public void setThrottle(ThrottleSpec throttle) {
+        this.throttle = throttle;
+    }
+
+    public CleanupSpec getCleanup() {
+        return cleanup;
+    }
+
+    public void setCleanup(CleanupSpec cleanup) {
+        this.cleanup = cleanup;
+    }
+}

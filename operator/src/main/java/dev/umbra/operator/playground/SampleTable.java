@@ -1,0 +1,49 @@
+package dev.umbra.operator.playground;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * The sample table and its mirror: {@code (id BIGINT AUTO_INCREMENT PRIMARY KEY, name, qty,
+ * updated_at DATETIME(6), note NULL)}, both loaded with the same rows. The mirror is never migrated;
+ * {@link MirroredWriter} keeps it equal to the table.
+ */
+public final class SampleTable {
+
+    static final String DEFINITION = " (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, name VARCHAR(64) NOT NULL,"
+            + " qty INT NOT NULL, updated_at DATETIME(6) NOT NULL, note VARCHAR(255) NULL) ENGINE=InnoDB";
+    /** The columns both tables share before and after the migration. */
+    public static final String COLUMNS = "id, name, qty, updated_at, note";
+
+    private SampleTable() {
+    }
+
+    public static String mirrorOf(String table) {
+        return table + "_mirror";
+    }
+
+    /** Creates {@code table} and its mirror with {@code rows} rows (made by doubling, in a few statements). */
+    public static void create(ConnectionSource database, String table, int rows) throws SQLException {
+        String mirror = mirrorOf(table);
+        try (Connection connection = database.open(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE " + quote(table) + DEFINITION);
+            statement.execute("CREATE TABLE " + quote(mirror) + DEFINITION);
+            statement.execute("INSERT INTO " + quote(table) + " (name, qty, updated_at, note)"
+                    + " VALUES ('item-1', 1, '2024-01-01 00:00:00.000001', 'note 1')");
+            for (int count = 1; count < rows; count *= 2) {
+                int adding = Math.min(count, rows - count);
+                statement.execute("INSERT INTO " + quote(table) + " (name, qty, updated_at, note)"
+                        + " SELECT CONCAT('item-', id + " + count + "), (id + " + count + ") % 1000,"
+                        + " updated_at + INTERVAL (id + " + count + ") SECOND,"
+                        + " IF((id + " + count + ") % 7 = 0, NULL, CONCAT('note ', id + " + count + "))"
+                        + " FROM " + quote(table) + " ORDER BY id LIMIT " + adding);
+            }
+            statement.execute("INSERT INTO " + quote(mirror) + " SELECT * FROM " + quote(table));
+        }
+    }
+
+    static String quote(String identifier) {
+        return "`" + identifier.replace("`", "``") + "`";
+    }
+}

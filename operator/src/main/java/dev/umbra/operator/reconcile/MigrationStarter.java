@@ -1,0 +1,165 @@
+package dev.umbra.operator.reconcile;
+
+import dev.umbra.engine.plan.MigrationPlan;
+import dev.umbra.engine.table.HelperTables;
+import dev.umbra.operator.model.Annotations;
+import dev.umbra.operator.model.Approval;
+import dev.umbra.operator.model.ControlRequests;
+import dev.umbra.operator.model.HelperTableNames;
+import dev.umbra.operator.model.MigrationPhase;
+import dev.umbra.operator.model.PhaseStartTimes;
+import dev.umbra.operator.model.SchemaMigration;
+import dev.umbra.operator.model.SchemaMigrationStatus;
+import dev.umbra.operator.runner.MigrationFactory;
+import dev.umbra.operator.runner.MigrationRuns;
+import dev.umbra.operator.runner.StartOutcome;
+import dev.umbra.operator.runner.TableKey;
+import dev.umbra.operator.status.Conditions;
+import dev.umbra.operator.status.Events;
+import dev.umbra.operator.status.StatusRecorder;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Starts a SchemaMigration that is not running: or keeps it Pending (paused, its table busy, no free
+ * runner), or ends it (aborted before it started, invalid spec or Secret).
+ */
+final class MigrationStarter {
+
+    /** What the reconciler should do next. */
+    enum Next { WAIT_FOR_CHANGE, RECHECK_SOON }
+
+    private final MigrationRuns runs;
+    private final Credentials credentials;
+    private final Events events;
+
+    MigrationStarter(MigrationRuns runs, Credentials credentials, Events events) {
+        this.runs = runs;
+        this.credentials = credentials;
+        this.events = events;
+    }
+
+    Next startOrWait(SchemaMigration resource, StatusRecorder recorder, ControlRequests requests) {
+        MigrationPhase previous = recorder.phase();
+        if (previous == null) {
+            accept(resource, recorder);
+        }
+        if (requests.abort()) {
+            end(resource, recorder, MigrationPhase.ABORTED, "AbortedBeforeStart", "Aborted before it started (the annotation "
+                    + Annotations.ABORT + "); nothing was changed.");
+            return Next.WAIT_FOR_CHANGE;
+        }
+        if (previous == MigrationPhase.CUT_OVER) {
+            end(resource, recorder, MigrationPhase.FAILED, "InterruptedDuringCutOver", "The operator stopped during the cut-over."
+                    + " Check whether `" + resource.getSpec().getTable() + "` has the new definition (then the old table is `"
+                    + HelperTables.forTable(resource.getSpec().getTable()).old() + "`); if not, drop the helper tables and create a"
+                    + " new SchemaMigration.");
+            return Next.WAIT_FOR_CHANGE;
+        }
+        MigrationPlan plan;
+        try {
+            PlanFactory.validate(resource.getSpec());
+            if (requests.paused()) {
+                waitPaused(resource, recorder);
+                return Next.WAIT_FOR_CHANGE;
+            }
+            DatabaseCredentials login = credentials.read(resource.getMetadata().getNamespace(),
+                    resource.getSpec().getDatabase().getCredentialsSecretRef());
+            plan = PlanFactory.plan(resource.getSpec(), login, previous != null && previous.isRunning());
+        } catch (InvalidMigrationException e) {
+            end(resource, recorder, MigrationPhase.FAILED, e.reason(), "Failed: " + e.getMessage());
+            return Next.WAIT_FOR_CHANGE;
+        }
+        boolean manual = PlanFactory.approval(resource.getSpec()) == Approval.MANUAL;
+        StartOutcome outcome = runs.tryStart(resource.getMetadata().getUid(), TableKey.of(resource.getSpec()),
+                MigrationFactory.of(resource, plan, manual, recorder, events));
+        if (outcome instanceof StartOutcome.Started started) {
+            if (previous != null && previous.isRunning()) {
+                events.normal(resource, "Restarted", "The operator restarted while this migration was " + previous
+                        + "; it starts over (the helper tables of the interrupted run are dropped).");
+            }
+            recorder.update(status -> {
+                status.setWaitingFor(null);
+                Conditions.set(status, Conditions.PAUSED, false, "NotPaused", "The migration is not paused.");
+            }, false);
+            started.migration().steer(requests);
+            return Next.WAIT_FOR_CHANGE;
+        }
+        if (outcome instanceof StartOutcome.TableBusy busy) {
+            waitFor(resource, recorder, busy.aheadOf(), "Waiting for SchemaMigration " + busy.aheadOf()
+                    + ", which is migrating the same table " + TableKey.of(resource.getSpec()) + ".");
+        } else if (outcome instanceof StartOutcome.NoFreeSlot full) {
+            waitFor(resource, recorder, null, "Waiting for a free runner: " + full.limit()
+                    + " migrations are running, the most this operator runs at once.");
+        }
+        return Next.RECHECK_SOON;
+    }
+
+    private void accept(SchemaMigration resource, StatusRecorder recorder) {
+        boolean automatic = resource.getSpec() != null && PlanFactory.approval(resource.getSpec()) == Approval.AUTOMATIC;
+        recorder.update(status -> {
+            status.setPhase(MigrationPhase.PENDING);
+            status.setStage("waiting to start");
+            status.setMessage("Accepted; waiting to start.");
+            PhaseStartTimes times = new PhaseStartTimes();
+            times.set(MigrationPhase.PENDING, Instant.now().toString());
+            status.setPhaseStartTimes(times);
+            if (resource.getSpec() != null && resource.getSpec().getTable() != null) {
+                HelperTables helpers = HelperTables.forTable(resource.getSpec().getTable());
+                status.setHelperTables(new HelperTableNames(helpers.ghost(), helpers.changelog(), helpers.old()));
+            }
+            Conditions.set(status, Conditions.READY, false, "Pending", "The migration has not started yet.");
+            if (automatic) {
+                Conditions.set(status, Conditions.CUT_OVER_APPROVED, true, "Automatic",
+                        "spec.cutOver.approval is Automatic: the cut-over follows as soon as the copy has caught up.");
+            } else {
+                Conditions.set(status, Conditions.CUT_OVER_APPROVED, false, "AwaitingApproval",
+                        "Set the annotation " + Annotations.APPROVE_CUT_OVER + ": \"true\" to allow the cut-over.");
+            }
+        }, true);
+        events.normal(resource, MigrationPhase.PENDING.displayName(), "Accepted; waiting to start.");
+    }
+
+    private void waitPaused(SchemaMigration resource, StatusRecorder recorder) {
+        boolean wasPaused = Conditions.isTrue(recorder.current(), Conditions.PAUSED);
+        recorder.update(status -> {
+            status.setStage("paused before start");
+            status.setMessage("Paused before it started (the annotation " + Annotations.PAUSED + "); remove it to start.");
+            Conditions.set(status, Conditions.PAUSED, true, "PausedByAnnotation",
+                    "The annotation " + Annotations.PAUSED + " holds the migration; remove it to start.");
+        }, true);
+        if (!wasPaused) {
+            events.normal(resource, "Paused", "Paused before it started (the annotation " + Annotations.PAUSED + ").");
+        }
+    }
+
+    private void waitFor(SchemaMigration resource, StatusRecorder recorder, String aheadOf, String message) {
+        SchemaMigrationStatus before = recorder.current();
+        recorder.update(status -> {
+            status.setStage("waiting");
+            status.setMessage(message);
+            status.setWaitingFor(aheadOf);
+        }, true);
+        if (!Objects.equals(before.getMessage(), message)) {
+            events.normal(resource, "Waiting", message);
+        }
+    }
+
+    private void end(SchemaMigration resource, StatusRecorder recorder, MigrationPhase phase, String reason, String message) {
+        recorder.update(status -> {
+            status.setPhase(phase);
+            status.setStage(phase == MigrationPhase.ABORTED ? "aborted" : "failed");
+            status.setMessage(message);
+            status.setWaitingFor(null);
+            PhaseStartTimes times = status.getPhaseStartTimes() == null ? new PhaseStartTimes() : status.getPhaseStartTimes();
+            times.set(phase, Instant.now().toString());
+            status.setPhaseStartTimes(times);
+            Conditions.set(status, Conditions.READY, false, reason, message);
+        }, true);
+        if (phase == MigrationPhase.FAILED) {
+            events.warning(resource, reason, message);
+        } else {
+            events.normal(resource, reason, message);
+        }
+    }
+}

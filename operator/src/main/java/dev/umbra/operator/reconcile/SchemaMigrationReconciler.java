@@ -1,0 +1,108 @@
+package dev.umbra.operator.reconcile;
+
+import dev.umbra.operator.model.ControlRequests;
+import dev.umbra.operator.model.MigrationPhase;
+import dev.umbra.operator.model.SchemaMigration;
+import dev.umbra.operator.runner.ActiveMigration;
+import dev.umbra.operator.runner.LeftoverHelperTables;
+import dev.umbra.operator.runner.MigrationRuns;
+import dev.umbra.operator.status.Events;
+import dev.umbra.operator.status.StatusRecorder;
+import dev.umbra.operator.status.StatusRecorders;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SchemaMigration controller. Thin: it steers a running migration with the annotations, starts
+ * one that is not running (or keeps it Pending), never touches a Done, Failed or Aborted one, and on
+ * deletion aborts the run and drops its helper tables before the finalizer goes. Status is written
+ * only through the resource's {@link StatusRecorder}.
+ *
+ * <p>Generation-aware filtering is off: the annotations that steer a migration change metadata only.
+ */
+@ControllerConfiguration(name = SchemaMigrationReconciler.NAME, finalizerName = SchemaMigrationReconciler.FINALIZER,
+        generationAwareEventProcessing = false)
+public class SchemaMigrationReconciler implements Reconciler<SchemaMigration>, Cleaner<SchemaMigration> {
+
+    public static final String NAME = "schemamigration";
+    public static final String FINALIZER = "umbra.dev/finalizer";
+    private static final Logger log = LoggerFactory.getLogger(SchemaMigrationReconciler.class);
+    private static final long CLEANUP_RECHECK_MILLIS = 500;
+
+    private final MigrationRuns runs;
+    private final StatusRecorders recorders;
+    private final Credentials credentials;
+    private final Events events;
+    private final MigrationStarter starter;
+    private final Duration recheck;
+
+    public SchemaMigrationReconciler(MigrationRuns runs, StatusRecorders recorders, Credentials credentials, Events events,
+                                     Duration recheck) {
+        this.runs = runs;
+        this.recorders = recorders;
+        this.credentials = credentials;
+        this.events = events;
+        this.starter = new MigrationStarter(runs, credentials, events);
+        this.recheck = recheck;
+    }
+
+    @Override
+    public UpdateControl<SchemaMigration> reconcile(SchemaMigration resource, Context<SchemaMigration> context) {
+        StatusRecorder recorder = recorders.forResource(resource);
+        String uid = resource.getMetadata().getUid();
+        ControlRequests requests = ControlRequests.of(resource);
+        Optional<ActiveMigration> active = runs.active(uid);
+        if (active.isPresent()) {
+            active.get().steer(requests);
+            return UpdateControl.noUpdate();
+        }
+        MigrationPhase phase = recorder.phase();
+        if ((phase != null && phase.isFinal()) || runs.hasEnded(uid)) {
+            return UpdateControl.noUpdate(); // Done, Failed and Aborted never run again
+        }
+        MigrationStarter.Next next = starter.startOrWait(resource, recorder, requests);
+        return next == MigrationStarter.Next.RECHECK_SOON
+                ? UpdateControl.<SchemaMigration>noUpdate().rescheduleAfter(recheck) : UpdateControl.noUpdate();
+    }
+
+    @Override
+    public DeleteControl cleanup(SchemaMigration resource, Context<SchemaMigration> context) {
+        String uid = resource.getMetadata().getUid();
+        Optional<ActiveMigration> active = runs.active(uid);
+        if (active.isPresent()) {
+            active.get().abortForDeletion();
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(CLEANUP_RECHECK_MILLIS);
+        }
+        StatusRecorder recorder = recorders.forResource(resource);
+        MigrationPhase phase = recorder.phase();
+        if (phase != null && phase.isRunning() && !runs.hasEnded(uid)) {
+            dropLeftovers(resource);
+        }
+        recorders.forget(resource);
+        runs.forget(uid);
+        return DeleteControl.defaultDelete();
+    }
+
+    /** A run this process does not know was interrupted by an operator restart: its helper tables may remain. */
+    private void dropLeftovers(SchemaMigration resource) {
+        try {
+            DatabaseCredentials login = credentials.read(resource.getMetadata().getNamespace(),
+                    resource.getSpec().getDatabase().getCredentialsSecretRef());
+            LeftoverHelperTables.drop(PlanFactory.plan(resource.getSpec(), login, true));
+            events.normal(resource, "HelperTablesDropped", "The helper tables of the interrupted run were dropped.");
+        } catch (Exception e) {
+            log.warn("Could not drop the helper tables of SchemaMigration {}/{}: {}", resource.getMetadata().getNamespace(),
+                    resource.getMetadata().getName(), e.getMessage());
+            events.warning(resource, "HelperTablesLeft", "The helper tables of the interrupted run could not be dropped ("
+                    + e.getMessage() + "); drop them by hand.");
+        }
+    }
+}

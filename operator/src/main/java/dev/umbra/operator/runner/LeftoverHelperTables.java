@@ -1,0 +1,28 @@
+package dev.umbra.operator.runner;
+
+import dev.umbra.engine.plan.MigrationPlan;
+import dev.umbra.engine.sql.Connections;
+import dev.umbra.engine.sql.Sql;
+import dev.umbra.engine.table.HelperTables;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * Drops the ghost and changelog tables of a run that this process did not finish (the operator
+ * restarted while it ran). The old table ({@code _<table>_del}) is never dropped here.
+ */
+public final class LeftoverHelperTables {
+
+    private LeftoverHelperTables() {
+    }
+
+    public static void drop(MigrationPlan plan) throws SQLException {
+        HelperTables helpers = HelperTables.forTable(plan.table());
+        try (Connection connection = new Connections(plan.connection(), plan.schema()).open();
+             Statement statement = connection.createStatement()) {
+            statement.execute("DROP TABLE IF EXISTS " + Sql.qualified(plan.schema(), helpers.ghost()));
+            statement.execute("DROP TABLE IF EXISTS " + Sql.qualified(plan.schema(), helpers.changelog()));
+        }
+    }
+}

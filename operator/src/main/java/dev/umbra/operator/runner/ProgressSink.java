@@ -1,0 +1,67 @@
+package dev.umbra.operator.runner;
+
+import dev.umbra.engine.progress.Progress;
+import dev.umbra.engine.progress.ProgressListener;
+import dev.umbra.operator.model.MigrationPhase;
+import dev.umbra.operator.model.SchemaMigration;
+import dev.umbra.operator.status.Events;
+import dev.umbra.operator.status.ProgressStatus;
+import dev.umbra.operator.status.StatusRecorder;
+import dev.umbra.operator.model.SchemaMigrationStatus;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Receives the engine's progress snapshots (from its runner and progress threads) and turns them
+ * into status writes (at once on a phase change) and Events (phase changes, throttling). The final
+ * phase's Event comes from {@link ActiveMigration}, which knows why the run ended.
+ */
+final class ProgressSink implements ProgressListener {
+
+    private static final String PAUSED_BY_USER = "paused by user";
+
+    private final SchemaMigration resource;
+    private final StatusRecorder recorder;
+    private final Events events;
+    private final LongSupplier replicaLagMillis;
+    private String lastThrottle;
+
+    /** @param replicaLagMillis the replicas' lag at the last throttle check, or -1 when not measured */
+    ProgressSink(SchemaMigration resource, StatusRecorder recorder, Events events, LongSupplier replicaLagMillis) {
+        this.resource = resource;
+        this.recorder = recorder;
+        this.events = events;
+        this.replicaLagMillis = replicaLagMillis;
+    }
+
+    @Override
+    public synchronized void onProgress(Progress progress) {
+        MigrationPhase phase = ProgressStatus.phaseOf(progress.phase());
+        boolean phaseChanged = recorder.phase() != phase;
+        long replicaLag = replicaLagMillis.getAsLong();
+        Consumer<SchemaMigrationStatus> change = status -> {
+            ProgressStatus.apply(progress, status);
+            status.setReplicaLagMillis(replicaLag >= 0 ? replicaLag : null);
+        };
+        if (phase.isFinal()) {
+            recorder.stage(change); // ActiveMigration writes the end, with the reason it knows
+        } else {
+            recorder.update(change, phaseChanged);
+        }
+        if (phaseChanged && !phase.isFinal()) {
+            events.normal(resource, phase.displayName(), progress.message());
+        }
+        String throttle = progress.phase().isFinal() ? null : progress.throttleReason().orElse(null);
+        boolean throttled = throttle != null && !throttle.startsWith(PAUSED_BY_USER);
+        boolean wasThrottled = lastThrottle != null && !lastThrottle.startsWith(PAUSED_BY_USER);
+        if (throttled && !wasThrottled) {
+            events.normal(resource, "Throttled", "Copy and apply hold back: " + throttle);
+        } else if (!throttled && wasThrottled) {
+            events.normal(resource, "ThrottleReleased", "Copy and apply run again.");
+        }
+        if (!Objects.equals(throttle, lastThrottle)) {
+            lastThrottle = throttle;
+        }
+    }
+}

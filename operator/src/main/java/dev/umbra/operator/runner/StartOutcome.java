@@ -1,0 +1,17 @@
+package dev.umbra.operator.runner;
+
+/** What {@link MigrationRuns#tryStart} did. */
+public sealed interface StartOutcome {
+
+    /** The run began on the pool. */
+    record Started(ActiveMigration migration) implements StartOutcome {
+    }
+
+    /** Another SchemaMigration ({@code namespace/name}) is migrating the same table. */
+    record TableBusy(String aheadOf) implements StartOutcome {
+    }
+
+    /** Every runner slot is taken. */
+    record NoFreeSlot(int limit) implements StartOutcome {
+    }
+}

@@ -1,0 +1,98 @@
+package dev.umbra.operator.status;
+
+import dev.umbra.engine.progress.Phase;
+import dev.umbra.engine.progress.Progress;
+import dev.umbra.operator.model.MigrationPhase;
+import dev.umbra.operator.model.PhaseStartTimes;
+import dev.umbra.operator.model.SchemaMigrationStatus;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Writes an engine progress snapshot into the status fields. */
+public final class ProgressStatus {
+
+    /** The engine reports a throttle as "reason (since time)"; the status keeps the two apart. */
+    private static final Pattern THROTTLE = Pattern.compile("^(.*) \\(since [^)]*\\)$", Pattern.DOTALL);
+
+    private ProgressStatus() {
+    }
+
+    /** The status phase of an engine phase. */
+    public static MigrationPhase phaseOf(Phase phase) {
+        return switch (phase) {
+            case INSPECTING -> MigrationPhase.INSPECTING;
+            case COPYING -> MigrationPhase.COPYING;
+            case AWAITING_CUT_OVER -> MigrationPhase.AWAITING_CUT_OVER;
+            case CUT_OVER -> MigrationPhase.CUT_OVER;
+            case DONE -> MigrationPhase.DONE;
+            case FAILED -> MigrationPhase.FAILED;
+            case ABORTED -> MigrationPhase.ABORTED;
+        };
+    }
+
+    public static void apply(Progress progress, SchemaMigrationStatus status) {
+        MigrationPhase phase = phaseOf(progress.phase());
+        if (status.getPhase() != phase) {
+            PhaseStartTimes times = status.getPhaseStartTimes() == null ? new PhaseStartTimes() : status.getPhaseStartTimes();
+            times.set(phase, progress.at().toString());
+            status.setPhaseStartTimes(times);
+        }
+        status.setPhase(phase);
+        status.setStage(progress.stage());
+        status.setMessage(progress.message());
+        status.setWaitingFor(null);
+        status.setRowsCopied(progress.rowsCopied());
+        status.setRowsEstimated(progress.rowsEstimated());
+        double percent = Math.round(progress.percent() * 10) / 10.0;
+        status.setPercent(percent);
+        status.setProgress(String.format(Locale.ROOT, "%.1f%%", percent));
+        Optional<Duration> eta = phase == MigrationPhase.COPYING ? progress.eta() : Optional.empty();
+        status.setEtaSeconds(eta.map(Duration::toSeconds).orElse(null));
+        status.setEta(eta.map(Durations::human).orElse(null));
+        status.setEventsApplied(progress.eventsApplied());
+        status.setApplyBacklog(progress.applyBacklog());
+        status.setApplyLagMillis(progress.applyLag().map(Duration::toMillis).orElse(null));
+        status.setLag(progress.applyLag().map(Durations::human).orElse(null));
+        applyThrottle(progress, status);
+        status.setCutOverAttempts(progress.cutOverAttempts());
+        status.setLastLockMillis(progress.lastLockTime().map(Duration::toMillis).orElse(null));
+        applyReady(progress, status);
+    }
+
+    private static void applyThrottle(Progress progress, SchemaMigrationStatus status) {
+        Optional<String> reason = progress.throttleReason().map(ProgressStatus::withoutSince);
+        if (progress.phase().isFinal()) {
+            reason = Optional.empty();
+        }
+        if (reason.isPresent()) {
+            if (status.getThrottleReason() == null) {
+                status.setThrottledSince(progress.at().toString());
+            }
+            status.setThrottleReason(reason.get());
+            Conditions.set(status, Conditions.THROTTLED, true, "Throttled", reason.get());
+        } else {
+            status.setThrottleReason(null);
+            status.setThrottledSince(null);
+            Conditions.set(status, Conditions.THROTTLED, false, "NotThrottled", "Copy and apply run at full speed.");
+        }
+    }
+
+    private static void applyReady(Progress progress, SchemaMigrationStatus status) {
+        Phase phase = progress.phase();
+        if (phase == Phase.DONE) {
+            Conditions.set(status, Conditions.READY, true, "Done", progress.message());
+        } else if (phase == Phase.FAILED || phase == Phase.ABORTED) {
+            Conditions.set(status, Conditions.READY, false, phase.displayName(), progress.message());
+        } else {
+            Conditions.set(status, Conditions.READY, false, "InProgress", "The migration is " + phase.displayName() + ".");
+        }
+    }
+
+    static String withoutSince(String reason) {
+        Matcher matcher = THROTTLE.matcher(reason);
+        return matcher.matches() ? matcher.group(1) : reason;
+    }
+}

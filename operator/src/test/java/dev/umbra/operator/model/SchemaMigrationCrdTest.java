@@ -1,0 +1,92 @@
+package dev.umbra.operator.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRule;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CRD checked in under crds/ is the one the build generates, and it carries the validation and
+ * columns users rely on. The mock server evaluates none of it, so the rules are checked here.
+ */
+class SchemaMigrationCrdTest {
+
+    private static final String FILE = "schemamigrations.umbra.dev.yaml";
+
+    @Test
+    void checkedInCrdIsTheGeneratedOne() throws IOException {
+        String generated = SchemaMigrationCrd.yaml();
+        Path target = Path.of("target", FILE);
+        Files.writeString(target, generated, StandardCharsets.UTF_8);
+        Path checkedIn = Path.of(System.getProperty("umbra.crds.dir", "../crds"), FILE);
+        String existing = Files.exists(checkedIn) ? Files.readString(checkedIn, StandardCharsets.UTF_8) : "";
+        if (!existing.equals(generated)) {
+            fail("crds/" + FILE + " differs from the CRD generated from the model. If the model change is intended, run:\n"
+                    + "  cp operator/target/" + FILE + " crds/" + FILE);
+        }
+    }
+
+    @Test
+    void specIsImmutableByACelRule() {
+        JSONSchemaProps spec = schema().getProperties().get("spec");
+        assertThat(spec.getXKubernetesValidations()).extracting(ValidationRule::getRule).containsExactly("self == oldSelf");
+        assertThat(spec.getXKubernetesValidations().get(0).getMessage())
+                .contains("immutable").contains("a changed migration is a new SchemaMigration");
+    }
+
+    @Test
+    void printerColumnsArePhaseProgressEtaLagAge() {
+        assertThat(version().getAdditionalPrinterColumns()).extracting(CustomResourceColumnDefinition::getName)
+                .containsExactly("Phase", "Progress", "ETA", "Lag", "Age");
+        assertThat(version().getAdditionalPrinterColumns()).extracting(CustomResourceColumnDefinition::getJsonPath)
+                .containsExactly(".status.phase", ".status.progress", ".status.eta", ".status.lag", ".metadata.creationTimestamp");
+    }
+
+    @Test
+    void validationNamesEnumsMinimumsAndRequiredFields() {
+        JSONSchemaProps spec = schema().getProperties().get("spec");
+        assertThat(spec.getRequired()).containsExactlyInAnyOrder("database", "table", "alter");
+        JSONSchemaProps database = spec.getProperties().get("database");
+        assertThat(database.getRequired()).containsExactlyInAnyOrder("host", "schema", "credentialsSecretRef");
+        assertThat(database.getProperties().get("port").getMinimum()).isEqualTo(1.0);
+        assertThat(database.getProperties().get("port").getMaximum()).isEqualTo(65535.0);
+        JSONSchemaProps cutOver = spec.getProperties().get("cutOver");
+        assertThat(cutOver.getProperties().get("approval").getEnum()).extracting(Object::toString)
+                .containsExactlyInAnyOrder("\"Manual\"", "\"Automatic\"");
+        assertThat(cutOver.getProperties().get("approval").getDefault().toString()).isEqualTo("\"Manual\"");
+        assertThat(cutOver.getProperties().get("method").getEnum()).extracting(Object::toString)
+                .containsExactlyInAnyOrder("\"Atomic\"", "\"TwoStep\"");
+        assertThat(cutOver.getProperties().get("lockTimeoutSeconds").getMinimum()).isEqualTo(1.0);
+        assertThat(spec.getProperties().get("copy").getProperties().get("chunkSize").getMinimum()).isEqualTo(1.0);
+        JSONSchemaProps phase = schema().getProperties().get("status").getProperties().get("phase");
+        assertThat(phase.getEnum()).extracting(Object::toString).containsExactlyInAnyOrder("\"Pending\"", "\"Inspecting\"",
+                "\"Copying\"", "\"AwaitingCutOver\"", "\"CutOver\"", "\"Done\"", "\"Failed\"", "\"Aborted\"");
+    }
+
+    @Test
+    void namesAndScope() {
+        CustomResourceDefinition crd = SchemaMigrationCrd.definition();
+        assertThat(crd.getMetadata().getName()).isEqualTo("schemamigrations.umbra.dev");
+        assertThat(crd.getSpec().getScope()).isEqualTo("Namespaced");
+        assertThat(crd.getSpec().getNames().getShortNames()).containsExactly("sm");
+        assertThat(version().getName()).isEqualTo("v1alpha1");
+        assertThat(version().getSubresources().getStatus()).isNotNull();
+    }
+
+    private static CustomResourceDefinitionVersion version() {
+        return SchemaMigrationCrd.definition().getSpec().getVersions().get(0);
+    }
+
+    private static JSONSchemaProps schema() {
+        return version().getSchema().getOpenAPIV3Schema();
+    }
+}

@@ -1,0 +1,97 @@
+package dev.umbra.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.umbra.operator.model.Annotations;
+import dev.umbra.operator.model.MigrationPhase;
+import dev.umbra.operator.model.SchemaMigrationSpec;
+import dev.umbra.operator.model.SchemaMigrationStatus;
+import dev.umbra.operator.playground.MirroredWriter;
+import dev.umbra.operator.playground.SampleTable;
+import dev.umbra.operator.playground.TableComparison;
+import dev.umbra.operator.status.Conditions;
+import dev.umbra.operator.testing.OperatorHarness;
+import dev.umbra.operator.testing.Tables;
+import dev.umbra.testkit.EveryFlavor;
+import dev.umbra.testkit.TestDatabase;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The main path: a SchemaMigration applied under live writes waits in AwaitingCutOver, the
+ * approval annotation lets it cut over, and the table then equals the writer's mirror.
+ */
+class ApprovalLifecycleTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static OperatorHarness harness;
+
+    @BeforeAll
+    static void startOperator() {
+        harness = OperatorHarness.start();
+    }
+
+    @AfterEach
+    void abortLeftovers() {
+        harness.abortUnfinished();
+    }
+
+    @AfterAll
+    static void stopOperator() {
+        harness.close();
+    }
+
+    @EveryFlavor
+    void appliedMigrationWaitsForApprovalThenMigratesUnderWrites(TestDatabase db) throws Exception {
+        SampleTable.create(db::connect, "items", 8_000);
+        String namespace = harness.namespaceFor(db);
+        SchemaMigrationSpec spec = OperatorHarness.spec(db, "items", "ADD COLUMN status TINYINT NOT NULL DEFAULT 1, ADD INDEX idx_qty (qty)");
+        MirroredWriter writer = new MirroredWriter(db::connect, "items", 2);
+        try {
+            writer.start(2);
+            harness.apply(namespace, "items-add-status", spec, Map.of());
+
+            SchemaMigrationStatus waiting = harness.awaitPhase(namespace, "items-add-status", MigrationPhase.AWAITING_CUT_OVER, TIMEOUT);
+            assertThat(waiting.getPercent()).isEqualTo(100.0);
+            assertThat(waiting.getRowsCopied()).isGreaterThan(0);
+            assertThat(waiting.getHelperTables().getGhost()).isEqualTo("_items_gho");
+            assertThat(waiting.getPhaseStartTimes().getPending()).isNotNull();
+            assertThat(waiting.getPhaseStartTimes().getCopying()).isNotNull();
+            assertThat(waiting.getObservedGeneration()).isEqualTo(1L);
+            assertThat(condition(waiting, Conditions.CUT_OVER_APPROVED).getStatus()).isEqualTo("False");
+            assertThat(Tables.names(db)).contains("_items_gho", "_items_ghc");
+            OperatorHarness.sleep(1_500);
+            assertThat(harness.status(namespace, "items-add-status").getPhase()).isEqualTo(MigrationPhase.AWAITING_CUT_OVER);
+
+            harness.annotate(namespace, "items-add-status", Annotations.APPROVE_CUT_OVER, "true");
+            SchemaMigrationStatus done = harness.awaitPhase(namespace, "items-add-status", MigrationPhase.DONE, TIMEOUT);
+            OperatorHarness.sleep(300); // writes after the cut-over land in the new table
+            writer.close();
+
+            assertThat(writer.errors()).isEmpty();
+            assertThat(writer.operations()).isGreaterThan(20);
+            assertThat(condition(done, Conditions.READY).getStatus()).as("%s", done.getConditions()).isEqualTo("True");
+            assertThat(condition(done, Conditions.CUT_OVER_APPROVED).getReason()).isEqualTo("ApprovedByAnnotation");
+            assertThat(done.getCutOverAttempts()).isGreaterThanOrEqualTo(1);
+            assertThat(done.getLastLockMillis()).isNotNull();
+            assertThat(done.getPhaseStartTimes().getFinished()).isNotNull();
+            assertThat(Tables.createStatement(db, "items")).contains("`status` tinyint").contains("KEY `idx_qty`");
+            assertThat(Tables.names(db)).containsExactlyInAnyOrder("_items_del", "items", "items_mirror");
+            TableComparison comparison = TableComparison.of(db::connect, "items");
+            assertThat(comparison.equal()).as("%s", comparison).isTrue();
+        } finally {
+            writer.close();
+        }
+        assertThat(harness.events(namespace, "items-add-status")).extracting(event -> event.substring(0, event.indexOf(':')))
+                .containsSubsequence("Pending", "Inspecting", "Copying", "AwaitingCutOver", "CutOverApproved", "CutOver", "Done");
+    }
+
+    static Condition condition(SchemaMigrationStatus status, String type) {
+        return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst()
+                .orElseThrow(() -> new AssertionError("no condition " + type + " in " + status.getConditions()));
+    }
+}
