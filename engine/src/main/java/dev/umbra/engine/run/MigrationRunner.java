@@ -64,6 +64,7 @@ public final class MigrationRunner {
 
     private BooleanSupplier cutOverPostponed = () -> false;
     private Supplier<Optional<String>> externalThrottle = Optional::empty;
+    private PauseHook pauseHook = PauseHook.NONE;
 
     private Inspection inspection;
     private Changelog changelog;
@@ -99,6 +100,11 @@ public final class MigrationRunner {
      */
     public void setSessionInitializer(Connections.SessionInitializer initializer) {
         connections.setSessionInitializer(initializer);
+    }
+
+    /** For tests only: holds the runner at each {@link PausePoint} until the hook returns. */
+    void setPauseHook(PauseHook hook) {
+        this.pauseHook = hook;
     }
 
     /** The latest snapshot. */
@@ -254,7 +260,9 @@ public final class MigrationRunner {
         enter(Phase.COPYING, "copying rows");
         ChunkCopier copier = new ChunkCopier(plan.schema(), plan.table(), inspection.helpers().ghost(), inspection.mapping());
         try (Connection connection = connections.open()) {
+            pause(PausePoint.BEFORE_RANGE_READ);
             Optional<List<Object>> upper = copier.upperBound(connection);
+            pause(PausePoint.AFTER_RANGE_READ);
             state.copyStartedAt = Instant.now();
             List<Object> lastKey = null;
             while (upper.isPresent()) {
@@ -274,6 +282,16 @@ public final class MigrationRunner {
             }
         }
         state.copyFinishedAt = Instant.now();
+    }
+
+    private void pause(PausePoint point) throws MigrationFailedException, InterruptedException {
+        try {
+            pauseHook.reached(point);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new MigrationFailedException("the pause hook at " + point + " failed: " + describe(e), e);
+        }
     }
 
     /** True (after a short wait) while paused or throttled; the caller then checks again. */
