@@ -100,28 +100,57 @@ public final class ChangeApplier {
     }
 
     /**
-     * The batch again, each row on its own (within one transaction): rows that collide with another
-     * row on a unique key are held instead of written, so that the rest of the batch is applied.
+     * The batch again (within one transaction), a failing statement split in halves down to single
+     * rows, pass after pass while passes write rows (a row may collide only with another row's
+     * older state that a later row of the batch replaces). Rows that still collide with another
+     * row on a unique key are held instead of written (and their older state removed), so that
+     * the rest of the batch is applied.
      */
     private void applyRowByRow(Connection connection, List<Serializable[]> deletes, List<Serializable[]> upserts)
             throws SQLException {
         deleteAll(connection, deletes);
+        List<Serializable[]> pending = upserts;
         Map<RowKey, String> collided = new LinkedHashMap<>();
-        for (Serializable[] row : upserts) {
-            Savepoint before = connection.setSavepoint();
-            try {
-                upsert(connection, java.util.Collections.singletonList(row));
-                connection.releaseSavepoint(before);
-            } catch (SQLException e) {
-                if (!clause.isConflict(e)) {
-                    throw e;
-                }
-                connection.rollback(before);
-                collided.put(rowKey(row), e.getMessage());
+        while (!pending.isEmpty()) {
+            collided.clear();
+            List<Serializable[]> again = new ArrayList<>();
+            for (int from = 0; from < pending.size(); from += ROWS_PER_STATEMENT) {
+                again.addAll(upsertOrSplit(connection, pending.subList(from, Math.min(pending.size(),
+                        from + ROWS_PER_STATEMENT)), collided));
             }
+            if (again.size() == pending.size()) {
+                break;
+            }
+            pending = again;
         }
         connection.commit();
         collided.forEach(held::hold);
+    }
+
+    /** Writes the rows, or, on a collision, each half on its own; returns the rows that collided. */
+    private List<Serializable[]> upsertOrSplit(Connection connection, List<Serializable[]> rows,
+                                               Map<RowKey, String> collided) throws SQLException {
+        Savepoint before = connection.setSavepoint();
+        try {
+            upsert(connection, rows);
+            connection.releaseSavepoint(before);
+            return List.of();
+        } catch (SQLException e) {
+            if (!clause.isConflict(e)) {
+                throw e;
+            }
+            connection.rollback(before);
+            if (rows.size() == 1) {
+                // Its older state leaves the ghost too: held rows must not block the values they held.
+                delete(connection, rows);
+                collided.put(rowKey(rows.get(0)), e.getMessage());
+                return rows;
+            }
+            int half = rows.size() / 2;
+            List<Serializable[]> failed = new ArrayList<>(upsertOrSplit(connection, rows.subList(0, half), collided));
+            failed.addAll(upsertOrSplit(connection, rows.subList(half, rows.size()), collided));
+            return failed;
+        }
     }
 
     /** The row's migration key as the ghost and the original take it. */

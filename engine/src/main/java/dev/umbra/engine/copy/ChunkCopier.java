@@ -1,12 +1,11 @@
 package dev.umbra.engine.copy;
 
 import dev.umbra.engine.sql.Sql;
-import dev.umbra.engine.sql.TransientErrors;
 import dev.umbra.engine.table.ColumnMapping;
 import dev.umbra.engine.unique.ConflictClause;
+import dev.umbra.engine.unique.ConflictResolver;
 import dev.umbra.engine.unique.HeldRows;
 import dev.umbra.engine.unique.RowKey;
-import dev.umbra.engine.unique.RowRefresher;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -44,19 +43,17 @@ public final class ChunkCopier {
     private final ColumnMapping mapping;
     private final String keyIndex;
     private final ConflictClause clause;
-    private final RowRefresher refresher;
-    private final HeldRows held;
+    private final ConflictResolver resolver;
 
     public ChunkCopier(String schema, String original, String ghost, ColumnMapping mapping, ConflictClause clause,
-                       RowRefresher refresher, HeldRows held) {
+                       ConflictResolver resolver) {
         this.schema = schema;
         this.original = original;
         this.ghost = ghost;
         this.mapping = mapping;
         this.keyIndex = mapping.originalKey().name();
         this.clause = clause;
-        this.refresher = refresher;
-        this.held = held;
+        this.resolver = resolver;
     }
 
     /** The highest key now in the table, read with a locking read; empty for an empty table. */
@@ -138,17 +135,7 @@ public final class ChunkCopier {
                 }
             }
         }
-        int copied = 0;
-        for (List<Object> values : keys) {
-            RowKey key = RowKey.plain(values);
-            Optional<String> conflict = TransientErrors.retry(() -> refresher.refresh(connection, key));
-            if (conflict.isPresent()) {
-                held.hold(key, conflict.get());
-            } else {
-                copied++;
-            }
-        }
-        return copied;
+        return resolver.writeOrHold(connection, keys.stream().map(RowKey::plain).toList());
     }
 
     /** The key of the last row of the next chunk: the chunkSize-th row after the lower bound, capped. */

@@ -273,7 +273,7 @@ public final class MigrationRunner {
     private void copy() throws SQLException, MigrationAbortedException, MigrationFailedException, InterruptedException {
         enter(Phase.COPYING, "copying rows");
         ChunkCopier copier = new ChunkCopier(plan.schema(), plan.table(), inspection.helpers().ghost(), inspection.mapping(),
-                conflictClause, refresher, heldRows);
+                conflictClause, conflicts);
         try (Connection connection = connections.open()) {
             pause(PausePoint.BEFORE_RANGE_READ);
             Optional<List<Object>> upper = copier.upperBound(connection);
@@ -310,6 +310,8 @@ public final class MigrationRunner {
         }
         String stage = state.stage;
         state.stage = "re-copying " + heldRows.size() + " row(s) that collided on a unique key";
+        log.info("{} row(s) of `{}` collided with other rows on a unique key of the new table; writing them again from"
+                + " the table once the applier has caught up", heldRows.size(), plan.table());
         try (Connection connection = connections.open()) {
             conflicts.settle(connection);
         } catch (UniqueConflictException e) {

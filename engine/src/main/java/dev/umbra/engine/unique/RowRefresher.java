@@ -5,6 +5,7 @@ import dev.umbra.engine.table.ColumnMapping;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.Optional;
 
 /**
@@ -13,8 +14,8 @@ import java.util.Optional;
  * locking read, is inserted in its place (or stays away, if the original no longer has it).
  *
  * <p>A plain INSERT, so a collision with another row on a unique key fails with the server's own
- * message, which names the key and the duplicate value; the transaction is then rolled back and
- * the ghost is as it was.
+ * message, which names the key and the duplicate value. The row's older state stays deleted then:
+ * a held row must not keep a value that other rows are to have.
  */
 public final class RowRefresher {
 
@@ -32,8 +33,8 @@ public final class RowRefresher {
 
     /**
      * Refreshes the row; returns the server's message if it collides with another row on a unique
-     * key of the ghost table (nothing is changed then), empty if the ghost now has the row's
-     * current state.
+     * key of the ghost table (the ghost then has no row of that key), empty if the ghost now has
+     * the row's current state.
      */
     public Optional<String> refresh(Connection connection, RowKey key) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
@@ -44,20 +45,25 @@ public final class RowRefresher {
                 bind(delete, key);
                 delete.executeUpdate();
             }
+            Savepoint deleted = connection.setSavepoint();
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + qualifiedGhost + " ("
                     + Sql.columnList(mapping.ghostNames()) + ") SELECT " + Sql.columnList(mapping.originalNames())
                     + " FROM " + qualifiedOriginal + " WHERE (" + Sql.columnList(mapping.originalKeyNames()) + ") = "
                     + key.tuple() + " LOCK IN SHARE MODE")) {
                 bind(insert, key);
                 insert.executeUpdate();
+            } catch (SQLException e) {
+                if (!clause.isConflict(e)) {
+                    throw e;
+                }
+                connection.rollback(deleted);
+                connection.commit();
+                return Optional.of(e.getMessage());
             }
             connection.commit();
             return Optional.empty();
         } catch (SQLException e) {
             connection.rollback();
-            if (clause.isConflict(e)) {
-                return Optional.of(e.getMessage());
-            }
             throw e;
         } finally {
             connection.setAutoCommit(autoCommit);
