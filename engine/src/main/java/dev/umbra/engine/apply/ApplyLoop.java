@@ -5,6 +5,7 @@ import dev.umbra.engine.binlog.BinlogTransaction;
 import dev.umbra.engine.binlog.RowChange;
 import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.sql.TransientErrors;
+import dev.umbra.engine.unique.HeldRows;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -40,6 +41,7 @@ public final class ApplyLoop implements AutoCloseable {
     private final Connections connections;
     private final BooleanSupplier paused;
     private final int batchSize;
+    private final HeldRows held;
     /** Fair: the loop re-takes it every 100 ms, and an unfair lock let it starve a waiting cut-over. */
     private final ReentrantLock applyLock = new ReentrantLock(true);
     private final Set<String> markersSeen = new HashSet<>();
@@ -53,8 +55,14 @@ public final class ApplyLoop implements AutoCloseable {
     private volatile boolean running;
     private Thread thread;
 
+    /**
+     * @param held rows the applier could not write because they collided on a unique key; while any
+     *             is held, {@link #awaitMarker} and {@link #drainUntilMarker} report the ghost as not
+     *             caught up
+     */
     public ApplyLoop(BlockingQueue<BinlogTransaction> queue, ChangeApplier applier, String originalTable,
-                     String changelogTable, Connections connections, BooleanSupplier paused, int batchSize) {
+                     String changelogTable, Connections connections, BooleanSupplier paused, int batchSize,
+                     HeldRows held) {
         this.queue = queue;
         this.applier = applier;
         this.originalTable = originalTable;
@@ -62,6 +70,7 @@ public final class ApplyLoop implements AutoCloseable {
         this.connections = connections;
         this.paused = paused;
         this.batchSize = batchSize;
+        this.held = held;
     }
 
     public synchronized void start() {
@@ -153,8 +162,20 @@ public final class ApplyLoop implements AutoCloseable {
         }
     }
 
-    /** Waits until the marker has come back through the binlog and everything before it is applied. */
+    /**
+     * Waits until the marker has come back through the binlog and everything before it is applied,
+     * and returns whether the ghost table now reflects all of it: false (at once) if some row is
+     * held back by a unique-key collision, or if the marker did not come back within the timeout.
+     */
     public boolean awaitMarker(String marker, Duration timeout) throws InterruptedException {
+        return awaitMarkerApplied(marker, timeout) && held.isEmpty();
+    }
+
+    /**
+     * Waits until the marker has come back through the binlog and everything before it is applied,
+     * whether or not rows are held back by unique-key collisions.
+     */
+    public boolean awaitMarkerApplied(String marker, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (markersSeen) {
             while (!markersSeen.contains(marker)) {
@@ -204,7 +225,8 @@ public final class ApplyLoop implements AutoCloseable {
 
     /**
      * Takes over applying: the loop thread stops after its current batch, and the caller applies
-     * through {@code connection} until the marker comes back, within the timeout.
+     * through {@code connection} until the marker comes back, within the timeout. Returns false
+     * if it did not come back in time, or if some row is held back by a unique-key collision.
      */
     public boolean drainUntilMarker(Connection connection, String marker, Duration timeout)
             throws SQLException, InterruptedException {
@@ -216,7 +238,7 @@ public final class ApplyLoop implements AutoCloseable {
             while (System.nanoTime() < deadline) {
                 synchronized (markersSeen) {
                     if (markersSeen.contains(marker)) {
-                        return true;
+                        return held.isEmpty();
                     }
                 }
                 applyOnce(connection, 20);

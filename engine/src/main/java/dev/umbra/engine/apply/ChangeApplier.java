@@ -5,11 +5,15 @@ import dev.umbra.engine.binlog.RowImageConverter;
 import dev.umbra.engine.sql.Sql;
 import dev.umbra.engine.table.ColumnMapping;
 import dev.umbra.engine.table.MappedColumn;
+import dev.umbra.engine.unique.ConflictClause;
+import dev.umbra.engine.unique.HeldRows;
+import dev.umbra.engine.unique.RowKey;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -23,13 +27,20 @@ import java.util.Map;
  * <p>Within a batch only each row's final state matters, so changes are folded per migration key
  * (gh-ost applies one statement per event, which is why it never finished under heavy writes:
  * failure mode 3). An update that changes the key removes the old key and writes the new one. Rows
- * that end up gone are deleted first, then every surviving row is written whole with REPLACE,
- * which also overwrites an older copy of the row the chunk copy may have put there.
+ * that end up gone are deleted first, then every surviving row is written whole with
+ * {@code INSERT ... ON DUPLICATE KEY UPDATE}, which overwrites an older copy of the row that the
+ * chunk copy may have put there.
  *
- * <p>REPLACE finds that older copy only through a unique key of the ghost table. When the ALTER
+ * <p>Not {@code REPLACE}: it deletes every row that collides on <em>any</em> unique key, so a row
+ * whose new image duplicates another row's value on a unique key the ALTER adds would silently
+ * push that other row out (gh-ost's failure mode 2). The {@link ConflictClause} overwrites only
+ * the row of the same migration key and fails on any other collision; the batch is then written
+ * again row by row, and rows that collide are held (see {@link HeldRows}) instead of written.
+ *
+ * <p>The overwrite finds the older copy only through a unique key of the ghost table. When the ALTER
  * widened the migration key (say {@code DROP PRIMARY KEY, ADD PRIMARY KEY (id, b)}), an update of
- * {@code b} does not collide with the ghost row of the same {@code id}, and REPLACE would add a
- * second row; then surviving rows are deleted by migration key too before they are written.
+ * {@code b} does not collide with the ghost row of the same {@code id}, and would add a second
+ * row; then surviving rows are deleted by migration key too before they are written.
  */
 public final class ChangeApplier {
 
@@ -38,16 +49,21 @@ public final class ChangeApplier {
     private final String qualifiedGhost;
     private final ColumnMapping mapping;
     private final RowImageConverter converter;
+    private final ConflictClause clause;
+    private final HeldRows held;
 
-    public ChangeApplier(String schema, String ghost, ColumnMapping mapping, RowImageConverter converter) {
+    public ChangeApplier(String schema, String ghost, ColumnMapping mapping, RowImageConverter converter,
+                         ConflictClause clause, HeldRows held) {
         this.qualifiedGhost = Sql.qualified(schema, ghost);
         this.mapping = mapping;
         this.converter = converter;
+        this.clause = clause;
+        this.held = held;
     }
 
     /** Applies the changes in order, as one transaction on {@code connection}; returns rows written or deleted. */
     public int apply(Connection connection, List<RowChange> changes) throws SQLException {
-        Map<RowKey, Serializable[]> finalState = fold(changes);
+        Map<FoldKey, Serializable[]> finalState = fold(changes);
         List<Serializable[]> deletes = new ArrayList<>();
         List<Serializable[]> upserts = new ArrayList<>();
         finalState.forEach((key, row) -> {
@@ -61,13 +77,19 @@ public final class ChangeApplier {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try {
-            for (int from = 0; from < deletes.size(); from += ROWS_PER_STATEMENT) {
-                delete(connection, deletes.subList(from, Math.min(deletes.size(), from + ROWS_PER_STATEMENT)));
+            try {
+                deleteAll(connection, deletes);
+                for (int from = 0; from < upserts.size(); from += ROWS_PER_STATEMENT) {
+                    upsert(connection, upserts.subList(from, Math.min(upserts.size(), from + ROWS_PER_STATEMENT)));
+                }
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                if (!clause.isConflict(e)) {
+                    throw e;
+                }
+                applyRowByRow(connection, deletes, upserts);
             }
-            for (int from = 0; from < upserts.size(); from += ROWS_PER_STATEMENT) {
-                replace(connection, upserts.subList(from, Math.min(upserts.size(), from + ROWS_PER_STATEMENT)));
-            }
-            connection.commit();
         } catch (SQLException e) {
             connection.rollback();
             throw e;
@@ -77,15 +99,86 @@ public final class ChangeApplier {
         return deletes.size() + upserts.size();
     }
 
-    private Map<RowKey, Serializable[]> fold(List<RowChange> changes) {
-        Map<RowKey, Serializable[]> finalState = new LinkedHashMap<>();
+    /**
+     * The batch again (within one transaction), a failing statement split in halves down to single
+     * rows, pass after pass while passes write rows (a row may collide only with another row's
+     * older state that a later row of the batch replaces). Rows that still collide with another
+     * row on a unique key are held instead of written (and their older state removed), so that
+     * the rest of the batch is applied.
+     */
+    private void applyRowByRow(Connection connection, List<Serializable[]> deletes, List<Serializable[]> upserts)
+            throws SQLException {
+        deleteAll(connection, deletes);
+        List<Serializable[]> pending = upserts;
+        Map<RowKey, String> collided = new LinkedHashMap<>();
+        while (!pending.isEmpty()) {
+            collided.clear();
+            List<Serializable[]> again = new ArrayList<>();
+            for (int from = 0; from < pending.size(); from += ROWS_PER_STATEMENT) {
+                again.addAll(upsertOrSplit(connection, pending.subList(from, Math.min(pending.size(),
+                        from + ROWS_PER_STATEMENT)), collided));
+            }
+            if (again.size() == pending.size()) {
+                break;
+            }
+            pending = again;
+        }
+        connection.commit();
+        collided.forEach(held::hold);
+    }
+
+    /** Writes the rows, or, on a collision, each half on its own; returns the rows that collided. */
+    private List<Serializable[]> upsertOrSplit(Connection connection, List<Serializable[]> rows,
+                                               Map<RowKey, String> collided) throws SQLException {
+        Savepoint before = connection.setSavepoint();
+        try {
+            upsert(connection, rows);
+            connection.releaseSavepoint(before);
+            return List.of();
+        } catch (SQLException e) {
+            if (!clause.isConflict(e)) {
+                throw e;
+            }
+            connection.rollback(before);
+            if (rows.size() == 1) {
+                // Its older state leaves the ghost too: held rows must not block the values they held.
+                delete(connection, rows);
+                collided.put(rowKey(rows.get(0)), e.getMessage());
+                return rows;
+            }
+            int half = rows.size() / 2;
+            List<Serializable[]> failed = new ArrayList<>(upsertOrSplit(connection, rows.subList(0, half), collided));
+            failed.addAll(upsertOrSplit(connection, rows.subList(half, rows.size()), collided));
+            return failed;
+        }
+    }
+
+    /** The row's migration key as the ghost and the original take it. */
+    private RowKey rowKey(Serializable[] row) {
+        List<Object> values = new ArrayList<>();
+        List<String> placeholders = new ArrayList<>();
+        for (MappedColumn column : mapping.key()) {
+            values.add(converter.toJdbc(column.originalIndex(), row[column.originalIndex()]));
+            placeholders.add(converter.placeholder(column.originalIndex()));
+        }
+        return new RowKey(values, placeholders);
+    }
+
+    private void deleteAll(Connection connection, List<Serializable[]> deletes) throws SQLException {
+        for (int from = 0; from < deletes.size(); from += ROWS_PER_STATEMENT) {
+            delete(connection, deletes.subList(from, Math.min(deletes.size(), from + ROWS_PER_STATEMENT)));
+        }
+    }
+
+    private Map<FoldKey, Serializable[]> fold(List<RowChange> changes) {
+        Map<FoldKey, Serializable[]> finalState = new LinkedHashMap<>();
         for (RowChange change : changes) {
             switch (change.kind()) {
                 case INSERT -> finalState.put(key(change.after()), change.after());
                 case DELETE -> finalState.put(key(change.before()), null);
                 case UPDATE -> {
-                    RowKey before = key(change.before());
-                    RowKey after = key(change.after());
+                    FoldKey before = key(change.before());
+                    FoldKey after = key(change.after());
                     if (!before.equals(after)) {
                         finalState.put(before, null);
                     }
@@ -115,14 +208,14 @@ public final class ChangeApplier {
         }
     }
 
-    private void replace(Connection connection, List<Serializable[]> rows) throws SQLException {
+    private void upsert(Connection connection, List<Serializable[]> rows) throws SQLException {
         String tuple = "(" + String.join(", ", mapping.columns().stream().map(c -> converter.placeholder(c.originalIndex())).toList()) + ")";
         List<String> tuples = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             tuples.add(tuple);
         }
-        String sql = "REPLACE INTO " + qualifiedGhost + " (" + Sql.columnList(mapping.ghostNames()) + ") VALUES "
-                + String.join(", ", tuples);
+        String sql = "INSERT INTO " + qualifiedGhost + " (" + Sql.columnList(mapping.ghostNames()) + ") VALUES "
+                + String.join(", ", tuples) + clause.overwrite();
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             int index = 1;
             for (Serializable[] row : rows) {
@@ -134,20 +227,20 @@ public final class ChangeApplier {
         }
     }
 
-    private RowKey key(Serializable[] image) {
+    private FoldKey key(Serializable[] image) {
         Object[] values = new Object[mapping.key().size()];
         for (int i = 0; i < values.length; i++) {
             Serializable value = image[mapping.key().get(i).originalIndex()];
             values[i] = value instanceof byte[] bytes ? ByteBuffer.wrap(bytes) : value;
         }
-        return new RowKey(Arrays.asList(values), image);
+        return new FoldKey(Arrays.asList(values), image);
     }
 
     /** The migration-key values of a row image, compared by content (byte arrays included). */
-    private record RowKey(List<Object> values, Serializable[] image) {
+    private record FoldKey(List<Object> values, Serializable[] image) {
         @Override
         public boolean equals(Object other) {
-            return other instanceof RowKey key && values.equals(key.values);
+            return other instanceof FoldKey key && values.equals(key.values);
         }
 
         @Override

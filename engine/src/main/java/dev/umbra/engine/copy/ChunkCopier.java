@@ -2,6 +2,10 @@ package dev.umbra.engine.copy;
 
 import dev.umbra.engine.sql.Sql;
 import dev.umbra.engine.table.ColumnMapping;
+import dev.umbra.engine.unique.ConflictClause;
+import dev.umbra.engine.unique.ConflictResolver;
+import dev.umbra.engine.unique.HeldRows;
+import dev.umbra.engine.unique.RowKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,7 +28,10 @@ import java.util.Optional;
  * <p>A row already in the ghost table was put there by the binlog applier and is newer than what
  * the copy reads, so the copy keeps it ({@code ON DUPLICATE KEY UPDATE} on the key as a no-op).
  * Unlike {@code INSERT IGNORE}, that ignores nothing else: a value that does not fit the new
- * column type fails the copy instead of being silently truncated.
+ * column type fails the copy instead of being silently truncated, and a row that collides with a
+ * <em>different</em> row on a unique key fails the statement (see {@link ConflictClause}). The
+ * chunk is then copied row by row, and rows that collide are held (see {@link HeldRows}) rather
+ * than dropped.
  */
 public final class ChunkCopier {
 
@@ -35,13 +42,18 @@ public final class ChunkCopier {
     private final String ghost;
     private final ColumnMapping mapping;
     private final String keyIndex;
+    private final ConflictClause clause;
+    private final ConflictResolver resolver;
 
-    public ChunkCopier(String schema, String original, String ghost, ColumnMapping mapping) {
+    public ChunkCopier(String schema, String original, String ghost, ColumnMapping mapping, ConflictClause clause,
+                       ConflictResolver resolver) {
         this.schema = schema;
         this.original = original;
         this.ghost = ghost;
         this.mapping = mapping;
         this.keyIndex = mapping.originalKey().name();
+        this.clause = clause;
+        this.resolver = resolver;
     }
 
     /** The highest key now in the table, read with a locking read; empty for an empty table. */
@@ -64,7 +76,7 @@ public final class ChunkCopier {
      * its row count, or empty when nothing is left.
      */
     public Optional<Chunk> copyNext(Connection connection, List<Object> lowerExclusive, List<Object> upperInclusive,
-                                    int chunkSize) throws SQLException {
+                                    int chunkSize) throws SQLException, InterruptedException {
         connection.setAutoCommit(false);
         try {
             List<Object> end = chunkEnd(connection, lowerExclusive, upperInclusive, chunkSize);
@@ -74,12 +86,9 @@ public final class ChunkCopier {
             }
             String ghostColumns = Sql.columnList(mapping.ghostNames());
             String originalColumns = Sql.columnList(mapping.originalNames());
-            // Qualified: the SELECT's table has a column of the same name.
-            String ghostKeyColumn = Sql.qualified(schema, ghost) + "." + Sql.quote(mapping.ghostKeyNames().get(0));
             String sql = "INSERT INTO " + Sql.qualified(schema, ghost) + " (" + ghostColumns + ") SELECT " + originalColumns
                     + " FROM " + Sql.qualified(schema, original) + " FORCE INDEX (" + Sql.quote(keyIndex) + ")"
-                    + " WHERE " + range(lowerExclusive != null) + " LOCK IN SHARE MODE"
-                    + " ON DUPLICATE KEY UPDATE " + ghostKeyColumn + " = " + ghostKeyColumn;
+                    + " WHERE " + range(lowerExclusive != null) + " LOCK IN SHARE MODE" + clause.keepExisting();
             int rows;
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 int index = 1;
@@ -88,6 +97,12 @@ public final class ChunkCopier {
                 }
                 bind(statement, index, end);
                 rows = statement.executeUpdate();
+            } catch (SQLException e) {
+                if (!clause.isConflict(e)) {
+                    throw e;
+                }
+                connection.rollback();
+                return Optional.of(new Chunk(end, copyRowByRow(connection, lowerExclusive, end)));
             }
             connection.commit();
             return Optional.of(new Chunk(end, rows));
@@ -97,6 +112,30 @@ public final class ChunkCopier {
         } finally {
             connection.setAutoCommit(true);
         }
+    }
+
+    /**
+     * Copies the rows of a chunk one by one, each in its current state: those that collide with
+     * another row on a unique key are held instead. Returns the rows copied.
+     */
+    private int copyRowByRow(Connection connection, List<Object> lowerExclusive, List<Object> end)
+            throws SQLException, InterruptedException {
+        List<List<Object>> keys = new ArrayList<>();
+        String sql = "SELECT " + Sql.columnList(mapping.originalKeyNames()) + " FROM " + Sql.qualified(schema, original)
+                + " FORCE INDEX (" + Sql.quote(keyIndex) + ") WHERE " + range(lowerExclusive != null);
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            int index = 1;
+            if (lowerExclusive != null) {
+                index = bind(statement, index, lowerExclusive);
+            }
+            bind(statement, index, end);
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    keys.add(readKey(row));
+                }
+            }
+        }
+        return resolver.writeOrHold(connection, keys.stream().map(RowKey::plain).toList());
     }
 
     /** The key of the last row of the next chunk: the chunkSize-th row after the lower bound, capped. */

@@ -18,9 +18,10 @@ import java.sql.Statement;
 import java.util.Optional;
 
 /**
- * Decides whether a migration may run, and refuses clearly when not. Every check but the last
- * only reads; the last creates the ghost table and applies the ALTER to it, because only the
- * server knows the exact new shape, and drops it again if that shape is refused.
+ * Decides whether a migration may run, and refuses clearly when not. Every check but the last ones
+ * only reads; then the ghost table is created and the ALTER applied to it, because only the server
+ * knows the exact new shape, and the shape and the new table's unique keys are checked (the latter
+ * against the rows, for duplicates). A refusal drops the ghost table again.
  */
 public final class Inspector {
 
@@ -37,7 +38,6 @@ public final class Inspector {
         TableSchema original = readOriginal(connection);
         ParsedAlter alter = parseAlter();
         RelationsCheck.check(connection, plan.schema(), plan.table());
-        UniqueKeyCheck.check(original, alter);
         HelperTables helpers = HelperTables.forTable(plan.table());
         HelperTablesCheck.check(connection, plan.schema(), helpers, plan.options());
         long estimatedRows = estimateRows(connection);
@@ -45,10 +45,14 @@ public final class Inspector {
         TableSchema ghost = ghostTable.create(connection, alter);
         try {
             ColumnMapping mapping = ColumnMapping.build(original, ghost, alter);
+            UniqueKeyCheck.check(connection, plan.schema(), plan.table(), helpers.ghost(), mapping);
             return new Inspection(server, original, ghost, alter, mapping, helpers, estimatedRows);
         } catch (ColumnMapping.ShapeException e) {
             ghostTable.drop(connection);
             throw new MigrationRefusedException(e.getMessage(), e);
+        } catch (MigrationRefusedException | SQLException | RuntimeException e) {
+            ghostTable.drop(connection);
+            throw e;
         }
     }
 

@@ -24,6 +24,11 @@ import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.progress.ProgressListener;
 import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.sql.TransientErrors;
+import dev.umbra.engine.unique.ConflictClause;
+import dev.umbra.engine.unique.ConflictResolver;
+import dev.umbra.engine.unique.HeldRows;
+import dev.umbra.engine.unique.RowRefresher;
+import dev.umbra.engine.unique.UniqueConflictException;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -64,11 +69,16 @@ public final class MigrationRunner {
 
     private BooleanSupplier cutOverPostponed = () -> false;
     private Supplier<Optional<String>> externalThrottle = Optional::empty;
+    private PauseHook pauseHook = PauseHook.NONE;
 
     private Inspection inspection;
     private Changelog changelog;
     private BinlogStream stream;
     private ApplyLoop applyLoop;
+    private final HeldRows heldRows = new HeldRows();
+    private ConflictClause conflictClause;
+    private RowRefresher refresher;
+    private ConflictResolver conflicts;
     private ScheduledExecutorService background;
     private Connection heartbeatConnection;
 
@@ -99,6 +109,11 @@ public final class MigrationRunner {
      */
     public void setSessionInitializer(Connections.SessionInitializer initializer) {
         connections.setSessionInitializer(initializer);
+    }
+
+    /** For tests only: holds the runner at each {@link PausePoint} until the hook returns. */
+    void setPauseHook(PauseHook hook) {
+        this.pauseHook = hook;
     }
 
     /** The latest snapshot. */
@@ -218,10 +233,15 @@ public final class MigrationRunner {
         BinlogPosition start = BinlogPosition.current(connection, inspection.server());
         stream = new BinlogStream(plan.connection(), plan.schema(), Set.of(plan.table(), changelog.table()), queue);
         stream.start(start);
+        conflictClause = new ConflictClause(plan.schema(), inspection.helpers().ghost(), inspection.mapping());
+        refresher = new RowRefresher(plan.schema(), plan.table(), inspection.helpers().ghost(), inspection.mapping(),
+                conflictClause);
+        conflicts = new ConflictResolver(plan.table(), heldRows, refresher, this::catchUp);
         ChangeApplier applier = new ChangeApplier(plan.schema(), inspection.helpers().ghost(), inspection.mapping(),
-                new RowImageConverter(inspection.original().columns(), inspection.mapping().valueTargets()));
+                new RowImageConverter(inspection.original().columns(), inspection.mapping().valueTargets()),
+                conflictClause, heldRows);
         applyLoop = new ApplyLoop(queue, applier, plan.table(), changelog.table(), connections,
-                () -> control.isPaused() || externalThrottle.get().isPresent(), options.applyBatchSize());
+                () -> control.isPaused() || externalThrottle.get().isPresent(), options.applyBatchSize(), heldRows);
         applyLoop.start();
         background = Executors.newScheduledThreadPool(1, runnable -> {
             Thread thread = new Thread(runnable, "umbra-progress-" + plan.table());
@@ -252,9 +272,12 @@ public final class MigrationRunner {
 
     private void copy() throws SQLException, MigrationAbortedException, MigrationFailedException, InterruptedException {
         enter(Phase.COPYING, "copying rows");
-        ChunkCopier copier = new ChunkCopier(plan.schema(), plan.table(), inspection.helpers().ghost(), inspection.mapping());
+        ChunkCopier copier = new ChunkCopier(plan.schema(), plan.table(), inspection.helpers().ghost(), inspection.mapping(),
+                conflictClause, conflicts);
         try (Connection connection = connections.open()) {
+            pause(PausePoint.BEFORE_RANGE_READ);
             Optional<List<Object>> upper = copier.upperBound(connection);
+            pause(PausePoint.AFTER_RANGE_READ);
             state.copyStartedAt = Instant.now();
             List<Object> lastKey = null;
             while (upper.isPresent()) {
@@ -274,6 +297,48 @@ public final class MigrationRunner {
             }
         }
         state.copyFinishedAt = Instant.now();
+        settleConflicts();
+    }
+
+    /**
+     * Writes the rows held back by unique-key collisions again from the original; fails the
+     * migration, naming key and values, if they are real duplicates (see {@link ConflictResolver}).
+     */
+    private void settleConflicts() throws MigrationFailedException, SQLException, InterruptedException {
+        if (heldRows.isEmpty()) {
+            return;
+        }
+        String stage = state.stage;
+        state.stage = "re-copying " + heldRows.size() + " row(s) that collided on a unique key";
+        log.info("{} row(s) of `{}` collided with other rows on a unique key of the new table; writing them again from"
+                + " the table once the applier has caught up", heldRows.size(), plan.table());
+        try (Connection connection = connections.open()) {
+            conflicts.settle(connection);
+        } catch (UniqueConflictException e) {
+            throw new MigrationFailedException(e.getMessage(), e);
+        }
+        state.stage = stage;
+    }
+
+    /** Waits until the applier has applied every binlog change written before this call. */
+    private void catchUp() throws SQLException, InterruptedException {
+        String marker = "catch-up-" + UUID.randomUUID();
+        try (Connection connection = connections.open()) {
+            changelog.writeMarker(connection, marker);
+        }
+        if (!applyLoop.awaitMarkerApplied(marker, STREAM_LIVE_TIMEOUT)) {
+            throw new SQLException("the binlog applier did not catch up within " + STREAM_LIVE_TIMEOUT.toSeconds() + " s");
+        }
+    }
+
+    private void pause(PausePoint point) throws MigrationFailedException, InterruptedException {
+        try {
+            pauseHook.reached(point);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new MigrationFailedException("the pause hook at " + point + " failed: " + describe(e), e);
+        }
     }
 
     /** True (after a short wait) while paused or throttled; the caller then checks again. */
@@ -300,11 +365,13 @@ public final class MigrationRunner {
         return false;
     }
 
-    private void awaitCutOver() throws MigrationAbortedException, MigrationFailedException, InterruptedException {
+    private void awaitCutOver() throws MigrationAbortedException, MigrationFailedException, InterruptedException,
+            SQLException {
         enter(Phase.AWAITING_CUT_OVER, options.autoApproveCutOver() ? "catching up" : "waiting for approval");
         while (true) {
             control.checkNotAborted();
             checkWorkers();
+            settleConflicts();
             boolean approved = options.autoApproveCutOver() || control.isCutOverApproved();
             boolean postponed = cutOverPostponed.getAsBoolean();
             state.stage = !approved ? "waiting for approval" : postponed ? "postponed by flag file" : "catching up";
@@ -315,7 +382,7 @@ public final class MigrationRunner {
         }
     }
 
-    private void cutOver() throws MigrationFailedException, MigrationAbortedException, InterruptedException {
+    private void cutOver() throws MigrationFailedException, MigrationAbortedException, InterruptedException, SQLException {
         enter(Phase.CUT_OVER, "swapping tables");
         CutOver method = options.cutOverMethod() == CutOverMethod.TWO_STEP ? new TwoStepCutOver()
                 : inspection.server().renamesUnderLockTables() ? new SingleSessionCutOver() : new TwoSessionCutOver();
@@ -326,6 +393,7 @@ public final class MigrationRunner {
         for (int attempt = 1; attempt <= options.cutOverMaxAttempts(); attempt++) {
             control.checkNotAborted();
             checkWorkers();
+            settleConflicts(); // a collision found while draining under the lock failed the last attempt
             state.cutOverAttempts = attempt;
             state.stage = "attempt " + attempt + " of " + options.cutOverMaxAttempts();
             try {

@@ -19,7 +19,7 @@ public final class TransientErrors {
 
     @FunctionalInterface
     public interface Work<T> {
-        T run() throws SQLException;
+        T run() throws SQLException, InterruptedException;
     }
 
     private TransientErrors() {

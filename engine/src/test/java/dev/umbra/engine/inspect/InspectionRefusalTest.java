@@ -170,10 +170,33 @@ class InspectionRefusalTest {
         assertThat(refusal(db, "t", "ADD COLUMN a INT")).contains("The server rejected the ALTER").contains("nothing was changed");
     }
 
+    /** Failure mode 2: the duplicates are found before anything is copied, and named. */
     @EveryFlavor
-    void addingAUniqueKeyExistingRowsMayViolate(TestDatabase db) throws Exception {
-        db.execute(TABLE);
-        assertThat(refusal(db, "t", "ADD UNIQUE KEY uk_a (a)")).contains("adds a UNIQUE key uk_a on (a)");
+    void addingAUniqueKeyOverDuplicateValues(TestDatabase db) throws Exception {
+        db.execute(TABLE, "INSERT INTO t VALUES (1, 'x', 1), (2, 'y', 2), (3, 'x', 3), (4, NULL, 4), (5, NULL, 5),"
+                + " (6, 'z', 6), (7, 'x', 7), (8, 'y', 8)");
+        assertThat(refusal(db, "t", "ADD UNIQUE KEY uk_a (a)"))
+                .contains("The new table's UNIQUE key uk_a on (a) would reject rows `t` holds now")
+                .contains("2 values occur in more than one row (5 rows; copying would drop 3)")
+                .contains("(a)=('x') in 3 rows").contains("(a)=('y') in 2 rows")
+                .contains("nothing was changed");
+    }
+
+    @EveryFlavor
+    void changingThePrimaryKeyToColumnsWithDuplicates(TestDatabase db) throws Exception {
+        db.execute(TABLE, "INSERT INTO t VALUES (1, 'x', 7), (2, 'y', 7), (3, 'z', 8)");
+        assertThat(refusal(db, "t", "DROP PRIMARY KEY, ADD PRIMARY KEY (b), ADD UNIQUE KEY uk_id (id)"))
+                .contains("PRIMARY KEY on (b)").contains("1 value occurs in more than one row (2 rows; copying would drop 1)")
+                .contains("(b)=('7') in 2 rows");
+    }
+
+    /** An existing unique key whose column gets a case-insensitive collation: 'abc' and 'ABC' become one value. */
+    @EveryFlavor
+    void aCollationChangeThatMergesValuesOfAUniqueKey(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE t (id INT NOT NULL PRIMARY KEY, code VARCHAR(10) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+                + " NOT NULL, UNIQUE KEY uk_code (code))", "INSERT INTO t VALUES (1, 'abc'), (2, 'ABC'), (3, 'abd')");
+        assertThat(refusal(db, "t", "MODIFY code VARCHAR(10) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NOT NULL"))
+                .contains("UNIQUE key uk_code on (code)").contains("1 value occurs in more than one row (2 rows");
     }
 
     @EveryFlavor
