@@ -11,6 +11,7 @@ import dev.umbra.engine.copy.ChunkCopier;
 import dev.umbra.engine.cutover.CutOver;
 import dev.umbra.engine.cutover.CutOverAttemptException;
 import dev.umbra.engine.cutover.CutOverContext;
+import dev.umbra.engine.cutover.CutOverHook;
 import dev.umbra.engine.cutover.SingleSessionCutOver;
 import dev.umbra.engine.cutover.TwoSessionCutOver;
 import dev.umbra.engine.cutover.TwoStepCutOver;
@@ -70,6 +71,8 @@ public final class MigrationRunner {
     private BooleanSupplier cutOverPostponed = () -> false;
     private Supplier<Optional<String>> externalThrottle = Optional::empty;
     private PauseHook pauseHook = PauseHook.NONE;
+    private CutOverHook cutOverHook = CutOverHook.NONE;
+    private CutOver cutOverOverride;
 
     private Inspection inspection;
     private Changelog changelog;
@@ -114,6 +117,16 @@ public final class MigrationRunner {
     /** For tests only: holds the runner at each {@link PausePoint} until the hook returns. */
     void setPauseHook(PauseHook hook) {
         this.pauseHook = hook;
+    }
+
+    /** For tests only: called by every cut-over attempt at each of its steps. */
+    void setCutOverHook(CutOverHook hook) {
+        this.cutOverHook = hook;
+    }
+
+    /** For tests only: swaps with this method instead of the one chosen for the server. */
+    void useCutOver(CutOver method) {
+        this.cutOverOverride = method;
     }
 
     /** The latest snapshot. */
@@ -384,16 +397,21 @@ public final class MigrationRunner {
 
     private void cutOver() throws MigrationFailedException, MigrationAbortedException, InterruptedException, SQLException {
         enter(Phase.CUT_OVER, "swapping tables");
-        CutOver method = options.cutOverMethod() == CutOverMethod.TWO_STEP ? new TwoStepCutOver()
+        CutOver method = cutOverOverride != null ? cutOverOverride
+                : options.cutOverMethod() == CutOverMethod.TWO_STEP ? new TwoStepCutOver()
                 : inspection.server().renamesUnderLockTables() ? new SingleSessionCutOver() : new TwoSessionCutOver();
         CutOverContext context = new CutOverContext(plan.schema(), plan.table(), inspection.helpers().ghost(),
                 inspection.helpers().old(), changelog, connections, applyLoop, options.cutOverLockTimeout(),
-                inspection.alter().explicitAutoIncrement().isEmpty());
+                inspection.alter().explicitAutoIncrement().isEmpty(),
+                () -> control.isPaused() ? Optional.of("paused by user") : externalThrottle.get(), cutOverHook);
         CutOverAttemptException last = null;
         for (int attempt = 1; attempt <= options.cutOverMaxAttempts(); attempt++) {
             control.checkNotAborted();
             checkWorkers();
             settleConflicts(); // a collision found while draining under the lock failed the last attempt
+            while (holdForThrottle()) {
+                control.checkNotAborted(); // an attempt is only made while nothing holds work
+            }
             state.cutOverAttempts = attempt;
             state.stage = "attempt " + attempt + " of " + options.cutOverMaxAttempts();
             try {
