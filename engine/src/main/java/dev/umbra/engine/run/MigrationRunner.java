@@ -409,7 +409,10 @@ public final class MigrationRunner {
             control.checkNotAborted();
             checkWorkers();
             settleConflicts(); // a collision found while draining under the lock failed the last attempt
-            while (holdForThrottle()) {
+            for (boolean announced = false; holdForThrottle(); announced = true) {
+                if (!announced) {
+                    listener.onProgress(snapshot()); // say why the next attempt waits
+                }
                 control.checkNotAborted(); // an attempt is only made while nothing holds work
             }
             state.cutOverAttempts = attempt;
