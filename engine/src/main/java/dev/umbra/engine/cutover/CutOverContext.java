@@ -23,13 +23,6 @@ public record CutOverContext(String schema, String original, String ghost, Strin
                              Connections connections, ApplyLoop applyLoop, Duration lockTimeout,
                              boolean carryAutoIncrement, Supplier<Optional<String>> throttle, CutOverHook hook) {
 
-    public CutOverContext(String schema, String original, String ghost, String old, Changelog changelog,
-                          Connections connections, ApplyLoop applyLoop, Duration lockTimeout,
-                          boolean carryAutoIncrement) {
-        this(schema, original, ghost, old, changelog, connections, applyLoop, lockTimeout, carryAutoIncrement,
-                Optional::empty, CutOverHook.NONE);
-    }
-
     String qualifiedOriginal() {
         return Sql.qualified(schema, original);
     }

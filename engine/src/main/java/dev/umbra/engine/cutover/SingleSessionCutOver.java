@@ -43,6 +43,9 @@ public final class SingleSessionCutOver implements CutOver {
                 context.changelog().writeMarker(control, marker);
                 while (!context.applyLoop().drainUntilMarker(lock, marker, budget.remaining(),
                         () -> context.throttle().get().isPresent())) {
+                    if (context.applyLoop().awaitMarkerApplied(marker, Duration.ZERO)) {
+                        throw new CutOverAttemptException("rows that collided on a unique key are not written to the ghost table yet");
+                    }
                     context.checkNotThrottled();
                     budget.check("applying the binlog changes up to the lock");
                 }

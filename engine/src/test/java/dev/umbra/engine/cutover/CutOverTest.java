@@ -10,6 +10,7 @@ import dev.umbra.engine.run.MigrationAbortedException;
 import dev.umbra.engine.testing.BackgroundMigration;
 import dev.umbra.engine.testing.Migrations;
 import dev.umbra.engine.testing.MirroredWriter;
+import dev.umbra.engine.testing.ServerSessions;
 import dev.umbra.engine.testing.TableContents;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
@@ -34,7 +35,9 @@ class CutOverTest {
 
         MirroredWriter writer = new MirroredWriter(db, "items");
         Progress done;
+        long blockerId;
         try (Connection blocker = db.connect(); writer) {
+            blockerId = ServerSessions.processlistId(blocker);
             blocker.setAutoCommit(false);
             try (Statement statement = blocker.createStatement()) {
                 statement.executeQuery("SELECT * FROM items WHERE id = 1 FOR UPDATE").close(); // holds a metadata lock
@@ -52,7 +55,8 @@ class CutOverTest {
 
         assertThat(done.phase()).isEqualTo(Phase.DONE);
         assertThat(migration.snapshots()).anySatisfy(progress ->
-                assertThat(progress.message()).contains("Cut-over attempt 1 failed").containsIgnoringCase("lock wait timeout"));
+                assertThat(progress.message()).contains("Cut-over attempt 1 failed").containsIgnoringCase("lock wait timeout")
+                        .contains("processlist id " + blockerId + " (user umbra"));
         System.out.printf("[%s] cut-over attempts %d, writer's longest stall %d ms (lock timeout %d ms)%n", db,
                 done.cutOverAttempts(), writer.longestStall().toMillis(), lockTimeout.toMillis());
         // A blocked attempt holds writers for at most the lock timeout (plus scheduling slack).
