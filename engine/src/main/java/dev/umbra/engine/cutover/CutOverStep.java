@@ -9,6 +9,8 @@ public enum CutOverStep {
     LOCKED,
     /** Still locked; every change up to the lock is applied; the RENAME is not issued yet. */
     CAUGHT_UP,
+    /** Two sessions only: the locking session was just seen alive; the RENAME is sent next. */
+    LOCK_CHECKED,
     /** Two sessions only: the RENAME waits for its metadata lock behind the locking session. */
     RENAME_QUEUED,
     /** The tables are swapped; the attempt has not yet released its locks or reported success. */

@@ -13,7 +13,8 @@ import java.util.Optional;
  * <p>Sources, from exact to likely: {@code performance_schema.metadata_locks} (MySQL 8; MySQL 5.7
  * and MariaDB when the metadata-lock instrument is on), MariaDB's {@code METADATA_LOCK_INFO}
  * plugin, and otherwise the oldest open InnoDB transaction, which is what holds a table's metadata
- * lock in practice. Without the PROCESS privilege only the account's own sessions are visible.
+ * lock in practice. Of several holders, the oldest transaction that is not itself waiting for a row
+ * lock is named: writers queued behind it hold the table too, but are not the cause. Without the PROCESS privilege only the account's own sessions are visible.
  */
 final class LockBlockers {
 
@@ -56,14 +57,18 @@ final class LockBlockers {
     private static Optional<Blocker> fromPerformanceSchema(Connection connection, String schema, String table)
             throws SQLException {
         return first(connection, true, """
-                SELECT t.PROCESSLIST_ID, t.PROCESSLIST_USER, t.PROCESSLIST_TIME,
+                SELECT t.PROCESSLIST_ID, t.PROCESSLIST_USER,
+                       COALESCE(TIMESTAMPDIFF(SECOND, x.trx_started, NOW()), t.PROCESSLIST_TIME),
                        COALESCE(t.PROCESSLIST_INFO, (SELECT s.SQL_TEXT FROM performance_schema.events_statements_current s
                                                      WHERE s.THREAD_ID = t.THREAD_ID ORDER BY s.EVENT_ID DESC LIMIT 1))
                 FROM performance_schema.metadata_locks l
                 JOIN performance_schema.threads t ON t.THREAD_ID = l.OWNER_THREAD_ID
+                LEFT JOIN information_schema.INNODB_TRX x ON x.trx_mysql_thread_id = t.PROCESSLIST_ID
                 WHERE l.OBJECT_TYPE = 'TABLE' AND l.OBJECT_SCHEMA = ? AND l.OBJECT_NAME = ?
                   AND l.LOCK_STATUS = 'GRANTED' AND t.PROCESSLIST_ID IS NOT NULL
-                ORDER BY t.PROCESSLIST_TIME DESC LIMIT 1""", schema, table);
+                ORDER BY COALESCE(x.trx_state = 'LOCK WAIT', 0), x.trx_started IS NULL, x.trx_started,
+                         t.PROCESSLIST_TIME DESC
+                LIMIT 1""", schema, table);
     }
 
     private static Optional<Blocker> fromMetadataLockInfo(Connection connection, String schema, String table)
@@ -83,7 +88,7 @@ final class LockBlockers {
                 FROM information_schema.INNODB_TRX x
                 JOIN information_schema.PROCESSLIST p ON p.ID = x.trx_mysql_thread_id
                 WHERE (p.INFO IS NULL OR p.INFO NOT LIKE '%INNODB_TRX%')
-                ORDER BY x.trx_started LIMIT 1""");
+                ORDER BY x.trx_state = 'LOCK WAIT', x.trx_started LIMIT 1""");
     }
 
     private static Optional<Blocker> first(Connection connection, boolean exact, String sql, String... parameters)

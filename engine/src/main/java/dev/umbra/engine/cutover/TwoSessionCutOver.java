@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -48,13 +49,18 @@ public final class TwoSessionCutOver implements CutOver {
         CompletableFuture<Void> renaming = null;
         ApplyLoop.TakeOver takeOver = null;
         String token = "umbra-cut-over-" + UUID.randomUUID();
+        Optional<RenameGuard> guard = RenameGuard.forAttempt(context);
         long lockedAt = System.nanoTime();
         try {
             control = context.connections().open();
+            if (guard.isPresent()) {
+                guard.get().create(control, context);
+            }
             lock = context.connections().open();
             CutOverSql.boundLockWaits(lock, context.lockTimeout());
             LockBudget budget = new LockBudget(context.lockTimeout());
-            CutOverSql.lockTables(lock, context, context.qualifiedOriginal() + " WRITE");
+            CutOverSql.lockTables(lock, context, context.qualifiedOriginal() + " WRITE"
+                    + guard.map(g -> ", " + g.lockEntry()).orElse(""));
             lockedAt = System.nanoTime();
             context.reached(CutOverStep.LOCKED, new CutOverHook.Sessions(lock, null));
             context.checkNotThrottled();
@@ -81,12 +87,16 @@ public final class TwoSessionCutOver implements CutOver {
             // R must queue behind L's lock. If L died, writers got in after the last applied change,
             // and R would swap at once without them: give up instead.
             CutOverSql.checkStillLocked(lock);
+            context.reached(CutOverStep.LOCK_CHECKED, new CutOverHook.Sessions(lock, null));
             rename = context.connections().open();
             CutOverSql.boundLockWaits(rename, context.lockTimeout().multipliedBy(2));
-            renaming = renameAsync(rename, context, token);
+            renaming = renameAsync(rename, context, token, guard.map(RenameGuard::renameClause).orElse(""));
             awaitRenameQueued(control, token, renaming, budget.remaining());
             context.reached(CutOverStep.RENAME_QUEUED, new CutOverHook.Sessions(lock, rename));
             context.checkNotThrottled();
+            if (guard.isPresent()) {
+                guard.get().release(lock);
+            }
             CutOverSql.execute(lock, "UNLOCK TABLES");
             Duration lockTime = Duration.ofNanos(System.nanoTime() - lockedAt);
             try {
@@ -121,6 +131,7 @@ public final class TwoSessionCutOver implements CutOver {
             if (takeOver != null) {
                 takeOver.close();
             }
+            guard.ifPresent(g -> g.dropQuietly(context));
         }
     }
 
@@ -129,9 +140,10 @@ public final class TwoSessionCutOver implements CutOver {
         return left.compareTo(Duration.ofMillis(100)) < 0 ? left : Duration.ofMillis(100);
     }
 
-    private static CompletableFuture<Void> renameAsync(Connection rename, CutOverContext context, String token) {
+    private static CompletableFuture<Void> renameAsync(Connection rename, CutOverContext context, String token,
+                                                       String guardClause) {
         String sql = "RENAME /* " + token + " */ TABLE " + context.qualifiedOriginal() + " TO " + context.qualifiedOld()
-                + ", " + context.qualifiedGhost() + " TO " + context.qualifiedOriginal();
+                + ", " + context.qualifiedGhost() + " TO " + context.qualifiedOriginal() + guardClause;
         return CompletableFuture.runAsync(() -> {
             try {
                 CutOverSql.execute(rename, sql);

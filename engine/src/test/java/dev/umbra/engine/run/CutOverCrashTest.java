@@ -54,6 +54,18 @@ class CutOverCrashTest {
     }
 
     /**
+     * The narrowest window: the locking session was just seen alive and dies before the RENAME
+     * reaches the server. The RENAME then finds no lock to queue behind; it must fail rather than
+     * swap tables that writers have changed since the last applied change.
+     */
+    @EveryFlavor
+    void killingTheLockingSessionJustBeforeTheRenameIsSentFailsOnlyThatAttempt(TestDatabase db) throws Exception {
+        Crash crash = crash(db, new TwoSessionCutOver(), CutOverStep.LOCK_CHECKED, CutOverHook.Sessions::locking);
+        assertThat(crash.done().cutOverAttempts()).as("attempts").isGreaterThanOrEqualTo(2);
+        assertThat(crash.messages()).anySatisfy(message -> assertThat(message).contains("Cut-over attempt 1 failed"));
+    }
+
+    /**
      * The RENAME is queued first in line for the original, so when the lock goes with its session it
      * swaps the tables before any waiting writer gets in: either this attempt swaps, or it fails.
      */
@@ -123,6 +135,7 @@ class CutOverCrashTest {
         assertThat(writer.errors()).as("writes during the cut-over").isEmpty();
         assertThat(TableContents.createStatement(db, "items")).contains("`status`");
         assertThat(TableContents.rows(db, "items", COLUMNS)).isEqualTo(TableContents.rows(db, writer.mirror(), COLUMNS));
+        assertThat(TableContents.tables(db)).as("tables left").containsExactlyInAnyOrder("items", "items_mirror", "_items_del");
         return new Crash(done, messages);
     }
 }
