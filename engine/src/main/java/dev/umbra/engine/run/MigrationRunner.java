@@ -322,9 +322,11 @@ public final class MigrationRunner {
             }
 
             @Override
-            public void betweenChunks() throws Exception {
-                control.checkNotAborted();
-                checkWorkers();
+            public void checkpoint() throws Exception {
+                do {
+                    control.checkNotAborted();
+                    checkWorkers();
+                } while (holdForThrottle());
             }
 
             @Override

@@ -36,10 +36,14 @@ final class ConsistentSnapshot implements AutoCloseable {
         this.lockTime = lockTime;
     }
 
-    static ConsistentSnapshot open(VerifyContext context) throws SQLException, InterruptedException,
-            VerificationFailedException {
+    /**
+     * Takes a consistent point; before each attempt the observer's checkpoint waits while the
+     * migration is paused or throttled (the applier holds then, and the lock would only block writers).
+     */
+    static ConsistentSnapshot open(VerifyContext context, TableVerifier.Observer observer) throws Exception {
         String failure = "";
         for (int attempt = 1; attempt <= context.attempts(); attempt++) {
+            observer.checkpoint();
             settleHeldRows(context);
             catchUp(context);
             Connection session = context.connections().open();

@@ -38,8 +38,12 @@ public final class TableVerifier {
         /** The current step, e.g. {@code Verifying chunk 3 of 12}. */
         void stage(String stage);
 
-        /** Called between chunks; throws to stop the verification (abort, a failed worker). */
-        void betweenChunks() throws Exception;
+        /**
+         * Called between steps (chunks, repairs, before each consistent point): returns once work
+         * may go on (it waits while the migration is paused or throttled), throws to stop the
+         * verification (abort, a failed worker).
+         */
+        void checkpoint() throws Exception;
 
         /** Called after each round of repairs (tests open race windows here). */
         void afterRepair() throws Exception;
@@ -74,7 +78,7 @@ public final class TableVerifier {
         Duration longestLock;
         List<KeyRange> chunks;
         List<KeyRange> mismatched;
-        try (ConsistentSnapshot snapshot = ConsistentSnapshot.open(context)) {
+        try (ConsistentSnapshot snapshot = ConsistentSnapshot.open(context, observer)) {
             longestLock = snapshot.lockTime();
             chunks = keyOrderPreserved(snapshot.session()) ? chunks(snapshot.session()) : List.of(KeyRange.WHOLE_TABLE);
             mismatched = compare(snapshot.session(), chunks, observer);
@@ -83,7 +87,7 @@ public final class TableVerifier {
         int repaired = 0;
         for (int round = 1; round <= REPAIR_ROUNDS && !mismatched.isEmpty(); round++) {
             for (KeyRange range : mismatched) {
-                observer.betweenChunks();
+                observer.checkpoint();
                 observer.stage("Verifying: copying " + range.describe() + " again");
                 log.warn("Checksum of `{}`: {} differs between the table and the ghost table; copying it again (round {} of {})",
                         context.original(), range.describe(), round, REPAIR_ROUNDS);
@@ -91,7 +95,7 @@ public final class TableVerifier {
                 repaired++;
             }
             observer.afterRepair();
-            try (ConsistentSnapshot snapshot = ConsistentSnapshot.open(context)) {
+            try (ConsistentSnapshot snapshot = ConsistentSnapshot.open(context, observer)) {
                 longestLock = longestLock.compareTo(snapshot.lockTime()) >= 0 ? longestLock : snapshot.lockTime();
                 mismatched = compare(snapshot.session(), mismatched, observer);
             }
@@ -122,7 +126,7 @@ public final class TableVerifier {
     private List<KeyRange> compare(Connection snapshot, List<KeyRange> ranges, Observer observer) throws Exception {
         List<KeyRange> mismatched = new ArrayList<>();
         for (int i = 0; i < ranges.size(); i++) {
-            observer.betweenChunks();
+            observer.checkpoint();
             observer.stage("Verifying chunk " + (i + 1) + " of " + ranges.size());
             KeyRange range = ranges.get(i);
             ChunkChecksum.Sums original = checksum.original(snapshot, range);
