@@ -17,6 +17,7 @@ import dev.umbra.engine.cutover.TwoSessionCutOver;
 import dev.umbra.engine.cutover.TwoStepCutOver;
 import dev.umbra.engine.inspect.Inspection;
 import dev.umbra.engine.inspect.Inspector;
+import dev.umbra.engine.logging.LogContext;
 import dev.umbra.engine.plan.CutOverMethod;
 import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.plan.MigrationPlan;
@@ -161,6 +162,13 @@ public final class MigrationRunner {
                 awaitCutOver();
                 cutOver();
             } catch (MigrationAbortedException e) {
+                if (control.isHandOverRequested()) {
+                    stopBackground();
+                    closeWorkers(); // the helper tables stay: the next run resumes from them
+                    log.info("Stopped `{}`.`{}` for a hand-over ({}); its helper tables are kept", plan.schema(), plan.table(),
+                            e.getMessage());
+                    throw e;
+                }
                 cleanUp(connection);
                 fail(Phase.ABORTED, "Aborted (" + e.getMessage() + "); the original table is untouched and the helper tables were dropped.");
                 throw e;
@@ -260,8 +268,9 @@ public final class MigrationRunner {
         applyLoop = new ApplyLoop(queue, applier, plan.table(), changelog.table(), connections,
                 () -> control.isPaused() || externalThrottle.get().isPresent(), options.applyBatchSize(), heldRows);
         applyLoop.start();
+        LogContext logContext = LogContext.capture();
         background = Executors.newScheduledThreadPool(1, runnable -> {
-            Thread thread = new Thread(runnable, "umbra-progress-" + plan.table());
+            Thread thread = new Thread(logContext.wrap(runnable), "umbra-progress-" + plan.table());
             thread.setDaemon(true);
             return thread;
         });
