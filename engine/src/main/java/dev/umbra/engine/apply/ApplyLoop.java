@@ -6,6 +6,7 @@ import dev.umbra.engine.binlog.RowChange;
 import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.sql.TransientErrors;
 import dev.umbra.engine.unique.HeldRows;
+import dev.umbra.engine.logging.LogContext;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -77,7 +78,7 @@ public final class ApplyLoop implements AutoCloseable {
 
     public synchronized void start() {
         running = true;
-        thread = new Thread(this::run, "umbra-apply-" + originalTable);
+        thread = new Thread(LogContext.capture().wrap(this::run), "umbra-apply-" + originalTable);
         thread.setDaemon(true);
         thread.start();
     }

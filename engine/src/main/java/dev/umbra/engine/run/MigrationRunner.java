@@ -17,12 +17,14 @@ import dev.umbra.engine.cutover.TwoSessionCutOver;
 import dev.umbra.engine.cutover.TwoStepCutOver;
 import dev.umbra.engine.inspect.Inspection;
 import dev.umbra.engine.inspect.Inspector;
+import dev.umbra.engine.logging.LogContext;
 import dev.umbra.engine.plan.CutOverMethod;
 import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.plan.MigrationPlan;
 import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.progress.ProgressListener;
+import dev.umbra.engine.progress.Verification;
 import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.sql.TransientErrors;
 import dev.umbra.engine.unique.ConflictClause;
@@ -30,6 +32,8 @@ import dev.umbra.engine.unique.ConflictResolver;
 import dev.umbra.engine.unique.HeldRows;
 import dev.umbra.engine.unique.RowRefresher;
 import dev.umbra.engine.unique.UniqueConflictException;
+import dev.umbra.engine.verify.TableVerifier;
+import dev.umbra.engine.verify.VerifyContext;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -154,9 +158,17 @@ public final class MigrationRunner {
             try {
                 prepare(connection);
                 copy();
+                verify();
                 awaitCutOver();
                 cutOver();
             } catch (MigrationAbortedException e) {
+                if (control.isHandOverRequested()) {
+                    stopBackground();
+                    closeWorkers(); // the helper tables stay: the next run resumes from them
+                    log.info("Stopped `{}`.`{}` for a hand-over ({}); its helper tables are kept", plan.schema(), plan.table(),
+                            e.getMessage());
+                    throw e;
+                }
                 cleanUp(connection);
                 fail(Phase.ABORTED, "Aborted (" + e.getMessage() + "); the original table is untouched and the helper tables were dropped.");
                 throw e;
@@ -256,8 +268,9 @@ public final class MigrationRunner {
         applyLoop = new ApplyLoop(queue, applier, plan.table(), changelog.table(), connections,
                 () -> control.isPaused() || externalThrottle.get().isPresent(), options.applyBatchSize(), heldRows);
         applyLoop.start();
+        LogContext logContext = LogContext.capture();
         background = Executors.newScheduledThreadPool(1, runnable -> {
-            Thread thread = new Thread(runnable, "umbra-progress-" + plan.table());
+            Thread thread = new Thread(logContext.wrap(runnable), "umbra-progress-" + plan.table());
             thread.setDaemon(true);
             return thread;
         });
@@ -311,6 +324,40 @@ public final class MigrationRunner {
         }
         state.copyFinishedAt = Instant.now();
         settleConflicts();
+    }
+
+    /** The checksum before cut-over: the last stage of Copying (see {@link TableVerifier}). */
+    private void verify() throws Exception {
+        if (!options.verify()) {
+            return;
+        }
+        pause(PausePoint.BEFORE_VERIFY);
+        state.stage = "Verifying";
+        listener.onProgress(snapshot());
+        VerifyContext context = new VerifyContext(plan.schema(), plan.table(), inspection.helpers().ghost(),
+                inspection.mapping(), changelog, connections, applyLoop, conflicts, heldRows, options.cutOverLockTimeout(),
+                options.cutOverMaxAttempts(), options.chunkSize());
+        state.verification = new TableVerifier(context).verify(new TableVerifier.Observer() {
+            @Override
+            public void stage(String stage) {
+                state.stage = stage;
+            }
+
+            @Override
+            public void checkpoint() throws Exception {
+                do {
+                    control.checkNotAborted();
+                    checkWorkers();
+                } while (holdForThrottle());
+            }
+
+            @Override
+            public void afterRepair() throws Exception {
+                pause(PausePoint.AFTER_VERIFY_REPAIR);
+            }
+        });
+        state.message = "Copying: " + TableVerifier.describe(state.verification);
+        listener.onProgress(snapshot());
     }
 
     /**
@@ -553,7 +600,7 @@ public final class MigrationRunner {
         return new Progress(state.phase, state.stage, state.rowsCopied, state.rowsEstimated, eta(),
                 loop == null ? 0 : loop.eventsApplied(), loop == null ? 0 : loop.backlog(),
                 Optional.ofNullable(loop == null ? null : loop.lastAppliedAt()), applyLag, throttle, state.cutOverAttempts,
-                Optional.ofNullable(state.lastLockTime), state.message, now);
+                Optional.ofNullable(state.lastLockTime), Optional.ofNullable(state.verification), state.message, now);
     }
 
     private Optional<Duration> eta() {
@@ -585,5 +632,6 @@ public final class MigrationRunner {
         volatile Instant throttledSince;
         volatile int cutOverAttempts;
         volatile Duration lastLockTime;
+        volatile Verification verification;
     }
 }
