@@ -11,6 +11,7 @@ import dev.umbra.engine.copy.ChunkCopier;
 import dev.umbra.engine.cutover.CutOver;
 import dev.umbra.engine.cutover.CutOverAttemptException;
 import dev.umbra.engine.cutover.CutOverContext;
+import dev.umbra.engine.cutover.CutOverHook;
 import dev.umbra.engine.cutover.SingleSessionCutOver;
 import dev.umbra.engine.cutover.TwoSessionCutOver;
 import dev.umbra.engine.cutover.TwoStepCutOver;
@@ -23,6 +24,7 @@ import dev.umbra.engine.plan.MigrationPlan;
 import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.progress.ProgressListener;
+import dev.umbra.engine.progress.Verification;
 import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.sql.TransientErrors;
 import dev.umbra.engine.unique.ConflictClause;
@@ -30,6 +32,8 @@ import dev.umbra.engine.unique.ConflictResolver;
 import dev.umbra.engine.unique.HeldRows;
 import dev.umbra.engine.unique.RowRefresher;
 import dev.umbra.engine.unique.UniqueConflictException;
+import dev.umbra.engine.verify.TableVerifier;
+import dev.umbra.engine.verify.VerifyContext;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -71,6 +75,8 @@ public final class MigrationRunner {
     private BooleanSupplier cutOverPostponed = () -> false;
     private Supplier<Optional<String>> externalThrottle = Optional::empty;
     private PauseHook pauseHook = PauseHook.NONE;
+    private CutOverHook cutOverHook = CutOverHook.NONE;
+    private CutOver cutOverOverride;
 
     private Inspection inspection;
     private Changelog changelog;
@@ -117,6 +123,16 @@ public final class MigrationRunner {
         this.pauseHook = hook;
     }
 
+    /** For tests only: called by every cut-over attempt at each of its steps. */
+    void setCutOverHook(CutOverHook hook) {
+        this.cutOverHook = hook;
+    }
+
+    /** For tests only: swaps with this method instead of the one chosen for the server. */
+    void useCutOver(CutOver method) {
+        this.cutOverOverride = method;
+    }
+
     /** The latest snapshot. */
     public Progress progress() {
         return snapshot();
@@ -142,6 +158,7 @@ public final class MigrationRunner {
             try {
                 prepare(connection);
                 copy();
+                verify();
                 awaitCutOver();
                 cutOver();
             } catch (MigrationAbortedException e) {
@@ -309,6 +326,40 @@ public final class MigrationRunner {
         settleConflicts();
     }
 
+    /** The checksum before cut-over: the last stage of Copying (see {@link TableVerifier}). */
+    private void verify() throws Exception {
+        if (!options.verify()) {
+            return;
+        }
+        pause(PausePoint.BEFORE_VERIFY);
+        state.stage = "Verifying";
+        listener.onProgress(snapshot());
+        VerifyContext context = new VerifyContext(plan.schema(), plan.table(), inspection.helpers().ghost(),
+                inspection.mapping(), changelog, connections, applyLoop, conflicts, heldRows, options.cutOverLockTimeout(),
+                options.cutOverMaxAttempts(), options.chunkSize());
+        state.verification = new TableVerifier(context).verify(new TableVerifier.Observer() {
+            @Override
+            public void stage(String stage) {
+                state.stage = stage;
+            }
+
+            @Override
+            public void checkpoint() throws Exception {
+                do {
+                    control.checkNotAborted();
+                    checkWorkers();
+                } while (holdForThrottle());
+            }
+
+            @Override
+            public void afterRepair() throws Exception {
+                pause(PausePoint.AFTER_VERIFY_REPAIR);
+            }
+        });
+        state.message = "Copying: " + TableVerifier.describe(state.verification);
+        listener.onProgress(snapshot());
+    }
+
     /**
      * Writes the rows held back by unique-key collisions again from the original; fails the
      * migration, naming key and values, if they are real duplicates (see {@link ConflictResolver}).
@@ -393,16 +444,24 @@ public final class MigrationRunner {
 
     private void cutOver() throws MigrationFailedException, MigrationAbortedException, InterruptedException, SQLException {
         enter(Phase.CUT_OVER, "swapping tables");
-        CutOver method = options.cutOverMethod() == CutOverMethod.TWO_STEP ? new TwoStepCutOver()
+        CutOver method = cutOverOverride != null ? cutOverOverride
+                : options.cutOverMethod() == CutOverMethod.TWO_STEP ? new TwoStepCutOver()
                 : inspection.server().renamesUnderLockTables() ? new SingleSessionCutOver() : new TwoSessionCutOver();
         CutOverContext context = new CutOverContext(plan.schema(), plan.table(), inspection.helpers().ghost(),
                 inspection.helpers().old(), changelog, connections, applyLoop, options.cutOverLockTimeout(),
-                inspection.alter().explicitAutoIncrement().isEmpty());
+                inspection.alter().explicitAutoIncrement().isEmpty(),
+                () -> control.isPaused() ? Optional.of("paused by user") : externalThrottle.get(), cutOverHook);
         CutOverAttemptException last = null;
         for (int attempt = 1; attempt <= options.cutOverMaxAttempts(); attempt++) {
             control.checkNotAborted();
             checkWorkers();
             settleConflicts(); // a collision found while draining under the lock failed the last attempt
+            for (boolean announced = false; holdForThrottle(); announced = true) {
+                if (!announced) {
+                    listener.onProgress(snapshot()); // say why the next attempt waits
+                }
+                control.checkNotAborted(); // an attempt is only made while nothing holds work
+            }
             state.cutOverAttempts = attempt;
             state.stage = "attempt " + attempt + " of " + options.cutOverMaxAttempts();
             try {
@@ -541,7 +600,7 @@ public final class MigrationRunner {
         return new Progress(state.phase, state.stage, state.rowsCopied, state.rowsEstimated, eta(),
                 loop == null ? 0 : loop.eventsApplied(), loop == null ? 0 : loop.backlog(),
                 Optional.ofNullable(loop == null ? null : loop.lastAppliedAt()), applyLag, throttle, state.cutOverAttempts,
-                Optional.ofNullable(state.lastLockTime), state.message, now);
+                Optional.ofNullable(state.lastLockTime), Optional.ofNullable(state.verification), state.message, now);
     }
 
     private Optional<Duration> eta() {
@@ -573,5 +632,6 @@ public final class MigrationRunner {
         volatile Instant throttledSince;
         volatile int cutOverAttempts;
         volatile Duration lastLockTime;
+        volatile Verification verification;
     }
 }
