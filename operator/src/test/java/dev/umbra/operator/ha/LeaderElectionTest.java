@@ -123,8 +123,10 @@ class LeaderElectionTest {
     }
 
     private static UmbraOperatorRuntime replica(KubernetesClient client, String identity) {
+        // short timings for a quick take-over; the lease outlives the leader's close by seconds, long
+        // enough to look at the helper tables before the other replica can act
         LeaderElectionSettings election = LeaderElectionSettings.of(LEASE, LEASE_NAMESPACE, identity)
-                .withTimings(Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(250))
+                .withTimings(Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofMillis(500))
                 .withExitOnLoss(false); // a test must not exit the JVM
         return UmbraOperatorRuntime.start(client, OperatorHarness.settings(), ServingSettings.none().withLeaderElection(election));
     }
