@@ -11,11 +11,13 @@ import dev.umbra.engine.copy.ChunkCopier;
 import dev.umbra.engine.cutover.CutOver;
 import dev.umbra.engine.cutover.CutOverAttemptException;
 import dev.umbra.engine.cutover.CutOverContext;
+import dev.umbra.engine.cutover.CutOverHook;
 import dev.umbra.engine.cutover.SingleSessionCutOver;
 import dev.umbra.engine.cutover.TwoSessionCutOver;
 import dev.umbra.engine.cutover.TwoStepCutOver;
 import dev.umbra.engine.inspect.Inspection;
 import dev.umbra.engine.inspect.Inspector;
+import dev.umbra.engine.logging.LogContext;
 import dev.umbra.engine.plan.CutOverMethod;
 import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.plan.MigrationPlan;
@@ -73,6 +75,8 @@ public final class MigrationRunner {
     private BooleanSupplier cutOverPostponed = () -> false;
     private Supplier<Optional<String>> externalThrottle = Optional::empty;
     private PauseHook pauseHook = PauseHook.NONE;
+    private CutOverHook cutOverHook = CutOverHook.NONE;
+    private CutOver cutOverOverride;
 
     private Inspection inspection;
     private Changelog changelog;
@@ -119,6 +123,16 @@ public final class MigrationRunner {
         this.pauseHook = hook;
     }
 
+    /** For tests only: called by every cut-over attempt at each of its steps. */
+    void setCutOverHook(CutOverHook hook) {
+        this.cutOverHook = hook;
+    }
+
+    /** For tests only: swaps with this method instead of the one chosen for the server. */
+    void useCutOver(CutOver method) {
+        this.cutOverOverride = method;
+    }
+
     /** The latest snapshot. */
     public Progress progress() {
         return snapshot();
@@ -148,6 +162,13 @@ public final class MigrationRunner {
                 awaitCutOver();
                 cutOver();
             } catch (MigrationAbortedException e) {
+                if (control.isHandOverRequested()) {
+                    stopBackground();
+                    closeWorkers(); // the helper tables stay: the next run resumes from them
+                    log.info("Stopped `{}`.`{}` for a hand-over ({}); its helper tables are kept", plan.schema(), plan.table(),
+                            e.getMessage());
+                    throw e;
+                }
                 cleanUp(connection);
                 fail(Phase.ABORTED, "Aborted (" + e.getMessage() + "); the original table is untouched and the helper tables were dropped.");
                 throw e;
@@ -247,8 +268,9 @@ public final class MigrationRunner {
         applyLoop = new ApplyLoop(queue, applier, plan.table(), changelog.table(), connections,
                 () -> control.isPaused() || externalThrottle.get().isPresent(), options.applyBatchSize(), heldRows);
         applyLoop.start();
+        LogContext logContext = LogContext.capture();
         background = Executors.newScheduledThreadPool(1, runnable -> {
-            Thread thread = new Thread(runnable, "umbra-progress-" + plan.table());
+            Thread thread = new Thread(logContext.wrap(runnable), "umbra-progress-" + plan.table());
             thread.setDaemon(true);
             return thread;
         });
@@ -422,16 +444,24 @@ public final class MigrationRunner {
 
     private void cutOver() throws MigrationFailedException, MigrationAbortedException, InterruptedException, SQLException {
         enter(Phase.CUT_OVER, "swapping tables");
-        CutOver method = options.cutOverMethod() == CutOverMethod.TWO_STEP ? new TwoStepCutOver()
+        CutOver method = cutOverOverride != null ? cutOverOverride
+                : options.cutOverMethod() == CutOverMethod.TWO_STEP ? new TwoStepCutOver()
                 : inspection.server().renamesUnderLockTables() ? new SingleSessionCutOver() : new TwoSessionCutOver();
         CutOverContext context = new CutOverContext(plan.schema(), plan.table(), inspection.helpers().ghost(),
                 inspection.helpers().old(), changelog, connections, applyLoop, options.cutOverLockTimeout(),
-                inspection.alter().explicitAutoIncrement().isEmpty());
+                inspection.alter().explicitAutoIncrement().isEmpty(),
+                () -> control.isPaused() ? Optional.of("paused by user") : externalThrottle.get(), cutOverHook);
         CutOverAttemptException last = null;
         for (int attempt = 1; attempt <= options.cutOverMaxAttempts(); attempt++) {
             control.checkNotAborted();
             checkWorkers();
             settleConflicts(); // a collision found while draining under the lock failed the last attempt
+            for (boolean announced = false; holdForThrottle(); announced = true) {
+                if (!announced) {
+                    listener.onProgress(snapshot()); // say why the next attempt waits
+                }
+                control.checkNotAborted(); // an attempt is only made while nothing holds work
+            }
             state.cutOverAttempts = attempt;
             state.stage = "attempt " + attempt + " of " + options.cutOverMaxAttempts();
             try {
