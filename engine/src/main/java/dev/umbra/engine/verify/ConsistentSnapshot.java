@@ -29,6 +29,7 @@ final class ConsistentSnapshot implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ConsistentSnapshot.class);
     private static final Duration CATCH_UP_WAIT = Duration.ofSeconds(5);
+    private static final int SLOW_ROUNDS = 3;
 
     private final Connection session;
     private final Duration lockTime;
@@ -106,22 +107,29 @@ final class ConsistentSnapshot implements AutoCloseable {
 
     /**
      * Waits, without any lock, until the applier has caught up: a marker comes back and is applied
-     * quickly (within half the lock timeout, so that draining the rest under the lock is short).
-     * Like the wait before the cut-over, this has no limit of its own: a paused or throttled
-     * migration waits at the checkpoint, an abort or a failed worker ends it there.
+     * quickly (within half the lock timeout, so that draining the rest under the lock is short; on
+     * a server so busy that this does not happen {@value #SLOW_ROUNDS} times in a row, within the
+     * lock timeout, which bounds the lock anyway). Like the wait before the cut-over, this has no
+     * limit of its own: a paused or throttled migration waits at the checkpoint, an abort or a
+     * failed worker ends it there.
      */
     private static void catchUp(VerifyContext context, TableVerifier.Observer observer) throws Exception {
-        Duration quick = context.lockTimeout().dividedBy(2);
-        while (true) {
+        for (int round = 1; ; round++) {
             observer.checkpoint();
+            Duration quick = round <= SLOW_ROUNDS ? context.lockTimeout().dividedBy(2) : context.lockTimeout();
             String marker = "verify-catch-up-" + UUID.randomUUID();
             long started = System.nanoTime();
             try (Connection control = context.connections().open()) {
                 context.changelog().writeMarker(control, marker);
             }
             boolean applied = context.applyLoop().awaitMarkerApplied(marker, CATCH_UP_WAIT);
-            if (applied && Duration.ofNanos(System.nanoTime() - started).compareTo(quick) <= 0) {
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            if (applied && took.compareTo(quick) <= 0) {
                 return;
+            }
+            if (round == 1) {
+                log.info("The binlog applier of `{}` is behind (a marker took {} ms or more to come back); the checksum"
+                        + " waits for it before locking the table", context.original(), took.toMillis());
             }
             observer.stage("Verifying: waiting for the binlog applier to catch up");
         }
