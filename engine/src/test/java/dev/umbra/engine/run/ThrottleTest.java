@@ -43,9 +43,9 @@ class ThrottleTest {
     void aLaggingReplicaHoldsCopyAndApplyUntilItCatchesUp(TestDatabase flavor) throws Exception {
         try (DatabaseServer primary = SharedServers.startPrivate(flavor.flavor(), flavor.server().options());
              DatabaseServer replica = primary.startReplica();
-             TestDatabase db = TestDatabase.on(primary);
-             MirroredWriter writer = new MirroredWriter(db, "items")) {
+             TestDatabase db = TestDatabase.on(primary)) {
             MirroredWriter.createTables(db, "items", 2_000);
+            MirroredWriter writer = new MirroredWriter(db, "items");
             ReplicaAddress address = new ReplicaAddress(replica.host(), replica.port());
             MigrationOptions options = MigrationOptions.defaults().withAutoApproveCutOver(true).withChunkSize(100)
                     .withThrottle(ThrottleOptions.none().withReplicas(List.of(address)).withMaxReplicaLag(Duration.ofMillis(1000)));
@@ -59,43 +59,55 @@ class ThrottleTest {
                 }
             });
             writer.start(2);
-            migration.start();
-            assertThat(rangeRead.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-            MigrationRunner runner = migration.runner();
-            await(() -> runner.throttler().currentReason().isEmpty() && runner.throttler().replicaLagMillis() >= 0,
-                    "the replica to have the heartbeat");
-
-            replica.executeAsRoot("STOP SLAVE SQL_THREAD");
-            await(() -> runner.throttler().currentReason().isPresent(), "the replica's lag to hold the migration");
-            release.countDown();
-            await(() -> runner.progress().throttleReason().isPresent(), "the copy to hold");
-            Progress held = runner.progress();
-            long ghostRows = ghostRows(db);
-            assertThat(held.throttleReason().orElseThrow())
-                    .startsWith("replica lag " + address + " ")
-                    .contains("ms > 1000 ms")
-                    .contains("SQL thread is stopped")
-                    .contains("(since ");
-            long operationsBefore = writer.operations();
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2_500);
-            while (System.nanoTime() < deadline) {
-                assertThat(runner.progress().rowsCopied()).isEqualTo(held.rowsCopied());
-                assertThat(ghostRows(db)).as("rows in the ghost table while throttled").isEqualTo(ghostRows);
-                assertThat(runner.progress().phase()).isEqualTo(Phase.COPYING);
-                Thread.sleep(100);
+            try {
+                migrateWhileTheReplicaLags(migration, replica, writer, db, rangeRead, release);
+            } finally {
+                writer.close();
+                release.countDown();
             }
-            assertThat(writer.operations()).as("the application kept writing").isGreaterThan(operationsBefore);
-            assertThat(runner.progress().applyBacklog()).as("changes wait in the bounded buffer").isPositive();
-            assertThat(since(runner.progress())).as("held since").isEqualTo(since(held));
-
-            replica.executeAsRoot("START SLAVE SQL_THREAD");
-            Progress done = migration.awaitEnd(TIMEOUT);
-            writer.close();
-            assertThat(done.phase()).isEqualTo(Phase.DONE);
-            assertThat(TableContents.rows(db, "items", SHARED_COLUMNS))
-                    .isEqualTo(TableContents.rows(db, writer.mirror(), SHARED_COLUMNS));
-            assertThat(writer.errors()).isEmpty();
         }
+    }
+
+    private static void migrateWhileTheReplicaLags(BackgroundMigration migration, DatabaseServer replica,
+                                                   MirroredWriter writer, TestDatabase db, CountDownLatch rangeRead,
+                                                   CountDownLatch release) throws Exception {
+        ReplicaAddress address = new ReplicaAddress(replica.host(), replica.port());
+        migration.start();
+        assertThat(rangeRead.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        MigrationRunner runner = migration.runner();
+        await(() -> runner.throttler().currentReason().isEmpty() && runner.throttler().replicaLagMillis() >= 0,
+                "the replica to have the heartbeat");
+
+        replica.executeAsRoot("STOP SLAVE SQL_THREAD");
+        await(() -> runner.throttler().currentReason().isPresent(), "the replica's lag to hold the migration");
+        release.countDown();
+        await(() -> runner.progress().throttleReason().isPresent(), "the copy to hold");
+        Progress held = runner.progress();
+        long ghostRows = ghostRows(db);
+        assertThat(held.throttleReason().orElseThrow())
+                .startsWith("replica lag " + address + " ")
+                .contains("ms > 1000 ms")
+                .contains("SQL thread is stopped")
+                .contains("(since ");
+        long operationsBefore = writer.operations();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2_500);
+        while (System.nanoTime() < deadline) {
+            assertThat(runner.progress().rowsCopied()).isEqualTo(held.rowsCopied());
+            assertThat(ghostRows(db)).as("rows in the ghost table while throttled").isEqualTo(ghostRows);
+            assertThat(runner.progress().phase()).isEqualTo(Phase.COPYING);
+            Thread.sleep(100);
+        }
+        assertThat(writer.operations()).as("the application kept writing").isGreaterThan(operationsBefore);
+        assertThat(runner.progress().applyBacklog()).as("changes wait in the bounded buffer").isPositive();
+        assertThat(since(runner.progress())).as("held since").isEqualTo(since(held));
+
+        replica.executeAsRoot("START SLAVE SQL_THREAD");
+        Progress done = migration.awaitEnd(TIMEOUT);
+        writer.close();
+        assertThat(done.phase()).isEqualTo(Phase.DONE);
+        assertThat(TableContents.rows(db, "items", SHARED_COLUMNS))
+                .isEqualTo(TableContents.rows(db, writer.mirror(), SHARED_COLUMNS));
+        assertThat(writer.errors()).isEmpty();
     }
 
     @EveryFlavor
@@ -116,7 +128,8 @@ class ThrottleTest {
         migration.start();
         assertThat(rangeRead.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
         MigrationRunner runner = migration.runner();
-        try (SleepingSessions load = SleepingSessions.start(db, 14)) {
+        SleepingSessions load = SleepingSessions.start(db, 14);
+        try {
             await(() -> runner.throttler().currentReason().isPresent(), "the load to hold the migration");
             release.countDown();
             await(() -> runner.progress().throttleReason().isPresent(), "the copy to hold");
@@ -129,6 +142,7 @@ class ThrottleTest {
             }
         } finally {
             release.countDown();
+            load.close();
         }
         Progress done = migration.awaitEnd(TIMEOUT);
         assertThat(done.phase()).isEqualTo(Phase.DONE);
@@ -144,13 +158,16 @@ class ThrottleTest {
         List<String> before = TableContents.rows(db, "items", List.of("id", "v"));
         MigrationOptions options = MigrationOptions.defaults().withAutoApproveCutOver(true)
                 .withThrottle(ThrottleOptions.none().withCriticalLoad(LoadLimits.parse("Threads_running=12")));
-        try (SleepingSessions load = SleepingSessions.start(db, 14)) {
+        SleepingSessions load = SleepingSessions.start(db, 14);
+        try {
             MigrationRunner runner = new MigrationRunner(Migrations.plan(db, "items", ALTER, options), progress -> { });
             assertThatThrownBy(runner::run).isInstanceOf(MigrationAbortedException.class)
                     .hasMessageMatching("critical load Threads_running=\\d+ > 12 \\(criticalLoad\\)");
             assertThat(runner.progress().phase()).isEqualTo(Phase.ABORTED);
             assertThat(runner.progress().message()).contains("critical load Threads_running=")
                     .contains("the original table is untouched");
+        } finally {
+            load.close();
         }
         assertThat(TableContents.tables(db)).containsExactly("items");
         assertThat(TableContents.rows(db, "items", List.of("id", "v"))).isEqualTo(before);
