@@ -41,7 +41,7 @@ class ReconnectTest {
 
     @EveryFlavor
     void aKilledCopyConnectionIsReopenedAndTheCopyGoesOn(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", 20_000);
+        MirroredWriter.createTables(db, "items", 10_000);
         MigrationOptions options = MigrationOptions.defaults().withAutoApproveCutOver(true).withChunkSize(20);
         try (MirroredWriter writer = new MirroredWriter(db, "items")) {
             writer.start(2);
@@ -91,11 +91,11 @@ class ReconnectTest {
         try (DatabaseServer server = SharedServers.startPrivate(flavor.flavor(), flavor.server().options());
              TestDatabase db = TestDatabase.on(server);
              MirroredWriter writer = new MirroredWriter(db, "items")) {
-            MirroredWriter.createTables(db, "items", 20_000);
-            MigrationOptions options = MigrationOptions.defaults().withAutoApproveCutOver(true).withChunkSize(20);
+            MirroredWriter.createTables(db, "items", 10_000);
+            MigrationOptions options = MigrationOptions.defaults().withAutoApproveCutOver(true).withChunkSize(50);
             writer.start(2);
             BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER, options)).start();
-            await(() -> migration.runner().progress().rowsCopied() > 1_000, "the copy to be under way");
+            await(() -> migration.runner().progress().rowsCopied() > 500, "the copy to be under way");
             server.restart();
             long copied = migration.runner().progress().rowsCopied();
             long operations = writer.operations();
@@ -111,11 +111,11 @@ class ReconnectTest {
     void aServerThatComesBackReadOnlyFailsTheMigrationClearly(TestDatabase flavor) throws Exception {
         try (DatabaseServer server = SharedServers.startPrivate(flavor.flavor(), flavor.server().options());
              TestDatabase db = TestDatabase.on(server)) {
-            MirroredWriter.createTables(db, "items", 20_000);
+            MirroredWriter.createTables(db, "items", 5_000);
             List<String> before = TableContents.rows(db, "items", SHARED_COLUMNS);
-            MigrationOptions options = MigrationOptions.defaults().withAutoApproveCutOver(true).withChunkSize(20);
+            MigrationOptions options = MigrationOptions.defaults().withAutoApproveCutOver(true).withChunkSize(10);
             BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER, options)).start();
-            await(() -> migration.runner().progress().rowsCopied() > 500, "the copy to be under way");
+            await(() -> migration.runner().progress().rowsCopied() > 100, "the copy to be under way");
             // As a failover leaves the old primary: read-only, its sessions gone.
             server.executeAsRoot("SET GLOBAL read_only = ON");
             killSessionRunning(db, COPY_STATEMENT);
@@ -133,11 +133,11 @@ class ReconnectTest {
     private static void assertEqualsMirror(TestDatabase db, MirroredWriter writer, Progress done) throws Exception {
         writer.close();
         assertThat(done.phase()).isEqualTo(Phase.DONE);
-        assertThat(writer.errors()).isEmpty();
         List<String> migrated = TableContents.rows(db, "items", SHARED_COLUMNS);
         List<String> mirror = TableContents.rows(db, writer.mirror(), SHARED_COLUMNS);
         assertThat(migrated).hasSize(mirror.size());
         assertThat(migrated).isEqualTo(mirror);
+        assertThat(writer.errors()).isEmpty();
         assertThat(TableContents.createStatement(db, "items")).contains("`status`");
     }
 
