@@ -10,6 +10,11 @@ import dev.umbra.operator.model.ReplicaEndpoint;
 import dev.umbra.operator.model.SchemaMigrationSpec;
 import dev.umbra.operator.model.SecretReference;
 import dev.umbra.operator.model.ThrottleSpec;
+import dev.umbra.operator.model.SchemaMigration;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +70,19 @@ class PlanFactoryThrottleTest {
         hostless.getDatabase().setReplicas(List.of(replica(" ", 3306)));
         assertThatThrownBy(() -> PlanFactory.plan(hostless, LOGIN, false))
                 .hasMessageContaining("spec.database.replicas[0].host is required");
+    }
+
+    @Test
+    void theThrottledExampleIsAValidMigrationWithReplicasAndLimits() throws Exception {
+        SchemaMigration example;
+        try (InputStream yaml = Files.newInputStream(Path.of("..", "examples", "throttled.yaml"))) {
+            example = new KubernetesSerialization().unmarshal(yaml, SchemaMigration.class);
+        }
+        ThrottleOptions throttle = PlanFactory.plan(example.getSpec(), LOGIN, false).options().throttle();
+        assertThat(throttle.replicas()).hasSize(2);
+        assertThat(throttle.effectiveMaxReplicaLag()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(throttle.maxLoad()).isPresent();
+        assertThat(throttle.criticalLoad()).isPresent();
     }
 
     private static SchemaMigrationSpec spec() {
