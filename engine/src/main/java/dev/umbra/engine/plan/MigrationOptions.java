@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param applyBatchSize         most row changes applied in one transaction
  * @param heartbeatInterval      how often the changelog heartbeat is written
  * @param statusInterval         how often progress is published to the listener
+ * @param verify                 compare the tables chunk by chunk before the cut-over (the
+ *                               checksum), repairing or failing on a mismatch (default: on)
  * @param throttle               when copy and apply hold back (load, replica lag) or the migration aborts
  * @param reconnectTimeout       how long copy and apply keep reconnecting after losing the server
  *                               before the migration fails
@@ -25,8 +27,8 @@ import java.util.Objects;
 public record MigrationOptions(int chunkSize, CutOverMethod cutOverMethod, Duration cutOverLockTimeout,
                                int cutOverMaxAttempts, boolean autoApproveCutOver, boolean dropOldTable,
                                boolean dropStaleGhostTable, boolean dropStaleOldTable, int applyBatchSize,
-                               Duration heartbeatInterval, Duration statusInterval, ThrottleOptions throttle,
-                               Duration reconnectTimeout) {
+                               Duration heartbeatInterval, Duration statusInterval, boolean verify,
+                               ThrottleOptions throttle, Duration reconnectTimeout) {
 
     public MigrationOptions {
         if (chunkSize < 1) {
@@ -49,73 +51,79 @@ public record MigrationOptions(int chunkSize, CutOverMethod cutOverMethod, Durat
 
     public static MigrationOptions defaults() {
         return new MigrationOptions(1000, CutOverMethod.ATOMIC, Duration.ofSeconds(3), 10, false, false,
-                false, false, 1000, Duration.ofMillis(500), Duration.ofSeconds(2), ThrottleOptions.none(),
+                false, false, 1000, Duration.ofMillis(500), Duration.ofSeconds(2), true, ThrottleOptions.none(),
                 Duration.ofMinutes(2));
     }
 
     public MigrationOptions withChunkSize(int value) {
         return new MigrationOptions(value, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
                 dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
-                throttle, reconnectTimeout);
+                verify, throttle, reconnectTimeout);
     }
 
     public MigrationOptions withCutOverMethod(CutOverMethod value) {
         return new MigrationOptions(chunkSize, value, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
                 dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
-                throttle, reconnectTimeout);
+                verify, throttle, reconnectTimeout);
     }
 
     public MigrationOptions withCutOverLockTimeout(Duration value) {
         return new MigrationOptions(chunkSize, cutOverMethod, value, cutOverMaxAttempts, autoApproveCutOver,
                 dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
-                throttle, reconnectTimeout);
+                verify, throttle, reconnectTimeout);
     }
 
     public MigrationOptions withCutOverMaxAttempts(int value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, value, autoApproveCutOver,
                 dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
-                throttle, reconnectTimeout);
+                verify, throttle, reconnectTimeout);
     }
 
     public MigrationOptions withAutoApproveCutOver(boolean value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, value,
                 dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
-                throttle, reconnectTimeout);
+                verify, throttle, reconnectTimeout);
     }
 
     public MigrationOptions withDropOldTable(boolean value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                value, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
-                throttle, reconnectTimeout);
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts,
+                autoApproveCutOver, value, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval,
+                statusInterval, verify, throttle, reconnectTimeout);
     }
 
     public MigrationOptions withDropStaleGhostTable(boolean value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, value, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
-                throttle, reconnectTimeout);
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts,
+                autoApproveCutOver, dropOldTable, value, dropStaleOldTable, applyBatchSize, heartbeatInterval,
+                statusInterval, verify, throttle, reconnectTimeout);
     }
 
     public MigrationOptions withDropStaleOldTable(boolean value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, value, applyBatchSize, heartbeatInterval, statusInterval,
-                throttle, reconnectTimeout);
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts,
+                autoApproveCutOver, dropOldTable, dropStaleGhostTable, value, applyBatchSize, heartbeatInterval,
+                statusInterval, verify, throttle, reconnectTimeout);
     }
 
     public MigrationOptions withStatusInterval(Duration value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, value,
-                throttle, reconnectTimeout);
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts,
+                autoApproveCutOver, dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize,
+                heartbeatInterval, value, verify, throttle, reconnectTimeout);
+    }
+
+    public MigrationOptions withVerify(boolean value) {
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts,
+                autoApproveCutOver, dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize,
+                heartbeatInterval, statusInterval, value, throttle, reconnectTimeout);
     }
 
     public MigrationOptions withThrottle(ThrottleOptions value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
-                value, reconnectTimeout);
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts,
+                autoApproveCutOver, dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize,
+                heartbeatInterval, statusInterval, verify, value, reconnectTimeout);
     }
 
     public MigrationOptions withReconnectTimeout(Duration value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
-                throttle, value);
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts,
+                autoApproveCutOver, dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize,
+                heartbeatInterval, statusInterval, verify, throttle, value);
     }
 }

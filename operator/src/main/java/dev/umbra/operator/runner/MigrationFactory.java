@@ -2,6 +2,7 @@ package dev.umbra.operator.runner;
 
 import dev.umbra.engine.plan.MigrationPlan;
 import dev.umbra.engine.run.MigrationRunner;
+import dev.umbra.operator.metrics.MigrationMetrics;
 import dev.umbra.operator.model.SchemaMigration;
 import dev.umbra.operator.status.Events;
 import dev.umbra.operator.status.StatusRecorder;
@@ -17,11 +18,11 @@ public final class MigrationFactory {
     }
 
     public static Function<Runnable, ActiveMigration> of(SchemaMigration resource, MigrationPlan plan, boolean manualApproval,
-                                                         StatusRecorder recorder, Events events) {
+                                                         StatusRecorder recorder, Events events, MigrationMetrics metrics) {
         return onEnd -> {
             MigrationRunner[] runner = new MigrationRunner[1];
             ProgressSink sink = new ProgressSink(resource, recorder, events,
-                    () -> runner[0] == null ? -1 : runner[0].throttler().replicaLagMillis());
+                    () -> runner[0] == null ? -1 : runner[0].throttler().replicaLagMillis(), metrics);
             runner[0] = new MigrationRunner(plan, sink);
             return new ActiveMigration(resource, runner[0], recorder, events, manualApproval, onEnd);
         };
