@@ -93,13 +93,21 @@ public final class UmbraOperatorRuntime implements AutoCloseable {
 
     private static OperatorHttpServer startHttp(int port, Operator operator, PrometheusMeterRegistry registry) {
         try {
-            return OperatorHttpServer.start(port, () -> {
-                RuntimeInfo info = operator.getRuntimeInfo();
-                return info.isStarted() && info.allEventSourcesAreHealthy();
-            }, registry::scrape);
+            return OperatorHttpServer.start(port, () -> isReady(operator), registry::scrape);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on port " + port + " for /healthz, /readyz and /metrics", e);
         }
+    }
+
+    /** Started, with healthy informers; a standby without the leader Lease is ready too. */
+    private static boolean isReady(Operator operator) {
+        RuntimeInfo info = operator.getRuntimeInfo();
+        return info.isStarted() && info.allEventSourcesAreHealthy();
+    }
+
+    /** What /readyz answers. */
+    public boolean isReady() {
+        return isReady(operator);
     }
 
     /** The binlog client logs through java.util.logging; this sends it where everything else goes. */

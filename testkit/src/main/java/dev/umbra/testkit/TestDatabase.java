@@ -28,6 +28,16 @@ public final class TestDatabase implements AutoCloseable {
         this.options = options;
     }
 
+    /**
+     * A fresh schema on a server the test started itself ({@link SharedServers#startPrivate}), for
+     * tests that restart, crash or replicate from their server.
+     */
+    public static TestDatabase on(DatabaseServer server) {
+        TestDatabase db = new TestDatabase(server.flavor(), server.options());
+        db.server = server;
+        return db;
+    }
+
     public Flavor flavor() {
         return flavor;
     }

@@ -4,6 +4,7 @@ import dev.umbra.engine.binlog.BinlogPosition;
 import dev.umbra.engine.binlog.BinlogTransaction;
 import dev.umbra.engine.binlog.RowChange;
 import dev.umbra.engine.sql.Connections;
+import dev.umbra.engine.sql.ReconnectingSession;
 import dev.umbra.engine.sql.TransientErrors;
 import dev.umbra.engine.unique.HeldRows;
 import dev.umbra.engine.logging.LogContext;
@@ -43,6 +44,7 @@ public final class ApplyLoop implements AutoCloseable {
     private final BooleanSupplier paused;
     private final int batchSize;
     private final HeldRows held;
+    private final Duration reconnectTimeout;
     /** Fair: the loop re-takes it every 100 ms, and an unfair lock let it starve a waiting cut-over. */
     private final ReentrantLock applyLock = new ReentrantLock(true);
     private final Set<String> markersSeen = new HashSet<>();
@@ -62,10 +64,13 @@ public final class ApplyLoop implements AutoCloseable {
      * @param held rows the applier could not write because they collided on a unique key; while any
      *             is held, {@link #awaitMarker} and {@link #drainUntilMarker} report the ghost as not
      *             caught up
+     * @param reconnectTimeout how long the loop keeps reopening its session after losing the server
+     *             (each batch is applied again whole on the new session) before it fails
      */
     public ApplyLoop(BlockingQueue<BinlogTransaction> queue, ChangeApplier applier, String originalTable,
                      String changelogTable, Connections connections, BooleanSupplier paused, int batchSize,
-                     HeldRows held) {
+                     HeldRows held, Duration reconnectTimeout) {
+        this.reconnectTimeout = reconnectTimeout;
         this.queue = queue;
         this.applier = applier;
         this.originalTable = originalTable;
@@ -84,9 +89,10 @@ public final class ApplyLoop implements AutoCloseable {
     }
 
     private void run() {
-        Connection connection = null;
-        try {
-            connection = connections.open();
+        try (ReconnectingSession session = new ReconnectingSession("binlog apply", connections, reconnectTimeout)) {
+            // An apply batch writes final row states in one transaction, so running it again on a
+            // new session (whether or not the lost one committed it) leaves the same rows.
+            BatchWriter writer = changes -> session.run(connection -> applier.apply(connection, changes));
             while (running) {
                 if (paused.getAsBoolean()) {
                     Thread.sleep(50);
@@ -97,7 +103,7 @@ public final class ApplyLoop implements AutoCloseable {
                     if (!running) {
                         break; // the cut-over finished applying while we waited
                     }
-                    applyOnce(connection, 100);
+                    applyOnce(writer, 100);
                 } finally {
                     applyLock.unlock();
                 }
@@ -107,13 +113,17 @@ public final class ApplyLoop implements AutoCloseable {
         } catch (Exception e) {
             failure = e;
             log.error("Applying binlog changes to the ghost table failed", e);
-        } finally {
-            closeQuietly(connection);
         }
     }
 
+    /** Writes one batch of row changes to the ghost table. */
+    @FunctionalInterface
+    private interface BatchWriter {
+        void write(List<RowChange> changes) throws SQLException, InterruptedException;
+    }
+
     /** Applies one batch of whatever is queued, waiting up to {@code waitMillis} for the first transaction. */
-    private int applyOnce(Connection connection, long waitMillis) throws SQLException, InterruptedException {
+    private int applyOnce(BatchWriter writer, long waitMillis) throws SQLException, InterruptedException {
         List<BinlogTransaction> batch = unapplied;
         unapplied = null;
         if (batch == null) {
@@ -123,7 +133,7 @@ public final class ApplyLoop implements AutoCloseable {
             }
         }
         try {
-            return apply(connection, batch);
+            return apply(writer, batch);
         } catch (SQLException | RuntimeException e) {
             // Taken from the queue but not applied (say the cut-over's session was killed): keep it
             // for whoever applies next, or those changes would never reach the ghost table.
@@ -151,7 +161,7 @@ public final class ApplyLoop implements AutoCloseable {
         return batch;
     }
 
-    private int apply(Connection connection, List<BinlogTransaction> batch) throws SQLException, InterruptedException {
+    private int apply(BatchWriter writer, List<BinlogTransaction> batch) throws SQLException, InterruptedException {
         List<RowChange> originalChanges = new ArrayList<>();
         List<RowChange> changelogChanges = new ArrayList<>();
         for (BinlogTransaction transaction : batch) {
@@ -160,7 +170,7 @@ public final class ApplyLoop implements AutoCloseable {
             }
         }
         if (!originalChanges.isEmpty()) {
-            TransientErrors.retry(() -> applier.apply(connection, originalChanges));
+            writer.write(originalChanges);
             eventsApplied.addAndGet(originalChanges.size());
             lastAppliedAt = Instant.now();
         }
@@ -279,7 +289,7 @@ public final class ApplyLoop implements AutoCloseable {
                 if (giveUp.getAsBoolean()) {
                     return false;
                 }
-                applyOnce(connection, 20);
+                applyOnce(changes -> TransientErrors.retry(() -> applier.apply(connection, changes)), 20);
             }
             return false;
         } finally {
@@ -335,16 +345,6 @@ public final class ApplyLoop implements AutoCloseable {
                 current.join(10_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private static void closeQuietly(Connection connection) {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // the session is gone either way
             }
         }
     }

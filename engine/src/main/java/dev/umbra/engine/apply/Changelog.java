@@ -72,6 +72,28 @@ public final class Changelog {
         }
     }
 
+    /**
+     * The heartbeat as this server has it (a replica: as far as it has replayed), in epoch
+     * milliseconds of the clock of the Umbra process that wrote it; empty before the first.
+     */
+    public Optional<Long> readHeartbeat(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT value FROM " + Sql.qualified(schema, table) + " WHERE id = ? AND kind = ?")) {
+            statement.setInt(1, HEARTBEAT_ID);
+            statement.setString(2, HEARTBEAT);
+            try (var row = statement.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                try {
+                    return Optional.of(Long.parseLong(row.getString(1)));
+                } catch (NumberFormatException e) {
+                    return Optional.empty();
+                }
+            }
+        }
+    }
+
     /** A changelog row from the binlog: (kind, value), if the image is one of ours. */
     public static Optional<Entry> entryOf(Serializable[] image) {
         if (image == null || image.length < 3) {

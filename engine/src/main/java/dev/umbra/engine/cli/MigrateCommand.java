@@ -11,6 +11,9 @@ import dev.umbra.engine.run.MigrationFailedException;
 import dev.umbra.engine.run.MigrationRefusedException;
 import dev.umbra.engine.run.MigrationRunner;
 import dev.umbra.engine.table.HelperTables;
+import dev.umbra.engine.throttle.LoadLimits;
+import dev.umbra.engine.throttle.ReplicaAddress;
+import dev.umbra.engine.throttle.ThrottleOptions;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,6 +122,31 @@ final class MigrateCommand implements Callable<Integer> {
             description = "While this file exists, copy and binlog replay hold.")
     private Path throttleFlagFile;
 
+    @Option(names = "--throttle-control-replicas", paramLabel = "HOST:PORT,...",
+            description = "Replicas whose lag throttles the migration (read through Umbra's heartbeat; same login as"
+                    + " the writer). A replica that cannot be read, or stopped replicating, counts as lagging.")
+    private String throttleControlReplicas;
+
+    @Option(names = "--max-lag-millis", paramLabel = "MILLIS",
+            description = "Hold copy and apply while a replica of --throttle-control-replicas lags more than this."
+                    + " Default with replicas: 1500.")
+    private Long maxLagMillis;
+
+    @Option(names = "--max-load", paramLabel = "VAR=LIMIT,...",
+            description = "Hold copy and apply while a global status variable of the writer is above its limit,"
+                    + " e.g. Threads_running=25.")
+    private String maxLoad;
+
+    @Option(names = "--critical-load", paramLabel = "VAR=LIMIT,...",
+            description = "Abort (the original table stays as it is) when a global status variable of the writer is"
+                    + " above its limit, e.g. Threads_running=200.")
+    private String criticalLoad;
+
+    @Option(names = "--reconnect-timeout-seconds", defaultValue = "120", paramLabel = "SECONDS",
+            description = "How long copy and apply keep reconnecting after losing the writer (network drop, KILL,"
+                    + " restart) before the migration fails. Default: ${DEFAULT-VALUE}.")
+    private int reconnectTimeoutSeconds;
+
     @Option(names = "--ok-to-drop-table",
             description = "Drop the old table (_<table>_del) after the cut-over. Default: keep it.")
     private boolean okToDropTable;
@@ -184,12 +212,52 @@ final class MigrateCommand implements Callable<Integer> {
                 .withDropStaleGhostTable(initiallyDropGhostTable)
                 .withDropStaleOldTable(initiallyDropOldTable)
                 .withStatusInterval(Duration.ofSeconds(statusIntervalSeconds))
-                .withVerify(verify);
+                .withVerify(verify)
+                .withThrottle(throttle())
+                .withReconnectTimeout(Duration.ofSeconds(reconnectTimeoutSeconds));
         String secret = password != null ? password : parent.environment(PASSWORD_VARIABLE);
         try {
             return new MigrationPlan(new ConnectionSettings(host, port, user, secret), database, table, alter, options);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
+        }
+    }
+
+    private ThrottleOptions throttle() {
+        if (reconnectTimeoutSeconds < 0) {
+            throw usage("--reconnect-timeout-seconds cannot be negative, not " + reconnectTimeoutSeconds + ".");
+        }
+        ThrottleOptions throttle = ThrottleOptions.none();
+        try {
+            if (throttleControlReplicas != null) {
+                throttle = throttle.withReplicas(ReplicaAddress.parseList(throttleControlReplicas));
+            }
+        } catch (IllegalArgumentException e) {
+            throw usage("--throttle-control-replicas: " + e.getMessage() + ".");
+        }
+        if (maxLagMillis != null) {
+            if (maxLagMillis < 1) {
+                throw usage("--max-lag-millis must be at least 1, not " + maxLagMillis + ".");
+            }
+            if (throttle.replicas().isEmpty()) {
+                throw usage("--max-lag-millis needs the replicas to measure the lag on: add --throttle-control-replicas.");
+            }
+            throttle = throttle.withMaxReplicaLag(Duration.ofMillis(maxLagMillis));
+        }
+        if (maxLoad != null) {
+            throttle = throttle.withMaxLoad(load(maxLoad, "--max-load"));
+        }
+        if (criticalLoad != null) {
+            throttle = throttle.withCriticalLoad(load(criticalLoad, "--critical-load"));
+        }
+        return throttle;
+    }
+
+    private LoadLimits load(String text, String option) {
+        try {
+            return LoadLimits.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw usage(option + ": " + e.getMessage() + ".");
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.umbra.engine.plan;
 
+import dev.umbra.engine.throttle.ThrottleOptions;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * How a migration runs. Defaults are the safe choice; each setter-style {@code with} returns a copy.
@@ -18,11 +20,15 @@ import java.time.Duration;
  * @param statusInterval         how often progress is published to the listener
  * @param verify                 compare the tables chunk by chunk before the cut-over (the
  *                               checksum), repairing or failing on a mismatch (default: on)
+ * @param throttle               when copy and apply hold back (load, replica lag) or the migration aborts
+ * @param reconnectTimeout       how long copy and apply keep reconnecting after losing the server
+ *                               before the migration fails
  */
 public record MigrationOptions(int chunkSize, CutOverMethod cutOverMethod, Duration cutOverLockTimeout,
                                int cutOverMaxAttempts, boolean autoApproveCutOver, boolean dropOldTable,
                                boolean dropStaleGhostTable, boolean dropStaleOldTable, int applyBatchSize,
-                               Duration heartbeatInterval, Duration statusInterval, boolean verify) {
+                               Duration heartbeatInterval, Duration statusInterval, boolean verify,
+                               ThrottleOptions throttle, Duration reconnectTimeout) {
 
     public MigrationOptions {
         if (chunkSize < 1) {
@@ -37,60 +43,87 @@ public record MigrationOptions(int chunkSize, CutOverMethod cutOverMethod, Durat
         if (applyBatchSize < 1) {
             throw new IllegalArgumentException("apply batch size must be at least 1");
         }
+        Objects.requireNonNull(throttle, "throttle");
+        if (reconnectTimeout.isNegative()) {
+            throw new IllegalArgumentException("the reconnect timeout cannot be negative");
+        }
     }
 
     public static MigrationOptions defaults() {
         return new MigrationOptions(1000, CutOverMethod.ATOMIC, Duration.ofSeconds(3), 10, false, false,
-                false, false, 1000, Duration.ofMillis(500), Duration.ofSeconds(2), true);
+                false, false, 1000, Duration.ofMillis(500), Duration.ofSeconds(2), true, ThrottleOptions.none(),
+                Duration.ofMinutes(2));
     }
 
     public MigrationOptions withChunkSize(int value) {
         return new MigrationOptions(value, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify);
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
+                verify, throttle, reconnectTimeout);
     }
 
     public MigrationOptions withCutOverMethod(CutOverMethod value) {
         return new MigrationOptions(chunkSize, value, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify);
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
+                verify, throttle, reconnectTimeout);
     }
 
     public MigrationOptions withCutOverLockTimeout(Duration value) {
         return new MigrationOptions(chunkSize, cutOverMethod, value, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify);
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
+                verify, throttle, reconnectTimeout);
     }
 
     public MigrationOptions withCutOverMaxAttempts(int value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, value, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify);
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
+                verify, throttle, reconnectTimeout);
     }
 
     public MigrationOptions withAutoApproveCutOver(boolean value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, value,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify);
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
+                verify, throttle, reconnectTimeout);
     }
 
     public MigrationOptions withDropOldTable(boolean value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                value, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify);
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts,
+                autoApproveCutOver, value, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval,
+                statusInterval, verify, throttle, reconnectTimeout);
     }
 
     public MigrationOptions withDropStaleGhostTable(boolean value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, value, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify);
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts,
+                autoApproveCutOver, dropOldTable, value, dropStaleOldTable, applyBatchSize, heartbeatInterval,
+                statusInterval, verify, throttle, reconnectTimeout);
     }
 
     public MigrationOptions withDropStaleOldTable(boolean value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, value, applyBatchSize, heartbeatInterval, statusInterval, verify);
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts,
+                autoApproveCutOver, dropOldTable, dropStaleGhostTable, value, applyBatchSize, heartbeatInterval,
+                statusInterval, verify, throttle, reconnectTimeout);
     }
 
     public MigrationOptions withStatusInterval(Duration value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, value, verify);
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts,
+                autoApproveCutOver, dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize,
+                heartbeatInterval, value, verify, throttle, reconnectTimeout);
     }
 
     public MigrationOptions withVerify(boolean value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, value);
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts,
+                autoApproveCutOver, dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize,
+                heartbeatInterval, statusInterval, value, throttle, reconnectTimeout);
+    }
+
+    public MigrationOptions withThrottle(ThrottleOptions value) {
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts,
+                autoApproveCutOver, dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize,
+                heartbeatInterval, statusInterval, verify, value, reconnectTimeout);
+    }
+
+    public MigrationOptions withReconnectTimeout(Duration value) {
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts,
+                autoApproveCutOver, dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize,
+                heartbeatInterval, statusInterval, verify, throttle, value);
     }
 }

@@ -26,7 +26,8 @@ import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.progress.ProgressListener;
 import dev.umbra.engine.progress.Verification;
 import dev.umbra.engine.sql.Connections;
-import dev.umbra.engine.sql.TransientErrors;
+import dev.umbra.engine.sql.ReconnectingSession;
+import dev.umbra.engine.throttle.Throttler;
 import dev.umbra.engine.unique.ConflictClause;
 import dev.umbra.engine.unique.ConflictResolver;
 import dev.umbra.engine.unique.HeldRows;
@@ -71,6 +72,7 @@ public final class MigrationRunner {
     private final MigrationControl control = new MigrationControl();
     private final Connections connections;
     private final MigrationState state = new MigrationState();
+    private final Throttler throttler;
 
     private BooleanSupplier cutOverPostponed = () -> false;
     private Supplier<Optional<String>> externalThrottle = Optional::empty;
@@ -94,6 +96,7 @@ public final class MigrationRunner {
         this.options = plan.options();
         this.listener = listener;
         this.connections = new Connections(plan.connection(), plan.schema());
+        this.throttler = new Throttler(options.throttle(), plan.connection(), plan.schema(), control::abort);
     }
 
     public MigrationControl control() {
@@ -103,6 +106,11 @@ public final class MigrationRunner {
     /** While this says true, the cut-over waits (the CLI's --postpone-cut-over-flag-file). */
     public void setCutOverPostponed(BooleanSupplier postponed) {
         this.cutOverPostponed = postponed;
+    }
+
+    /** The load and replica-lag throttle of {@link MigrationOptions#throttle()}. */
+    public Throttler throttler() {
+        return throttler;
     }
 
     /** A reason to hold copy and apply, if any (the CLI's --throttle-flag-file). */
@@ -169,19 +177,19 @@ public final class MigrationRunner {
                             e.getMessage());
                     throw e;
                 }
-                cleanUp(connection);
+                cleanUp();
                 fail(Phase.ABORTED, "Aborted (" + e.getMessage() + "); the original table is untouched and the helper tables were dropped.");
                 throw e;
             } catch (Exception e) {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                 }
-                cleanUp(connection);
+                cleanUp();
                 String reason = e instanceof MigrationFailedException ? e.getMessage() : describe(e);
                 fail(Phase.FAILED, "Failed: " + reason + ". The original table is untouched and the helper tables were dropped.");
                 throw e instanceof MigrationFailedException failed ? failed : new MigrationFailedException(reason, e);
             }
-            finish(connection);
+            finish();
             return snapshot();
         } catch (SQLException e) {
             fail(Phase.FAILED, "Failed: " + describe(e));
@@ -254,6 +262,7 @@ public final class MigrationRunner {
             InterruptedException, MigrationFailedException, MigrationAbortedException {
         changelog = new Changelog(plan.schema(), inspection.helpers().changelog());
         changelog.create(connection);
+        throttler.start(changelog);
         BlockingQueue<BinlogTransaction> queue = new ArrayBlockingQueue<>(QUEUE_TRANSACTIONS);
         BinlogPosition start = BinlogPosition.current(connection, inspection.server());
         stream = new BinlogStream(plan.connection(), plan.schema(), Set.of(plan.table(), changelog.table()), queue);
@@ -266,7 +275,7 @@ public final class MigrationRunner {
                 new RowImageConverter(inspection.original().columns(), inspection.mapping().valueTargets()),
                 conflictClause, heldRows);
         applyLoop = new ApplyLoop(queue, applier, plan.table(), changelog.table(), connections,
-                () -> control.isPaused() || externalThrottle.get().isPresent(), options.applyBatchSize(), heldRows);
+                () -> heldReason().isPresent(), options.applyBatchSize(), heldRows, options.reconnectTimeout());
         applyLoop.start();
         LogContext logContext = LogContext.capture();
         background = Executors.newScheduledThreadPool(1, runnable -> {
@@ -274,7 +283,8 @@ public final class MigrationRunner {
             thread.setDaemon(true);
             return thread;
         });
-        background.scheduleAtFixedRate(this::heartbeatQuietly, 0, options.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
+        background.scheduleAtFixedRate(this::heartbeatQuietly, 0,
+                options.throttle().heartbeatInterval(options.heartbeatInterval()).toMillis(), TimeUnit.MILLISECONDS);
         background.scheduleAtFixedRate(() -> listener.onProgress(snapshot()), options.statusInterval().toMillis(),
                 options.statusInterval().toMillis(), TimeUnit.MILLISECONDS);
         String marker = "stream-live-" + UUID.randomUUID();
@@ -300,9 +310,9 @@ public final class MigrationRunner {
         enter(Phase.COPYING, "copying rows");
         ChunkCopier copier = new ChunkCopier(plan.schema(), plan.table(), inspection.helpers().ghost(), inspection.mapping(),
                 conflictClause, conflicts);
-        try (Connection connection = connections.open()) {
+        try (ReconnectingSession session = new ReconnectingSession("copy", connections, options.reconnectTimeout())) {
             pause(PausePoint.BEFORE_RANGE_READ);
-            Optional<List<Object>> upper = copier.upperBound(connection);
+            Optional<List<Object>> upper = session.run(copier::upperBound);
             pause(PausePoint.AFTER_RANGE_READ);
             state.copyStartedAt = Instant.now();
             List<Object> lastKey = null;
@@ -313,8 +323,8 @@ public final class MigrationRunner {
                     continue;
                 }
                 List<Object> from = lastKey;
-                Optional<ChunkCopier.Chunk> chunk = TransientErrors.retry(
-                        () -> copier.copyNext(connection, from, upper.get(), options.chunkSize()));
+                Optional<ChunkCopier.Chunk> chunk = session.run(
+                        connection -> copier.copyNext(connection, from, upper.get(), options.chunkSize()));
                 if (chunk.isEmpty()) {
                     break;
                 }
@@ -412,7 +422,7 @@ public final class MigrationRunner {
 
     /** Records whether work is held now (paused or throttled) and why; true while it is. */
     private boolean updateThrottle() {
-        Optional<String> reason = control.isPaused() ? Optional.of("paused by user") : externalThrottle.get();
+        Optional<String> reason = heldReason();
         if (reason.isPresent()) {
             if (state.throttleReason == null) {
                 state.throttledSince = Instant.now();
@@ -423,6 +433,10 @@ public final class MigrationRunner {
         state.throttleReason = null;
         state.throttledSince = null;
         return false;
+    }
+
+    private Optional<String> heldReason() {
+        return control.isPaused() ? Optional.of("paused by user") : throttler.currentReason().or(externalThrottle);
     }
 
     private void awaitCutOver() throws MigrationAbortedException, MigrationFailedException, InterruptedException,
@@ -450,7 +464,7 @@ public final class MigrationRunner {
         CutOverContext context = new CutOverContext(plan.schema(), plan.table(), inspection.helpers().ghost(),
                 inspection.helpers().old(), changelog, connections, applyLoop, options.cutOverLockTimeout(),
                 inspection.alter().explicitAutoIncrement().isEmpty(),
-                () -> control.isPaused() ? Optional.of("paused by user") : externalThrottle.get(), cutOverHook);
+                this::heldReason, cutOverHook);
         CutOverAttemptException last = null;
         for (int attempt = 1; attempt <= options.cutOverMaxAttempts(); attempt++) {
             control.checkNotAborted();
@@ -479,10 +493,11 @@ public final class MigrationRunner {
                 + (last == null ? "none" : last.getMessage()), last);
     }
 
-    private void finish(Connection connection) {
+    /** On a session of its own: the migration's first one may have been lost to a server restart. */
+    private void finish() {
         stopBackground();
         closeWorkers();
-        try {
+        try (Connection connection = connections.open()) {
             changelog.drop(connection);
             if (options.dropOldTable()) {
                 try (var statement = connection.createStatement()) {
@@ -497,13 +512,14 @@ public final class MigrationRunner {
         enter(Phase.DONE, "done");
     }
 
-    private void cleanUp(Connection connection) {
+    /** On a session of its own: the migration's first one may have been lost to a server restart. */
+    private void cleanUp() {
         stopBackground();
         closeWorkers();
         if (inspection == null) {
             return;
         }
-        try (var statement = connection.createStatement()) {
+        try (Connection connection = connections.open(); var statement = connection.createStatement()) {
             statement.execute("DROP TABLE IF EXISTS " + dev.umbra.engine.sql.Sql.qualified(plan.schema(), inspection.helpers().ghost()));
             if (changelog != null) {
                 changelog.drop(connection);
@@ -546,6 +562,7 @@ public final class MigrationRunner {
             closeQuietly(heartbeatConnection);
             heartbeatConnection = null;
         }
+        throttler.close();
     }
 
     /** Runs on the single background thread only, so the session needs no locking. */

@@ -17,12 +17,43 @@ public final class TransientErrors {
     );
     private static final int ATTEMPTS = 20;
 
+    /** Server-side ends of a session: killed, interrupted, or the server shutting down. */
+    private static final Set<Integer> CONNECTION_LOST = Set.of(
+            2006, // CR_SERVER_GONE_ERROR
+            2013, // CR_SERVER_LOST
+            1053, // ER_SERVER_SHUTDOWN
+            1927, // ER_CONNECTION_KILLED (MariaDB)
+            1317, // ER_QUERY_INTERRUPTED: KILL of the running statement
+            3169, // ER_SESSION_WAS_KILLED (MySQL 8)
+            4031  // ER_CLIENT_INTERACTION_TIMEOUT (MySQL 8.0.24+)
+    );
+
     @FunctionalInterface
     public interface Work<T> {
         T run() throws SQLException, InterruptedException;
     }
 
     private TransientErrors() {
+    }
+
+    /**
+     * Whether the session is gone (network, server restart, KILL) rather than the statement being
+     * wrong: work that failed so may be run again on a new session. SQLState class 08 is the
+     * standard's "connection exception"; the driver reports a dropped socket that way.
+     */
+    public static boolean isConnectionLoss(SQLException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                if ((state != null && state.startsWith("08")) || CONNECTION_LOST.contains(sql.getErrorCode())
+                        || sql instanceof java.sql.SQLRecoverableException
+                        || sql instanceof java.sql.SQLTransientConnectionException
+                        || sql instanceof java.sql.SQLNonTransientConnectionException) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     public static <T> T retry(Work<T> work) throws SQLException, InterruptedException {

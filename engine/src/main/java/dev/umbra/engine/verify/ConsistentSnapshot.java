@@ -20,13 +20,16 @@ import org.slf4j.LoggerFactory;
  * every change made to the original before the lock is in the ghost, and none can follow while
  * the lock is held (the applier is the only writer of the ghost, and the copy is over). Session S
  * then opens a snapshot ({@code START TRANSACTION WITH CONSISTENT SNAPSHOT} in REPEATABLE READ),
- * which covers both tables, and L unlocks. The lock is held for one marker's round trip through
- * the binlog: the applier catches up before the lock is taken, so little is left to drain under
- * it. Each attempt is bounded by the lock timeout; a failed attempt unlocks and the next follows.
+ * which covers both tables, and L unlocks. The lock is held for about one marker's round trip
+ * through the binlog: the lock is only taken once a marker written without it came back quickly,
+ * so little is left to drain under it. Each attempt is bounded by the lock timeout; a failed
+ * attempt unlocks and the next follows.
  */
 final class ConsistentSnapshot implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ConsistentSnapshot.class);
+    private static final Duration CATCH_UP_WAIT = Duration.ofSeconds(5);
+    private static final int SLOW_ROUNDS = 3;
 
     private final Connection session;
     private final Duration lockTime;
@@ -41,12 +44,15 @@ final class ConsistentSnapshot implements AutoCloseable {
      * migration is paused or throttled (the applier holds then, and the lock would only block writers).
      */
     static ConsistentSnapshot open(VerifyContext context, TableVerifier.Observer observer) throws Exception {
-        String failure = "";
-        for (int attempt = 1; attempt <= context.attempts(); attempt++) {
+        int failed = 0;
+        while (true) {
             observer.checkpoint();
+            // Rows held back by unique-key collisions are settled first (a real duplicate fails
+            // here); rows held again meanwhile only mean another round, not a failed attempt.
             settleHeldRows(context);
-            catchUp(context);
+            catchUp(context, observer);
             Connection session = context.connections().open();
+            String failure;
             try {
                 Duration lockTime = attempt(context, session);
                 if (lockTime != null) {
@@ -54,17 +60,21 @@ final class ConsistentSnapshot implements AutoCloseable {
                             context.original(), lockTime.toMillis());
                     return new ConsistentSnapshot(session, lockTime);
                 }
-                failure = "rows held back by unique-key collisions were not settled";
+                closeQuietly(session);
+                continue;
             } catch (SQLException e) {
                 failure = e.getMessage();
             }
             closeQuietly(session);
-            log.warn("Attempt {} of {} to take a consistent point for the checksum of `{}` failed: {}", attempt,
+            failed++;
+            log.warn("Attempt {} of {} to take a consistent point for the checksum of `{}` failed: {}", failed,
                     context.attempts(), context.original(), failure);
-            Thread.sleep(Math.min(10_000, 500L * attempt));
+            if (failed >= context.attempts()) {
+                throw new VerificationFailedException("no consistent point for the checksum could be taken in "
+                        + context.attempts() + " attempts; last error: " + failure);
+            }
+            Thread.sleep(Math.min(10_000, 500L * failed));
         }
-        throw new VerificationFailedException("no consistent point for the checksum could be taken in "
-                + context.attempts() + " attempts; last error: " + failure);
     }
 
     /** The snapshot's session, or null if rows were held back meanwhile (then try again). */
@@ -95,13 +105,34 @@ final class ConsistentSnapshot implements AutoCloseable {
         }
     }
 
-    /** Waits, without any lock, until the applier has caught up, so that little is left to drain under the lock. */
-    private static void catchUp(VerifyContext context) throws SQLException, InterruptedException {
-        String marker = "verify-catch-up-" + UUID.randomUUID();
-        try (Connection control = context.connections().open()) {
-            context.changelog().writeMarker(control, marker);
+    /**
+     * Waits, without any lock, until the applier has caught up: a marker comes back and is applied
+     * quickly (within half the lock timeout, so that draining the rest under the lock is short; on
+     * a server so busy that this does not happen {@value #SLOW_ROUNDS} times in a row, within the
+     * lock timeout, which bounds the lock anyway). Like the wait before the cut-over, this has no
+     * limit of its own: a paused or throttled migration waits at the checkpoint, an abort or a
+     * failed worker ends it there.
+     */
+    private static void catchUp(VerifyContext context, TableVerifier.Observer observer) throws Exception {
+        for (int round = 1; ; round++) {
+            observer.checkpoint();
+            Duration quick = round <= SLOW_ROUNDS ? context.lockTimeout().dividedBy(2) : context.lockTimeout();
+            String marker = "verify-catch-up-" + UUID.randomUUID();
+            long started = System.nanoTime();
+            try (Connection control = context.connections().open()) {
+                context.changelog().writeMarker(control, marker);
+            }
+            boolean applied = context.applyLoop().awaitMarkerApplied(marker, CATCH_UP_WAIT);
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            if (applied && took.compareTo(quick) <= 0) {
+                return;
+            }
+            if (round == 1) {
+                log.info("The binlog applier of `{}` is behind (a marker took {} ms or more to come back); the checksum"
+                        + " waits for it before locking the table", context.original(), took.toMillis());
+            }
+            observer.stage("Verifying: waiting for the binlog applier to catch up");
         }
-        context.applyLoop().awaitMarkerApplied(marker, Duration.ofSeconds(30));
     }
 
     private static void settleHeldRows(VerifyContext context) throws SQLException, InterruptedException,

@@ -51,6 +51,72 @@ class BinlogStreamReconnectTest {
         killTwiceAndCompare(db);
     }
 
+    /**
+     * While the migration is throttled nobody takes from the hand-over queue: the stream blocks, the
+     * server's writes to it block, and after {@code net_write_timeout} the server drops the
+     * connection. The stream must then resume where it stopped, not lose or repeat a transaction.
+     */
+    @EveryFlavor
+    void aStreamHeldLongerThanTheServersWriteTimeoutResumesWhereItStopped(TestDatabase db) throws Exception {
+        int transactions = 1_500; // 16 KiB each: more than the socket buffers between server and client hold
+        db.execute("CREATE TABLE big (id BIGINT PRIMARY KEY, pad MEDIUMTEXT)");
+        BlockingQueue<BinlogTransaction> queue = new ArrayBlockingQueue<>(1);
+        String streamUser = "binlog_" + Long.toHexString(System.nanoTime());
+        db.server().executeAsRoot("CREATE USER '" + streamUser + "'@'%' IDENTIFIED BY 'Stream-Pa55'",
+                "GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '" + streamUser + "'@'%'");
+        List<Long> received = new ArrayList<>();
+        try (Connection writer = db.connect();
+             BinlogStream stream = new BinlogStream(new ConnectionSettings(db.host(), db.port(), streamUser, "Stream-Pa55"),
+                     db.schema(), Set.of("big"), queue)) {
+            long writeTimeout;
+            try (Connection root = db.server().connectAsRoot(); Statement statement = root.createStatement()) {
+                try (ResultSet row = statement.executeQuery("SELECT @@global.net_write_timeout")) {
+                    row.next();
+                    writeTimeout = row.getLong(1);
+                }
+                // The dump thread takes the global value when it connects; the next connection gets the old one.
+                statement.execute("SET GLOBAL net_write_timeout = 1");
+                try {
+                    stream.start(BinlogPosition.current(writer, ServerInfo.read(writer)));
+                    waitFor(() -> !binlogDumpThreads(db, streamUser).isEmpty(), "the dump thread");
+                } finally {
+                    statement.execute("SET GLOBAL net_write_timeout = " + writeTimeout);
+                }
+            }
+            try (PreparedStatement insert = writer.prepareStatement("INSERT INTO big VALUES (?, REPEAT('x', 16384))")) {
+                for (long id = 1; id <= transactions; id++) {
+                    insert.setLong(1, id);
+                    insert.executeUpdate();
+                }
+            }
+            waitFor(() -> binlogDumpThreads(db, streamUser).isEmpty(), "the server to drop the blocked stream");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (received.size() < transactions && System.nanoTime() < deadline) {
+                BinlogTransaction transaction = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (transaction != null) {
+                    transaction.changes().forEach(change -> received.add(((Number) change.after()[0]).longValue()));
+                }
+            }
+            assertThat(stream.reconnects()).as("reconnects after the server dropped the stream").isGreaterThanOrEqualTo(1);
+            assertThat(stream.failure()).isEmpty();
+        }
+        assertThat(received).containsExactlyElementsOf(LongStream.rangeClosed(1, transactions).boxed().toList());
+    }
+
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private static void waitFor(Check check, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!check.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
     private static void killTwiceAndCompare(TestDatabase db) throws Exception {
         db.execute("CREATE TABLE seq (id BIGINT PRIMARY KEY, pad VARCHAR(100))");
         BlockingQueue<BinlogTransaction> queue = new ArrayBlockingQueue<>(10_000);

@@ -76,10 +76,38 @@ class CliErrorsTest {
     }
 
     @Test
+    void badThrottleFlagsExit2NamingTheFlag() {
+        String[] base = {"migrate", "--user", "u", "--database", "d", "--table", "t", "--alter", "ADD c INT"};
+        UmbraCommand.Result lagWithoutReplicas = UmbraCommand.run(with(base, "--max-lag-millis", "500"));
+        assertThat(lagWithoutReplicas.exitCode()).isEqualTo(UmbraCli.EXIT_USAGE);
+        assertThat(lagWithoutReplicas.err()).contains("--max-lag-millis needs the replicas").contains("--throttle-control-replicas");
+
+        UmbraCommand.Result badReplica = UmbraCommand.run(with(base, "--throttle-control-replicas", "db2:x"));
+        assertThat(badReplica.exitCode()).isEqualTo(UmbraCli.EXIT_USAGE);
+        assertThat(badReplica.err()).contains("--throttle-control-replicas: \"db2:x\" is not host:port");
+
+        UmbraCommand.Result badLoad = UmbraCommand.run(with(base, "--max-load", "Threads_running=many"));
+        assertThat(badLoad.exitCode()).isEqualTo(UmbraCli.EXIT_USAGE);
+        assertThat(badLoad.err()).contains("--max-load: the limit of Threads_running is not a whole number");
+
+        UmbraCommand.Result badCritical = UmbraCommand.run(with(base, "--critical-load", "Threads_running"));
+        assertThat(badCritical.exitCode()).isEqualTo(UmbraCli.EXIT_USAGE);
+        assertThat(badCritical.err()).contains("--critical-load: \"Threads_running\" is not Status_variable=limit");
+    }
+
+    private static String[] with(String[] base, String... more) {
+        List<String> args = new ArrayList<>(List.of(base));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    @Test
     void helpPrintsTheFlags() {
         UmbraCommand.Result help = UmbraCommand.run("migrate", "--help");
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).contains("Usage: umbra migrate", "--execute", "--cut-over=METHOD", "atomic, two-step",
-                "--postpone-cut-over-flag-file=FILE", "--status-json=FILE", "UMBRA_PASSWORD", "Exit codes:");
+                "--postpone-cut-over-flag-file=FILE", "--status-json=FILE",
+                "--throttle-control-replicas=HOST:PORT,...", "--max-lag-millis=MILLIS", "--max-load=VAR=LIMIT,...",
+                "--critical-load=VAR=LIMIT,...", "--reconnect-timeout-seconds=SECONDS", "UMBRA_PASSWORD", "Exit codes:");
     }
 }

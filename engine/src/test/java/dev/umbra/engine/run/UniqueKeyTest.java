@@ -28,7 +28,12 @@ import java.util.List;
  */
 class UniqueKeyTest {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * Generous: under the value-moving writer, reaching AwaitingCutOver includes settling held rows
+     * and the checksum before cut-over, which waits for the applier to catch up; on a loaded 2-core
+     * machine that took up to ~70 s. Only a failing run waits this long.
+     */
+    private static final Duration TIMEOUT = Duration.ofSeconds(150);
     private static final List<String> COLUMNS = List.of("id", "email", "n");
     private static final String ADD_UNIQUE = "ADD UNIQUE KEY uk_email (email)";
     private static final int MOVING_ROWS = 1_000;

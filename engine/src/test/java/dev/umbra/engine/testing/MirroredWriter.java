@@ -1,5 +1,6 @@
 package dev.umbra.engine.testing;
 
+import dev.umbra.engine.sql.TransientErrors;
 import dev.umbra.testkit.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -37,6 +38,7 @@ public final class MirroredWriter implements AutoCloseable {
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
     private final AtomicLong operations = new AtomicLong();
+    private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong longestStallNanos = new AtomicLong();
     private final ThreadLocal<String> lastStep = ThreadLocal.withInitial(() -> "");
     private final AtomicLong nextMovedId = new AtomicLong(MOVED_IDS_START);
@@ -93,23 +95,62 @@ public final class MirroredWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Survives losing the server (a test restarts it) as an application would: it opens a new
+     * session and goes on. A transaction whose commit answer was lost is harmless here: the table
+     * and its mirror change in the same transaction, so both have it or neither has.
+     */
     private void writeLoop() {
-        try (Connection connection = db.connect()) {
-            connection.setAutoCommit(false);
+        Connection connection = null;
+        try {
             while (running) {
                 long began = System.nanoTime();
                 try {
+                    if (connection == null) {
+                        connection = db.connect();
+                        connection.setAutoCommit(false);
+                    }
                     writeOne(connection);
                     connection.commit();
                     operations.incrementAndGet();
                 } catch (SQLException e) {
+                    if (TransientErrors.isConnectionLoss(e)) {
+                        closeQuietly(connection);
+                        connection = null;
+                        reconnects.incrementAndGet();
+                        sleepQuietly(100);
+                        continue;
+                    }
                     rollbackQuietly(connection);
                     errors.add(e.getMessage() + " (" + lastStep.get() + ")");
                 }
                 longestStallNanos.accumulateAndGet(System.nanoTime() - began, Math::max);
             }
-        } catch (SQLException e) {
-            errors.add("writer could not connect: " + e.getMessage());
+        } finally {
+            closeQuietly(connection);
+        }
+    }
+
+    /** How often a writer thread lost its session and opened a new one. */
+    public long reconnects() {
+        return reconnects.get();
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // gone either way
+            }
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -36,10 +36,11 @@ public class DatabaseSpec {
     private SecretReference credentialsSecretRef;
 
     /**
-     * Replicas whose lag throttles the migration ({@code throttle.maxReplicaLagMillis}); reached with
-     * the same credentials.
+     * Replicas whose lag throttles the migration ({@code throttle.maxReplicaLagMillis}, 1500 ms by
+     * default); reached with the same credentials, which need SELECT on the schema there.
      */
-    @JsonPropertyDescription("Replicas whose lag throttles the migration (throttle.maxReplicaLagMillis); reached with the same credentials.")
+    @JsonPropertyDescription("Replicas whose lag throttles the migration (throttle.maxReplicaLagMillis, 1500 ms by default);"
+            + " reached with the same credentials, which need SELECT on the schema there.")
     private List<ReplicaEndpoint> replicas;
 
     public String getHost() {

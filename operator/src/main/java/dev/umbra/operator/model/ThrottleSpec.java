@@ -4,19 +4,24 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 
-/** When copy and apply hold back. Checked about once a second while the migration runs. */
+/**
+ * When copy and apply hold back (nothing is written to the ghost table; the binlog is still read
+ * into a bounded buffer), and when the migration aborts. Checked about once a second.
+ */
 public class ThrottleSpec {
 
     /** The format of a load list: {@code Status_variable=limit}, comma-separated. */
     public static final String LOAD_PATTERN = "^\\s*[A-Za-z_]+\\s*=\\s*[0-9]+\\s*(,\\s*[A-Za-z_]+\\s*=\\s*[0-9]+\\s*)*$";
 
     /**
-     * Hold while any of {@code database.replicas} lags more than this, in milliseconds (measured by
-     * the replica's {@code Seconds_Behind_Master}, so in whole seconds), or is not replicating.
+     * Hold while any of {@code database.replicas} lags more than this, in milliseconds: the age of
+     * Umbra's changelog heartbeat as the replica has it. Default 1500 when replicas are listed. A
+     * replica that cannot be read, or whose replication stopped, counts as lagging.
      */
     @Min(1)
-    @JsonPropertyDescription("Hold while any of database.replicas lags more than this, in milliseconds (measured by the replica's"
-            + " Seconds_Behind_Master, so in whole seconds), or is not replicating.")
+    @JsonPropertyDescription("Hold while any of database.replicas lags more than this, in milliseconds: the age of Umbra's"
+            + " changelog heartbeat as the replica has it. Default 1500 when replicas are listed. A replica that cannot be"
+            + " read, or whose replication stopped, counts as lagging.")
     private Long maxReplicaLagMillis;
 
     /**

@@ -209,6 +209,10 @@ public final class Playground {
                     seconds(Duration.between(Instant.parse(status.getPhaseStartTimes().getCopying()),
                             Instant.parse(status.getPhaseStartTimes().getAwaitingCutOver()))), status.getEventsApplied());
         }
+        if (status.getVerifyMillis() != null) {
+            out.printf("  Checksum         %d ms, %d chunk(s) copied again%n", status.getVerifyMillis(),
+                    status.getVerifyRepairedChunks());
+        }
         if (status.getLastLockMillis() != null) {
             out.printf("  Cut-over         attempt %d, writers blocked %d ms%n", status.getCutOverAttempts(), status.getLastLockMillis());
         }

@@ -10,8 +10,13 @@ import dev.umbra.operator.model.CutOverSpec;
 import dev.umbra.operator.model.DatabaseSpec;
 import dev.umbra.operator.model.SchemaMigrationSpec;
 import dev.umbra.operator.model.ThrottleSpec;
-import dev.umbra.operator.throttle.LoadLimits;
+import dev.umbra.engine.throttle.LoadLimits;
+import dev.umbra.engine.throttle.ReplicaAddress;
+import dev.umbra.engine.throttle.ThrottleOptions;
+import dev.umbra.operator.model.ReplicaEndpoint;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Checks a spec as the API server would (the mock server and old clusters do not) and turns it into
@@ -50,8 +55,21 @@ public final class PlanFactory {
         if (spec.getCopy() != null) {
             requireAtLeastOne(spec.getCopy().getChunkSize(), "spec.copy.chunkSize");
         }
+        if (database.getReplicas() != null) {
+            for (int i = 0; i < database.getReplicas().size(); i++) {
+                ReplicaEndpoint replica = database.getReplicas().get(i);
+                requireText(replica == null ? null : replica.getHost(), "spec.database.replicas[" + i + "].host");
+                int replicaPort = replica.portOrDefault();
+                if (replicaPort < 1 || replicaPort > 65535) {
+                    throw invalid("spec.database.replicas[" + i + "].port must be between 1 and 65535, not " + replicaPort + ".");
+                }
+            }
+        }
         ThrottleSpec throttle = spec.getThrottle();
         if (throttle != null) {
+            if (throttle.getMaxReplicaLagMillis() != null && throttle.getMaxReplicaLagMillis() < 1) {
+                throw invalid("spec.throttle.maxReplicaLagMillis must be at least 1, not " + throttle.getMaxReplicaLagMillis() + ".");
+            }
             parseLoad(throttle.getMaxLoad(), "spec.throttle.maxLoad");
             parseLoad(throttle.getCriticalLoad(), "spec.throttle.criticalLoad");
             if (throttle.getMaxReplicaLagMillis() != null
@@ -89,11 +107,39 @@ public final class PlanFactory {
             options = options.withChunkSize(spec.getCopy().getChunkSize());
         }
         try {
+            options = options.withThrottle(throttle(spec));
             return new MigrationPlan(new ConnectionSettings(database.getHost().trim(), database.portOrDefault(),
                     credentials.username(), credentials.password()), database.getSchema(), spec.getTable(), spec.getAlter(), options);
         } catch (IllegalArgumentException e) {
             throw invalid(e.getMessage());
         }
+    }
+
+    /** spec.throttle with the replicas of spec.database.replicas, whose lag it measures. */
+    static ThrottleOptions throttle(SchemaMigrationSpec spec) {
+        ThrottleOptions options = ThrottleOptions.none();
+        List<ReplicaEndpoint> replicas = spec.getDatabase().getReplicas();
+        if (replicas != null && !replicas.isEmpty()) {
+            List<ReplicaAddress> addresses = new ArrayList<>();
+            for (ReplicaEndpoint replica : replicas) {
+                addresses.add(new ReplicaAddress(replica.getHost(), replica.portOrDefault()));
+            }
+            options = options.withReplicas(addresses);
+        }
+        ThrottleSpec throttle = spec.getThrottle();
+        if (throttle == null) {
+            return options;
+        }
+        if (throttle.getMaxReplicaLagMillis() != null) {
+            options = options.withMaxReplicaLag(Duration.ofMillis(throttle.getMaxReplicaLagMillis()));
+        }
+        if (throttle.getMaxLoad() != null) {
+            options = options.withMaxLoad(LoadLimits.parse(throttle.getMaxLoad()));
+        }
+        if (throttle.getCriticalLoad() != null) {
+            options = options.withCriticalLoad(LoadLimits.parse(throttle.getCriticalLoad()));
+        }
+        return options;
     }
 
     public static Approval approval(SchemaMigrationSpec spec) {

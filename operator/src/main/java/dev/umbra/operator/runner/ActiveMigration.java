@@ -114,8 +114,9 @@ public final class ActiveMigration {
     private void runUnderMdc() {
         try {
             runner.run();
-            recorder.flush();
+            // the Event first: whoever sees the final phase in the status finds its Event too
             events.normal(resource, MigrationPhase.DONE.displayName(), runner.progress().message());
+            recorder.flush();
         } catch (MigrationRefusedException e) {
             ended("Refused", runner.progress().message());
         } catch (MigrationFailedException e) {
@@ -123,8 +124,8 @@ public final class ActiveMigration {
             ended(e.getMessage() != null && e.getMessage().startsWith("cannot connect") ? "CannotConnect" : "Failed", message);
         } catch (MigrationAbortedException e) {
             if (!shuttingDown) {
-                recorder.flush();
                 events.normal(resource, MigrationPhase.ABORTED.displayName(), runner.progress().message());
+                recorder.flush();
             }
         } catch (RuntimeException e) {
             log.error("The migration of {} failed unexpectedly", displayName(), e);
@@ -147,7 +148,7 @@ public final class ActiveMigration {
             return;
         }
         recorder.stage(status -> Conditions.set(status, Conditions.READY, false, reason, message));
-        recorder.flush();
         events.warning(resource, reason, message);
+        recorder.flush();
     }
 }

@@ -75,7 +75,7 @@ class HelmChartTest {
         });
         Role leases = chart.object(Role.class, FULL_NAME + "-leader-election");
         assertThat(leases.getMetadata().getNamespace()).isEqualTo(RenderedChart.NAMESPACE);
-        assertThat(verbs(leases.getRules(), "coordination.k8s.io", "leases")).containsExactly("get", "create", "update");
+        assertThat(verbs(leases.getRules(), "coordination.k8s.io", "leases")).containsExactly("get", "create", "update", "patch");
         assertThat(chart.object(ServiceAccount.class, FULL_NAME).getMetadata().getNamespace()).isEqualTo(RenderedChart.NAMESPACE);
 
         Deployment deployment = chart.object(Deployment.class, FULL_NAME);

@@ -47,7 +47,7 @@ class LeaderElectionTest {
 
     private static final String LEASE_NAMESPACE = "umbra-system";
     private static final String LEASE = "umbra-operator-lease";
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
     private KubernetesMockServer server;
     private KubernetesClient admin;
@@ -62,7 +62,7 @@ class LeaderElectionTest {
         // it may use Leases as an API server would for the chart's Role
         SelfSubjectRulesReview mayUseLeases = new SelfSubjectRulesReviewBuilder().withNewStatus().withIncomplete(false)
                 .withResourceRules(new ResourceRuleBuilder().withApiGroups("coordination.k8s.io").withResources("leases")
-                        .withVerbs("get", "create", "update").build())
+                        .withVerbs("get", "create", "update", "patch").build())
                 .endStatus().build();
         server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews").andReturn(201, mayUseLeases).always();
         admin = server.createClient();
@@ -100,6 +100,7 @@ class LeaderElectionTest {
             await(() -> phase() == MigrationPhase.AWAITING_CUT_OVER, "phase AwaitingCutOver");
             assertThat(replicaA.activeMigrations()).isEqualTo(1);
             assertThat(replicaB.activeMigrations()).as("the standby runs nothing").isZero();
+            assertThat(replicaB.isReady()).as("a standby is ready, or a rolling update could never finish").isTrue();
             assertThat(holder()).isEqualTo("replica-a");
 
             replicaA.close(); // as on SIGTERM: the migration is handed over, then the Lease is no longer renewed
@@ -122,8 +123,10 @@ class LeaderElectionTest {
     }
 
     private static UmbraOperatorRuntime replica(KubernetesClient client, String identity) {
+        // short timings for a quick take-over; the lease outlives the leader's close by seconds, long
+        // enough to look at the helper tables before the other replica can act
         LeaderElectionSettings election = LeaderElectionSettings.of(LEASE, LEASE_NAMESPACE, identity)
-                .withTimings(Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(250))
+                .withTimings(Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofMillis(500))
                 .withExitOnLoss(false); // a test must not exit the JVM
         return UmbraOperatorRuntime.start(client, OperatorHarness.settings(), ServingSettings.none().withLeaderElection(election));
     }

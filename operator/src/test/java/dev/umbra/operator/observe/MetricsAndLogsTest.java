@@ -30,7 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class MetricsAndLogsTest {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static OperatorHarness harness;
 
@@ -70,7 +70,9 @@ class MetricsAndLogsTest {
         assertThat(value(waiting, "umbra_migration_throttled", namespace)).hasValue(0.0);
         assertThat(value(waiting, "umbra_migration_cut_over_attempts", namespace)).hasValue(0.0);
         assertThat(value(waiting, "umbra_migration_phase", namespace, "phase=\"Copying\"")).hasValue(0.0);
-        assertThat(waiting).as("JOSDK's reconcile metrics").containsPattern("(?m)^operator_sdk_reconciliations_\\w+");
+        assertThat(waiting).as("JOSDK's reconcile metrics").containsPattern("(?m)^operator_sdk_reconciliations_started_total\\{")
+                .containsPattern("(?m)^operator_sdk_events_received_total\\{")
+                .containsPattern("(?m)^operator_sdk_controllers_execution_reconcile_seconds_count\\{controller=\"schemamigration\"");
         assertThat(get("/healthz").statusCode()).isEqualTo(200);
         assertThat(get("/readyz").statusCode()).isEqualTo(200);
 

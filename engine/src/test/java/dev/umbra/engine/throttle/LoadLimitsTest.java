@@ -1,4 +1,4 @@
-package dev.umbra.operator.throttle;
+package dev.umbra.engine.throttle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

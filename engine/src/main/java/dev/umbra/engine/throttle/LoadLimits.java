@@ -1,4 +1,4 @@
-package dev.umbra.operator.throttle;
+package dev.umbra.engine.throttle;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,0 +1,120 @@
+package dev.umbra.engine.sql;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One engine session (the copy's, the applier's) that survives losing its server: when a unit of
+ * work fails because the session is gone (a network drop, a KILL, a server restart), it opens a new
+ * session, with a growing pause between attempts, and runs the same unit again. Units must be
+ * idempotent, as the chunk copy and an apply batch are: a unit that died before its commit was
+ * rolled back, and one whose commit landed but whose answer was lost writes the same rows again.
+ * Deadlocks and lock waits are retried as {@link TransientErrors} does.
+ *
+ * <p>The session gives up when it has not worked for the whole budget, and a server that comes
+ * back read-only fails at once ({@link ServerReadOnlyException}): writing to a demoted primary
+ * would be worse than stopping.
+ */
+public final class ReconnectingSession implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ReconnectingSession.class);
+    private static final long FIRST_PAUSE_MILLIS = 100;
+    private static final long LONGEST_PAUSE_MILLIS = 5_000;
+
+    /** A unit of work on the session. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException, InterruptedException;
+    }
+
+    private final String purpose;
+    private final Connections connections;
+    private final Duration budget;
+    private Connection session;
+    private int reconnects;
+
+    /**
+     * @param purpose what the session is for, in log lines ("copy", "apply")
+     * @param budget  how long to keep reconnecting before giving up
+     */
+    public ReconnectingSession(String purpose, Connections connections, Duration budget) {
+        this.purpose = purpose;
+        this.connections = connections;
+        this.budget = budget;
+    }
+
+    /** Runs the work, on a new session as often as needed within the budget. */
+    public <T> T run(Work<T> work) throws SQLException, InterruptedException {
+        long firstFailure = 0;
+        long pause = FIRST_PAUSE_MILLIS;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                boolean fresh = session == null;
+                if (fresh) {
+                    session = connections.open();
+                    if (reconnects > 0 || attempt > 1) {
+                        requireWritable(session);
+                    }
+                }
+                Connection current = session;
+                return TransientErrors.retry(() -> work.run(current));
+            } catch (SQLException e) {
+                if (e instanceof ServerReadOnlyException || !TransientErrors.isConnectionLoss(e)) {
+                    throw e;
+                }
+                closeSession();
+                long now = System.nanoTime();
+                if (firstFailure == 0) {
+                    firstFailure = now;
+                }
+                Duration spent = Duration.ofNanos(now - firstFailure);
+                if (spent.compareTo(budget) >= 0) {
+                    throw new SQLException("the " + purpose + " session lost " + connections.settings() + " and could not"
+                            + " reconnect within " + budget.toSeconds() + " s (" + (attempt - 1) + " retries); last error: "
+                            + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
+                }
+                log.warn("The {} session lost {} ({}); retrying on a new session in {} ms (attempt {}, {} s of {} s spent)",
+                        purpose, connections.settings(), e.getMessage(), pause, attempt, spent.toSeconds(), budget.toSeconds());
+                reconnects++;
+                Thread.sleep(pause);
+                pause = Math.min(LONGEST_PAUSE_MILLIS, pause * 2);
+            }
+        }
+    }
+
+    /** How many times the session was lost and opened again. */
+    public int reconnects() {
+        return reconnects;
+    }
+
+    private void requireWritable(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT @@global.read_only")) {
+            if (row.next() && row.getLong(1) != 0) {
+                throw new ServerReadOnlyException(connections.settings().host() + ":" + connections.settings().port());
+            }
+        }
+        log.info("The {} session is connected again to {}", purpose, connections.settings());
+    }
+
+    private void closeSession() {
+        if (session != null) {
+            try {
+                session.close();
+            } catch (SQLException ignored) {
+                // the session is gone either way
+            }
+            session = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closeSession();
+    }
+}

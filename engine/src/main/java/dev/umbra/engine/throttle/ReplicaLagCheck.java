@@ -1,0 +1,132 @@
+package dev.umbra.engine.throttle;
+
+import dev.umbra.engine.apply.Changelog;
+import dev.umbra.engine.plan.ConnectionSettings;
+import dev.umbra.engine.sql.Connections;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * {@code maxReplicaLag}: reads the changelog heartbeat on each replica and holds while one is
+ * older than the limit. The heartbeat carries the time Umbra wrote it, by Umbra's own clock, so
+ * the lag needs no clock agreement between servers and counts everything between the writer and
+ * the replica's applied data (unlike {@code Seconds_Behind_Master}, whole seconds, and NULL or 0
+ * in the cases that matter). A replica that cannot be reached, or has no heartbeat yet, counts as
+ * lagging; so does one whose replication stopped, since its heartbeat no longer advances.
+ */
+final class ReplicaLagCheck implements ThrottleCheck {
+
+    private static final int ER_NO_SUCH_TABLE = 1146;
+    private static final int ER_BAD_DB_ERROR = 1049;
+
+    private final Map<ReplicaAddress, Connections> replicas = new LinkedHashMap<>();
+    private final Map<ReplicaAddress, Connection> sessions = new LinkedHashMap<>();
+    private final Changelog changelog;
+    private final Duration maxLag;
+    private final LongSupplier nowMillis;
+    private volatile long largestLagMillis = -1;
+
+    ReplicaLagCheck(List<ReplicaAddress> addresses, ConnectionSettings credentials, Changelog changelog, Duration maxLag,
+                    LongSupplier nowMillis) {
+        for (ReplicaAddress address : addresses) {
+            replicas.put(address, new Connections(new ConnectionSettings(address.host(), address.port(),
+                    credentials.user(), credentials.password()), ""));
+        }
+        this.changelog = changelog;
+        this.maxLag = maxLag;
+        this.nowMillis = nowMillis;
+    }
+
+    /** The largest lag measured at the last check, or -1 if none could be measured. */
+    long largestLagMillis() {
+        return largestLagMillis;
+    }
+
+    @Override
+    public Optional<String> check() {
+        long largest = -1;
+        List<String> lagging = new ArrayList<>();
+        for (Map.Entry<ReplicaAddress, Connections> replica : replicas.entrySet()) {
+            ReplicaAddress address = replica.getKey();
+            try {
+                Connection session = session(address, replica.getValue());
+                Optional<Long> heartbeat = changelog.readHeartbeat(session);
+                if (heartbeat.isEmpty()) {
+                    lagging.add("replica " + address + " has no heartbeat yet" + replicationState(session));
+                    continue;
+                }
+                long lag = Math.max(0, nowMillis.getAsLong() - heartbeat.get());
+                largest = Math.max(largest, lag);
+                if (lag > maxLag.toMillis()) {
+                    lagging.add("replica lag " + address + " " + lag + " ms > " + maxLag.toMillis() + " ms"
+                            + replicationState(session));
+                }
+            } catch (SQLException e) {
+                closeSession(address);
+                if (e.getErrorCode() == ER_NO_SUCH_TABLE || e.getErrorCode() == ER_BAD_DB_ERROR) {
+                    lagging.add("replica " + address + " has not received the changelog table yet");
+                } else {
+                    lagging.add("replica " + address + " cannot be read: " + e.getMessage());
+                }
+            }
+        }
+        largestLagMillis = largest;
+        return lagging.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", lagging));
+    }
+
+    private Connection session(ReplicaAddress address, Connections connections) throws SQLException {
+        Connection session = sessions.get(address);
+        if (session == null || session.isClosed()) {
+            session = connections.open();
+            sessions.put(address, session);
+        }
+        return session;
+    }
+
+    /** Why a lagging replica lags, when its replica status says so; empty when it cannot tell. */
+    private static String replicationState(Connection session) {
+        try (Statement statement = session.createStatement(); ResultSet status = statement.executeQuery("SHOW SLAVE STATUS")) {
+            if (!status.next()) {
+                return " (it is not replicating: SHOW SLAVE STATUS is empty)";
+            }
+            String io = status.getString("Slave_IO_Running");
+            String sql = status.getString("Slave_SQL_Running");
+            if (!"Yes".equalsIgnoreCase(sql)) {
+                return " (its replication SQL thread is stopped)";
+            }
+            if (!"Yes".equalsIgnoreCase(io)) {
+                return " (its replication IO thread is " + io + ")";
+            }
+            return "";
+        } catch (SQLException e) {
+            return ""; // no REPLICATION CLIENT on the replica, or a server without SHOW SLAVE STATUS
+        }
+    }
+
+    private void closeSession(ReplicaAddress address) {
+        Connection session = sessions.remove(address);
+        if (session != null) {
+            try {
+                session.close();
+            } catch (SQLException ignored) {
+                // gone either way
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (ReplicaAddress address : List.copyOf(sessions.keySet())) {
+            closeSession(address);
+        }
+    }
+}

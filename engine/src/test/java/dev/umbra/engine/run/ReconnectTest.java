@@ -1,0 +1,185 @@
+package dev.umbra.engine.run;
+
+import static dev.umbra.engine.run.ThrottleTest.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.umbra.engine.plan.MigrationOptions;
+import dev.umbra.engine.progress.Phase;
+import dev.umbra.engine.progress.Progress;
+import dev.umbra.engine.testing.BackgroundMigration;
+import dev.umbra.engine.testing.Migrations;
+import dev.umbra.engine.testing.MirroredWriter;
+import dev.umbra.engine.testing.TableContents;
+import dev.umbra.testkit.DatabaseServer;
+import dev.umbra.testkit.EveryFlavor;
+import dev.umbra.testkit.SharedServers;
+import dev.umbra.testkit.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Copy, apply and the binlog stream survive losing their sessions (a KILL, a dropped binlog
+ * connection, a restart of the server) and end with the table equal to the writer's mirror: no
+ * change lost, none applied twice. A server that comes back read-only fails the migration.
+ */
+class ReconnectTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final List<String> SHARED_COLUMNS = List.of("id", "name", "qty", "updated_at", "note");
+    private static final String ALTER = "ADD COLUMN status TINYINT NOT NULL DEFAULT 1";
+    /** The chunk copy: reads the original with a locking read. */
+    private static final String COPY_STATEMENT = "INSERT INTO %`\\_items\\_gho`%LOCK IN SHARE MODE%";
+    /** The binlog apply: row values or deletes by key, never a read of the original. */
+    private static final String APPLY_STATEMENT = "INSERT INTO %`\\_items\\_gho`%VALUES%";
+
+    @EveryFlavor
+    void aKilledCopyConnectionIsReopenedAndTheCopyGoesOn(TestDatabase db) throws Exception {
+        MirroredWriter.createTables(db, "items", 10_000);
+        MigrationOptions options = MigrationOptions.defaults().withAutoApproveCutOver(true).withChunkSize(20);
+        try (MirroredWriter writer = new MirroredWriter(db, "items")) {
+            writer.start(2);
+            BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER, options)).start();
+            long killed = killSessionRunning(db, COPY_STATEMENT);
+            await(() -> migration.runner().progress().rowsCopied() > 0 && sessionGone(db, killed), "the copy to go on");
+            assertEqualsMirror(db, writer, migration.awaitEnd(TIMEOUT));
+        }
+    }
+
+    @EveryFlavor
+    void aKilledApplyConnectionIsReopenedAndNoChangeIsLostOrRepeated(TestDatabase db) throws Exception {
+        MirroredWriter.createTables(db, "items", 2_000);
+        try (MirroredWriter writer = new MirroredWriter(db, "items")) {
+            writer.start(3);
+            BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER,
+                    MigrationOptions.defaults())).start();
+            migration.awaitPhase(Phase.AWAITING_CUT_OVER, TIMEOUT);
+            killSessionRunning(db, APPLY_STATEMENT);
+            long applied = migration.runner().progress().eventsApplied();
+            await(() -> migration.runner().progress().eventsApplied() > applied + 100, "changes applied after the kill");
+            migration.runner().control().approveCutOver();
+            assertEqualsMirror(db, writer, migration.awaitEnd(TIMEOUT));
+        }
+    }
+
+    @EveryFlavor
+    void aDroppedBinlogConnectionResumesWhereItStopped(TestDatabase db) throws Exception {
+        MirroredWriter.createTables(db, "items", 5_000);
+        MigrationOptions options = MigrationOptions.defaults().withAutoApproveCutOver(true).withChunkSize(50);
+        try (MirroredWriter writer = new MirroredWriter(db, "items")) {
+            writer.start(3);
+            BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER, options)).start();
+            migration.awaitPhase(Phase.COPYING, TIMEOUT);
+            for (int kill = 0; kill < 2; kill++) {
+                long applied = migration.runner().progress().eventsApplied();
+                killSessionWhere(db, "COMMAND LIKE 'Binlog Dump%'");
+                await(() -> migration.runner().progress().eventsApplied() > applied + 50
+                        || migration.runner().progress().phase().isFinal(), "changes applied after the binlog kill");
+            }
+            assertEqualsMirror(db, writer, migration.awaitEnd(TIMEOUT));
+        }
+    }
+
+    @EveryFlavor
+    void aRestartOfTheServerDuringTheCopyIsRiddenOut(TestDatabase flavor) throws Exception {
+        try (DatabaseServer server = SharedServers.startPrivate(flavor.flavor(), flavor.server().options());
+             TestDatabase db = TestDatabase.on(server);
+             MirroredWriter writer = new MirroredWriter(db, "items")) {
+            MirroredWriter.createTables(db, "items", 10_000);
+            MigrationOptions options = MigrationOptions.defaults().withAutoApproveCutOver(true).withChunkSize(50);
+            writer.start(2);
+            BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER, options)).start();
+            await(() -> migration.runner().progress().rowsCopied() > 500, "the copy to be under way");
+            server.restart();
+            long copied = migration.runner().progress().rowsCopied();
+            long operations = writer.operations();
+            await(() -> migration.runner().progress().rowsCopied() > copied || migration.runner().progress().phase().isFinal(),
+                    "the copy to go on after the restart");
+            await(() -> writer.operations() > operations + 100, "the application to write again");
+            assertThat(writer.reconnects()).as("the writer lost its sessions").isPositive();
+            assertEqualsMirror(db, writer, migration.awaitEnd(TIMEOUT));
+        }
+    }
+
+    @EveryFlavor
+    void aServerThatComesBackReadOnlyFailsTheMigrationClearly(TestDatabase flavor) throws Exception {
+        try (DatabaseServer server = SharedServers.startPrivate(flavor.flavor(), flavor.server().options());
+             TestDatabase db = TestDatabase.on(server)) {
+            MirroredWriter.createTables(db, "items", 5_000);
+            List<String> before = TableContents.rows(db, "items", SHARED_COLUMNS);
+            MigrationOptions options = MigrationOptions.defaults().withAutoApproveCutOver(true).withChunkSize(10);
+            BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER, options)).start();
+            await(() -> migration.runner().progress().rowsCopied() > 100, "the copy to be under way");
+            // As a failover leaves the old primary: read-only, its sessions gone.
+            server.executeAsRoot("SET GLOBAL read_only = ON");
+            killSessionRunning(db, COPY_STATEMENT);
+            assertThatThrownBy(() -> migration.awaitEnd(TIMEOUT)).isInstanceOf(MigrationFailedException.class)
+                    .hasMessageContaining("the server 127.0.0.1:" + server.port() + " is read-only: is it still the primary?");
+            Progress failed = migration.runner().progress();
+            assertThat(failed.phase()).isEqualTo(Phase.FAILED);
+            assertThat(failed.message()).contains("is read-only: is it still the primary?")
+                    .contains("The original table is untouched");
+            assertThat(TableContents.rows(db, "items", SHARED_COLUMNS)).isEqualTo(before);
+            assertThat(TableContents.tables(db)).containsExactly("items", "items_mirror");
+        }
+    }
+
+    private static void assertEqualsMirror(TestDatabase db, MirroredWriter writer, Progress done) throws Exception {
+        writer.close();
+        assertThat(done.phase()).isEqualTo(Phase.DONE);
+        List<String> migrated = TableContents.rows(db, "items", SHARED_COLUMNS);
+        List<String> mirror = TableContents.rows(db, writer.mirror(), SHARED_COLUMNS);
+        assertThat(migrated).hasSize(mirror.size());
+        assertThat(migrated).isEqualTo(mirror);
+        assertThat(writer.errors()).isEmpty();
+        assertThat(TableContents.createStatement(db, "items")).contains("`status`");
+    }
+
+    /** Kills (KILL, the whole connection) the first session of the test user seen running such a statement. */
+    private static long killSessionRunning(TestDatabase db, String statementPattern) throws Exception {
+        return killSessionWhere(db, "DB = '" + db.schema() + "' AND INFO LIKE '" + statementPattern + "'");
+    }
+
+    private static long killSessionWhere(TestDatabase db, String condition) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        try (Connection root = db.server().connectAsRoot();
+             PreparedStatement find = root.prepareStatement("SELECT ID FROM information_schema.PROCESSLIST WHERE USER = ? AND "
+                     + condition + " LIMIT 1")) {
+            find.setString(1, db.user());
+            while (System.nanoTime() < deadline) {
+                Optional<Long> id = Optional.empty();
+                try (ResultSet row = find.executeQuery()) {
+                    if (row.next()) {
+                        id = Optional.of(row.getLong(1));
+                    }
+                }
+                if (id.isPresent()) {
+                    try (Statement kill = root.createStatement()) {
+                        kill.execute("KILL " + id.get());
+                        return id.get();
+                    } catch (SQLException ended) {
+                        continue; // it ended between the look and the kill: look again
+                    }
+                }
+                Thread.sleep(2);
+            }
+        }
+        throw new AssertionError("no session of " + db.user() + " where " + condition + " within " + TIMEOUT.toSeconds() + " s");
+    }
+
+    private static boolean sessionGone(TestDatabase db, long id) {
+        try (Connection root = db.server().connectAsRoot(); Statement statement = root.createStatement();
+             ResultSet row = statement.executeQuery("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = " + id)) {
+            row.next();
+            return row.getInt(1) == 0;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+}
