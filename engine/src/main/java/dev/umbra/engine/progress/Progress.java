@@ -1,5 +1,6 @@
 package dev.umbra.engine.progress;
 
+import dev.umbra.engine.checkpoint.Checkpoint;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -23,11 +24,13 @@ import java.util.Optional;
  * @param lastLockTime          how long the last cut-over attempt held writers blocked
  * @param message               a human sentence about what is happening or what went wrong
  * @param at                    when this snapshot was taken
+ * @param checkpoint            the last checkpoint saved (or resumed from): where a restarted run would
+ *                              go on from
  */
 public record Progress(Phase phase, String stage, long rowsCopied, long rowsEstimated, Optional<Duration> eta,
                        long eventsApplied, long applyBacklog, Optional<Instant> lastAppliedAt, Optional<Duration> applyLag,
                        Optional<String> throttleReason, int cutOverAttempts, Optional<Duration> lastLockTime,
-                       String message, Instant at) {
+                       String message, Instant at, Optional<Checkpoint> checkpoint) {
 
     /** Copy progress in percent, 0–100 (an estimate: the row count is the server's guess). */
     public double percent() {

@@ -10,6 +10,7 @@ public final class MigrationControl {
     private volatile boolean paused;
     private volatile boolean abortRequested;
     private volatile String abortReason = "aborted by user";
+    private volatile boolean keepForResume;
 
     public void approveCutOver() {
         cutOverApproved = true;
@@ -31,6 +32,20 @@ public final class MigrationControl {
     public void abort(String reason) {
         abortReason = reason;
         abortRequested = true;
+    }
+
+    /**
+     * Stops the run as {@link #abort(String)} does, but once the copy has begun the helper tables are
+     * kept and a last checkpoint is saved, so that the next run of the same migration resumes from
+     * it (an operator shutting down, a pod being moved). Before the copy begins it is an abort.
+     */
+    public void stopForResume(String reason) {
+        keepForResume = true;
+        abort(reason);
+    }
+
+    public boolean isStoppingForResume() {
+        return keepForResume;
     }
 
     public boolean isCutOverApproved() {

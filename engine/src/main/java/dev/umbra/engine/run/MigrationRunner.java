@@ -7,6 +7,10 @@ import dev.umbra.engine.binlog.BinlogPosition;
 import dev.umbra.engine.binlog.BinlogStream;
 import dev.umbra.engine.binlog.BinlogTransaction;
 import dev.umbra.engine.binlog.RowImageConverter;
+import dev.umbra.engine.checkpoint.Checkpoint;
+import dev.umbra.engine.checkpoint.Checkpointer;
+import dev.umbra.engine.checkpoint.CopyRange;
+import dev.umbra.engine.checkpoint.ResumeDecision;
 import dev.umbra.engine.copy.ChunkCopier;
 import dev.umbra.engine.cutover.CutOver;
 import dev.umbra.engine.cutover.CutOverAttemptException;
@@ -81,6 +85,8 @@ public final class MigrationRunner {
     private ConflictResolver conflicts;
     private ScheduledExecutorService background;
     private Connection heartbeatConnection;
+    private Checkpointer checkpointer;
+    private volatile boolean crashed;
 
     public MigrationRunner(MigrationPlan plan, ProgressListener listener) {
         this.plan = plan;
@@ -116,6 +122,16 @@ public final class MigrationRunner {
         this.pauseHook = hook;
     }
 
+    /**
+     * For tests only: stops the run at its next check as a killed process would, with no clean-up
+     * at all: helper tables, checkpoint and server sessions are left as they are (the sessions are
+     * closed, as the server would see them close when a process dies).
+     */
+    void simulateCrash() {
+        crashed = true;
+        control.abort("simulated crash");
+    }
+
     /** The latest snapshot. */
     public Progress progress() {
         return snapshot();
@@ -138,12 +154,16 @@ public final class MigrationRunner {
                 throw e;
             }
             state.rowsEstimated = inspection.estimatedRows();
+            state.resumeNote = resumeNote(inspection.resume());
             try {
                 prepare(connection);
                 copy();
                 awaitCutOver();
                 cutOver();
             } catch (MigrationAbortedException e) {
+                if (leftForResume(e)) {
+                    throw e;
+                }
                 cleanUp(connection);
                 fail(Phase.ABORTED, "Aborted (" + e.getMessage() + "); the original table is untouched and the helper tables were dropped.");
                 throw e;
@@ -190,12 +210,21 @@ public final class MigrationRunner {
         try (Connection connection = openOrFail()) {
             Inspection found;
             try {
-                found = new Inspector(dryRun).inspect(connection);
+                found = new Inspector(dryRun, true).inspect(connection);
             } catch (MigrationRefusedException e) {
                 fail(Phase.FAILED, "Refused: " + e.getMessage());
                 throw e;
             }
             String ghost = found.helpers().ghost();
+            if (found.resumedCheckpoint().isPresent()) {
+                state.rowsEstimated = found.estimatedRows();
+                state.stage = "dry run done";
+                state.message = "Dry run: inspection passed; an interrupted run of this migration left a valid checkpoint"
+                        + " (saved at " + found.resumedCheckpoint().get().savedAt() + "): a real run resumes from it."
+                        + " Nothing was changed.";
+                listener.onProgress(snapshot());
+                return found;
+            }
             try (var statement = connection.createStatement()) {
                 statement.execute("DROP TABLE IF EXISTS " + dev.umbra.engine.sql.Sql.qualified(plan.schema(), ghost));
             } catch (SQLException e) {
@@ -228,9 +257,13 @@ public final class MigrationRunner {
     private void prepare(Connection connection) throws SQLException, IOException, TimeoutException,
             InterruptedException, MigrationFailedException, MigrationAbortedException {
         changelog = new Changelog(plan.schema(), inspection.helpers().changelog());
-        changelog.create(connection);
+        Optional<Checkpoint> resumed = inspection.resumedCheckpoint();
+        if (resumed.isEmpty()) {
+            changelog.create(connection);
+        }
         BlockingQueue<BinlogTransaction> queue = new ArrayBlockingQueue<>(QUEUE_TRANSACTIONS);
-        BinlogPosition start = BinlogPosition.current(connection, inspection.server());
+        BinlogPosition start = resumed.isPresent() ? resumed.get().appliedPosition()
+                : BinlogPosition.current(connection, inspection.server());
         stream = new BinlogStream(plan.connection(), plan.schema(), Set.of(plan.table(), changelog.table()), queue);
         stream.start(start);
         conflictClause = new ConflictClause(plan.schema(), inspection.helpers().ghost(), inspection.mapping());
@@ -243,6 +276,10 @@ public final class MigrationRunner {
         applyLoop = new ApplyLoop(queue, applier, plan.table(), changelog.table(), connections,
                 () -> control.isPaused() || externalThrottle.get().isPresent(), options.applyBatchSize(), heldRows);
         applyLoop.start();
+        checkpointer = Checkpointer.begin(connection, connections, plan.schema(), plan.table(), inspection, applyLoop,
+                () -> !heldRows.isEmpty());
+        state.rowsCopied = checkpointer.rowsCopied();
+        state.rowsCopiedBefore = state.rowsCopied;
         background = Executors.newScheduledThreadPool(1, runnable -> {
             Thread thread = new Thread(runnable, "umbra-progress-" + plan.table());
             thread.setDaemon(true);
@@ -251,6 +288,8 @@ public final class MigrationRunner {
         background.scheduleAtFixedRate(this::heartbeatQuietly, 0, options.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
         background.scheduleAtFixedRate(() -> listener.onProgress(snapshot()), options.statusInterval().toMillis(),
                 options.statusInterval().toMillis(), TimeUnit.MILLISECONDS);
+        background.scheduleAtFixedRate(() -> saveCheckpoint(state.phase), options.checkpointInterval().toMillis(),
+                options.checkpointInterval().toMillis(), TimeUnit.MILLISECONDS);
         String marker = "stream-live-" + UUID.randomUUID();
         changelog.writeMarker(connection, marker);
         state.stage = "proving the binlog stream live";
@@ -275,11 +314,10 @@ public final class MigrationRunner {
         ChunkCopier copier = new ChunkCopier(plan.schema(), plan.table(), inspection.helpers().ghost(), inspection.mapping(),
                 conflictClause, conflicts);
         try (Connection connection = connections.open()) {
-            pause(PausePoint.BEFORE_RANGE_READ);
-            Optional<List<Object>> upper = copier.upperBound(connection);
-            pause(PausePoint.AFTER_RANGE_READ);
+            Optional<CopyRange> saved = checkpointer.copyRange();
+            Optional<List<Object>> upper = saved.isPresent() ? remaining(saved.get()) : readUpperBound(copier, connection);
             state.copyStartedAt = Instant.now();
-            List<Object> lastKey = null;
+            List<Object> lastKey = saved.map(CopyRange::resumeAfter).orElse(null);
             while (upper.isPresent()) {
                 control.checkNotAborted();
                 checkWorkers();
@@ -294,10 +332,28 @@ public final class MigrationRunner {
                 }
                 lastKey = chunk.get().lastKey();
                 state.rowsCopied += chunk.get().rows();
+                checkpointer.chunkCopied(lastKey, state.rowsCopied);
             }
         }
+        checkpointer.copyFinished(state.rowsCopied);
         state.copyFinishedAt = Instant.now();
         settleConflicts();
+    }
+
+    /** The first run of the copy: reads the key range and saves it, so a resumed run keeps it. */
+    private Optional<List<Object>> readUpperBound(ChunkCopier copier, Connection connection)
+            throws SQLException, MigrationFailedException, InterruptedException {
+        pause(PausePoint.BEFORE_RANGE_READ);
+        Optional<List<Object>> upper = copier.upperBound(connection);
+        pause(PausePoint.AFTER_RANGE_READ);
+        checkpointer.copyBegan(upper);
+        saveCheckpoint(state.phase);
+        return upper;
+    }
+
+    /** A resumed copy's upper bound: the one the first run read (rows above it come through the binlog). */
+    private static Optional<List<Object>> remaining(CopyRange range) {
+        return range.done() ? Optional.empty() : Optional.ofNullable(range.upperInclusive());
     }
 
     /**
@@ -416,6 +472,7 @@ public final class MigrationRunner {
         closeWorkers();
         try {
             changelog.drop(connection);
+            dropCheckpoint(connection);
             if (options.dropOldTable()) {
                 try (var statement = connection.createStatement()) {
                     statement.execute("DROP TABLE IF EXISTS " + dev.umbra.engine.sql.Sql.qualified(plan.schema(), inspection.helpers().old()));
@@ -440,10 +497,82 @@ public final class MigrationRunner {
             if (changelog != null) {
                 changelog.drop(connection);
             }
+            dropCheckpoint(connection);
         } catch (SQLException e) {
             log.error("Could not drop the helper tables of `{}`: {}. Drop `{}` and `{}` by hand.", plan.table(), e.getMessage(),
                     inspection.helpers().ghost(), inspection.helpers().changelog());
         }
+    }
+
+    /**
+     * A simulated crash leaves everything; a stop for resume once the copy has begun keeps the helper
+     * tables and saves a last checkpoint. True if the run was left for a later one to resume.
+     */
+    private boolean leftForResume(MigrationAbortedException e) {
+        if (crashed) {
+            stopBackground();
+            closeWorkers();
+            if (checkpointer != null) {
+                checkpointer.close();
+            }
+            return true;
+        }
+        Phase phase = state.phase;
+        if (!control.isStoppingForResume() || checkpointer == null
+                || (phase != Phase.COPYING && phase != Phase.AWAITING_CUT_OVER)) {
+            return false;
+        }
+        stopBackground();
+        closeWorkers(); // the applier finishes or abandons its batch; only committed batches move the position
+        checkpointer.save(phase.displayName());
+        checkpointer.close();
+        Optional<Checkpoint> saved = checkpointer.lastSaved();
+        if (saved.isEmpty()) {
+            return false;
+        }
+        state.message = "Stopped (" + e.getMessage() + "); the helper tables and the checkpoint saved at "
+                + saved.get().savedAt() + " are kept, and the next run of this migration resumes from it.";
+        log.info(state.message);
+        listener.onProgress(snapshot());
+        return true;
+    }
+
+    /** Saves the checkpoint while it can be resumed from: during the copy and while awaiting the cut-over. */
+    private void saveCheckpoint(Phase phase) {
+        Checkpointer current = checkpointer;
+        if (current != null && !crashed && (phase == Phase.COPYING || phase == Phase.AWAITING_CUT_OVER)) {
+            try {
+                current.save(phase.displayName());
+            } catch (RuntimeException e) {
+                log.warn("Saving the checkpoint failed: {}", describe(e));
+            }
+        }
+    }
+
+    private void dropCheckpoint(Connection connection) throws SQLException {
+        if (checkpointer != null) {
+            checkpointer.close();
+        }
+        try (var statement = connection.createStatement()) {
+            statement.execute("DROP TABLE IF EXISTS "
+                    + dev.umbra.engine.sql.Sql.qualified(plan.schema(), inspection.helpers().checkpoint()));
+        }
+    }
+
+    /** For the Copying message: whether this run resumed, or why it could not. */
+    private static String resumeNote(ResumeDecision decision) {
+        if (decision instanceof ResumeDecision.Resume resumed) {
+            Checkpoint from = resumed.checkpoint();
+            String watermark = from.copyRange().map(range -> range.done() ? "the copy was complete"
+                    : range.watermark() == null ? "no chunk was copied yet"
+                    : "copying goes on after key " + Checkpoint.displayKey(range.watermark())).orElse("the copy had not begun");
+            return "resumed from the checkpoint saved at " + from.savedAt() + ": " + from.rowsCopied() + " rows were copied, "
+                    + watermark + ", binlog from " + from.appliedPosition();
+        }
+        if (decision instanceof ResumeDecision.StartOver startOver) {
+            return "started over: the checkpoint of an interrupted run could not be used, because " + startOver.reason();
+        }
+        return null;
     }
 
     private void checkWorkers() throws MigrationFailedException {
@@ -509,9 +638,11 @@ public final class MigrationRunner {
         state.stage = stage;
         state.phaseStartedAt = Instant.now();
         if (phase != Phase.DONE) {
-            state.message = phase + ": " + stage;
+            state.message = phase + ": " + stage
+                    + (phase == Phase.COPYING && state.resumeNote != null ? " (" + state.resumeNote + ")" : "");
         }
-        log.info("{} `{}`.`{}`: {}", phase, plan.schema(), plan.table(), stage);
+        log.info("{} `{}`.`{}`: {}", phase, plan.schema(), plan.table(), state.message);
+        saveCheckpoint(phase);
         listener.onProgress(snapshot());
     }
 
@@ -532,15 +663,16 @@ public final class MigrationRunner {
         return new Progress(state.phase, state.stage, state.rowsCopied, state.rowsEstimated, eta(),
                 loop == null ? 0 : loop.eventsApplied(), loop == null ? 0 : loop.backlog(),
                 Optional.ofNullable(loop == null ? null : loop.lastAppliedAt()), applyLag, throttle, state.cutOverAttempts,
-                Optional.ofNullable(state.lastLockTime), state.message, now);
+                Optional.ofNullable(state.lastLockTime), state.message, now,
+                checkpointer == null ? Optional.empty() : checkpointer.lastSaved());
     }
 
     private Optional<Duration> eta() {
-        if (state.copyStartedAt == null || state.copyFinishedAt != null || state.rowsCopied == 0) {
+        if (state.copyStartedAt == null || state.copyFinishedAt != null || state.rowsCopied == state.rowsCopiedBefore) {
             return state.copyFinishedAt != null ? Optional.of(Duration.ZERO) : Optional.empty();
         }
         double seconds = Duration.between(state.copyStartedAt, Instant.now()).toMillis() / 1000.0;
-        double rate = state.rowsCopied / Math.max(seconds, 0.001);
+        double rate = (state.rowsCopied - state.rowsCopiedBefore) / Math.max(seconds, 0.001);
         long left = Math.max(0, state.rowsEstimated - state.rowsCopied);
         return Optional.of(Duration.ofMillis((long) (1000 * left / rate)));
     }
@@ -557,6 +689,10 @@ public final class MigrationRunner {
         volatile String message = "";
         volatile Instant phaseStartedAt = Instant.now();
         volatile long rowsCopied;
+        /** Rows an interrupted run had copied before this one resumed (0 for a fresh run). */
+        volatile long rowsCopiedBefore;
+        /** Whether this run resumed from a checkpoint, or why it could not; null for a fresh run. */
+        volatile String resumeNote;
         volatile long rowsEstimated;
         volatile Instant copyStartedAt;
         volatile Instant copyFinishedAt;
