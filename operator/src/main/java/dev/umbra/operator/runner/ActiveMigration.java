@@ -93,11 +93,15 @@ public final class ActiveMigration {
         events.normal(resource, eventReason, message);
     }
 
-    /** The operator is stopping: end the run but leave the status as it is, for the next operator. */
+    /**
+     * The operator is stopping: end the run but leave the status as it is, for the next operator. A
+     * run that has begun copying keeps its helper tables and saves a last checkpoint, so that the next
+     * operator resumes it.
+     */
     void interruptForShutdown() {
         shuttingDown = true;
         recorder.close();
-        runner.control().abort("the operator is shutting down");
+        runner.control().stopForResume("the operator is shutting down");
     }
 
     void run() {
