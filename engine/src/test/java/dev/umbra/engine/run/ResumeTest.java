@@ -99,7 +99,21 @@ class ResumeTest {
 
     @EveryFlavor
     void purgedBinaryLogsStartOverAndSayWhy(TestDatabase db) throws Exception {
-        try (DatabaseServer server = SharedServers.startPrivate(db.flavor(), ServerOptions.defaults())) {
+        resumeThenPurge(db.flavor(), ServerOptions.defaults());
+    }
+
+    /** Without GTIDs (MySQL), the file and offset are resumed on the server that wrote them. */
+    @EveryFlavor
+    void withoutGtidsFileAndOffsetAreResumedAndAPurgedFileStartsOver(TestDatabase db) throws Exception {
+        resumeThenPurge(db.flavor(), ServerOptions.withoutGtid());
+    }
+
+    /**
+     * On a server of its own: a crashed run is resumed to Done; a second crashed run whose binary
+     * logs are purged before the next run starts over, saying why.
+     */
+    private static void resumeThenPurge(dev.umbra.testkit.Flavor flavor, ServerOptions serverOptions) throws Exception {
+        try (DatabaseServer server = SharedServers.startPrivate(flavor, serverOptions)) {
             server.executeAsRoot("CREATE DATABASE purge_test");
             try (Connection connection = server.connect("purge_test"); Statement statement = connection.createStatement()) {
                 statement.execute("CREATE TABLE items (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, name VARCHAR(64) NOT NULL)");
@@ -110,18 +124,27 @@ class ResumeTest {
             }
             MigrationPlan plan = new MigrationPlan(new ConnectionSettings(server.host(), server.port(), DatabaseServer.USER,
                     DatabaseServer.PASSWORD), "purge_test", "items", ALTER, options(20));
-            crashMidCopy(plan, 500);
+
+            Checkpoint saved = crashMidCopy(plan, 500);
+            assertThat(saved.appliedPosition().hasGtids()).isEqualTo(serverOptions.gtid() || flavor.id().startsWith("mariadb"));
+            BackgroundMigration resumed = new BackgroundMigration(plan).start();
+            assertThat(resumed.awaitEnd(TIMEOUT).phase()).isEqualTo(Phase.DONE);
+            assertThat(copyingMessages(resumed)).anyMatch(message -> message.contains("resumed from the checkpoint"));
+
+            server.executeAsRoot("DROP TABLE purge_test._items_del");
+            MigrationPlan another = new MigrationPlan(plan.connection(), plan.schema(), plan.table(), "ADD COLUMN other INT NULL",
+                    plan.options());
+            crashMidCopy(another, 500);
             try (Connection root = server.connectAsRoot(); Statement statement = root.createStatement()) {
                 statement.execute("INSERT INTO purge_test.items (name) VALUES ('written after the crash')");
                 purgeEveryBinaryLogButTheNewest(statement);
             }
-
-            BackgroundMigration again = new BackgroundMigration(plan).start();
+            BackgroundMigration again = new BackgroundMigration(another).start();
             Progress done = again.awaitEnd(TIMEOUT);
             assertThat(done.phase()).isEqualTo(Phase.DONE);
             assertThat(done.rowsCopied()).isEqualTo(8 * 256 + 1);
             assertThat(copyingMessages(again)).anyMatch(message -> message.contains("started over")
-                    && message.contains("were purged"));
+                    && message.contains("purged"));
         }
     }
 

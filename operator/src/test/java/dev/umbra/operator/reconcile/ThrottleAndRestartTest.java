@@ -82,7 +82,8 @@ class ThrottleAndRestartTest {
         harness.restartOperator();
         assertThat(Tables.names(db)).contains("_items_gho", "_items_ghc", "_items_ghk");
         harness.annotate(namespace, "restarted", Annotations.APPROVE_CUT_OVER, "true");
-        SchemaMigrationStatus done = harness.awaitPhase(namespace, "restarted", MigrationPhase.DONE, TIMEOUT);
+        // 1,600 chunks of 10 rows: on a loaded 2-core machine that can take a while
+        SchemaMigrationStatus done = harness.awaitPhase(namespace, "restarted", MigrationPhase.DONE, TIMEOUT.multipliedBy(3));
 
         List<String> events = harness.events(namespace, "restarted");
         assertThat(events).anyMatch(e -> e.startsWith("Restarted: ") && e.contains("it resumes from its checkpoint"));
