@@ -149,6 +149,52 @@ class ResumeTest {
     }
 
     /**
+     * A dry run reports a valid checkpoint and drops nothing; with resuming off the helper tables are
+     * refused as stale; a run stopped for resume saves a last checkpoint at its last chunk, and the
+     * next run goes on exactly from there.
+     */
+    @EveryFlavor
+    void dryRunNoResumeAndStopForResume(TestDatabase db) throws Exception {
+        MirroredWriter.createTables(db, "items", 3_000);
+        MigrationPlan plan = Migrations.plan(db, "items", ALTER, options(50));
+        crashMidCopy(plan, 1_000);
+        List<String> helpers = List.of("_items_ghc", "_items_ghk", "_items_gho", "items", "items_mirror");
+
+        MigrationRunner dryRun = new MigrationRunner(plan, dev.umbra.engine.progress.ProgressListener.NONE);
+        assertThat(dryRun.inspectOnly().resumedCheckpoint()).isPresent();
+        assertThat(dryRun.progress().message()).contains("a real run resumes from it").contains("Nothing was changed");
+        assertThat(TableContents.tables(db)).containsExactlyElementsOf(helpers);
+
+        MigrationPlan noResume = Migrations.plan(db, "items", ALTER, options(50).withResume(false));
+        assertThatThrownBy(() -> new MigrationRunner(noResume, dev.umbra.engine.progress.ProgressListener.NONE).run())
+                .isInstanceOf(MigrationRefusedException.class).hasMessageContaining("`_items_gho` already exists")
+                .hasMessageContaining("--no-resume");
+        assertThat(TableContents.tables(db)).containsExactlyElementsOf(helpers);
+
+        BackgroundMigration stopped = new BackgroundMigration(plan);
+        MigrationRunner runner = stopped.runner();
+        runner.setExternalThrottle(() -> runner.progress().rowsCopied() >= 2_000
+                ? Optional.of("held by the test") : Optional.empty());
+        stopped.start();
+        await(() -> Optional.of(runner.progress()).filter(progress -> progress.rowsCopied() >= 2_000), "2,000 rows copied");
+        runner.control().stopForResume("the test stops it");
+        assertThatThrownBy(() -> stopped.awaitEnd(TIMEOUT)).isInstanceOf(MigrationAbortedException.class);
+        Progress last = runner.progress();
+        assertThat(last.message()).contains("resumes from it");
+        assertThat(last.checkpoint().orElseThrow().rowsCopied()).isEqualTo(last.rowsCopied());
+        assertThat(TableContents.tables(db)).containsExactlyElementsOf(helpers);
+
+        BackgroundMigration finished = new BackgroundMigration(plan).start();
+        Progress done = finished.awaitEnd(TIMEOUT);
+        assertThat(done.phase()).isEqualTo(Phase.DONE);
+        assertThat(firstCopyingSnapshot(finished).rowsCopied()).isEqualTo(last.rowsCopied());
+        assertThat(done.rowsCopied()).isEqualTo(3_000);
+        assertThat(TableContents.rows(db, "items", SHARED_COLUMNS)).isEqualTo(TableContents.rows(db, "items_mirror",
+                SHARED_COLUMNS));
+        assertThat(TableContents.tables(db)).containsExactly("_items_del", "items", "items_mirror");
+    }
+
+    /**
      * Rotates and purges until only the newest binary log is left. A server may keep a log a little
      * longer (MariaDB until its binlog checkpoint has passed it, any server while a dump thread of
      * a vanished client still reads it), so this retries for a while.
