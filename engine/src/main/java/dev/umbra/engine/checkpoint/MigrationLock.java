@@ -23,9 +23,16 @@ public final class MigrationLock {
         return "umbra." + TableFingerprint.sha256(schema + "." + table).substring(0, 40);
     }
 
-    /** Takes the lock on {@code connection} without waiting, or refuses. */
+    /**
+     * Takes the lock on {@code connection} without waiting, or refuses. The session is kept from
+     * timing out: it sits idle while the copy runs on other sessions, often for longer than the
+     * default {@code wait_timeout} of eight hours, and losing it would lose the lock.
+     */
     public static void acquire(Connection connection, String schema, String table)
             throws SQLException, MigrationRefusedException {
+        try (java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("SET SESSION wait_timeout = 31536000");
+        }
         try (PreparedStatement statement = connection.prepareStatement("SELECT GET_LOCK(?, 0)")) {
             statement.setString(1, name(schema, table));
             try (ResultSet row = statement.executeQuery()) {

@@ -18,4 +18,21 @@ public sealed interface ResumeDecision {
     static ResumeDecision fresh() {
         return new Fresh();
     }
+
+    /** For the Copying message: that this run resumed and from where, or why it could not; empty when fresh. */
+    default java.util.Optional<String> note() {
+        if (this instanceof Resume resumed) {
+            Checkpoint from = resumed.checkpoint();
+            String watermark = from.copyRange().map(range -> range.done() ? "the copy was complete"
+                    : range.watermark() == null ? "no chunk was copied yet"
+                    : "copying goes on after key " + Checkpoint.displayKey(range.watermark())).orElse("the copy had not begun");
+            return java.util.Optional.of("resumed from the checkpoint saved at " + from.savedAt() + ": " + from.rowsCopied()
+                    + " rows were copied, " + watermark + ", binlog from " + from.appliedPosition());
+        }
+        if (this instanceof StartOver startOver) {
+            return java.util.Optional.of("started over: the checkpoint of an interrupted run could not be used, because "
+                    + startOver.reason());
+        }
+        return java.util.Optional.empty();
+    }
 }

@@ -154,7 +154,7 @@ public final class MigrationRunner {
                 throw e;
             }
             state.rowsEstimated = inspection.estimatedRows();
-            state.resumeNote = resumeNote(inspection.resume());
+            state.resumeNote = inspection.resume().note().orElse(null);
             try {
                 prepare(connection);
                 copy();
@@ -559,22 +559,6 @@ public final class MigrationRunner {
         }
     }
 
-    /** For the Copying message: whether this run resumed, or why it could not. */
-    private static String resumeNote(ResumeDecision decision) {
-        if (decision instanceof ResumeDecision.Resume resumed) {
-            Checkpoint from = resumed.checkpoint();
-            String watermark = from.copyRange().map(range -> range.done() ? "the copy was complete"
-                    : range.watermark() == null ? "no chunk was copied yet"
-                    : "copying goes on after key " + Checkpoint.displayKey(range.watermark())).orElse("the copy had not begun");
-            return "resumed from the checkpoint saved at " + from.savedAt() + ": " + from.rowsCopied() + " rows were copied, "
-                    + watermark + ", binlog from " + from.appliedPosition();
-        }
-        if (decision instanceof ResumeDecision.StartOver startOver) {
-            return "started over: the checkpoint of an interrupted run could not be used, because " + startOver.reason();
-        }
-        return null;
-    }
-
     private void checkWorkers() throws MigrationFailedException {
         Optional<Exception> streamFailure = stream == null ? Optional.empty() : stream.failure();
         if (streamFailure.isPresent()) {
@@ -664,7 +648,7 @@ public final class MigrationRunner {
                 loop == null ? 0 : loop.eventsApplied(), loop == null ? 0 : loop.backlog(),
                 Optional.ofNullable(loop == null ? null : loop.lastAppliedAt()), applyLag, throttle, state.cutOverAttempts,
                 Optional.ofNullable(state.lastLockTime), state.message, now,
-                checkpointer == null ? Optional.empty() : checkpointer.lastSaved());
+                checkpointer == null || state.phase.isFinal() ? Optional.empty() : checkpointer.lastSaved());
     }
 
     private Optional<Duration> eta() {
