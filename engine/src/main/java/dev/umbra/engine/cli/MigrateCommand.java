@@ -137,6 +137,11 @@ final class MigrateCommand implements Callable<Integer> {
             description = "Drop an existing _<table>_del instead of refusing.")
     private boolean initiallyDropOldTable;
 
+    @Option(names = "--verify", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Compare the tables chunk by chunk (row count and checksum) before the cut-over, copying"
+                    + " mismatched chunks again; --no-verify skips it. Default: on.")
+    private boolean verify;
+
     @Option(names = "--status-json", paramLabel = "FILE",
             description = "Keep the latest progress in this file as JSON (replaced atomically).")
     private Path statusJson;
@@ -185,7 +190,8 @@ final class MigrateCommand implements Callable<Integer> {
                 .withDropStaleGhostTable(initiallyDropGhostTable)
                 .withDropStaleOldTable(initiallyDropOldTable)
                 .withResume(!noResume)
-                .withStatusInterval(Duration.ofSeconds(statusIntervalSeconds));
+                .withStatusInterval(Duration.ofSeconds(statusIntervalSeconds))
+                .withVerify(verify);
         String secret = password != null ? password : parent.environment(PASSWORD_VARIABLE);
         try {
             return new MigrationPlan(new ConnectionSettings(host, port, user, secret), database, table, alter, options);

@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param applyBatchSize         most row changes applied in one transaction
  * @param heartbeatInterval      how often the changelog heartbeat is written
  * @param statusInterval         how often progress is published to the listener
+ * @param verify                 compare the tables chunk by chunk before the cut-over (the
+ *                               checksum), repairing or failing on a mismatch (default: on)
  * @param resume                 resume an interrupted run from its checkpoint when the checkpoint is valid
  *                               (default); off: its helper tables count as stale
  * @param checkpointInterval     how often the checkpoint is saved while copying and waiting for the cut-over
@@ -24,8 +26,8 @@ import java.time.Duration;
 public record MigrationOptions(int chunkSize, CutOverMethod cutOverMethod, Duration cutOverLockTimeout,
                                int cutOverMaxAttempts, boolean autoApproveCutOver, boolean dropOldTable,
                                boolean dropStaleGhostTable, boolean dropStaleOldTable, int applyBatchSize,
-                               Duration heartbeatInterval, Duration statusInterval, boolean resume,
-                               Duration checkpointInterval) {
+                               Duration heartbeatInterval, Duration statusInterval, boolean verify,
+                               boolean resume, Duration checkpointInterval) {
 
     public MigrationOptions {
         if (chunkSize < 1) {
@@ -47,72 +49,79 @@ public record MigrationOptions(int chunkSize, CutOverMethod cutOverMethod, Durat
 
     public static MigrationOptions defaults() {
         return new MigrationOptions(1000, CutOverMethod.ATOMIC, Duration.ofSeconds(3), 10, false, false,
-                false, false, 1000, Duration.ofMillis(500), Duration.ofSeconds(2), true, Duration.ofSeconds(2));
+                false, false, 1000, Duration.ofMillis(500), Duration.ofSeconds(2), true, true,
+                Duration.ofSeconds(2));
     }
 
     public MigrationOptions withChunkSize(int value) {
         return new MigrationOptions(value, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, resume,
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify, resume,
                 checkpointInterval);
     }
 
     public MigrationOptions withCutOverMethod(CutOverMethod value) {
         return new MigrationOptions(chunkSize, value, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, resume,
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify, resume,
                 checkpointInterval);
     }
 
     public MigrationOptions withCutOverLockTimeout(Duration value) {
         return new MigrationOptions(chunkSize, cutOverMethod, value, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, resume,
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify, resume,
                 checkpointInterval);
     }
 
     public MigrationOptions withCutOverMaxAttempts(int value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, value, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, resume,
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify, resume,
                 checkpointInterval);
     }
 
     public MigrationOptions withAutoApproveCutOver(boolean value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, value,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, resume,
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify, resume,
                 checkpointInterval);
     }
 
     public MigrationOptions withDropOldTable(boolean value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                value, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, resume,
+                value, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify, resume,
                 checkpointInterval);
     }
 
     public MigrationOptions withDropStaleGhostTable(boolean value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, value, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, resume,
+                dropOldTable, value, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify, resume,
                 checkpointInterval);
     }
 
     public MigrationOptions withDropStaleOldTable(boolean value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, value, applyBatchSize, heartbeatInterval, statusInterval, resume,
+                dropOldTable, dropStaleGhostTable, value, applyBatchSize, heartbeatInterval, statusInterval, verify, resume,
                 checkpointInterval);
     }
 
     public MigrationOptions withStatusInterval(Duration value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, value, resume,
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, value, verify, resume,
+                checkpointInterval);
+    }
+
+    public MigrationOptions withVerify(boolean value) {
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, value, resume,
                 checkpointInterval);
     }
 
     public MigrationOptions withResume(boolean value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, value,
-                checkpointInterval);
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify,
+                value, checkpointInterval);
     }
 
     public MigrationOptions withCheckpointInterval(Duration value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, resume,
-                value);
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify,
+                resume, value);
     }
 }

@@ -9,8 +9,8 @@ public final class MigrationControl {
     private volatile boolean cutOverApproved;
     private volatile boolean paused;
     private volatile boolean abortRequested;
+    private volatile boolean handOverRequested;
     private volatile String abortReason = "aborted by user";
-    private volatile boolean keepForResume;
 
     public void approveCutOver() {
         cutOverApproved = true;
@@ -35,17 +35,25 @@ public final class MigrationControl {
     }
 
     /**
-     * Stops the run as {@link #abort(String)} does, but once the copy has begun the helper tables are
-     * kept and a last checkpoint is saved, so that the next run of the same migration resumes from
-     * it (an operator shutting down, a pod being moved). Before the copy begins it is an abort.
+     * Stops the run as {@link #abort(String)} does, but leaves its helper tables (ghost, changelog)
+     * where they are, so that a later run of the same migration (another operator replica that took
+     * over) can resume from them. The original table is untouched either way.
      */
-    public void stopForResume(String reason) {
-        keepForResume = true;
+    public void handOver(String reason) {
+        handOverRequested = true;
         abort(reason);
     }
 
-    public boolean isStoppingForResume() {
-        return keepForResume;
+    public boolean isHandOverRequested() {
+        return handOverRequested;
+    }
+
+    /**
+     * The same as {@link #handOver(String)}: once the copy has begun, the run also saves a last
+     * checkpoint, and the next run of the same migration resumes from it.
+     */
+    public void stopForResume(String reason) {
+        handOver(reason);
     }
 
     public boolean isCutOverApproved() {

@@ -15,17 +15,20 @@ import dev.umbra.engine.copy.ChunkCopier;
 import dev.umbra.engine.cutover.CutOver;
 import dev.umbra.engine.cutover.CutOverAttemptException;
 import dev.umbra.engine.cutover.CutOverContext;
+import dev.umbra.engine.cutover.CutOverHook;
 import dev.umbra.engine.cutover.SingleSessionCutOver;
 import dev.umbra.engine.cutover.TwoSessionCutOver;
 import dev.umbra.engine.cutover.TwoStepCutOver;
 import dev.umbra.engine.inspect.Inspection;
 import dev.umbra.engine.inspect.Inspector;
+import dev.umbra.engine.logging.LogContext;
 import dev.umbra.engine.plan.CutOverMethod;
 import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.plan.MigrationPlan;
 import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.progress.ProgressListener;
+import dev.umbra.engine.progress.Verification;
 import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.sql.TransientErrors;
 import dev.umbra.engine.unique.ConflictClause;
@@ -33,6 +36,8 @@ import dev.umbra.engine.unique.ConflictResolver;
 import dev.umbra.engine.unique.HeldRows;
 import dev.umbra.engine.unique.RowRefresher;
 import dev.umbra.engine.unique.UniqueConflictException;
+import dev.umbra.engine.verify.TableVerifier;
+import dev.umbra.engine.verify.VerifyContext;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -74,6 +79,8 @@ public final class MigrationRunner {
     private BooleanSupplier cutOverPostponed = () -> false;
     private Supplier<Optional<String>> externalThrottle = Optional::empty;
     private PauseHook pauseHook = PauseHook.NONE;
+    private CutOverHook cutOverHook = CutOverHook.NONE;
+    private CutOver cutOverOverride;
 
     private Inspection inspection;
     private Changelog changelog;
@@ -132,6 +139,16 @@ public final class MigrationRunner {
         control.abort("simulated crash");
     }
 
+    /** For tests only: called by every cut-over attempt at each of its steps. */
+    void setCutOverHook(CutOverHook hook) {
+        this.cutOverHook = hook;
+    }
+
+    /** For tests only: swaps with this method instead of the one chosen for the server. */
+    void useCutOver(CutOver method) {
+        this.cutOverOverride = method;
+    }
+
     /** The latest snapshot. */
     public Progress progress() {
         return snapshot();
@@ -158,6 +175,7 @@ public final class MigrationRunner {
             try {
                 prepare(connection);
                 copy();
+                verify();
                 awaitCutOver();
                 cutOver();
             } catch (MigrationAbortedException e) {
@@ -280,8 +298,9 @@ public final class MigrationRunner {
                 () -> !heldRows.isEmpty());
         state.rowsCopied = checkpointer.rowsCopied();
         state.rowsCopiedBefore = state.rowsCopied;
+        LogContext logContext = LogContext.capture();
         background = Executors.newScheduledThreadPool(1, runnable -> {
-            Thread thread = new Thread(runnable, "umbra-progress-" + plan.table());
+            Thread thread = new Thread(logContext.wrap(runnable), "umbra-progress-" + plan.table());
             thread.setDaemon(true);
             return thread;
         });
@@ -354,6 +373,40 @@ public final class MigrationRunner {
     /** A resumed copy's upper bound: the one the first run read (rows above it come through the binlog). */
     private static Optional<List<Object>> remaining(CopyRange range) {
         return range.done() ? Optional.empty() : Optional.ofNullable(range.upperInclusive());
+    }
+
+    /** The checksum before cut-over: the last stage of Copying (see {@link TableVerifier}). */
+    private void verify() throws Exception {
+        if (!options.verify()) {
+            return;
+        }
+        pause(PausePoint.BEFORE_VERIFY);
+        state.stage = "Verifying";
+        listener.onProgress(snapshot());
+        VerifyContext context = new VerifyContext(plan.schema(), plan.table(), inspection.helpers().ghost(),
+                inspection.mapping(), changelog, connections, applyLoop, conflicts, heldRows, options.cutOverLockTimeout(),
+                options.cutOverMaxAttempts(), options.chunkSize());
+        state.verification = new TableVerifier(context).verify(new TableVerifier.Observer() {
+            @Override
+            public void stage(String stage) {
+                state.stage = stage;
+            }
+
+            @Override
+            public void checkpoint() throws Exception {
+                do {
+                    control.checkNotAborted();
+                    checkWorkers();
+                } while (holdForThrottle());
+            }
+
+            @Override
+            public void afterRepair() throws Exception {
+                pause(PausePoint.AFTER_VERIFY_REPAIR);
+            }
+        });
+        state.message = "Copying: " + TableVerifier.describe(state.verification);
+        listener.onProgress(snapshot());
     }
 
     /**
@@ -440,16 +493,24 @@ public final class MigrationRunner {
 
     private void cutOver() throws MigrationFailedException, MigrationAbortedException, InterruptedException, SQLException {
         enter(Phase.CUT_OVER, "swapping tables");
-        CutOver method = options.cutOverMethod() == CutOverMethod.TWO_STEP ? new TwoStepCutOver()
+        CutOver method = cutOverOverride != null ? cutOverOverride
+                : options.cutOverMethod() == CutOverMethod.TWO_STEP ? new TwoStepCutOver()
                 : inspection.server().renamesUnderLockTables() ? new SingleSessionCutOver() : new TwoSessionCutOver();
         CutOverContext context = new CutOverContext(plan.schema(), plan.table(), inspection.helpers().ghost(),
                 inspection.helpers().old(), changelog, connections, applyLoop, options.cutOverLockTimeout(),
-                inspection.alter().explicitAutoIncrement().isEmpty());
+                inspection.alter().explicitAutoIncrement().isEmpty(),
+                () -> control.isPaused() ? Optional.of("paused by user") : externalThrottle.get(), cutOverHook);
         CutOverAttemptException last = null;
         for (int attempt = 1; attempt <= options.cutOverMaxAttempts(); attempt++) {
             control.checkNotAborted();
             checkWorkers();
             settleConflicts(); // a collision found while draining under the lock failed the last attempt
+            for (boolean announced = false; holdForThrottle(); announced = true) {
+                if (!announced) {
+                    listener.onProgress(snapshot()); // say why the next attempt waits
+                }
+                control.checkNotAborted(); // an attempt is only made while nothing holds work
+            }
             state.cutOverAttempts = attempt;
             state.stage = "attempt " + attempt + " of " + options.cutOverMaxAttempts();
             try {
@@ -505,8 +566,9 @@ public final class MigrationRunner {
     }
 
     /**
-     * A simulated crash leaves everything; a stop for resume once the copy has begun keeps the helper
-     * tables and saves a last checkpoint. True if the run was left for a later one to resume.
+     * A simulated crash leaves everything; a hand-over ({@link MigrationControl#handOver}) keeps the
+     * helper tables and, once the copy has begun, saves a last checkpoint. True if the run was left
+     * for a later one.
      */
     private boolean leftForResume(MigrationAbortedException e) {
         if (crashed) {
@@ -517,21 +579,25 @@ public final class MigrationRunner {
             }
             return true;
         }
-        Phase phase = state.phase;
-        if (!control.isStoppingForResume() || checkpointer == null
-                || (phase != Phase.COPYING && phase != Phase.AWAITING_CUT_OVER)) {
+        if (!control.isHandOverRequested()) {
             return false;
         }
+        Phase phase = state.phase;
         stopBackground();
         closeWorkers(); // the applier finishes or abandons its batch; only committed batches move the position
-        checkpointer.save(phase.displayName());
-        checkpointer.close();
-        Optional<Checkpoint> saved = checkpointer.lastSaved();
-        if (saved.isEmpty()) {
-            return false;
+        Optional<Checkpoint> saved = Optional.empty();
+        if (checkpointer != null) {
+            if (phase == Phase.COPYING || phase == Phase.AWAITING_CUT_OVER) {
+                checkpointer.save(phase.displayName());
+            }
+            checkpointer.close();
+            saved = checkpointer.lastSaved();
         }
-        state.message = "Stopped (" + e.getMessage() + "); the helper tables and the checkpoint saved at "
-                + saved.get().savedAt() + " are kept, and the next run of this migration resumes from it.";
+        // Without a checkpoint the next run finds helper tables it cannot resume from, and (told to
+        // drop stale ones, as the operator does after a restart) starts over.
+        state.message = "Stopped (" + e.getMessage() + "); the helper tables are kept"
+                + saved.map(checkpoint -> ", with the checkpoint saved at " + checkpoint.savedAt()
+                        + ": the next run of this migration resumes from it.").orElse(", without a checkpoint yet.");
         log.info(state.message);
         listener.onProgress(snapshot());
         return true;
@@ -647,7 +713,7 @@ public final class MigrationRunner {
         return new Progress(state.phase, state.stage, state.rowsCopied, state.rowsEstimated, eta(),
                 loop == null ? 0 : loop.eventsApplied(), loop == null ? 0 : loop.backlog(),
                 Optional.ofNullable(loop == null ? null : loop.lastAppliedAt()), applyLag, throttle, state.cutOverAttempts,
-                Optional.ofNullable(state.lastLockTime), state.message, now,
+                Optional.ofNullable(state.lastLockTime), Optional.ofNullable(state.verification), state.message, now,
                 checkpointer == null || state.phase.isFinal() ? Optional.empty() : checkpointer.lastSaved());
     }
 
@@ -684,5 +750,6 @@ public final class MigrationRunner {
         volatile Instant throttledSince;
         volatile int cutOverAttempts;
         volatile Duration lastLockTime;
+        volatile Verification verification;
     }
 }

@@ -78,7 +78,8 @@ public final class PlanFactory {
                 .withAutoApproveCutOver(approval(spec) == Approval.AUTOMATIC)
                 .withCutOverMethod(cutOver.getMethod() == CutOverMethodName.TWO_STEP ? CutOverMethod.TWO_STEP : CutOverMethod.ATOMIC)
                 .withDropOldTable(spec.getCleanup() != null && Boolean.TRUE.equals(spec.getCleanup().getDropOldTable()))
-                .withDropStaleGhostTable(restart);
+                .withDropStaleGhostTable(restart)
+                .withVerify(!Boolean.FALSE.equals(spec.getVerify()));
         if (cutOver.getLockTimeoutSeconds() != null) {
             options = options.withCutOverLockTimeout(Duration.ofSeconds(cutOver.getLockTimeoutSeconds()));
         }

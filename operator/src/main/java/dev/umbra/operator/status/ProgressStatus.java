@@ -65,6 +65,10 @@ public final class ProgressStatus {
         // At the end the checkpoint table is dropped: there is nothing left to resume from.
         status.setCheckpoint(progress.phase().isFinal() ? null : progress.checkpoint().map(ProgressStatus::checkpointOf)
                 .orElse(status.getCheckpoint()));
+        progress.verification().ifPresent(verification -> {
+            status.setVerifyMillis(verification.duration().toMillis());
+            status.setVerifyRepairedChunks(verification.repairedChunks());
+        });
         applyReady(progress, status);
     }
 
