@@ -152,8 +152,14 @@ final class MigrateCommand implements Callable<Integer> {
     private boolean okToDropTable;
 
     @Option(names = "--initially-drop-ghost-table",
-            description = "Drop helper tables (_<table>_gho, _<table>_ghc) left by an earlier run instead of refusing.")
+            description = "Drop helper tables (_<table>_gho, _<table>_ghc, _<table>_ghk) left by an earlier run that"
+                    + " cannot be resumed, instead of refusing.")
     private boolean initiallyDropGhostTable;
+
+    @Option(names = "--no-resume",
+            description = "Do not resume an interrupted run of this migration from its checkpoint; its helper tables"
+                    + " then count as stale (see --initially-drop-ghost-table). Default: resume when the checkpoint is valid.")
+    private boolean noResume;
 
     @Option(names = "--initially-drop-old-table",
             description = "Drop an existing _<table>_del instead of refusing.")
@@ -211,6 +217,7 @@ final class MigrateCommand implements Callable<Integer> {
                 .withDropOldTable(okToDropTable)
                 .withDropStaleGhostTable(initiallyDropGhostTable)
                 .withDropStaleOldTable(initiallyDropOldTable)
+                .withResume(!noResume)
                 .withStatusInterval(Duration.ofSeconds(statusIntervalSeconds))
                 .withVerify(verify)
                 .withThrottle(throttle())

@@ -65,7 +65,7 @@ final class StatusJsonFile {
     record Document(String phase, String stage, long rowsCopied, long rowsEstimated, double percent, Long etaSeconds,
                     long eventsApplied, long applyBacklog, Double secondsSinceLastApplied, String throttleReason,
                     int cutOverAttempts, Long lastLockMillis, Long verifyMillis, Integer verifyRepairedChunks,
-                    String message, String at) {
+                    String message, String at, CheckpointDocument checkpoint) {
 
         static Document of(Progress progress) {
             return new Document(progress.phase().displayName(), progress.stage(), progress.rowsCopied(),
@@ -76,7 +76,19 @@ final class StatusJsonFile {
                     progress.lastLockTime().map(Duration::toMillis).orElse(null),
                     progress.verification().map(verification -> verification.duration().toMillis()).orElse(null),
                     progress.verification().map(Verification::repairedChunks).orElse(null), progress.message(),
-                    progress.at().toString());
+                    progress.at().toString(), progress.checkpoint().map(CheckpointDocument::of).orElse(null));
+        }
+    }
+
+    /** The last checkpoint saved: where a killed run of the same command resumes. */
+    record CheckpointDocument(String savedAt, String binlogFile, long binlogPosition, String gtidSet, long rowsCopied,
+                              String watermark) {
+
+        static CheckpointDocument of(dev.umbra.engine.checkpoint.Checkpoint checkpoint) {
+            return new CheckpointDocument(checkpoint.savedAt().toString(), checkpoint.appliedPosition().file(),
+                    checkpoint.appliedPosition().position(), checkpoint.appliedPosition().gtidSet(), checkpoint.rowsCopied(),
+                    checkpoint.copyRange().map(range -> dev.umbra.engine.checkpoint.Checkpoint.displayKey(range.watermark()))
+                            .orElse(null));
         }
     }
 }

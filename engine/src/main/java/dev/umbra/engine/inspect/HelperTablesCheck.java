@@ -21,16 +21,23 @@ final class HelperTablesCheck {
 
     static void check(Connection connection, String schema, HelperTables helpers, MigrationOptions options)
             throws SQLException, MigrationRefusedException {
-        for (String stale : new String[] {helpers.ghost(), helpers.changelog()}) {
+        for (String stale : new String[] {helpers.ghost(), helpers.changelog(), helpers.checkpoint()}) {
             if (exists(connection, schema, stale)) {
                 if (!options.dropStaleGhostTable()) {
                     throw new MigrationRefusedException("Helper table `" + stale + "` already exists: another migration of"
                             + " this table may be running, or an earlier one was interrupted. If none is running, drop it"
-                            + " or pass --initially-drop-ghost-table.");
+                            + " or pass --initially-drop-ghost-table"
+                            + (options.resume() ? "." : " (resuming is off: --no-resume)."));
                 }
                 drop(connection, schema, stale);
             }
         }
+        checkOld(connection, schema, helpers, options);
+    }
+
+    /** Only the old table's name: a resumed run keeps its ghost, changelog and checkpoint tables. */
+    static void checkOld(Connection connection, String schema, HelperTables helpers, MigrationOptions options)
+            throws SQLException, MigrationRefusedException {
         if (exists(connection, schema, helpers.old())) {
             if (!options.dropStaleOldTable()) {
                 throw new MigrationRefusedException("`" + helpers.old() + "` already exists (the old table of an earlier"

@@ -1,6 +1,7 @@
 package dev.umbra.engine.inspect;
 
 import dev.umbra.engine.alter.ParsedAlter;
+import dev.umbra.engine.checkpoint.ResumeDecision;
 import dev.umbra.engine.sql.ServerInfo;
 import dev.umbra.engine.table.ColumnMapping;
 import dev.umbra.engine.table.HelperTables;
@@ -8,8 +9,14 @@ import dev.umbra.engine.table.TableSchema;
 
 /**
  * What inspection found: enough to run the migration. By the time this exists the ghost table has
- * been created and altered (the last step of inspection, undone if the new shape is refused).
+ * been created and altered (the last step of inspection, undone if the new shape is refused), or,
+ * when {@code resume} is a {@link ResumeDecision.Resume}, kept from the interrupted run it resumes.
  */
 public record Inspection(ServerInfo server, TableSchema original, TableSchema ghost, ParsedAlter alter,
-                         ColumnMapping mapping, HelperTables helpers, long estimatedRows) {
+                         ColumnMapping mapping, HelperTables helpers, long estimatedRows, ResumeDecision resume) {
+
+    public java.util.Optional<dev.umbra.engine.checkpoint.Checkpoint> resumedCheckpoint() {
+        return resume instanceof ResumeDecision.Resume resumed ? java.util.Optional.of(resumed.checkpoint())
+                : java.util.Optional.empty();
+    }
 }

@@ -3,6 +3,9 @@ package dev.umbra.engine.inspect;
 import dev.umbra.engine.alter.AlterParser;
 import dev.umbra.engine.alter.InvalidAlterException;
 import dev.umbra.engine.alter.ParsedAlter;
+import dev.umbra.engine.checkpoint.MigrationLock;
+import dev.umbra.engine.checkpoint.ResumeCheck;
+import dev.umbra.engine.checkpoint.ResumeDecision;
 import dev.umbra.engine.plan.MigrationPlan;
 import dev.umbra.engine.run.MigrationRefusedException;
 import dev.umbra.engine.sql.ServerInfo;
@@ -22,13 +25,24 @@ import java.util.Optional;
  * only reads; then the ghost table is created and the ALTER applied to it, because only the server
  * knows the exact new shape, and the shape and the new table's unique keys are checked (the latter
  * against the rows, for duplicates). A refusal drops the ghost table again.
+ *
+ * <p>Before any helper table is looked at, the migration takes the table's {@link MigrationLock}
+ * (held on this session for the whole run). Helper tables with a valid checkpoint then belong to
+ * an interrupted run and are resumed from (see {@link ResumeCheck}) instead of refused.
  */
 public final class Inspector {
 
     private final MigrationPlan plan;
+    private final boolean dryRun;
 
     public Inspector(MigrationPlan plan) {
+        this(plan, false);
+    }
+
+    /** @param dryRun only look: a checkpoint that cannot be resumed is refused instead of dropped */
+    public Inspector(MigrationPlan plan, boolean dryRun) {
         this.plan = plan;
+        this.dryRun = dryRun;
     }
 
     public Inspection inspect(Connection connection) throws MigrationRefusedException, SQLException {
@@ -39,6 +53,18 @@ public final class Inspector {
         ParsedAlter alter = parseAlter();
         RelationsCheck.check(connection, plan.schema(), plan.table());
         HelperTables helpers = HelperTables.forTable(plan.table());
+        MigrationLock.acquire(connection, plan.schema(), plan.table());
+        ResumeDecision resume = plan.options().resume()
+                ? ResumeCheck.decide(connection, server, plan.schema(), plan.table(), alter.clauseList(), helpers, dryRun)
+                : new ResumeDecision.Fresh();
+        if (resume instanceof ResumeDecision.Resume) {
+            return resumed(connection, server, original, alter, helpers, resume);
+        }
+        if (dryRun && resume instanceof ResumeDecision.StartOver startOver) {
+            throw new MigrationRefusedException("An interrupted migration of this table left a checkpoint that cannot be"
+                    + " resumed: " + startOver.reason() + ". A real run drops its helper tables (`" + helpers.ghost() + "`, `"
+                    + helpers.changelog() + "`, `" + helpers.checkpoint() + "`) and starts over; this dry run changed nothing.");
+        }
         HelperTablesCheck.check(connection, plan.schema(), helpers, plan.options());
         long estimatedRows = estimateRows(connection);
         GhostTable ghostTable = new GhostTable(plan.schema(), plan.table(), helpers.ghost());
@@ -46,13 +72,31 @@ public final class Inspector {
         try {
             ColumnMapping mapping = ColumnMapping.build(original, ghost, alter);
             UniqueKeyCheck.check(connection, plan.schema(), plan.table(), helpers.ghost(), mapping);
-            return new Inspection(server, original, ghost, alter, mapping, helpers, estimatedRows);
+            return new Inspection(server, original, ghost, alter, mapping, helpers, estimatedRows, resume);
         } catch (ColumnMapping.ShapeException e) {
             ghostTable.drop(connection);
             throw new MigrationRefusedException(e.getMessage(), e);
         } catch (MigrationRefusedException | SQLException | RuntimeException e) {
             ghostTable.drop(connection);
             throw e;
+        }
+    }
+
+    /**
+     * A valid checkpoint: the ghost table is the interrupted run's and stays as it is. A refusal
+     * here leaves the helper tables, so that the run can resume once the cause is fixed.
+     */
+    private Inspection resumed(Connection connection, ServerInfo server, TableSchema original, ParsedAlter alter,
+                               HelperTables helpers, ResumeDecision resume) throws SQLException, MigrationRefusedException {
+        HelperTablesCheck.checkOld(connection, plan.schema(), helpers, plan.options());
+        TableSchema ghost = TableSchema.read(connection, plan.schema(), helpers.ghost())
+                .orElseThrow(() -> new SQLException("The ghost table `" + helpers.ghost() + "` vanished during inspection"));
+        try {
+            ColumnMapping mapping = ColumnMapping.build(original, ghost, alter);
+            UniqueKeyCheck.check(connection, plan.schema(), plan.table(), helpers.ghost(), mapping);
+            return new Inspection(server, original, ghost, alter, mapping, helpers, estimateRows(connection), resume);
+        } catch (ColumnMapping.ShapeException e) {
+            throw new MigrationRefusedException(e.getMessage(), e);
         }
     }
 

@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * How a migration runs. Defaults are the safe choice; each setter-style {@code with} returns a copy.
  *
- * @param chunkSize              rows per copy chunk
+ * @param chunkSize              rows of the first copy chunk (of every chunk when {@code chunkTime} is zero)
  * @param cutOverMethod          atomic (default) or two-step
  * @param cutOverLockTimeout     the longest writers may be blocked by one cut-over attempt
  * @param cutOverMaxAttempts     attempts before the migration fails (the original keeps serving)
@@ -23,12 +23,27 @@ import java.util.Objects;
  * @param throttle               when copy and apply hold back (load, replica lag) or the migration aborts
  * @param reconnectTimeout       how long copy and apply keep reconnecting after losing the server
  *                               before the migration fails
+ * @param resume                 resume an interrupted run from its checkpoint when the checkpoint is valid
+ *                               (default); off: its helper tables count as stale
+ * @param checkpointInterval     how often the checkpoint is saved while copying and waiting for the cut-over
+ *                               (it is saved at each phase change too)
  */
-public record MigrationOptions(int chunkSize, CutOverMethod cutOverMethod, Duration cutOverLockTimeout,
-                               int cutOverMaxAttempts, boolean autoApproveCutOver, boolean dropOldTable,
-                               boolean dropStaleGhostTable, boolean dropStaleOldTable, int applyBatchSize,
-                               Duration heartbeatInterval, Duration statusInterval, boolean verify,
-                               ThrottleOptions throttle, Duration reconnectTimeout) {
+public record MigrationOptions(int chunkSize,
+                               CutOverMethod cutOverMethod,
+                               Duration cutOverLockTimeout,
+                               int cutOverMaxAttempts,
+                               boolean autoApproveCutOver,
+                               boolean dropOldTable,
+                               boolean dropStaleGhostTable,
+                               boolean dropStaleOldTable,
+                               int applyBatchSize,
+                               Duration heartbeatInterval,
+                               Duration statusInterval,
+                               boolean verify,
+                               ThrottleOptions throttle,
+                               Duration reconnectTimeout,
+                               boolean resume,
+                               Duration checkpointInterval) {
 
     public MigrationOptions {
         if (chunkSize < 1) {
@@ -47,83 +62,111 @@ public record MigrationOptions(int chunkSize, CutOverMethod cutOverMethod, Durat
         if (reconnectTimeout.isNegative()) {
             throw new IllegalArgumentException("the reconnect timeout cannot be negative");
         }
+        if (checkpointInterval.toMillis() < 1) {
+            throw new IllegalArgumentException("the checkpoint interval must be positive");
+        }
     }
 
     public static MigrationOptions defaults() {
-        return new MigrationOptions(1000, CutOverMethod.ATOMIC, Duration.ofSeconds(3), 10, false, false,
-                false, false, 1000, Duration.ofMillis(500), Duration.ofSeconds(2), true, ThrottleOptions.none(),
-                Duration.ofMinutes(2));
+        return new MigrationOptions(1000, CutOverMethod.ATOMIC, Duration.ofSeconds(3), 10, false, false, false, false, 1000,
+                Duration.ofMillis(500), Duration.ofSeconds(2), true, ThrottleOptions.none(),
+                Duration.ofMinutes(2), true, Duration.ofSeconds(2));
     }
 
     public MigrationOptions withChunkSize(int value) {
         return new MigrationOptions(value, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
-                verify, throttle, reconnectTimeout);
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval,
+                statusInterval, verify, throttle, reconnectTimeout, resume, checkpointInterval);
     }
 
     public MigrationOptions withCutOverMethod(CutOverMethod value) {
-        return new MigrationOptions(chunkSize, value, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
-                verify, throttle, reconnectTimeout);
+        return new MigrationOptions(chunkSize, value, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver, dropOldTable,
+                dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
+                verify, throttle, reconnectTimeout, resume, checkpointInterval);
     }
 
     public MigrationOptions withCutOverLockTimeout(Duration value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, value, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
-                verify, throttle, reconnectTimeout);
+        return new MigrationOptions(chunkSize, cutOverMethod, value, cutOverMaxAttempts, autoApproveCutOver, dropOldTable,
+                dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
+                verify, throttle, reconnectTimeout, resume, checkpointInterval);
     }
 
     public MigrationOptions withCutOverMaxAttempts(int value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, value, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
-                verify, throttle, reconnectTimeout);
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, value, autoApproveCutOver, dropOldTable,
+                dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
+                verify, throttle, reconnectTimeout, resume, checkpointInterval);
     }
 
     public MigrationOptions withAutoApproveCutOver(boolean value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, value,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
-                verify, throttle, reconnectTimeout);
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, value, dropOldTable,
+                dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
+                verify, throttle, reconnectTimeout, resume, checkpointInterval);
     }
 
     public MigrationOptions withDropOldTable(boolean value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts,
-                autoApproveCutOver, value, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval,
-                statusInterval, verify, throttle, reconnectTimeout);
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver, value,
+                dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
+                verify, throttle, reconnectTimeout, resume, checkpointInterval);
     }
 
     public MigrationOptions withDropStaleGhostTable(boolean value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts,
-                autoApproveCutOver, dropOldTable, value, dropStaleOldTable, applyBatchSize, heartbeatInterval,
-                statusInterval, verify, throttle, reconnectTimeout);
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
+                dropOldTable, value, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
+                verify, throttle, reconnectTimeout, resume, checkpointInterval);
     }
 
     public MigrationOptions withDropStaleOldTable(boolean value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts,
-                autoApproveCutOver, dropOldTable, dropStaleGhostTable, value, applyBatchSize, heartbeatInterval,
-                statusInterval, verify, throttle, reconnectTimeout);
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
+                dropOldTable, dropStaleGhostTable, value, applyBatchSize, heartbeatInterval, statusInterval,
+                verify, throttle, reconnectTimeout, resume, checkpointInterval);
+    }
+
+    public MigrationOptions withApplyBatchSize(int value) {
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, value, heartbeatInterval,
+                statusInterval, verify, throttle, reconnectTimeout, resume, checkpointInterval);
+    }
+
+    public MigrationOptions withHeartbeatInterval(Duration value) {
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, value, statusInterval,
+                verify, throttle, reconnectTimeout, resume, checkpointInterval);
     }
 
     public MigrationOptions withStatusInterval(Duration value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts,
-                autoApproveCutOver, dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize,
-                heartbeatInterval, value, verify, throttle, reconnectTimeout);
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval,
+                value, verify, throttle, reconnectTimeout, resume, checkpointInterval);
     }
 
     public MigrationOptions withVerify(boolean value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts,
-                autoApproveCutOver, dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize,
-                heartbeatInterval, statusInterval, value, throttle, reconnectTimeout);
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval,
+                statusInterval, value, throttle, reconnectTimeout, resume, checkpointInterval);
     }
 
     public MigrationOptions withThrottle(ThrottleOptions value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts,
-                autoApproveCutOver, dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize,
-                heartbeatInterval, statusInterval, verify, value, reconnectTimeout);
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval,
+                statusInterval, verify, value, reconnectTimeout, resume, checkpointInterval);
     }
 
     public MigrationOptions withReconnectTimeout(Duration value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts,
-                autoApproveCutOver, dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize,
-                heartbeatInterval, statusInterval, verify, throttle, value);
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval,
+                statusInterval, verify, throttle, value, resume, checkpointInterval);
     }
+
+    public MigrationOptions withResume(boolean value) {
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval,
+                statusInterval, verify, throttle, reconnectTimeout, value, checkpointInterval);
+    }
+
+    public MigrationOptions withCheckpointInterval(Duration value) {
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval,
+                statusInterval, verify, throttle, reconnectTimeout, resume, value);
+    }
+
 }

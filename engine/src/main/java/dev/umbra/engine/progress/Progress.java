@@ -1,5 +1,6 @@
 package dev.umbra.engine.progress;
 
+import dev.umbra.engine.checkpoint.Checkpoint;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -24,12 +25,14 @@ import java.util.Optional;
  * @param verification          the outcome of the checksum before cut-over, once it is done
  * @param message               a human sentence about what is happening or what went wrong
  * @param at                    when this snapshot was taken
+ * @param checkpoint            the last checkpoint saved (or resumed from): where a restarted run would
+ *                              go on from
  */
 public record Progress(Phase phase, String stage, long rowsCopied, long rowsEstimated, Optional<Duration> eta,
                        long eventsApplied, long applyBacklog, Optional<Instant> lastAppliedAt, Optional<Duration> applyLag,
                        Optional<String> throttleReason, int cutOverAttempts, Optional<Duration> lastLockTime,
                        Optional<Verification> verification,
-                       String message, Instant at) {
+                       String message, Instant at, Optional<Checkpoint> checkpoint) {
 
     /** Copy progress in percent, 0–100 (an estimate: the row count is the server's guess). */
     public double percent() {

@@ -48,6 +48,14 @@ public final class MigrationControl {
         return handOverRequested;
     }
 
+    /**
+     * The same as {@link #handOver(String)}: once the copy has begun, the run also saves a last
+     * checkpoint, and the next run of the same migration resumes from it.
+     */
+    public void stopForResume(String reason) {
+        handOver(reason);
+    }
+
     public boolean isCutOverApproved() {
         return cutOverApproved;
     }

@@ -7,6 +7,10 @@ import dev.umbra.engine.binlog.BinlogPosition;
 import dev.umbra.engine.binlog.BinlogStream;
 import dev.umbra.engine.binlog.BinlogTransaction;
 import dev.umbra.engine.binlog.RowImageConverter;
+import dev.umbra.engine.checkpoint.Checkpoint;
+import dev.umbra.engine.checkpoint.Checkpointer;
+import dev.umbra.engine.checkpoint.CopyRange;
+import dev.umbra.engine.checkpoint.ResumeDecision;
 import dev.umbra.engine.copy.ChunkCopier;
 import dev.umbra.engine.cutover.CutOver;
 import dev.umbra.engine.cutover.CutOverAttemptException;
@@ -90,6 +94,8 @@ public final class MigrationRunner {
     private ConflictResolver conflicts;
     private ScheduledExecutorService background;
     private Connection heartbeatConnection;
+    private Checkpointer checkpointer;
+    private volatile boolean crashed;
 
     public MigrationRunner(MigrationPlan plan, ProgressListener listener) {
         this.plan = plan;
@@ -131,6 +137,16 @@ public final class MigrationRunner {
         this.pauseHook = hook;
     }
 
+    /**
+     * For tests only: stops the run at its next check as a killed process would, with no clean-up
+     * at all: helper tables, checkpoint and server sessions are left as they are (the sessions are
+     * closed, as the server would see them close when a process dies).
+     */
+    void simulateCrash() {
+        crashed = true;
+        control.abort("simulated crash");
+    }
+
     /** For tests only: called by every cut-over attempt at each of its steps. */
     void setCutOverHook(CutOverHook hook) {
         this.cutOverHook = hook;
@@ -163,6 +179,7 @@ public final class MigrationRunner {
                 throw e;
             }
             state.rowsEstimated = inspection.estimatedRows();
+            state.resumeNote = inspection.resume().note().orElse(null);
             try {
                 prepare(connection);
                 copy();
@@ -170,11 +187,7 @@ public final class MigrationRunner {
                 awaitCutOver();
                 cutOver();
             } catch (MigrationAbortedException e) {
-                if (control.isHandOverRequested()) {
-                    stopBackground();
-                    closeWorkers(); // the helper tables stay: the next run resumes from them
-                    log.info("Stopped `{}`.`{}` for a hand-over ({}); its helper tables are kept", plan.schema(), plan.table(),
-                            e.getMessage());
+                if (leftForResume(e)) {
                     throw e;
                 }
                 cleanUp();
@@ -223,12 +236,21 @@ public final class MigrationRunner {
         try (Connection connection = openOrFail()) {
             Inspection found;
             try {
-                found = new Inspector(dryRun).inspect(connection);
+                found = new Inspector(dryRun, true).inspect(connection);
             } catch (MigrationRefusedException e) {
                 fail(Phase.FAILED, "Refused: " + e.getMessage());
                 throw e;
             }
             String ghost = found.helpers().ghost();
+            if (found.resumedCheckpoint().isPresent()) {
+                state.rowsEstimated = found.estimatedRows();
+                state.stage = "dry run done";
+                state.message = "Dry run: inspection passed; an interrupted run of this migration left a valid checkpoint"
+                        + " (saved at " + found.resumedCheckpoint().get().savedAt() + "): a real run resumes from it."
+                        + " Nothing was changed.";
+                listener.onProgress(snapshot());
+                return found;
+            }
             try (var statement = connection.createStatement()) {
                 statement.execute("DROP TABLE IF EXISTS " + dev.umbra.engine.sql.Sql.qualified(plan.schema(), ghost));
             } catch (SQLException e) {
@@ -261,10 +283,14 @@ public final class MigrationRunner {
     private void prepare(Connection connection) throws SQLException, IOException, TimeoutException,
             InterruptedException, MigrationFailedException, MigrationAbortedException {
         changelog = new Changelog(plan.schema(), inspection.helpers().changelog());
-        changelog.create(connection);
+        Optional<Checkpoint> resumed = inspection.resumedCheckpoint();
+        if (resumed.isEmpty()) {
+            changelog.create(connection);
+        }
         throttler.start(changelog);
         BlockingQueue<BinlogTransaction> queue = new ArrayBlockingQueue<>(QUEUE_TRANSACTIONS);
-        BinlogPosition start = BinlogPosition.current(connection, inspection.server());
+        BinlogPosition start = resumed.isPresent() ? resumed.get().appliedPosition()
+                : BinlogPosition.current(connection, inspection.server());
         stream = new BinlogStream(plan.connection(), plan.schema(), Set.of(plan.table(), changelog.table()), queue);
         stream.start(start);
         conflictClause = new ConflictClause(plan.schema(), inspection.helpers().ghost(), inspection.mapping());
@@ -277,6 +303,10 @@ public final class MigrationRunner {
         applyLoop = new ApplyLoop(queue, applier, plan.table(), changelog.table(), connections,
                 () -> heldReason().isPresent(), options.applyBatchSize(), heldRows, options.reconnectTimeout());
         applyLoop.start();
+        checkpointer = Checkpointer.begin(connection, connections, plan.schema(), plan.table(), inspection, applyLoop,
+                () -> !heldRows.isEmpty());
+        state.rowsCopied = checkpointer.rowsCopied();
+        state.rowsCopiedBefore = state.rowsCopied;
         LogContext logContext = LogContext.capture();
         background = Executors.newScheduledThreadPool(1, runnable -> {
             Thread thread = new Thread(logContext.wrap(runnable), "umbra-progress-" + plan.table());
@@ -287,6 +317,8 @@ public final class MigrationRunner {
                 options.throttle().heartbeatInterval(options.heartbeatInterval()).toMillis(), TimeUnit.MILLISECONDS);
         background.scheduleAtFixedRate(() -> listener.onProgress(snapshot()), options.statusInterval().toMillis(),
                 options.statusInterval().toMillis(), TimeUnit.MILLISECONDS);
+        background.scheduleAtFixedRate(() -> saveCheckpoint(state.phase), options.checkpointInterval().toMillis(),
+                options.checkpointInterval().toMillis(), TimeUnit.MILLISECONDS);
         String marker = "stream-live-" + UUID.randomUUID();
         changelog.writeMarker(connection, marker);
         state.stage = "proving the binlog stream live";
@@ -311,11 +343,10 @@ public final class MigrationRunner {
         ChunkCopier copier = new ChunkCopier(plan.schema(), plan.table(), inspection.helpers().ghost(), inspection.mapping(),
                 conflictClause, conflicts);
         try (ReconnectingSession session = new ReconnectingSession("copy", connections, options.reconnectTimeout())) {
-            pause(PausePoint.BEFORE_RANGE_READ);
-            Optional<List<Object>> upper = session.run(copier::upperBound);
-            pause(PausePoint.AFTER_RANGE_READ);
+            Optional<CopyRange> saved = checkpointer.copyRange();
+            Optional<List<Object>> upper = saved.isPresent() ? remaining(saved.get()) : readUpperBound(copier, session);
             state.copyStartedAt = Instant.now();
-            List<Object> lastKey = null;
+            List<Object> lastKey = saved.map(CopyRange::resumeAfter).orElse(null);
             while (upper.isPresent()) {
                 control.checkNotAborted();
                 checkWorkers();
@@ -330,10 +361,28 @@ public final class MigrationRunner {
                 }
                 lastKey = chunk.get().lastKey();
                 state.rowsCopied += chunk.get().rows();
+                checkpointer.chunkCopied(lastKey, state.rowsCopied);
             }
         }
+        checkpointer.copyFinished(state.rowsCopied);
         state.copyFinishedAt = Instant.now();
         settleConflicts();
+    }
+
+    /** The first run of the copy: reads the key range and saves it, so a resumed run keeps it. */
+    private Optional<List<Object>> readUpperBound(ChunkCopier copier, ReconnectingSession session)
+            throws SQLException, MigrationFailedException, InterruptedException {
+        pause(PausePoint.BEFORE_RANGE_READ);
+        Optional<List<Object>> upper = session.run(copier::upperBound);
+        pause(PausePoint.AFTER_RANGE_READ);
+        checkpointer.copyBegan(upper);
+        saveCheckpoint(state.phase);
+        return upper;
+    }
+
+    /** A resumed copy's upper bound: the one the first run read (rows above it come through the binlog). */
+    private static Optional<List<Object>> remaining(CopyRange range) {
+        return range.done() ? Optional.empty() : Optional.ofNullable(range.upperInclusive());
     }
 
     /** The checksum before cut-over: the last stage of Copying (see {@link TableVerifier}). */
@@ -499,6 +548,7 @@ public final class MigrationRunner {
         closeWorkers();
         try (Connection connection = connections.open()) {
             changelog.drop(connection);
+            dropCheckpoint(connection);
             if (options.dropOldTable()) {
                 try (var statement = connection.createStatement()) {
                     statement.execute("DROP TABLE IF EXISTS " + dev.umbra.engine.sql.Sql.qualified(plan.schema(), inspection.helpers().old()));
@@ -524,9 +574,70 @@ public final class MigrationRunner {
             if (changelog != null) {
                 changelog.drop(connection);
             }
+            dropCheckpoint(connection);
         } catch (SQLException e) {
             log.error("Could not drop the helper tables of `{}`: {}. Drop `{}` and `{}` by hand.", plan.table(), e.getMessage(),
                     inspection.helpers().ghost(), inspection.helpers().changelog());
+        }
+    }
+
+    /**
+     * A simulated crash leaves everything; a hand-over ({@link MigrationControl#handOver}) keeps the
+     * helper tables and, once the copy has begun, saves a last checkpoint. True if the run was left
+     * for a later one.
+     */
+    private boolean leftForResume(MigrationAbortedException e) {
+        if (crashed) {
+            stopBackground();
+            closeWorkers();
+            if (checkpointer != null) {
+                checkpointer.close();
+            }
+            return true;
+        }
+        if (!control.isHandOverRequested()) {
+            return false;
+        }
+        Phase phase = state.phase;
+        stopBackground();
+        closeWorkers(); // the applier finishes or abandons its batch; only committed batches move the position
+        Optional<Checkpoint> saved = Optional.empty();
+        if (checkpointer != null) {
+            if (phase == Phase.COPYING || phase == Phase.AWAITING_CUT_OVER) {
+                checkpointer.save(phase.displayName());
+            }
+            checkpointer.close();
+            saved = checkpointer.lastSaved();
+        }
+        // Without a checkpoint the next run finds helper tables it cannot resume from, and (told to
+        // drop stale ones, as the operator does after a restart) starts over.
+        state.message = "Stopped (" + e.getMessage() + "); the helper tables are kept"
+                + saved.map(checkpoint -> ", with the checkpoint saved at " + checkpoint.savedAt()
+                        + ": the next run of this migration resumes from it.").orElse(", without a checkpoint yet.");
+        log.info(state.message);
+        listener.onProgress(snapshot());
+        return true;
+    }
+
+    /** Saves the checkpoint while it can be resumed from: during the copy and while awaiting the cut-over. */
+    private void saveCheckpoint(Phase phase) {
+        Checkpointer current = checkpointer;
+        if (current != null && !crashed && (phase == Phase.COPYING || phase == Phase.AWAITING_CUT_OVER)) {
+            try {
+                current.save(phase.displayName());
+            } catch (RuntimeException e) {
+                log.warn("Saving the checkpoint failed: {}", describe(e));
+            }
+        }
+    }
+
+    private void dropCheckpoint(Connection connection) throws SQLException {
+        if (checkpointer != null) {
+            checkpointer.close();
+        }
+        try (var statement = connection.createStatement()) {
+            statement.execute("DROP TABLE IF EXISTS "
+                    + dev.umbra.engine.sql.Sql.qualified(plan.schema(), inspection.helpers().checkpoint()));
         }
     }
 
@@ -594,9 +705,11 @@ public final class MigrationRunner {
         state.stage = stage;
         state.phaseStartedAt = Instant.now();
         if (phase != Phase.DONE) {
-            state.message = phase + ": " + stage;
+            state.message = phase + ": " + stage
+                    + (phase == Phase.COPYING && state.resumeNote != null ? " (" + state.resumeNote + ")" : "");
         }
-        log.info("{} `{}`.`{}`: {}", phase, plan.schema(), plan.table(), stage);
+        log.info("{} `{}`.`{}`: {}", phase, plan.schema(), plan.table(), state.message);
+        saveCheckpoint(phase);
         listener.onProgress(snapshot());
     }
 
@@ -617,15 +730,16 @@ public final class MigrationRunner {
         return new Progress(state.phase, state.stage, state.rowsCopied, state.rowsEstimated, eta(),
                 loop == null ? 0 : loop.eventsApplied(), loop == null ? 0 : loop.backlog(),
                 Optional.ofNullable(loop == null ? null : loop.lastAppliedAt()), applyLag, throttle, state.cutOverAttempts,
-                Optional.ofNullable(state.lastLockTime), Optional.ofNullable(state.verification), state.message, now);
+                Optional.ofNullable(state.lastLockTime), Optional.ofNullable(state.verification), state.message, now,
+                checkpointer == null || state.phase.isFinal() ? Optional.empty() : checkpointer.lastSaved());
     }
 
     private Optional<Duration> eta() {
-        if (state.copyStartedAt == null || state.copyFinishedAt != null || state.rowsCopied == 0) {
+        if (state.copyStartedAt == null || state.copyFinishedAt != null || state.rowsCopied == state.rowsCopiedBefore) {
             return state.copyFinishedAt != null ? Optional.of(Duration.ZERO) : Optional.empty();
         }
         double seconds = Duration.between(state.copyStartedAt, Instant.now()).toMillis() / 1000.0;
-        double rate = state.rowsCopied / Math.max(seconds, 0.001);
+        double rate = (state.rowsCopied - state.rowsCopiedBefore) / Math.max(seconds, 0.001);
         long left = Math.max(0, state.rowsEstimated - state.rowsCopied);
         return Optional.of(Duration.ofMillis((long) (1000 * left / rate)));
     }
@@ -642,6 +756,10 @@ public final class MigrationRunner {
         volatile String message = "";
         volatile Instant phaseStartedAt = Instant.now();
         volatile long rowsCopied;
+        /** Rows an interrupted run had copied before this one resumed (0 for a fresh run). */
+        volatile long rowsCopiedBefore;
+        /** Whether this run resumed from a checkpoint, or why it could not; null for a fresh run. */
+        volatile String resumeNote;
         volatile long rowsEstimated;
         volatile Instant copyStartedAt;
         volatile Instant copyFinishedAt;

@@ -8,17 +8,17 @@ import java.util.HexFormat;
 /**
  * The names of the helper tables, the ones DBAs know from gh-ost: {@code _<table>_gho} (ghost),
  * {@code _<table>_ghc} (changelog and heartbeat), {@code _<table>_del} (the old table after
- * cut-over). A table name near MySQL's 64-character limit is shortened, keeping a hash of the full
+ * cut-over), and Umbra's own {@code _<table>_ghk} (the checkpoint an interrupted run resumes from). A table name near MySQL's 64-character limit is shortened, keeping a hash of the full
  * name so that two long names sharing a prefix still get different helpers.
  */
-public record HelperTables(String ghost, String changelog, String old) {
+public record HelperTables(String ghost, String changelog, String old, String checkpoint) {
 
     static final int MAX_IDENTIFIER_LENGTH = 64;
     private static final int SUFFIX_LENGTH = "_gho".length() + 1; // leading underscore + suffix
 
     public static HelperTables forTable(String table) {
         String base = fitting(table);
-        return new HelperTables("_" + base + "_gho", "_" + base + "_ghc", "_" + base + "_del");
+        return new HelperTables("_" + base + "_gho", "_" + base + "_ghc", "_" + base + "_del", "_" + base + "_ghk");
     }
 
     private static String fitting(String table) {

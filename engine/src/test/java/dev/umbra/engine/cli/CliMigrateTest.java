@@ -73,7 +73,8 @@ class CliMigrateTest {
         assertThat(json.get("throttleReason").isNull()).isTrue();
         assertThat(json.fieldNames()).toIterable().containsExactly("phase", "stage", "rowsCopied", "rowsEstimated",
                 "percent", "etaSeconds", "eventsApplied", "applyBacklog", "secondsSinceLastApplied", "throttleReason",
-                "cutOverAttempts", "lastLockMillis", "verifyMillis", "verifyRepairedChunks", "message", "at");
+                "cutOverAttempts", "lastLockMillis", "verifyMillis", "verifyRepairedChunks", "message", "at", "checkpoint");
+        assertThat(json.get("checkpoint").isNull()).as("Done: nothing is left to resume from").isTrue();
         try (var files = Files.list(dir)) {
             assertThat(files).as("no temporary file is left behind").containsExactly(status);
         }

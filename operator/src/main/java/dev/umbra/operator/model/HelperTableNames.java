@@ -17,13 +17,26 @@ public class HelperTableNames {
     @JsonPropertyDescription("The name the old table gets at the cut-over (kept unless spec.cleanup.dropOldTable).")
     private String old;
 
+    /** The checkpoint table: where an interrupted run resumes from. */
+    @JsonPropertyDescription("The checkpoint table: where an interrupted run resumes from.")
+    private String checkpoint;
+
     public HelperTableNames() {
     }
 
-    public HelperTableNames(String ghost, String changelog, String old) {
+    public HelperTableNames(String ghost, String changelog, String old, String checkpoint) {
         this.ghost = ghost;
         this.changelog = changelog;
         this.old = old;
+        this.checkpoint = checkpoint;
+    }
+
+    public String getCheckpoint() {
+        return checkpoint;
+    }
+
+    public void setCheckpoint(String checkpoint) {
+        this.checkpoint = checkpoint;
     }
 
     public String getGhost() {

@@ -101,6 +101,10 @@ public class SchemaMigrationStatus {
     @JsonPropertyDescription("The helper tables' names.")
     private HelperTableNames helperTables;
 
+    /** The last checkpoint saved: where a run interrupted now (an operator restart) resumes. */
+    @JsonPropertyDescription("The last checkpoint saved: where a run interrupted now (an operator restart) resumes.")
+    private CheckpointStatus checkpoint;
+
     /** While Pending: the SchemaMigration (namespace/name) ahead of this one on the same table. */
     @JsonPropertyDescription("While Pending: the SchemaMigration (namespace/name) ahead of this one on the same table.")
     private String waitingFor;
@@ -287,6 +291,14 @@ public class SchemaMigrationStatus {
 
     public void setHelperTables(HelperTableNames helperTables) {
         this.helperTables = helperTables;
+    }
+
+    public CheckpointStatus getCheckpoint() {
+        return checkpoint;
+    }
+
+    public void setCheckpoint(CheckpointStatus checkpoint) {
+        this.checkpoint = checkpoint;
     }
 
     public String getWaitingFor() {

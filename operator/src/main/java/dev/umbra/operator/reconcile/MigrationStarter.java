@@ -79,7 +79,8 @@ final class MigrationStarter {
         if (outcome instanceof StartOutcome.Started started) {
             if (previous != null && previous.isRunning()) {
                 events.normal(resource, "Restarted", "The operator restarted while this migration was " + previous
-                        + "; it starts over (the helper tables of the interrupted run are dropped).");
+                        + "; it resumes from its checkpoint if the checkpoint is valid, and starts over otherwise (the message"
+                        + " of the Copying phase says which, and why).");
             }
             recorder.update(status -> {
                 status.setWaitingFor(null);
@@ -112,7 +113,8 @@ final class MigrationStarter {
             status.setPhaseStartTimes(times);
             if (resource.getSpec() != null && resource.getSpec().getTable() != null) {
                 HelperTables helpers = HelperTables.forTable(resource.getSpec().getTable());
-                status.setHelperTables(new HelperTableNames(helpers.ghost(), helpers.changelog(), helpers.old()));
+                status.setHelperTables(new HelperTableNames(helpers.ghost(), helpers.changelog(), helpers.old(),
+                        helpers.checkpoint()));
             }
             Conditions.set(status, Conditions.READY, false, "Pending", "The migration has not started yet.");
             if (automatic) {

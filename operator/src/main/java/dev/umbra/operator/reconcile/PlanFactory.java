@@ -82,8 +82,9 @@ public final class PlanFactory {
     /**
      * The engine's plan.
      *
-     * @param restart the run of this resource was interrupted (operator restart): its helper tables
-     *                are dropped and the migration starts over
+     * @param restart the run of this resource was interrupted (operator restart): it resumes from its
+     *                checkpoint when that is valid; helper tables without a valid checkpoint are dropped and
+     *                the migration starts over
      */
     public static MigrationPlan plan(SchemaMigrationSpec spec, DatabaseCredentials credentials, boolean restart)
             throws InvalidMigrationException {

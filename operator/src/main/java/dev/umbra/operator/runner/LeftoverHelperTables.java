@@ -9,8 +9,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Drops the ghost and changelog tables of a run that this process did not finish (the operator
- * restarted while it ran). The old table ({@code _<table>_del}) is never dropped here.
+ * Drops the ghost, changelog and checkpoint tables of a run that this process did not finish (the
+ * operator restarted while it ran, and the resource was deleted before a new run resumed it). The old table ({@code _<table>_del}) is never dropped here.
  */
 public final class LeftoverHelperTables {
 
@@ -23,6 +23,7 @@ public final class LeftoverHelperTables {
              Statement statement = connection.createStatement()) {
             statement.execute("DROP TABLE IF EXISTS " + Sql.qualified(plan.schema(), helpers.ghost()));
             statement.execute("DROP TABLE IF EXISTS " + Sql.qualified(plan.schema(), helpers.changelog()));
+            statement.execute("DROP TABLE IF EXISTS " + Sql.qualified(plan.schema(), helpers.checkpoint()));
         }
     }
 }

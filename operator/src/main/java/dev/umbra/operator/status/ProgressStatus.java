@@ -1,7 +1,10 @@
 package dev.umbra.operator.status;
 
+import dev.umbra.engine.checkpoint.Checkpoint;
+import dev.umbra.engine.checkpoint.CopyRange;
 import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
+import dev.umbra.operator.model.CheckpointStatus;
 import dev.umbra.operator.model.MigrationPhase;
 import dev.umbra.operator.model.PhaseStartTimes;
 import dev.umbra.operator.model.SchemaMigrationStatus;
@@ -59,11 +62,32 @@ public final class ProgressStatus {
         applyThrottle(progress, status);
         status.setCutOverAttempts(progress.cutOverAttempts());
         status.setLastLockMillis(progress.lastLockTime().map(Duration::toMillis).orElse(null));
+        // At the end the checkpoint table is dropped: there is nothing left to resume from.
+        status.setCheckpoint(progress.phase().isFinal() ? null : progress.checkpoint().map(ProgressStatus::checkpointOf)
+                .orElse(status.getCheckpoint()));
         progress.verification().ifPresent(verification -> {
             status.setVerifyMillis(verification.duration().toMillis());
             status.setVerifyRepairedChunks(verification.repairedChunks());
         });
         applyReady(progress, status);
+    }
+
+    static CheckpointStatus checkpointOf(Checkpoint checkpoint) {
+        CheckpointStatus status = new CheckpointStatus();
+        status.setSavedAt(checkpoint.savedAt().toString());
+        status.setPhase(checkpoint.phase());
+        status.setBinlogFile(checkpoint.appliedPosition().file());
+        status.setBinlogPosition(checkpoint.appliedPosition().position());
+        status.setGtidSet(checkpoint.appliedPosition().gtidSet());
+        status.setRowsCopied(checkpoint.rowsCopied());
+        for (CopyRange range : checkpoint.copyRanges()) {
+            CheckpointStatus.CopyRangeStatus copied = new CheckpointStatus.CopyRangeStatus();
+            copied.setUpperKey(Checkpoint.displayKey(range.upperInclusive()));
+            copied.setWatermark(Checkpoint.displayKey(range.watermark()));
+            copied.setDone(range.done());
+            status.getCopyRanges().add(copied);
+        }
+        return status;
     }
 
     private static void applyThrottle(Progress progress, SchemaMigrationStatus status) {
