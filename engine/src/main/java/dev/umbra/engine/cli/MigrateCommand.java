@@ -97,6 +97,12 @@ final class MigrateCommand implements Callable<Integer> {
             description = "Rows per copy chunk. Default: ${DEFAULT-VALUE}.")
     private int chunkSize;
 
+    @Option(names = "--instant-ddl", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Try ALGORITHM=INSTANT on the table first when the server can do this ALTER instantly"
+                    + " (metadata only, no copy; it still waits for the cut-over approval and holds its lock at most"
+                    + " --cut-over-lock-timeout-seconds); --no-instant-ddl always copies. Default: on.")
+    private boolean instantDdl;
+
     @Option(names = "--cut-over", defaultValue = "atomic", paramLabel = "METHOD",
             converter = CutOverMethodConverter.class, completionCandidates = CutOverMethodNames.class,
             description = "${COMPLETION-CANDIDATES}. atomic: one RENAME swaps both names while writers wait;"
@@ -178,7 +184,8 @@ final class MigrateCommand implements Callable<Integer> {
                 .withDropOldTable(okToDropTable)
                 .withDropStaleGhostTable(initiallyDropGhostTable)
                 .withDropStaleOldTable(initiallyDropOldTable)
-                .withStatusInterval(Duration.ofSeconds(statusIntervalSeconds));
+                .withStatusInterval(Duration.ofSeconds(statusIntervalSeconds))
+                .withInstantDdl(instantDdl);
         String secret = password != null ? password : parent.environment(PASSWORD_VARIABLE);
         try {
             return new MigrationPlan(new ConnectionSettings(host, port, user, secret), database, table, alter, options);

@@ -16,11 +16,14 @@ import java.time.Duration;
  * @param applyBatchSize         most row changes applied in one transaction
  * @param heartbeatInterval      how often the changelog heartbeat is written
  * @param statusInterval         how often progress is published to the listener
+ * @param instantDdl             first try the ALTER on the table itself with {@code ALGORITHM=INSTANT}
+ *                               (metadata only: no copy), falling back to the online copy when the
+ *                               server refuses or the table's metadata lock is not granted at once
  */
 public record MigrationOptions(int chunkSize, CutOverMethod cutOverMethod, Duration cutOverLockTimeout,
                                int cutOverMaxAttempts, boolean autoApproveCutOver, boolean dropOldTable,
                                boolean dropStaleGhostTable, boolean dropStaleOldTable, int applyBatchSize,
-                               Duration heartbeatInterval, Duration statusInterval) {
+                               Duration heartbeatInterval, Duration statusInterval, boolean instantDdl) {
 
     public MigrationOptions {
         if (chunkSize < 1) {
@@ -39,51 +42,56 @@ public record MigrationOptions(int chunkSize, CutOverMethod cutOverMethod, Durat
 
     public static MigrationOptions defaults() {
         return new MigrationOptions(1000, CutOverMethod.ATOMIC, Duration.ofSeconds(3), 10, false, false,
-                false, false, 1000, Duration.ofMillis(500), Duration.ofSeconds(2));
+                false, false, 1000, Duration.ofMillis(500), Duration.ofSeconds(2), true);
     }
 
     public MigrationOptions withChunkSize(int value) {
         return new MigrationOptions(value, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval);
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, instantDdl);
     }
 
     public MigrationOptions withCutOverMethod(CutOverMethod value) {
         return new MigrationOptions(chunkSize, value, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval);
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, instantDdl);
     }
 
     public MigrationOptions withCutOverLockTimeout(Duration value) {
         return new MigrationOptions(chunkSize, cutOverMethod, value, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval);
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, instantDdl);
     }
 
     public MigrationOptions withCutOverMaxAttempts(int value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, value, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval);
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, instantDdl);
     }
 
     public MigrationOptions withAutoApproveCutOver(boolean value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, value,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval);
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, instantDdl);
     }
 
     public MigrationOptions withDropOldTable(boolean value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                value, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval);
+                value, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, instantDdl);
     }
 
     public MigrationOptions withDropStaleGhostTable(boolean value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, value, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval);
+                dropOldTable, value, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, instantDdl);
     }
 
     public MigrationOptions withDropStaleOldTable(boolean value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, value, applyBatchSize, heartbeatInterval, statusInterval);
+                dropOldTable, dropStaleGhostTable, value, applyBatchSize, heartbeatInterval, statusInterval, instantDdl);
     }
 
     public MigrationOptions withStatusInterval(Duration value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, value);
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, value, instantDdl);
+    }
+
+    public MigrationOptions withInstantDdl(boolean value) {
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, value);
     }
 }

@@ -11,6 +11,7 @@ import dev.umbra.engine.copy.ChunkCopier;
 import dev.umbra.engine.cutover.CutOver;
 import dev.umbra.engine.cutover.CutOverAttemptException;
 import dev.umbra.engine.cutover.CutOverContext;
+import dev.umbra.engine.cutover.InstantAlter;
 import dev.umbra.engine.cutover.SingleSessionCutOver;
 import dev.umbra.engine.cutover.TwoSessionCutOver;
 import dev.umbra.engine.cutover.TwoStepCutOver;
@@ -139,6 +140,10 @@ public final class MigrationRunner {
             }
             state.rowsEstimated = inspection.estimatedRows();
             try {
+                if (alteredInstantly(connection)) {
+                    finishInstant(connection);
+                    return snapshot();
+                }
                 prepare(connection);
                 copy();
                 awaitCutOver();
@@ -213,6 +218,50 @@ public final class MigrationRunner {
             fail(Phase.FAILED, "Failed: " + describe(e));
             throw new MigrationFailedException(describe(e), e);
         }
+    }
+
+    /**
+     * The instant-DDL fast path (see {@link InstantAlter}): when allowed and the server can do this
+     * ALTER instantly, waits for approval and runs it on the table itself. False when the online
+     * path must run instead; the ghost table is then as inspection left it.
+     */
+    private boolean alteredInstantly(Connection connection) throws SQLException, MigrationAbortedException,
+            InterruptedException {
+        if (!options.instantDdl() || !inspection.server().hasInstantDdl()) {
+            return false;
+        }
+        InstantAlter instant = new InstantAlter(plan.schema(), plan.table(), inspection.helpers().ghost(), inspection.alter());
+        if (!instant.probe(connection)) {
+            log.info("The server cannot do this ALTER of `{}` instantly; taking the online path", plan.table());
+            return false;
+        }
+        enter(Phase.AWAITING_CUT_OVER, options.autoApproveCutOver() ? "instant ALTER ready" : "waiting for approval (instant ALTER)");
+        while (!(options.autoApproveCutOver() || control.isCutOverApproved()) || cutOverPostponed.getAsBoolean()
+                || holdForThrottle()) {
+            control.checkNotAborted();
+            Thread.sleep(100);
+        }
+        control.checkNotAborted();
+        enter(Phase.CUT_OVER, "instant ALTER");
+        Instant began = Instant.now();
+        Optional<String> refused = instant.apply(connection, options.cutOverLockTimeout());
+        state.lastLockTime = Duration.between(began, Instant.now());
+        state.cutOverAttempts = 1;
+        if (refused.isPresent()) {
+            log.warn("The instant ALTER of `{}` did not run ({}); nothing was changed, taking the online path",
+                    plan.table(), refused.get());
+            return false;
+        }
+        return true;
+    }
+
+    private void finishInstant(Connection connection) throws SQLException {
+        try (var statement = connection.createStatement()) {
+            statement.execute("DROP TABLE IF EXISTS " + dev.umbra.engine.sql.Sql.qualified(plan.schema(), inspection.helpers().ghost()));
+        }
+        state.message = "Done: `" + plan.table() + "` now has the new definition, changed in place by an instant ALTER"
+                + " (metadata only: no rows were copied and no helper table is left).";
+        enter(Phase.DONE, "done (instant ALTER)");
     }
 
     private Connection openOrFail() throws MigrationFailedException {
@@ -425,8 +474,8 @@ public final class MigrationRunner {
             log.warn("The migration is done, but cleaning up a helper table failed: {}", e.getMessage());
         }
         String old = options.dropOldTable() ? "the old table was dropped" : "the old table is kept as `" + inspection.helpers().old() + "`";
-        state.message = "Done: `" + plan.table() + "` now has the new definition; " + old + ".";
-        enter(Phase.DONE, "done");
+        state.message = "Done: `" + plan.table() + "` now has the new definition, by an online copy; " + old + ".";
+        enter(Phase.DONE, "done (online copy)");
     }
 
     private void cleanUp(Connection connection) {

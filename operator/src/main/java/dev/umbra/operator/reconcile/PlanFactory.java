@@ -77,7 +77,9 @@ public final class PlanFactory {
                 .withAutoApproveCutOver(approval(spec) == Approval.AUTOMATIC)
                 .withCutOverMethod(cutOver.getMethod() == CutOverMethodName.TWO_STEP ? CutOverMethod.TWO_STEP : CutOverMethod.ATOMIC)
                 .withDropOldTable(spec.getCleanup() != null && Boolean.TRUE.equals(spec.getCleanup().getDropOldTable()))
-                .withDropStaleGhostTable(restart);
+                .withDropStaleGhostTable(restart)
+                // The resource has no field for the instant-DDL fast path yet: the operator always copies.
+                .withInstantDdl(false);
         if (cutOver.getLockTimeoutSeconds() != null) {
             options = options.withCutOverLockTimeout(Duration.ofSeconds(cutOver.getLockTimeoutSeconds()));
         }
