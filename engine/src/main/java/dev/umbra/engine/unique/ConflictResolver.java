@@ -4,10 +4,12 @@ import dev.umbra.engine.sql.TransientErrors;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Settles the rows held back by unique-key collisions (see {@link HeldRows}): each is written
@@ -17,8 +19,20 @@ import java.util.Optional;
  */
 public final class ConflictResolver {
 
-    /** Passes without progress, each after the applier caught up, before a collision counts as real. */
+    /**
+     * Passes, each after the applier caught up, that must find exactly the same collisions (same
+     * rows, same values) before they count as real duplicates in the table.
+     */
     static final int ROUNDS = 3;
+
+    /**
+     * Passes without progress after which rows that keep colliding, on values that keep changing,
+     * fail the migration anyway: a workload that moves values so fast that a row never settles.
+     */
+    static final int MAX_FRUITLESS_PASSES = 200;
+
+    private static final long BACKOFF_MILLIS = 20;
+    private static final long MAX_BACKOFF_MILLIS = 500;
 
     /** Waits until the applier has applied every binlog change written before the call. */
     @FunctionalInterface
@@ -41,21 +55,40 @@ public final class ConflictResolver {
     /**
      * Returns once no row is held. Rows are refreshed pass after pass while passes make progress
      * (a value handed from row to row needs the rows refreshed in the order it moved); when a
-     * pass makes none, the applier catches up before the next. Throws if {@value #ROUNDS} passes,
-     * each after catching up, make no progress: those rows collide in the table itself.
+     * pass makes none, the applier catches up before the next, after a growing pause.
+     *
+     * <p>A row read from the original after the catch-up can hold a value that another row still
+     * has in the ghost table, because that row's newer image was written after the catch-up's
+     * marker: under a writer that moves values from row to row, a pass can fail for that reason
+     * alone. Such collisions name ever different values. Only collisions that stay exactly the same
+     * (rows and values) over {@value #ROUNDS} spaced passes are duplicates in the table itself.
      */
     public void settle(Connection connection) throws UniqueConflictException, SQLException, InterruptedException {
+        int unchanged = 0;
         int fruitless = 0;
+        Set<String> previous = Set.of();
         while (!held.isEmpty()) {
             if (refreshAll(connection) > 0) {
-                fruitless = 0;
+                unchanged = 0;
                 continue;
             }
-            if (++fruitless >= ROUNDS) {
+            Set<String> collisions = collisions();
+            unchanged = collisions.equals(previous) ? unchanged + 1 : 1;
+            previous = collisions;
+            if (unchanged >= ROUNDS || ++fruitless >= MAX_FRUITLESS_PASSES) {
                 throw UniqueConflictException.of(table, held.snapshot());
             }
+            Thread.sleep(Math.min(MAX_BACKOFF_MILLIS, BACKOFF_MILLIS << Math.min(fruitless, 10)));
             catchUp.await();
         }
+    }
+
+    private Set<String> collisions() {
+        Set<String> collisions = new HashSet<>();
+        for (HeldRows.Held row : held.snapshot()) {
+            collisions.add(row.key().text() + " " + row.reason());
+        }
+        return collisions;
     }
 
     /**

@@ -119,7 +119,10 @@ class UniqueKeyTest {
         db.execute("INSERT INTO t VALUES (1000, 'user7@example.com', 1000)");
         migration.runner().control().approveCutOver();
 
-        assertFailedNamingTheDuplicate(db, migration, "user7@example.com");
+        // The approval can reach the runner before the applier has read the row: the collision is
+        // then found by the last drain under the cut-over lock, which gives the attempt up before
+        // the rename. Either way the tables are never swapped.
+        assertFailedNamingTheDuplicate(db, migration, "user7@example.com", 1);
     }
 
     /**
@@ -140,7 +143,7 @@ class UniqueKeyTest {
         });
         migration.start();
 
-        assertFailedNamingTheDuplicate(db, migration, "user7@example.com");
+        assertFailedNamingTheDuplicate(db, migration, "user7@example.com", 0);
     }
 
     /**
@@ -169,8 +172,8 @@ class UniqueKeyTest {
         assertThat(TableContents.tables(db)).containsExactly("t");
     }
 
-    private static void assertFailedNamingTheDuplicate(TestDatabase db, BackgroundMigration migration, String value)
-            throws Exception {
+    private static void assertFailedNamingTheDuplicate(TestDatabase db, BackgroundMigration migration, String value,
+                                                       int maxCutOverAttempts) throws Exception {
         MigrationFailedException failure = catchThrowableOfType(MigrationFailedException.class,
                 () -> migration.awaitEnd(TIMEOUT));
         assertThat(count(db, "SELECT COUNT(*) FROM t WHERE email = '" + value + "'"))
@@ -178,7 +181,7 @@ class UniqueKeyTest {
         assertThat(failure).as("the migration must fail, not drop a row").isNotNull();
         assertThat(failure.getMessage()).contains("`uk_email`").contains(value);
         assertThat(migration.runner().progress().phase()).isEqualTo(Phase.FAILED);
-        assertThat(migration.runner().progress().cutOverAttempts()).isZero();
+        assertThat(migration.runner().progress().cutOverAttempts()).isLessThanOrEqualTo(maxCutOverAttempts);
         assertThat(TableContents.createStatement(db, "t")).doesNotContain("uk_email");
         assertThat(TableContents.tables(db)).containsExactly("t");
     }
