@@ -80,17 +80,19 @@ final class BenchmarkRun {
         try (Connection connection = open()) {
             BenchmarkTable.copy(connection, SOURCE, table);
             HeapMeter.reset();
+            CpuMeter cpu = CpuMeter.start(server.pid());
             long began = System.nanoTime();
             try (Statement statement = connection.createStatement()) {
                 statement.execute("ALTER TABLE `" + table + "` " + ALTER + ", ALGORITHM=COPY");
             }
             Duration wall = Duration.ofNanos(System.nanoTime() - began);
             long heap = HeapMeter.peakBytes();
+            Duration jvmCpu = cpu.jvm();
+            Duration serverCpu = cpu.server();
             MirrorVerdict verdict = MirrorVerdict.compare(connection, table, SOURCE, "e", "0");
             BenchmarkTable.drop(connection, table);
             return new CaseResult(BenchmarkCase.NATIVE, wall, settings.rows(), Optional.empty(), Optional.empty(),
-                    Optional.empty(), Optional.empty(), heap, verdict, "native ALTER (server copies, table locked for writes"
-                    + " on 5.7/8.0 COPY)", List.of());
+                    Optional.empty(), Optional.empty(), heap, jvmCpu, serverCpu, verdict, "native ALTER", List.of());
         }
     }
 
@@ -119,7 +121,8 @@ final class BenchmarkRun {
         AtomicLong cutOverEnd = new AtomicLong();
         AtomicReference<Phase> lastPhase = new AtomicReference<>();
         java.util.concurrent.atomic.AtomicBoolean copied = new java.util.concurrent.atomic.AtomicBoolean();
-        AtomicLong lastPrinted = new AtomicLong(System.nanoTime());
+        long created = System.nanoTime();
+        AtomicLong lastPrinted = new AtomicLong(created);
         MigrationRunner runner = new MigrationRunner(plan, progress -> {
             Phase previous = lastPhase.getAndSet(progress.phase());
             long now = System.nanoTime();
@@ -134,8 +137,9 @@ final class BenchmarkRun {
             }
             if (previous != progress.phase() || now - lastPrinted.get() > 5_000_000_000L) {
                 lastPrinted.set(now);
-                log.printf("    %s %s %.0f%% copied %,d, applied %,d, backlog %,d%n", progress.phase(), progress.stage(),
-                        progress.percent(), progress.rowsCopied(), progress.eventsApplied(), progress.applyBacklog());
+                log.printf("    %6.1f s %s %s %.0f%% copied %,d, applied %,d, backlog %,d%n", (now - created) / 1e9,
+                        progress.phase(), progress.stage(), progress.percent(), progress.rowsCopied(), progress.eventsApplied(),
+                        progress.applyBacklog());
             }
         });
         MirroredWorkload writer = writing ? new MirroredWorkload(this::open, table, mirror, settings.writerThreads(),
@@ -145,6 +149,9 @@ final class BenchmarkRun {
         long opsDuring = 0;
         long began;
         HeapMeter.reset();
+        CpuMeter cpu = CpuMeter.start(server.pid());
+        Duration jvmCpu;
+        Duration serverCpu;
         try {
             if (writer != null) {
                 writer.start();
@@ -153,6 +160,8 @@ final class BenchmarkRun {
             began = System.nanoTime();
             done = runner.run();
             wall = Duration.ofNanos(System.nanoTime() - began);
+            jvmCpu = cpu.jvm();
+            serverCpu = cpu.server();
             if (writer != null) {
                 opsDuring = writer.operations() - opsBefore;
                 Thread.sleep(AFTER_CUT_OVER.toMillis());
@@ -186,7 +195,7 @@ final class BenchmarkRun {
         }
         String path = copied.get() ? "online copy" : "instant";
         return new CaseResult(benchmarkCase, wall, settings.rows(), opsPerSecond, longestStall, cutOverStall,
-                done.lastLockTime(), heap, verdict, path, notes);
+                done.lastLockTime(), heap, jvmCpu, serverCpu, verdict, path, notes);
     }
 
     /** A session whose batches the driver sends as multi-row INSERTs. */

@@ -15,13 +15,15 @@ import java.util.Optional;
  * @param cutOverStall     the longest such gap overlapping the cut-over
  * @param cutOverLock      how long Umbra's cut-over held writers (as the engine reports it)
  * @param peakHeapBytes    the heap pools' peak use during the case
+ * @param jvmCpu           CPU time this JVM used during the case (Umbra and the writer)
+ * @param serverCpu        CPU time the database server used during the case
  * @param verdict          the table against its control table
  * @param path             which path the migration took (native, online copy, instant)
  * @param notes            anything else worth printing (rows copied, binlog changes applied, writer errors)
  */
 record CaseResult(BenchmarkCase benchmarkCase, Duration wall, long rows, Optional<Double> writerOpsPerSecond,
                   Optional<Duration> longestStall, Optional<Duration> cutOverStall, Optional<Duration> cutOverLock,
-                  long peakHeapBytes, MirrorVerdict verdict, String path, List<String> notes) {
+                  long peakHeapBytes, Duration jvmCpu, Duration serverCpu, MirrorVerdict verdict, String path, List<String> notes) {
 
     double rowsPerSecond() {
         return rows / Math.max(wall.toNanos() / 1e9, 1e-9);

@@ -14,8 +14,8 @@ final class ResultTable {
         Optional<Duration> baseline = results.stream().filter(r -> r.benchmarkCase() == BenchmarkCase.NATIVE)
                 .map(CaseResult::wall).findFirst();
         StringBuilder table = new StringBuilder();
-        table.append("| case | path | wall | rows/s | × (a) | writer ops/s | longest stall | stall in cut-over | cut-over lock | peak heap | verdict |\n");
-        table.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+        table.append("| case | path | wall | rows/s | × (a) | writer ops/s | longest stall | stall in cut-over | cut-over lock | peak heap | CPU JVM / server | verdict |\n");
+        table.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
         for (CaseResult r : results) {
             table.append("| (").append(r.benchmarkCase().letter()).append(") ").append(r.benchmarkCase().description())
                     .append(" | ").append(r.path())
@@ -27,6 +27,7 @@ final class ResultTable {
                     .append(" | ").append(r.cutOverStall().map(ResultTable::millis).orElse("–"))
                     .append(" | ").append(r.cutOverLock().map(ResultTable::millis).orElse("–"))
                     .append(" | ").append(r.peakHeapBytes() >> 20).append(" MB")
+                    .append(" | ").append(seconds(r.jvmCpu())).append(" / ").append(seconds(r.serverCpu()))
                     .append(" | ").append(r.verdict().describe())
                     .append(" |\n");
         }

@@ -94,8 +94,13 @@ final class MigrateCommand implements Callable<Integer> {
     private boolean execute;
 
     @Option(names = "--chunk-size", defaultValue = "1000", paramLabel = "ROWS",
-            description = "Rows per copy chunk. Default: ${DEFAULT-VALUE}.")
+            description = "Rows of the first copy chunk; later chunks adapt to --chunk-time-millis. Default: ${DEFAULT-VALUE}.")
     private int chunkSize;
+
+    @Option(names = "--chunk-time-millis", defaultValue = "500", paramLabel = "MILLIS",
+            description = "The time one copy chunk should take: chunk sizes adapt to it (between 100 and 50,000 rows);"
+                    + " 0 keeps every chunk at --chunk-size. Default: ${DEFAULT-VALUE}.")
+    private int chunkTimeMillis;
 
     @Option(names = "--instant-ddl", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Try ALGORITHM=INSTANT on the table first when the server can do this ALTER instantly"
@@ -166,6 +171,9 @@ final class MigrateCommand implements Callable<Integer> {
 
     private MigrationPlan plan() {
         requireAtLeastOne(chunkSize, "--chunk-size");
+        if (chunkTimeMillis < 0) {
+            throw usage("--chunk-time-millis must be 0 or more, not " + chunkTimeMillis + ".");
+        }
         requireAtLeastOne(cutOverLockTimeoutSeconds, "--cut-over-lock-timeout-seconds");
         requireAtLeastOne(defaultRetries, "--default-retries");
         requireAtLeastOne(statusIntervalSeconds, "--status-interval-seconds");
@@ -185,7 +193,8 @@ final class MigrateCommand implements Callable<Integer> {
                 .withDropStaleGhostTable(initiallyDropGhostTable)
                 .withDropStaleOldTable(initiallyDropOldTable)
                 .withStatusInterval(Duration.ofSeconds(statusIntervalSeconds))
-                .withInstantDdl(instantDdl);
+                .withInstantDdl(instantDdl)
+                .withChunkTime(Duration.ofMillis(chunkTimeMillis));
         String secret = password != null ? password : parent.environment(PASSWORD_VARIABLE);
         try {
             return new MigrationPlan(new ConnectionSettings(host, port, user, secret), database, table, alter, options);

@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * How a migration runs. Defaults are the safe choice; each setter-style {@code with} returns a copy.
  *
- * @param chunkSize              rows per copy chunk
+ * @param chunkSize              rows of the first copy chunk (of every chunk when {@code chunkTime} is zero)
  * @param cutOverMethod          atomic (default) or two-step
  * @param cutOverLockTimeout     the longest writers may be blocked by one cut-over attempt
  * @param cutOverMaxAttempts     attempts before the migration fails (the original keeps serving)
@@ -19,11 +19,14 @@ import java.time.Duration;
  * @param instantDdl             first try the ALTER on the table itself with {@code ALGORITHM=INSTANT}
  *                               (metadata only: no copy), falling back to the online copy when the
  *                               server refuses or the table's metadata lock is not granted at once
+ * @param chunkTime              the time one copy chunk should take: chunk sizes adapt to it (see
+ *                               {@code ChunkSizer}); zero keeps every chunk at {@code chunkSize} rows
  */
 public record MigrationOptions(int chunkSize, CutOverMethod cutOverMethod, Duration cutOverLockTimeout,
                                int cutOverMaxAttempts, boolean autoApproveCutOver, boolean dropOldTable,
                                boolean dropStaleGhostTable, boolean dropStaleOldTable, int applyBatchSize,
-                               Duration heartbeatInterval, Duration statusInterval, boolean instantDdl) {
+                               Duration heartbeatInterval, Duration statusInterval, boolean instantDdl,
+                               Duration chunkTime) {
 
     public MigrationOptions {
         if (chunkSize < 1) {
@@ -35,6 +38,9 @@ public record MigrationOptions(int chunkSize, CutOverMethod cutOverMethod, Durat
         if (cutOverMaxAttempts < 1) {
             throw new IllegalArgumentException("cut-over attempts must be at least 1, not " + cutOverMaxAttempts);
         }
+        if (chunkTime.isNegative()) {
+            throw new IllegalArgumentException("chunk time must not be negative");
+        }
         if (applyBatchSize < 1) {
             throw new IllegalArgumentException("apply batch size must be at least 1");
         }
@@ -42,56 +48,63 @@ public record MigrationOptions(int chunkSize, CutOverMethod cutOverMethod, Durat
 
     public static MigrationOptions defaults() {
         return new MigrationOptions(1000, CutOverMethod.ATOMIC, Duration.ofSeconds(3), 10, false, false,
-                false, false, 1000, Duration.ofMillis(500), Duration.ofSeconds(2), true);
+                false, false, 1000, Duration.ofMillis(500), Duration.ofSeconds(2), true,
+                Duration.ofMillis(500));
     }
 
     public MigrationOptions withChunkSize(int value) {
         return new MigrationOptions(value, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, instantDdl);
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, instantDdl, chunkTime);
     }
 
     public MigrationOptions withCutOverMethod(CutOverMethod value) {
         return new MigrationOptions(chunkSize, value, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, instantDdl);
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, instantDdl, chunkTime);
     }
 
     public MigrationOptions withCutOverLockTimeout(Duration value) {
         return new MigrationOptions(chunkSize, cutOverMethod, value, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, instantDdl);
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, instantDdl, chunkTime);
     }
 
     public MigrationOptions withCutOverMaxAttempts(int value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, value, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, instantDdl);
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, instantDdl, chunkTime);
     }
 
     public MigrationOptions withAutoApproveCutOver(boolean value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, value,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, instantDdl);
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, instantDdl, chunkTime);
     }
 
     public MigrationOptions withDropOldTable(boolean value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                value, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, instantDdl);
+                value, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, instantDdl, chunkTime);
     }
 
     public MigrationOptions withDropStaleGhostTable(boolean value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, value, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, instantDdl);
+                dropOldTable, value, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, instantDdl, chunkTime);
     }
 
     public MigrationOptions withDropStaleOldTable(boolean value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, value, applyBatchSize, heartbeatInterval, statusInterval, instantDdl);
+                dropOldTable, dropStaleGhostTable, value, applyBatchSize, heartbeatInterval, statusInterval, instantDdl, chunkTime);
     }
 
     public MigrationOptions withStatusInterval(Duration value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, value, instantDdl);
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, value, instantDdl, chunkTime);
     }
 
     public MigrationOptions withInstantDdl(boolean value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, value);
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, value, chunkTime);
+    }
+
+    public MigrationOptions withChunkTime(Duration value) {
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
+                instantDdl, value);
     }
 }

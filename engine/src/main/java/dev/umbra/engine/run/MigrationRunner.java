@@ -8,6 +8,7 @@ import dev.umbra.engine.binlog.BinlogStream;
 import dev.umbra.engine.binlog.BinlogTransaction;
 import dev.umbra.engine.binlog.RowImageConverter;
 import dev.umbra.engine.copy.ChunkCopier;
+import dev.umbra.engine.copy.ChunkSizer;
 import dev.umbra.engine.cutover.CutOver;
 import dev.umbra.engine.cutover.CutOverAttemptException;
 import dev.umbra.engine.cutover.CutOverContext;
@@ -329,6 +330,7 @@ public final class MigrationRunner {
             pause(PausePoint.AFTER_RANGE_READ);
             state.copyStartedAt = Instant.now();
             List<Object> lastKey = null;
+            ChunkSizer sizer = new ChunkSizer(options.chunkSize(), options.chunkTime());
             while (upper.isPresent()) {
                 control.checkNotAborted();
                 checkWorkers();
@@ -336,11 +338,14 @@ public final class MigrationRunner {
                     continue;
                 }
                 List<Object> from = lastKey;
+                int rows = sizer.next();
+                long began = System.nanoTime();
                 Optional<ChunkCopier.Chunk> chunk = TransientErrors.retry(
-                        () -> copier.copyNext(connection, from, upper.get(), options.chunkSize()));
+                        () -> copier.copyNext(connection, from, upper.get(), rows));
                 if (chunk.isEmpty()) {
                     break;
                 }
+                sizer.record(chunk.get().rows(), Duration.ofNanos(System.nanoTime() - began));
                 lastKey = chunk.get().lastKey();
                 state.rowsCopied += chunk.get().rows();
             }
