@@ -6,7 +6,8 @@ enum BenchmarkCase {
     IDLE("b", "Umbra online copy, idle"),
     STEADY_WRITER("c", "Umbra online copy, writer at the set rate"),
     FLAT_OUT_WRITER("d", "Umbra online copy, writer flat out"),
-    INSTANT("i", "Umbra with instant DDL allowed, idle");
+    INSTANT("i", "Umbra with instant DDL allowed, idle"),
+    FIXED_CHUNKS("f", "Umbra online copy, idle, fixed 1,000-row chunks");
 
     private final String letter;
     private final String description;
@@ -30,6 +31,6 @@ enum BenchmarkCase {
                 return value;
             }
         }
-        throw new IllegalArgumentException("unknown case '" + letter + "': use a, b, c, d or i");
+        throw new IllegalArgumentException("unknown case '" + letter + "': use a, b, c, d, i or f");
     }
 }

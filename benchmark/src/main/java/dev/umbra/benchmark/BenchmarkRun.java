@@ -27,6 +27,8 @@ final class BenchmarkRun {
 
     static final String ALTER = "ADD COLUMN e INT NOT NULL DEFAULT 0";
     private static final String SOURCE = "bench_source";
+    /** Case (f): the chunk size Umbra used before chunks adapted (gh-ost's default too). */
+    private static final int FIXED_CHUNK_ROWS = 1_000;
     /** Writes after the cut-over land in the new table; the writer keeps going this long after Done. */
     private static final Duration AFTER_CUT_OVER = Duration.ofSeconds(1);
 
@@ -64,6 +66,7 @@ final class BenchmarkRun {
                 case STEADY_WRITER -> umbra(benchmarkCase, false, settings.writerRate());
                 case FLAT_OUT_WRITER -> umbra(benchmarkCase, false, -1);
                 case INSTANT -> umbra(benchmarkCase, true, 0);
+                case FIXED_CHUNKS -> umbra(benchmarkCase, false, 0);
             };
             log.printf("  case (%s) %.1f s, %s%n", benchmarkCase.letter(), result.wall().toMillis() / 1000.0,
                     result.verdict().describe());
@@ -114,6 +117,9 @@ final class BenchmarkRun {
                 .withInstantDdl(instant).withStatusInterval(Duration.ofMillis(500));
         if (settings.chunkSize() > 0) {
             options = options.withChunkSize(settings.chunkSize());
+        }
+        if (benchmarkCase == BenchmarkCase.FIXED_CHUNKS) {
+            options = options.withChunkSize(FIXED_CHUNK_ROWS).withChunkTime(Duration.ZERO);
         }
         MigrationPlan plan = new MigrationPlan(new ConnectionSettings(server.host(), server.port(), DatabaseServer.USER,
                 DatabaseServer.PASSWORD), schema, table, ALTER, options);
