@@ -6,6 +6,7 @@ import dev.umbra.engine.binlog.RowChange;
 import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.sql.TransientErrors;
 import dev.umbra.engine.unique.HeldRows;
+import dev.umbra.engine.logging.LogContext;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -52,6 +53,8 @@ public final class ApplyLoop implements AutoCloseable {
     private volatile long heartbeatLagMillis = -1;
     private volatile Instant heartbeatWrittenAt;
     private volatile Exception failure;
+    /** A batch taken from the queue whose apply failed; applied first next time. Guarded by applyLock. */
+    private List<BinlogTransaction> unapplied;
     private volatile boolean running;
     private Thread thread;
 
@@ -75,7 +78,7 @@ public final class ApplyLoop implements AutoCloseable {
 
     public synchronized void start() {
         running = true;
-        thread = new Thread(this::run, "umbra-apply-" + originalTable);
+        thread = new Thread(LogContext.capture().wrap(this::run), "umbra-apply-" + originalTable);
         thread.setDaemon(true);
         thread.start();
     }
@@ -111,9 +114,28 @@ public final class ApplyLoop implements AutoCloseable {
 
     /** Applies one batch of whatever is queued, waiting up to {@code waitMillis} for the first transaction. */
     private int applyOnce(Connection connection, long waitMillis) throws SQLException, InterruptedException {
+        List<BinlogTransaction> batch = unapplied;
+        unapplied = null;
+        if (batch == null) {
+            batch = takeBatch(waitMillis);
+            if (batch == null) {
+                return 0;
+            }
+        }
+        try {
+            return apply(connection, batch);
+        } catch (SQLException | RuntimeException e) {
+            // Taken from the queue but not applied (say the cut-over's session was killed): keep it
+            // for whoever applies next, or those changes would never reach the ghost table.
+            unapplied = batch;
+            throw e;
+        }
+    }
+
+    private List<BinlogTransaction> takeBatch(long waitMillis) throws InterruptedException {
         BinlogTransaction first = queue.poll(waitMillis, TimeUnit.MILLISECONDS);
         if (first == null) {
-            return 0;
+            return null;
         }
         List<BinlogTransaction> batch = new ArrayList<>();
         batch.add(first);
@@ -126,6 +148,10 @@ public final class ApplyLoop implements AutoCloseable {
             batch.add(next);
             changes += next.changes().size();
         }
+        return batch;
+    }
+
+    private int apply(Connection connection, List<BinlogTransaction> batch) throws SQLException, InterruptedException {
         List<RowChange> originalChanges = new ArrayList<>();
         List<RowChange> changelogChanges = new ArrayList<>();
         for (BinlogTransaction transaction : batch) {
@@ -230,6 +256,15 @@ public final class ApplyLoop implements AutoCloseable {
      */
     public boolean drainUntilMarker(Connection connection, String marker, Duration timeout)
             throws SQLException, InterruptedException {
+        return drainUntilMarker(connection, marker, timeout, () -> false);
+    }
+
+    /**
+     * As {@link #drainUntilMarker(Connection, String, Duration)}, but also returns false as soon as
+     * {@code giveUp} says so between two batches.
+     */
+    public boolean drainUntilMarker(Connection connection, String marker, Duration timeout, BooleanSupplier giveUp)
+            throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         if (!applyLock.tryLock(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             return false;
@@ -240,6 +275,9 @@ public final class ApplyLoop implements AutoCloseable {
                     if (markersSeen.contains(marker)) {
                         return held.isEmpty();
                     }
+                }
+                if (giveUp.getAsBoolean()) {
+                    return false;
                 }
                 applyOnce(connection, 20);
             }

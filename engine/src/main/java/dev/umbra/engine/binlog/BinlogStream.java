@@ -12,6 +12,7 @@ import com.github.shyiko.mysql.binlog.event.TableMapEventData;
 import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
 import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
 import com.github.shyiko.mysql.binlog.event.XidEventData;
+import dev.umbra.engine.logging.LogContext;
 import dev.umbra.engine.plan.ConnectionSettings;
 import java.io.IOException;
 import java.io.Serializable;
@@ -53,6 +54,8 @@ public final class BinlogStream implements AutoCloseable {
     private final List<RowChange> pending = new ArrayList<>();
     private final AtomicInteger reconnects = new AtomicInteger();
 
+    /** The threads of the stream (the client's, reconnects) log in the context of the thread that created it. */
+    private final LogContext logContext = LogContext.capture();
     private volatile BinaryLogClient client;
     private volatile BinlogPosition lastComplete;
     private volatile boolean closing;
@@ -101,6 +104,7 @@ public final class BinlogStream implements AutoCloseable {
         fresh.setServerId(ThreadLocalRandom.current().nextLong(1_000_000_000L, 2_000_000_000L));
         fresh.setKeepAlive(false);
         fresh.setEventDeserializer(BinlogDeserializer.create());
+        fresh.setThreadFactory(runnable -> new Thread(logContext.wrap(runnable), "umbra-binlog-" + settings.host() + ":" + settings.port()));
         if (lastComplete.hasGtids()) {
             fresh.setGtidSet(lastComplete.gtidSet());
             gtids = GtidTracker.startingAt(lastComplete.gtidSet());
@@ -113,7 +117,7 @@ public final class BinlogStream implements AutoCloseable {
             @Override
             public void onDisconnect(BinaryLogClient disconnected) {
                 if (!closing && disconnected == client) {
-                    Thread reconnect = new Thread(BinlogStream.this::reconnect, "umbra-binlog-reconnect");
+                    Thread reconnect = new Thread(logContext.wrap(BinlogStream.this::reconnect), "umbra-binlog-reconnect");
                     reconnect.setDaemon(true);
                     reconnect.start();
                 }

@@ -142,6 +142,11 @@ final class MigrateCommand implements Callable<Integer> {
             description = "Drop an existing _<table>_del instead of refusing.")
     private boolean initiallyDropOldTable;
 
+    @Option(names = "--verify", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Compare the tables chunk by chunk (row count and checksum) before the cut-over, copying"
+                    + " mismatched chunks again; --no-verify skips it. Default: on.")
+    private boolean verify;
+
     @Option(names = "--status-json", paramLabel = "FILE",
             description = "Keep the latest progress in this file as JSON (replaced atomically).")
     private Path statusJson;
@@ -193,6 +198,7 @@ final class MigrateCommand implements Callable<Integer> {
                 .withDropStaleGhostTable(initiallyDropGhostTable)
                 .withDropStaleOldTable(initiallyDropOldTable)
                 .withStatusInterval(Duration.ofSeconds(statusIntervalSeconds))
+                .withVerify(verify)
                 .withInstantDdl(instantDdl)
                 .withChunkTime(Duration.ofMillis(chunkTimeMillis));
         String secret = password != null ? password : parent.environment(PASSWORD_VARIABLE);

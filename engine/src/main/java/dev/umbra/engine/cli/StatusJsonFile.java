@@ -3,6 +3,7 @@ package dev.umbra.engine.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.umbra.engine.progress.Progress;
+import dev.umbra.engine.progress.Verification;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -63,7 +64,8 @@ final class StatusJsonFile {
     /** What the file holds; absent values are null. Never holds connection settings. */
     record Document(String phase, String stage, long rowsCopied, long rowsEstimated, double percent, Long etaSeconds,
                     long eventsApplied, long applyBacklog, Double secondsSinceLastApplied, String throttleReason,
-                    int cutOverAttempts, Long lastLockMillis, String message, String at) {
+                    int cutOverAttempts, Long lastLockMillis, Long verifyMillis, Integer verifyRepairedChunks,
+                    String message, String at) {
 
         static Document of(Progress progress) {
             return new Document(progress.phase().displayName(), progress.stage(), progress.rowsCopied(),
@@ -71,7 +73,9 @@ final class StatusJsonFile {
                     progress.eta().map(Duration::toSeconds).orElse(null), progress.eventsApplied(),
                     progress.applyBacklog(), progress.secondsSinceLastApplied().orElse(null),
                     progress.throttleReason().orElse(null), progress.cutOverAttempts(),
-                    progress.lastLockTime().map(Duration::toMillis).orElse(null), progress.message(),
+                    progress.lastLockTime().map(Duration::toMillis).orElse(null),
+                    progress.verification().map(verification -> verification.duration().toMillis()).orElse(null),
+                    progress.verification().map(Verification::repairedChunks).orElse(null), progress.message(),
                     progress.at().toString());
         }
     }

@@ -64,7 +64,7 @@ final class StatusReporter implements ProgressListener {
                 progress.rowsCopied(), progress.rowsEstimated(), progress.eta().map(StatusReporter::duration).orElse("unknown"),
                 progress.applyBacklog()));
         progress.throttleReason().ifPresent(reason -> line.append(", throttled: ").append(reason));
-        if (progress.phase() != Phase.COPYING && !progress.stage().isBlank()) {
+        if ((progress.phase() != Phase.COPYING || progress.stage().startsWith("Verifying")) && !progress.stage().isBlank()) {
             line.append(" (").append(progress.stage()).append(')');
         }
         return line.toString();

@@ -5,6 +5,8 @@ import dev.umbra.engine.apply.Changelog;
 import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.sql.Sql;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * What a cut-over attempt works with.
@@ -12,10 +14,21 @@ import java.time.Duration;
  * @param lockTimeout        the longest writers may be blocked by one attempt
  * @param carryAutoIncrement copy the original's AUTO_INCREMENT counter to the ghost under the lock
  *                           (false when the ALTER sets one explicitly)
+ * @param throttle           why work should hold now (paused, load, replica lag), if it should: an
+ *                           attempt that sees a reason while it holds the lock gives up at once
+ *                           instead of keeping writers blocked
+ * @param hook               called at each {@link CutOverStep} (tests only; {@link CutOverHook#NONE} otherwise)
  */
 public record CutOverContext(String schema, String original, String ghost, String old, Changelog changelog,
                              Connections connections, ApplyLoop applyLoop, Duration lockTimeout,
-                             boolean carryAutoIncrement) {
+                             boolean carryAutoIncrement, Supplier<Optional<String>> throttle, CutOverHook hook) {
+
+    public CutOverContext(String schema, String original, String ghost, String old, Changelog changelog,
+                          Connections connections, ApplyLoop applyLoop, Duration lockTimeout,
+                          boolean carryAutoIncrement) {
+        this(schema, original, ghost, old, changelog, connections, applyLoop, lockTimeout, carryAutoIncrement,
+                Optional::empty, CutOverHook.NONE);
+    }
 
     String qualifiedOriginal() {
         return Sql.qualified(schema, original);
@@ -27,5 +40,24 @@ public record CutOverContext(String schema, String original, String ghost, Strin
 
     String qualifiedOld() {
         return Sql.qualified(schema, old);
+    }
+
+    /** Gives up the attempt if work should hold now: holding the lock while throttled would stall writers. */
+    void checkNotThrottled() throws CutOverAttemptException {
+        Optional<String> reason = throttle.get();
+        if (reason.isPresent()) {
+            throw new CutOverAttemptException("throttled during the cut-over (" + reason.get()
+                    + "); the attempt released its lock instead of holding writers");
+        }
+    }
+
+    void reached(CutOverStep step, CutOverHook.Sessions sessions) throws CutOverAttemptException, InterruptedException {
+        try {
+            hook.reached(step, sessions);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CutOverAttemptException("the cut-over hook at " + step + " failed: " + e.getMessage(), e);
+        }
     }
 }

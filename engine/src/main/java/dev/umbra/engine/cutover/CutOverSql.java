@@ -51,6 +51,67 @@ final class CutOverSql {
         execute(connection, "ALTER TABLE " + context.qualifiedGhost() + " AUTO_INCREMENT = " + counter);
     }
 
+    private static final int LOCK_WAIT_TIMEOUT = 1205;
+
+    /**
+     * Locks the tables for writing on {@code lock}. If the lock wait times out, the failure names the
+     * session that held the original (found through a separate session, while it still holds it).
+     */
+    static void lockTables(Connection lock, CutOverContext context, String tables) throws SQLException, CutOverAttemptException {
+        try {
+            execute(lock, "LOCK TABLES " + tables);
+        } catch (SQLException e) {
+            if (e.getErrorCode() != LOCK_WAIT_TIMEOUT) {
+                throw e;
+            }
+            String blocker;
+            try (Connection look = context.connections().open()) {
+                blocker = LockBlockers.describe(look, context.schema(), context.original())
+                        .orElse("no session holding it is visible (grant PROCESS to see other users' sessions)");
+            } catch (SQLException lookFailed) {
+                blocker = "the sessions holding it could not be read: " + lookFailed.getMessage();
+            }
+            throw new CutOverAttemptException(e.getMessage() + " while locking " + context.qualifiedOriginal() + "; "
+                    + blocker, e);
+        }
+    }
+
+    /**
+     * Proves the session is still there, and so still holds its LOCK TABLES: a session killed
+     * under the lock has released it, and writers may already be writing to the original.
+     */
+    static void checkStillLocked(Connection lock) throws CutOverAttemptException {
+        try {
+            execute(lock, "DO 1");
+        } catch (SQLException e) {
+            throw new CutOverAttemptException("the session holding the lock is gone (" + e.getMessage()
+                    + "); writers were let through, so the tables were not swapped", e);
+        }
+    }
+
+    /**
+     * Whether the tables are swapped: the ghost's name is gone and the old table's name exists.
+     * Asked through a new session when the attempt lost its own while the swap may have happened.
+     */
+    static boolean swapped(CutOverContext context) throws SQLException {
+        try (Connection look = context.connections().open();
+             PreparedStatement statement = look.prepareStatement(
+                     "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME IN (?, ?)")) {
+            statement.setString(1, context.schema());
+            statement.setString(2, context.ghost());
+            statement.setString(3, context.old());
+            boolean ghost = false;
+            boolean old = false;
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    ghost |= row.getString(1).equalsIgnoreCase(context.ghost());
+                    old |= row.getString(1).equalsIgnoreCase(context.old());
+                }
+            }
+            return old && !ghost;
+        }
+    }
+
     static void closeQuietly(Connection connection) {
         if (connection != null) {
             try {

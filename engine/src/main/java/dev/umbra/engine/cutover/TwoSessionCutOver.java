@@ -11,6 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The atomic cut-over for servers that refuse RENAME under LOCK TABLES (MySQL 5.7, MariaDB).
@@ -35,6 +37,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class TwoSessionCutOver implements CutOver {
 
+    private static final Logger log = LoggerFactory.getLogger(TwoSessionCutOver.class);
     private static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(10);
 
     @Override
@@ -50,26 +53,40 @@ public final class TwoSessionCutOver implements CutOver {
             control = context.connections().open();
             lock = context.connections().open();
             CutOverSql.boundLockWaits(lock, context.lockTimeout());
-            CutOverSql.execute(lock, "LOCK TABLES " + context.qualifiedOriginal() + " WRITE");
+            LockBudget budget = new LockBudget(context.lockTimeout());
+            CutOverSql.lockTables(lock, context, context.qualifiedOriginal() + " WRITE");
             lockedAt = System.nanoTime();
+            context.reached(CutOverStep.LOCKED, new CutOverHook.Sessions(lock, null));
+            context.checkNotThrottled();
             String marker = "cut-over-" + UUID.randomUUID();
             context.changelog().writeMarker(control, marker);
-            if (!context.applyLoop().awaitMarker(marker, context.lockTimeout())) {
-                throw new CutOverAttemptException("the binlog changes up to the lock were not all applied within "
-                        + context.lockTimeout().toSeconds() + " s");
+            while (!context.applyLoop().awaitMarkerApplied(marker, slice(budget))) {
+                context.checkNotThrottled();
+                budget.check("applying the binlog changes up to the lock");
+            }
+            if (!context.applyLoop().awaitMarker(marker, Duration.ZERO)) {
+                throw new CutOverAttemptException("rows that collided on a unique key are not written to the ghost table yet");
             }
             // Everything up to the lock is applied. Hold the applier: from here on the ghost table
             // is R's, and after the swap, events under the original's name are the new table's.
-            takeOver = context.applyLoop().takeOver(context.lockTimeout())
-                    .orElseThrow(() -> new CutOverAttemptException("the binlog applier did not pause within "
+            takeOver = context.applyLoop().takeOver(budget.remaining())
+                    .orElseThrow(() -> new CutOverAttemptException("the binlog applier did not pause within the lock timeout of "
                             + context.lockTimeout().toSeconds() + " s"));
             if (context.carryAutoIncrement()) {
                 CutOverSql.carryAutoIncrement(control, context);
             }
+            context.reached(CutOverStep.CAUGHT_UP, new CutOverHook.Sessions(lock, null));
+            context.checkNotThrottled();
+            budget.check("catching up under the lock");
+            // R must queue behind L's lock. If L died, writers got in after the last applied change,
+            // and R would swap at once without them: give up instead.
+            CutOverSql.checkStillLocked(lock);
             rename = context.connections().open();
             CutOverSql.boundLockWaits(rename, context.lockTimeout().multipliedBy(2));
             renaming = renameAsync(rename, context, token);
-            awaitRenameQueued(control, token, renaming, context.lockTimeout());
+            awaitRenameQueued(control, token, renaming, budget.remaining());
+            context.reached(CutOverStep.RENAME_QUEUED, new CutOverHook.Sessions(lock, rename));
+            context.checkNotThrottled();
             CutOverSql.execute(lock, "UNLOCK TABLES");
             Duration lockTime = Duration.ofNanos(System.nanoTime() - lockedAt);
             try {
@@ -79,6 +96,7 @@ public final class TwoSessionCutOver implements CutOver {
                         + causeOf(e), e);
             }
             takeOver.finishApplying();
+            context.reached(CutOverStep.SWAPPED, new CutOverHook.Sessions(lock, rename));
             return lockTime;
         } catch (SQLException | CutOverAttemptException e) {
             // R must not run once L lets go, unless it already did: then the swap is complete.
@@ -106,6 +124,11 @@ public final class TwoSessionCutOver implements CutOver {
         }
     }
 
+    private static Duration slice(LockBudget budget) {
+        Duration left = budget.remaining();
+        return left.compareTo(Duration.ofMillis(100)) < 0 ? left : Duration.ofMillis(100);
+    }
+
     private static CompletableFuture<Void> renameAsync(Connection rename, CutOverContext context, String token) {
         String sql = "RENAME /* " + token + " */ TABLE " + context.qualifiedOriginal() + " TO " + context.qualifiedOld()
                 + ", " + context.qualifiedGhost() + " TO " + context.qualifiedOriginal();
@@ -124,6 +147,11 @@ public final class TwoSessionCutOver implements CutOver {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (renaming.isDone()) {
+                if (!renaming.isCompletedExceptionally()) {
+                    // Only possible if the lock vanished between the liveness check and the RENAME.
+                    log.error("The cut-over RENAME ran without waiting behind the lock (the locking session vanished just"
+                            + " before it was issued); writes committed in that moment may be missing from the new table");
+                }
                 throw new CutOverAttemptException("the RENAME ended before it could queue behind the lock: "
                         + causeOf(renaming));
             }
@@ -139,7 +167,7 @@ public final class TwoSessionCutOver implements CutOver {
             }
             Thread.sleep(5);
         }
-        throw new CutOverAttemptException("the RENAME was not seen waiting behind the lock within " + timeout.toSeconds() + " s");
+        throw new CutOverAttemptException("the RENAME was not seen waiting behind the lock within the lock timeout");
     }
 
     /**

@@ -19,8 +19,9 @@ public final class TwoStepCutOver implements CutOver {
         try (Connection control = context.connections().open()) {
             lock = context.connections().open();
             CutOverSql.boundLockWaits(lock, context.lockTimeout());
-            CutOverSql.execute(lock, "LOCK TABLES " + context.qualifiedOriginal() + " WRITE");
+            CutOverSql.lockTables(lock, context, context.qualifiedOriginal() + " WRITE");
             long lockedAt = System.nanoTime();
+            context.checkNotThrottled();
             String marker = "cut-over-" + UUID.randomUUID();
             context.changelog().writeMarker(control, marker);
             if (!context.applyLoop().awaitMarker(marker, context.lockTimeout())) {

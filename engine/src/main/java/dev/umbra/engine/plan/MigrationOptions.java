@@ -16,17 +16,19 @@ import java.time.Duration;
  * @param applyBatchSize         most row changes applied in one transaction
  * @param heartbeatInterval      how often the changelog heartbeat is written
  * @param statusInterval         how often progress is published to the listener
+ * @param verify                 compare the tables chunk by chunk before the cut-over (the
+ *                               checksum), repairing or failing on a mismatch (default: on)
  * @param instantDdl             first try the ALTER on the table itself with {@code ALGORITHM=INSTANT}
  *                               (metadata only: no copy), falling back to the online copy when the
- *                               server refuses or the table's metadata lock is not granted at once
+ *                               server refuses or the table's metadata lock is not granted in time
  * @param chunkTime              the time one copy chunk should take: chunk sizes adapt to it (see
  *                               {@code ChunkSizer}); zero keeps every chunk at {@code chunkSize} rows
  */
 public record MigrationOptions(int chunkSize, CutOverMethod cutOverMethod, Duration cutOverLockTimeout,
                                int cutOverMaxAttempts, boolean autoApproveCutOver, boolean dropOldTable,
                                boolean dropStaleGhostTable, boolean dropStaleOldTable, int applyBatchSize,
-                               Duration heartbeatInterval, Duration statusInterval, boolean instantDdl,
-                               Duration chunkTime) {
+                               Duration heartbeatInterval, Duration statusInterval, boolean verify,
+                               boolean instantDdl, Duration chunkTime) {
 
     public MigrationOptions {
         if (chunkSize < 1) {
@@ -49,62 +51,68 @@ public record MigrationOptions(int chunkSize, CutOverMethod cutOverMethod, Durat
     public static MigrationOptions defaults() {
         return new MigrationOptions(1000, CutOverMethod.ATOMIC, Duration.ofSeconds(3), 10, false, false,
                 false, false, 1000, Duration.ofMillis(500), Duration.ofSeconds(2), true,
-                Duration.ofMillis(500));
+                true, Duration.ofMillis(500));
     }
 
     public MigrationOptions withChunkSize(int value) {
         return new MigrationOptions(value, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, instantDdl, chunkTime);
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify, instantDdl, chunkTime);
     }
 
     public MigrationOptions withCutOverMethod(CutOverMethod value) {
         return new MigrationOptions(chunkSize, value, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, instantDdl, chunkTime);
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify, instantDdl, chunkTime);
     }
 
     public MigrationOptions withCutOverLockTimeout(Duration value) {
         return new MigrationOptions(chunkSize, cutOverMethod, value, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, instantDdl, chunkTime);
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify, instantDdl, chunkTime);
     }
 
     public MigrationOptions withCutOverMaxAttempts(int value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, value, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, instantDdl, chunkTime);
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify, instantDdl, chunkTime);
     }
 
     public MigrationOptions withAutoApproveCutOver(boolean value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, value,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, instantDdl, chunkTime);
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify, instantDdl, chunkTime);
     }
 
     public MigrationOptions withDropOldTable(boolean value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                value, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, instantDdl, chunkTime);
+                value, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify, instantDdl, chunkTime);
     }
 
     public MigrationOptions withDropStaleGhostTable(boolean value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, value, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, instantDdl, chunkTime);
+                dropOldTable, value, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify, instantDdl, chunkTime);
     }
 
     public MigrationOptions withDropStaleOldTable(boolean value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, value, applyBatchSize, heartbeatInterval, statusInterval, instantDdl, chunkTime);
+                dropOldTable, dropStaleGhostTable, value, applyBatchSize, heartbeatInterval, statusInterval, verify, instantDdl, chunkTime);
     }
 
     public MigrationOptions withStatusInterval(Duration value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, value, instantDdl, chunkTime);
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, value, verify, instantDdl, chunkTime);
+    }
+
+    public MigrationOptions withVerify(boolean value) {
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, value, instantDdl, chunkTime);
     }
 
     public MigrationOptions withInstantDdl(boolean value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, value, chunkTime);
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
+                verify, value, chunkTime);
     }
 
     public MigrationOptions withChunkTime(Duration value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
                 dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
-                instantDdl, value);
+                verify, instantDdl, value);
     }
 }

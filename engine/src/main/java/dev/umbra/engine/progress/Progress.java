@@ -21,12 +21,14 @@ import java.util.Optional;
  * @param throttleReason        why work is held back, if it is (e.g. "paused by user")
  * @param cutOverAttempts       cut-over attempts made
  * @param lastLockTime          how long the last cut-over attempt held writers blocked
+ * @param verification          the outcome of the checksum before cut-over, once it is done
  * @param message               a human sentence about what is happening or what went wrong
  * @param at                    when this snapshot was taken
  */
 public record Progress(Phase phase, String stage, long rowsCopied, long rowsEstimated, Optional<Duration> eta,
                        long eventsApplied, long applyBacklog, Optional<Instant> lastAppliedAt, Optional<Duration> applyLag,
                        Optional<String> throttleReason, int cutOverAttempts, Optional<Duration> lastLockTime,
+                       Optional<Verification> verification,
                        String message, Instant at) {
 
     /** Copy progress in percent, 0–100 (an estimate: the row count is the server's guess). */

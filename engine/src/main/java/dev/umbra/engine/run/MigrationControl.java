@@ -9,6 +9,7 @@ public final class MigrationControl {
     private volatile boolean cutOverApproved;
     private volatile boolean paused;
     private volatile boolean abortRequested;
+    private volatile boolean handOverRequested;
     private volatile String abortReason = "aborted by user";
 
     public void approveCutOver() {
@@ -31,6 +32,20 @@ public final class MigrationControl {
     public void abort(String reason) {
         abortReason = reason;
         abortRequested = true;
+    }
+
+    /**
+     * Stops the run as {@link #abort(String)} does, but leaves its helper tables (ghost, changelog)
+     * where they are, so that a later run of the same migration (another operator replica that took
+     * over) can resume from them. The original table is untouched either way.
+     */
+    public void handOver(String reason) {
+        handOverRequested = true;
+        abort(reason);
+    }
+
+    public boolean isHandOverRequested() {
+        return handOverRequested;
     }
 
     public boolean isCutOverApproved() {

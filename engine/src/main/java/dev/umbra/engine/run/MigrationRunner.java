@@ -12,18 +12,21 @@ import dev.umbra.engine.copy.ChunkSizer;
 import dev.umbra.engine.cutover.CutOver;
 import dev.umbra.engine.cutover.CutOverAttemptException;
 import dev.umbra.engine.cutover.CutOverContext;
+import dev.umbra.engine.cutover.CutOverHook;
 import dev.umbra.engine.cutover.InstantAlter;
 import dev.umbra.engine.cutover.SingleSessionCutOver;
 import dev.umbra.engine.cutover.TwoSessionCutOver;
 import dev.umbra.engine.cutover.TwoStepCutOver;
 import dev.umbra.engine.inspect.Inspection;
 import dev.umbra.engine.inspect.Inspector;
+import dev.umbra.engine.logging.LogContext;
 import dev.umbra.engine.plan.CutOverMethod;
 import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.plan.MigrationPlan;
 import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.progress.ProgressListener;
+import dev.umbra.engine.progress.Verification;
 import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.sql.TransientErrors;
 import dev.umbra.engine.unique.ConflictClause;
@@ -31,6 +34,8 @@ import dev.umbra.engine.unique.ConflictResolver;
 import dev.umbra.engine.unique.HeldRows;
 import dev.umbra.engine.unique.RowRefresher;
 import dev.umbra.engine.unique.UniqueConflictException;
+import dev.umbra.engine.verify.TableVerifier;
+import dev.umbra.engine.verify.VerifyContext;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -72,6 +77,8 @@ public final class MigrationRunner {
     private BooleanSupplier cutOverPostponed = () -> false;
     private Supplier<Optional<String>> externalThrottle = Optional::empty;
     private PauseHook pauseHook = PauseHook.NONE;
+    private CutOverHook cutOverHook = CutOverHook.NONE;
+    private CutOver cutOverOverride;
 
     private Inspection inspection;
     private Changelog changelog;
@@ -118,6 +125,16 @@ public final class MigrationRunner {
         this.pauseHook = hook;
     }
 
+    /** For tests only: called by every cut-over attempt at each of its steps. */
+    void setCutOverHook(CutOverHook hook) {
+        this.cutOverHook = hook;
+    }
+
+    /** For tests only: swaps with this method instead of the one chosen for the server. */
+    void useCutOver(CutOver method) {
+        this.cutOverOverride = method;
+    }
+
     /** The latest snapshot. */
     public Progress progress() {
         return snapshot();
@@ -147,9 +164,17 @@ public final class MigrationRunner {
                 }
                 prepare(connection);
                 copy();
+                verify();
                 awaitCutOver();
                 cutOver();
             } catch (MigrationAbortedException e) {
+                if (control.isHandOverRequested()) {
+                    stopBackground();
+                    closeWorkers(); // the helper tables stay: the next run resumes from them
+                    log.info("Stopped `{}`.`{}` for a hand-over ({}); its helper tables are kept", plan.schema(), plan.table(),
+                            e.getMessage());
+                    throw e;
+                }
                 cleanUp(connection);
                 fail(Phase.ABORTED, "Aborted (" + e.getMessage() + "); the original table is untouched and the helper tables were dropped.");
                 throw e;
@@ -293,8 +318,9 @@ public final class MigrationRunner {
         applyLoop = new ApplyLoop(queue, applier, plan.table(), changelog.table(), connections,
                 () -> control.isPaused() || externalThrottle.get().isPresent(), options.applyBatchSize(), heldRows);
         applyLoop.start();
+        LogContext logContext = LogContext.capture();
         background = Executors.newScheduledThreadPool(1, runnable -> {
-            Thread thread = new Thread(runnable, "umbra-progress-" + plan.table());
+            Thread thread = new Thread(logContext.wrap(runnable), "umbra-progress-" + plan.table());
             thread.setDaemon(true);
             return thread;
         });
@@ -352,6 +378,40 @@ public final class MigrationRunner {
         }
         state.copyFinishedAt = Instant.now();
         settleConflicts();
+    }
+
+    /** The checksum before cut-over: the last stage of Copying (see {@link TableVerifier}). */
+    private void verify() throws Exception {
+        if (!options.verify()) {
+            return;
+        }
+        pause(PausePoint.BEFORE_VERIFY);
+        state.stage = "Verifying";
+        listener.onProgress(snapshot());
+        VerifyContext context = new VerifyContext(plan.schema(), plan.table(), inspection.helpers().ghost(),
+                inspection.mapping(), changelog, connections, applyLoop, conflicts, heldRows, options.cutOverLockTimeout(),
+                options.cutOverMaxAttempts(), options.chunkSize());
+        state.verification = new TableVerifier(context).verify(new TableVerifier.Observer() {
+            @Override
+            public void stage(String stage) {
+                state.stage = stage;
+            }
+
+            @Override
+            public void checkpoint() throws Exception {
+                do {
+                    control.checkNotAborted();
+                    checkWorkers();
+                } while (holdForThrottle());
+            }
+
+            @Override
+            public void afterRepair() throws Exception {
+                pause(PausePoint.AFTER_VERIFY_REPAIR);
+            }
+        });
+        state.message = "Copying: " + TableVerifier.describe(state.verification);
+        listener.onProgress(snapshot());
     }
 
     /**
@@ -438,16 +498,24 @@ public final class MigrationRunner {
 
     private void cutOver() throws MigrationFailedException, MigrationAbortedException, InterruptedException, SQLException {
         enter(Phase.CUT_OVER, "swapping tables");
-        CutOver method = options.cutOverMethod() == CutOverMethod.TWO_STEP ? new TwoStepCutOver()
+        CutOver method = cutOverOverride != null ? cutOverOverride
+                : options.cutOverMethod() == CutOverMethod.TWO_STEP ? new TwoStepCutOver()
                 : inspection.server().renamesUnderLockTables() ? new SingleSessionCutOver() : new TwoSessionCutOver();
         CutOverContext context = new CutOverContext(plan.schema(), plan.table(), inspection.helpers().ghost(),
                 inspection.helpers().old(), changelog, connections, applyLoop, options.cutOverLockTimeout(),
-                inspection.alter().explicitAutoIncrement().isEmpty());
+                inspection.alter().explicitAutoIncrement().isEmpty(),
+                () -> control.isPaused() ? Optional.of("paused by user") : externalThrottle.get(), cutOverHook);
         CutOverAttemptException last = null;
         for (int attempt = 1; attempt <= options.cutOverMaxAttempts(); attempt++) {
             control.checkNotAborted();
             checkWorkers();
             settleConflicts(); // a collision found while draining under the lock failed the last attempt
+            for (boolean announced = false; holdForThrottle(); announced = true) {
+                if (!announced) {
+                    listener.onProgress(snapshot()); // say why the next attempt waits
+                }
+                control.checkNotAborted(); // an attempt is only made while nothing holds work
+            }
             state.cutOverAttempts = attempt;
             state.stage = "attempt " + attempt + " of " + options.cutOverMaxAttempts();
             try {
@@ -586,7 +654,7 @@ public final class MigrationRunner {
         return new Progress(state.phase, state.stage, state.rowsCopied, state.rowsEstimated, eta(),
                 loop == null ? 0 : loop.eventsApplied(), loop == null ? 0 : loop.backlog(),
                 Optional.ofNullable(loop == null ? null : loop.lastAppliedAt()), applyLag, throttle, state.cutOverAttempts,
-                Optional.ofNullable(state.lastLockTime), state.message, now);
+                Optional.ofNullable(state.lastLockTime), Optional.ofNullable(state.verification), state.message, now);
     }
 
     private Optional<Duration> eta() {
@@ -618,5 +686,6 @@ public final class MigrationRunner {
         volatile Instant throttledSince;
         volatile int cutOverAttempts;
         volatile Duration lastLockTime;
+        volatile Verification verification;
     }
 }

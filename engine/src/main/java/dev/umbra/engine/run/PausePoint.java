@@ -8,5 +8,9 @@ enum PausePoint {
     /** The binlog stream is proven live; the key range of the copy is not read yet. */
     BEFORE_RANGE_READ,
     /** The key range is read; no chunk is copied yet. */
-    AFTER_RANGE_READ
+    AFTER_RANGE_READ,
+    /** The copy is over; the checksum before cut-over has not started. */
+    BEFORE_VERIFY,
+    /** The checksum copied its mismatched chunks again and has not compared them again yet. */
+    AFTER_VERIFY_REPAIR
 }

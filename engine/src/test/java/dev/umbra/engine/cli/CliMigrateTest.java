@@ -67,11 +67,13 @@ class CliMigrateTest {
         assertThat(json.get("rowsCopied").asLong()).isEqualTo(1_000);
         assertThat(json.get("cutOverAttempts").asInt()).isEqualTo(1);
         assertThat(json.get("lastLockMillis").isIntegralNumber()).isTrue();
+        assertThat(json.get("verifyMillis").isIntegralNumber()).as("the checksum ran and its duration is reported").isTrue();
+        assertThat(json.get("verifyRepairedChunks").asInt()).isZero();
         assertThat(json.get("message").asText()).startsWith("Done:");
         assertThat(json.get("throttleReason").isNull()).isTrue();
         assertThat(json.fieldNames()).toIterable().containsExactly("phase", "stage", "rowsCopied", "rowsEstimated",
                 "percent", "etaSeconds", "eventsApplied", "applyBacklog", "secondsSinceLastApplied", "throttleReason",
-                "cutOverAttempts", "lastLockMillis", "message", "at");
+                "cutOverAttempts", "lastLockMillis", "verifyMillis", "verifyRepairedChunks", "message", "at");
         try (var files = Files.list(dir)) {
             assertThat(files).as("no temporary file is left behind").containsExactly(status);
         }

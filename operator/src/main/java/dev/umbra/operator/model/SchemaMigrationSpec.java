@@ -1,6 +1,7 @@
 package dev.umbra.operator.model;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -53,6 +54,15 @@ public class SchemaMigrationSpec {
     @JsonPropertyDescription("What happens to the old table after the cut-over.")
     private CleanupSpec cleanup;
 
+    /**
+     * Compare the original and the new table chunk by chunk (row count and checksum) before the
+     * cut-over, copying mismatched chunks again; a mismatch that persists fails the migration.
+     */
+    @Default("true")
+    @JsonPropertyDescription("Compare the original and the new table chunk by chunk (row count and checksum) before the"
+            + " cut-over, copying mismatched chunks again; a mismatch that persists fails the migration.")
+    private Boolean verify;
+
     public DatabaseSpec getDatabase() {
         return database;
     }
@@ -99,6 +109,14 @@ public class SchemaMigrationSpec {
 
     public void setThrottle(ThrottleSpec throttle) {
         this.throttle = throttle;
+    }
+
+    public Boolean getVerify() {
+        return verify;
+    }
+
+    public void setVerify(Boolean verify) {
+        this.verify = verify;
     }
 
     public CleanupSpec getCleanup() {

@@ -85,6 +85,14 @@ public class SchemaMigrationStatus {
     @JsonPropertyDescription("How long the last cut-over attempt blocked writers, in milliseconds.")
     private Long lastLockMillis;
 
+    /** How long the checksum before cut-over took, in milliseconds, once it is done. */
+    @JsonPropertyDescription("How long the checksum before cut-over took, in milliseconds, once it is done.")
+    private Long verifyMillis;
+
+    /** Chunks the checksum before cut-over found different and copied again. */
+    @JsonPropertyDescription("Chunks the checksum before cut-over found different and copied again.")
+    private Integer verifyRepairedChunks;
+
     /** When each phase began. */
     @JsonPropertyDescription("When each phase began.")
     private PhaseStartTimes phaseStartTimes;
@@ -239,6 +247,22 @@ public class SchemaMigrationStatus {
 
     public void setCutOverAttempts(Integer cutOverAttempts) {
         this.cutOverAttempts = cutOverAttempts;
+    }
+
+    public Long getVerifyMillis() {
+        return verifyMillis;
+    }
+
+    public void setVerifyMillis(Long verifyMillis) {
+        this.verifyMillis = verifyMillis;
+    }
+
+    public Integer getVerifyRepairedChunks() {
+        return verifyRepairedChunks;
+    }
+
+    public void setVerifyRepairedChunks(Integer verifyRepairedChunks) {
+        this.verifyRepairedChunks = verifyRepairedChunks;
     }
 
     public Long getLastLockMillis() {

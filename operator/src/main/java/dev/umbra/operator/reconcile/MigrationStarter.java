@@ -2,6 +2,7 @@ package dev.umbra.operator.reconcile;
 
 import dev.umbra.engine.plan.MigrationPlan;
 import dev.umbra.engine.table.HelperTables;
+import dev.umbra.operator.metrics.MigrationMetrics;
 import dev.umbra.operator.model.Annotations;
 import dev.umbra.operator.model.Approval;
 import dev.umbra.operator.model.ControlRequests;
@@ -32,11 +33,13 @@ final class MigrationStarter {
     private final MigrationRuns runs;
     private final Credentials credentials;
     private final Events events;
+    private final MigrationMetrics metrics;
 
-    MigrationStarter(MigrationRuns runs, Credentials credentials, Events events) {
+    MigrationStarter(MigrationRuns runs, Credentials credentials, Events events, MigrationMetrics metrics) {
         this.runs = runs;
         this.credentials = credentials;
         this.events = events;
+        this.metrics = metrics;
     }
 
     Next startOrWait(SchemaMigration resource, StatusRecorder recorder, ControlRequests requests) {
@@ -72,7 +75,7 @@ final class MigrationStarter {
         }
         boolean manual = PlanFactory.approval(resource.getSpec()) == Approval.MANUAL;
         StartOutcome outcome = runs.tryStart(resource.getMetadata().getUid(), TableKey.of(resource.getSpec()),
-                MigrationFactory.of(resource, plan, manual, recorder, events));
+                MigrationFactory.of(resource, plan, manual, recorder, events, metrics));
         if (outcome instanceof StartOutcome.Started started) {
             if (previous != null && previous.isRunning()) {
                 events.normal(resource, "Restarted", "The operator restarted while this migration was " + previous
@@ -84,6 +87,9 @@ final class MigrationStarter {
             }, false);
             started.migration().steer(requests);
             return Next.WAIT_FOR_CHANGE;
+        }
+        if (outcome instanceof StartOutcome.ShuttingDown) {
+            return Next.WAIT_FOR_CHANGE; // the operator that takes over starts it
         }
         if (outcome instanceof StartOutcome.TableBusy busy) {
             waitFor(resource, recorder, busy.aheadOf(), "Waiting for SchemaMigration " + busy.aheadOf()

@@ -78,6 +78,7 @@ public final class PlanFactory {
                 .withCutOverMethod(cutOver.getMethod() == CutOverMethodName.TWO_STEP ? CutOverMethod.TWO_STEP : CutOverMethod.ATOMIC)
                 .withDropOldTable(spec.getCleanup() != null && Boolean.TRUE.equals(spec.getCleanup().getDropOldTable()))
                 .withDropStaleGhostTable(restart)
+                .withVerify(!Boolean.FALSE.equals(spec.getVerify()))
                 // The resource has no field for the instant-DDL fast path yet: the operator always copies.
                 .withInstantDdl(false);
         if (cutOver.getLockTimeoutSeconds() != null) {

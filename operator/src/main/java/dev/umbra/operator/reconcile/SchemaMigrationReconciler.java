@@ -1,5 +1,7 @@
 package dev.umbra.operator.reconcile;
 
+import dev.umbra.operator.logging.MigrationMdc;
+import dev.umbra.operator.metrics.MigrationMetrics;
 import dev.umbra.operator.model.ControlRequests;
 import dev.umbra.operator.model.MigrationPhase;
 import dev.umbra.operator.model.SchemaMigration;
@@ -43,19 +45,27 @@ public class SchemaMigrationReconciler implements Reconciler<SchemaMigration>, C
     private final Events events;
     private final MigrationStarter starter;
     private final Duration recheck;
+    private final MigrationMetrics metrics;
 
     public SchemaMigrationReconciler(MigrationRuns runs, StatusRecorders recorders, Credentials credentials, Events events,
-                                     Duration recheck) {
+                                     Duration recheck, MigrationMetrics metrics) {
         this.runs = runs;
         this.recorders = recorders;
         this.credentials = credentials;
         this.events = events;
-        this.starter = new MigrationStarter(runs, credentials, events);
+        this.starter = new MigrationStarter(runs, credentials, events, metrics);
         this.recheck = recheck;
+        this.metrics = metrics;
     }
 
     @Override
     public UpdateControl<SchemaMigration> reconcile(SchemaMigration resource, Context<SchemaMigration> context) {
+        try (MigrationMdc ignored = MigrationMdc.of(resource)) {
+            return reconcileUnderMdc(resource);
+        }
+    }
+
+    private UpdateControl<SchemaMigration> reconcileUnderMdc(SchemaMigration resource) {
         StatusRecorder recorder = recorders.forResource(resource);
         String uid = resource.getMetadata().getUid();
         ControlRequests requests = ControlRequests.of(resource);
@@ -75,6 +85,12 @@ public class SchemaMigrationReconciler implements Reconciler<SchemaMigration>, C
 
     @Override
     public DeleteControl cleanup(SchemaMigration resource, Context<SchemaMigration> context) {
+        try (MigrationMdc ignored = MigrationMdc.of(resource)) {
+            return cleanupUnderMdc(resource);
+        }
+    }
+
+    private DeleteControl cleanupUnderMdc(SchemaMigration resource) {
         String uid = resource.getMetadata().getUid();
         Optional<ActiveMigration> active = runs.active(uid);
         if (active.isPresent()) {
@@ -88,6 +104,7 @@ public class SchemaMigrationReconciler implements Reconciler<SchemaMigration>, C
         }
         recorders.forget(resource);
         runs.forget(uid);
+        metrics.forget(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
         return DeleteControl.defaultDelete();
     }
 

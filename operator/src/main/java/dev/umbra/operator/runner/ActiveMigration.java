@@ -4,6 +4,7 @@ import dev.umbra.engine.run.MigrationAbortedException;
 import dev.umbra.engine.run.MigrationFailedException;
 import dev.umbra.engine.run.MigrationRefusedException;
 import dev.umbra.engine.run.MigrationRunner;
+import dev.umbra.operator.logging.MigrationMdc;
 import dev.umbra.operator.model.Annotations;
 import dev.umbra.operator.model.ControlRequests;
 import dev.umbra.operator.model.MigrationPhase;
@@ -93,14 +94,24 @@ public final class ActiveMigration {
         events.normal(resource, eventReason, message);
     }
 
-    /** The operator is stopping: end the run but leave the status as it is, for the next operator. */
-    void interruptForShutdown() {
+    /**
+     * The operator is stopping (shutdown, or another replica is to lead): end the run without an
+     * end in the status and without dropping its helper tables, so that the operator that takes over
+     * continues it (from its checkpoint, where the engine has one).
+     */
+    public void stopForHandover() {
         shuttingDown = true;
         recorder.close();
-        runner.control().abort("the operator is shutting down");
+        runner.control().handOver("the operator is shutting down; the next operator takes this migration over");
     }
 
     void run() {
+        try (MigrationMdc ignored = MigrationMdc.of(resource)) {
+            runUnderMdc();
+        }
+    }
+
+    private void runUnderMdc() {
         try {
             runner.run();
             recorder.flush();

@@ -2,6 +2,7 @@ package dev.umbra.operator.runner;
 
 import dev.umbra.engine.plan.MigrationPlan;
 import dev.umbra.engine.run.MigrationRunner;
+import dev.umbra.operator.metrics.MigrationMetrics;
 import dev.umbra.operator.model.SchemaMigration;
 import dev.umbra.operator.model.ThrottleSpec;
 import dev.umbra.operator.status.Events;
@@ -16,13 +17,13 @@ public final class MigrationFactory {
     }
 
     public static Function<Runnable, ActiveMigration> of(SchemaMigration resource, MigrationPlan plan, boolean manualApproval,
-                                                         StatusRecorder recorder, Events events) {
+                                                         StatusRecorder recorder, Events events, MigrationMetrics metrics) {
         return onEnd -> {
             ThrottleSpec throttle = resource.getSpec().getThrottle();
             ThrottleProbe[] probe = new ThrottleProbe[1];
             MigrationRunner[] runner = new MigrationRunner[1];
             ProgressSink sink = new ProgressSink(resource, recorder, events,
-                    () -> probe[0] == null ? -1 : probe[0].replicaLagMillis());
+                    () -> probe[0] == null ? -1 : probe[0].replicaLagMillis(), metrics);
             runner[0] = new MigrationRunner(plan, sink);
             if (throttle != null && (throttle.getMaxLoad() != null || throttle.getCriticalLoad() != null
                     || throttle.getMaxReplicaLagMillis() != null)) {

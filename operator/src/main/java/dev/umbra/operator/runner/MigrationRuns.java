@@ -29,6 +29,7 @@ public final class MigrationRuns implements AutoCloseable {
     private final Map<String, ActiveMigration> active = new HashMap<>();
     private final Map<TableKey, ActiveMigration> byTable = new HashMap<>();
     private final Set<String> ended = ConcurrentHashMap.newKeySet();
+    private boolean closing;
 
     public MigrationRuns(int limit) {
         if (limit < 1) {
@@ -57,6 +58,9 @@ public final class MigrationRuns implements AutoCloseable {
      * check and the start are one step, so two resources cannot both take a table.
      */
     public synchronized StartOutcome tryStart(String uid, TableKey table, Function<Runnable, ActiveMigration> create) {
+        if (closing) {
+            return new StartOutcome.ShuttingDown();
+        }
         ActiveMigration ahead = byTable.get(table);
         if (ahead != null) {
             return new StartOutcome.TableBusy(ahead.displayName());
@@ -83,17 +87,24 @@ public final class MigrationRuns implements AutoCloseable {
         ended.remove(uid);
     }
 
+    /** How many runs are active now. */
+    public synchronized int activeCount() {
+        return active.size();
+    }
+
     /**
-     * Stops every run without recording an end (the status keeps its phase, so that the next
-     * operator starts it again) and waits a while for their clean-up.
+     * Stops every run for a hand-over ({@link ActiveMigration#stopForHandover()}: no end recorded, the
+     * helper tables kept, so that the next operator takes it over), starts no new one, and waits a
+     * while for them to stop.
      */
     @Override
     public void close() {
         List<ActiveMigration> running;
         synchronized (this) {
+            closing = true;
             running = new ArrayList<>(active.values());
         }
-        running.forEach(ActiveMigration::interruptForShutdown);
+        running.forEach(ActiveMigration::stopForHandover);
         pool.shutdown();
         try {
             if (!pool.awaitTermination(Duration.ofSeconds(30).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {

@@ -2,6 +2,7 @@ package dev.umbra.operator.runner;
 
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.progress.ProgressListener;
+import dev.umbra.operator.metrics.MigrationMetrics;
 import dev.umbra.operator.model.MigrationPhase;
 import dev.umbra.operator.model.SchemaMigration;
 import dev.umbra.operator.status.Events;
@@ -25,18 +26,23 @@ final class ProgressSink implements ProgressListener {
     private final StatusRecorder recorder;
     private final Events events;
     private final LongSupplier replicaLagMillis;
+    private final MigrationMetrics metrics;
     private String lastThrottle;
 
     /** @param replicaLagMillis the replicas' lag at the last throttle check, or -1 when not measured */
-    ProgressSink(SchemaMigration resource, StatusRecorder recorder, Events events, LongSupplier replicaLagMillis) {
+    ProgressSink(SchemaMigration resource, StatusRecorder recorder, Events events, LongSupplier replicaLagMillis,
+                 MigrationMetrics metrics) {
         this.resource = resource;
         this.recorder = recorder;
         this.events = events;
         this.replicaLagMillis = replicaLagMillis;
+        this.metrics = metrics;
     }
 
     @Override
     public synchronized void onProgress(Progress progress) {
+        metrics.record(resource.getMetadata().getNamespace(), resource.getMetadata().getName(), resource.getSpec().getTable(),
+                progress);
         MigrationPhase phase = ProgressStatus.phaseOf(progress.phase());
         boolean phaseChanged = recorder.phase() != phase;
         long replicaLag = replicaLagMillis.getAsLong();

@@ -11,6 +11,10 @@ public sealed interface StartOutcome {
     record TableBusy(String aheadOf) implements StartOutcome {
     }
 
+    /** The operator is stopping: nothing new starts (the next operator starts it). */
+    record ShuttingDown() implements StartOutcome {
+    }
+
     /** Every runner slot is taken. */
     record NoFreeSlot(int limit) implements StartOutcome {
     }

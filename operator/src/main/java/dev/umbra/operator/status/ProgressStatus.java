@@ -59,6 +59,10 @@ public final class ProgressStatus {
         applyThrottle(progress, status);
         status.setCutOverAttempts(progress.cutOverAttempts());
         status.setLastLockMillis(progress.lastLockTime().map(Duration::toMillis).orElse(null));
+        progress.verification().ifPresent(verification -> {
+            status.setVerifyMillis(verification.duration().toMillis());
+            status.setVerifyRepairedChunks(verification.repairedChunks());
+        });
         applyReady(progress, status);
     }
 

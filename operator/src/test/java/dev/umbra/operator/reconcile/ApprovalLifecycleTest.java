@@ -62,6 +62,8 @@ class ApprovalLifecycleTest {
             assertThat(waiting.getPhaseStartTimes().getPending()).isNotNull();
             assertThat(waiting.getPhaseStartTimes().getCopying()).isNotNull();
             assertThat(waiting.getObservedGeneration()).isEqualTo(1L);
+            assertThat(waiting.getVerifyMillis()).as("the checksum before cut-over ran").isNotNull();
+            assertThat(waiting.getVerifyRepairedChunks()).isZero();
             assertThat(condition(waiting, Conditions.CUT_OVER_APPROVED).getStatus()).isEqualTo("False");
             assertThat(Tables.names(db)).contains("_items_gho", "_items_ghc");
             OperatorHarness.sleep(1_500);

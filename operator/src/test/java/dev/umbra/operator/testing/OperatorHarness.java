@@ -1,6 +1,7 @@
 package dev.umbra.operator.testing;
 
 import dev.umbra.operator.OperatorSettings;
+import dev.umbra.operator.ServingSettings;
 import dev.umbra.operator.UmbraOperatorRuntime;
 import dev.umbra.operator.model.CutOverSpec;
 import dev.umbra.operator.model.DatabaseSpec;
@@ -34,26 +35,37 @@ public final class OperatorHarness implements AutoCloseable {
     private static final AtomicInteger NEXT = new AtomicInteger();
 
     private final InProcessKubernetes kubernetes;
+    private final ServingSettings serving;
     private UmbraOperatorRuntime runtime;
 
-    private OperatorHarness(InProcessKubernetes kubernetes, UmbraOperatorRuntime runtime) {
+    private OperatorHarness(InProcessKubernetes kubernetes, ServingSettings serving, UmbraOperatorRuntime runtime) {
         this.kubernetes = kubernetes;
+        this.serving = serving;
         this.runtime = runtime;
     }
 
     public static OperatorHarness start() {
-        InProcessKubernetes kubernetes = InProcessKubernetes.start();
-        return new OperatorHarness(kubernetes, UmbraOperatorRuntime.start(kubernetes.client(), settings()));
+        return start(ServingSettings.none());
     }
 
-    private static OperatorSettings settings() {
+    /** With an HTTP port (probes and metrics) or leader election, as a Deployment runs it. */
+    public static OperatorHarness start(ServingSettings serving) {
+        InProcessKubernetes kubernetes = InProcessKubernetes.start();
+        return new OperatorHarness(kubernetes, serving, UmbraOperatorRuntime.start(kubernetes.client(), settings(), serving));
+    }
+
+    public static OperatorSettings settings() {
         return OperatorSettings.defaults().withRecheckInterval(Duration.ofMillis(500));
+    }
+
+    public UmbraOperatorRuntime runtime() {
+        return runtime;
     }
 
     /** Stops the operator (as a rolling update would) and starts a new one against the same API. */
     public void restartOperator() {
         runtime.close();
-        runtime = UmbraOperatorRuntime.start(client(), settings());
+        runtime = UmbraOperatorRuntime.start(client(), settings(), serving);
     }
 
     public KubernetesClient client() {

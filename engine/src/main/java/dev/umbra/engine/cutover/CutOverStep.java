@@ -1,0 +1,16 @@
+package dev.umbra.engine.cutover;
+
+/**
+ * The moments inside a cut-over attempt at which a {@link CutOverHook} is called. Tests hold an
+ * attempt there to kill its sessions or change the conditions around it.
+ */
+public enum CutOverStep {
+    /** The original is locked for writing; nothing is renamed; the last binlog changes are not applied yet. */
+    LOCKED,
+    /** Still locked; every change up to the lock is applied; the RENAME is not issued yet. */
+    CAUGHT_UP,
+    /** Two sessions only: the RENAME waits for its metadata lock behind the locking session. */
+    RENAME_QUEUED,
+    /** The tables are swapped; the attempt has not yet released its locks or reported success. */
+    SWAPPED
+}

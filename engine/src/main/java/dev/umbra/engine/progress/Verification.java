@@ -1,0 +1,17 @@
+package dev.umbra.engine.progress;
+
+import java.time.Duration;
+
+/**
+ * The outcome of the checksum before cut-over (the Verifying stage of Copying).
+ *
+ * @param duration         how long the whole checksum took, repairs included
+ * @param chunks           key ranges compared
+ * @param mismatchedChunks chunks whose row count or checksum differed at the first comparison
+ * @param repairedChunks   chunk copies made to repair them (a chunk repaired twice counts twice)
+ * @param longestLock      the longest time the original was locked for reading to take a
+ *                         consistent point
+ */
+public record Verification(Duration duration, int chunks, int mismatchedChunks, int repairedChunks,
+                           Duration longestLock) {
+}

@@ -1,0 +1,197 @@
+package dev.umbra.engine.verify;
+
+import dev.umbra.engine.progress.Verification;
+import dev.umbra.engine.sql.Sql;
+import dev.umbra.engine.table.MappedColumn;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The checksum before cut-over: compares the original and the ghost table chunk by chunk at a
+ * consistent point (see {@link ConsistentSnapshot}), over the columns they share (see
+ * {@link ComparedColumns}). A chunk whose row count or checksum differs is copied again (see
+ * {@link ChunkRepair}) and compared again at a new consistent point; a chunk that still differs
+ * after {@value #REPAIR_ROUNDS} copies fails the verification, naming its key range.
+ *
+ * <p>Chunks are key ranges cut from the original's key order. When the ALTER changes how a key
+ * column sorts (its type, other than between integer types, or its collation), a range would not
+ * select the same rows in both tables, so the table is compared as one chunk.
+ */
+public final class TableVerifier {
+
+    private static final Logger log = LoggerFactory.getLogger(TableVerifier.class);
+    static final int REPAIR_ROUNDS = 2;
+    private static final Set<String> INTEGERS = Set.of("tinyint", "smallint", "mediumint", "int", "bigint");
+
+    /** The runner's view of the verification. */
+    public interface Observer {
+        /** The current step, e.g. {@code Verifying chunk 3 of 12}. */
+        void stage(String stage);
+
+        /**
+         * Called between steps (chunks, repairs, before each consistent point): returns once work
+         * may go on (it waits while the migration is paused or throttled), throws to stop the
+         * verification (abort, a failed worker).
+         */
+        void checkpoint() throws Exception;
+
+        /** Called after each round of repairs (tests open race windows here). */
+        void afterRepair() throws Exception;
+    }
+
+    private final VerifyContext context;
+    private final ComparedColumns columns;
+    private final ChunkChecksum checksum;
+    private final ChunkRepair repair;
+
+    public TableVerifier(VerifyContext context) {
+        this.context = context;
+        this.columns = new ComparedColumns(context.mapping());
+        this.checksum = new ChunkChecksum(context.schema(), context.original(), context.ghost(), context.mapping(), columns);
+        this.repair = new ChunkRepair(context);
+    }
+
+    /**
+     * Compares, repairs and compares again.
+     *
+     * @throws VerificationFailedException a chunk still differs after being copied again, or no
+     *                                     consistent point could be taken
+     * @throws Exception                   whatever the observer threw to stop the verification
+     */
+    public Verification verify(Observer observer) throws Exception {
+        long started = System.nanoTime();
+        if (!columns.notCompared().isEmpty()) {
+            log.warn("The checksum of `{}` leaves out columns whose new type no conversion reproduces exactly: {}",
+                    context.original(), String.join(", ", columns.notCompared()));
+        }
+        observer.stage("Verifying");
+        Duration longestLock;
+        List<KeyRange> chunks;
+        List<KeyRange> mismatched;
+        try (ConsistentSnapshot snapshot = ConsistentSnapshot.open(context, observer)) {
+            longestLock = snapshot.lockTime();
+            chunks = keyOrderPreserved(snapshot.session()) ? chunks(snapshot.session()) : List.of(KeyRange.WHOLE_TABLE);
+            mismatched = compare(snapshot.session(), chunks, observer);
+        }
+        int firstMismatches = mismatched.size();
+        int repaired = 0;
+        for (int round = 1; round <= REPAIR_ROUNDS && !mismatched.isEmpty(); round++) {
+            for (KeyRange range : mismatched) {
+                observer.checkpoint();
+                observer.stage("Verifying: copying " + range.describe() + " again");
+                log.warn("Checksum of `{}`: {} differs between the table and the ghost table; copying it again (round {} of {})",
+                        context.original(), range.describe(), round, REPAIR_ROUNDS);
+                repair.repair(range);
+                repaired++;
+            }
+            observer.afterRepair();
+            try (ConsistentSnapshot snapshot = ConsistentSnapshot.open(context, observer)) {
+                longestLock = longestLock.compareTo(snapshot.lockTime()) >= 0 ? longestLock : snapshot.lockTime();
+                mismatched = compare(snapshot.session(), mismatched, observer);
+            }
+        }
+        if (!mismatched.isEmpty()) {
+            throw new VerificationFailedException("the checksum of `" + context.original() + "` still differs from the"
+                    + " ghost table after copying again " + REPAIR_ROUNDS + " times, in "
+                    + mismatched.stream().map(KeyRange::describe).collect(Collectors.joining("; "))
+                    + "; something other than Umbra writes to the ghost table, or the server changes values between"
+                    + " the tables. Nothing was cut over");
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        log.info("Checksum of `{}`: {} chunk(s) match ({} mismatched and copied again) in {} ms; the table was locked for"
+                + " reading at most {} ms", context.original(), chunks.size(), firstMismatches, took.toMillis(),
+                longestLock.toMillis());
+        return new Verification(took, chunks.size(), firstMismatches, repaired, longestLock);
+    }
+
+    /** E.g. {@code checksum of 12 chunk(s) matched in 840 ms (1 mismatched chunk copied again)}. */
+    public static String describe(Verification verification) {
+        return "checksum of " + verification.chunks() + " chunk(s) matched in " + verification.duration().toMillis() + " ms"
+                + (verification.mismatchedChunks() == 0 ? "" : " (" + verification.mismatchedChunks()
+                        + " mismatched chunk(s) copied again)")
+                + "; the table was locked for reading at most " + verification.longestLock().toMillis() + " ms";
+    }
+
+    /** The ranges whose row count or checksum differ. */
+    private List<KeyRange> compare(Connection snapshot, List<KeyRange> ranges, Observer observer) throws Exception {
+        List<KeyRange> mismatched = new ArrayList<>();
+        for (int i = 0; i < ranges.size(); i++) {
+            observer.checkpoint();
+            observer.stage("Verifying chunk " + (i + 1) + " of " + ranges.size());
+            KeyRange range = ranges.get(i);
+            ChunkChecksum.Sums original = checksum.original(snapshot, range);
+            ChunkChecksum.Sums ghost = checksum.ghost(snapshot, range);
+            if (!original.equals(ghost)) {
+                log.warn("Checksum of `{}`: {} differs: {} row(s), crc {} in the table; {} row(s), crc {} in the ghost",
+                        context.original(), range.describe(), original.rows(), original.crc(), ghost.rows(), ghost.crc());
+                mismatched.add(range);
+            }
+        }
+        return mismatched;
+    }
+
+    /** Consecutive ranges of {@code chunkSize} keys of the original; the first and last are open. */
+    private List<KeyRange> chunks(Connection snapshot) throws SQLException {
+        List<String> keys = context.mapping().originalKeyNames();
+        String order = keys.stream().map(Sql::quote).collect(Collectors.joining(", "));
+        String from = " FROM " + Sql.qualified(context.schema(), context.original()) + " FORCE INDEX ("
+                + Sql.quote(context.mapping().originalKey().name()) + ")";
+        List<KeyRange> chunks = new ArrayList<>();
+        List<Object> lower = null;
+        while (true) {
+            KeyRange after = new KeyRange(lower, null);
+            List<Object> upper;
+            try (PreparedStatement statement = snapshot.prepareStatement("SELECT " + Sql.columnList(keys) + from
+                    + after.condition(keys) + " ORDER BY " + order + " LIMIT 1 OFFSET " + (context.chunkSize() - 1))) {
+                after.bind(statement, 1);
+                try (ResultSet row = statement.executeQuery()) {
+                    upper = row.next() ? KeyValues.read(row, context.mapping()) : null;
+                }
+            }
+            if (upper == null) {
+                chunks.add(after);
+                return chunks;
+            }
+            chunks.add(new KeyRange(lower, upper));
+            lower = upper;
+        }
+    }
+
+    /** Whether every key column sorts the same in both tables, so a key range selects the same rows. */
+    private boolean keyOrderPreserved(Connection connection) throws SQLException {
+        for (MappedColumn column : context.mapping().key()) {
+            boolean bothIntegers = INTEGERS.contains(column.original().dataType()) && INTEGERS.contains(column.ghost().dataType());
+            boolean sameType = column.original().columnType().equalsIgnoreCase(column.ghost().columnType())
+                    && Objects.equals(collation(connection, context.original(), column.original().name()),
+                            collation(connection, context.ghost(), column.ghostName()));
+            if (!bothIntegers && !sameType) {
+                log.info("The ALTER changes how key column `{}` sorts; the checksum compares `{}` as one chunk",
+                        column.ghostName(), context.original());
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String collation(Connection connection, String table, String column) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT COLLATION_NAME FROM information_schema.COLUMNS"
+                + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?")) {
+            statement.setString(1, context.schema());
+            statement.setString(2, table);
+            statement.setString(3, column);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? row.getString(1) : null;
+            }
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package dev.umbra.operator.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import dev.umbra.operator.playground.InProcessKubernetes;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Helm chart: it lints, renders with default and non-default values into what the operator
+ * needs (least-privilege RBAC, a locked-down Deployment with probes, the metrics Service), refuses
+ * contradictory values with a message, and its objects are accepted by a Kubernetes API.
+ */
+class HelmChartTest {
+
+    private static final String FULL_NAME = "umbra";
+    /** The Prometheus Operator's ServiceMonitor, which the in-process API does not know by itself. */
+    private static final ResourceDefinitionContext SERVICE_MONITORS = new ResourceDefinitionContext.Builder()
+            .withGroup("monitoring.coreos.com").withVersion("v1").withKind("ServiceMonitor").withPlural("servicemonitors")
+            .withNamespaced(true).build();
+
+    @Test
+    void lintsCleanInStrictMode() {
+        LintResult result = new Helm(RenderedChart.CHART).lint().strict().call();
+        assertThat(result.isFailed()).as("helm lint --strict: %s", result.getMessages()).isFalse();
+        assertThat(result.getMessages()).noneMatch(message -> message.contains("[ERROR]") || message.contains("[WARNING]"));
+    }
+
+    @Test
+    void defaultsInstallCrdClusterRbacDeploymentAndMetricsService() {
+        RenderedChart chart = RenderedChart.withDefaults();
+        assertThat(chart.kinds()).containsExactly("ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "Deployment",
+                "Role", "RoleBinding", "Service", "ServiceAccount");
+
+        CustomResourceDefinition crd = chart.object(CustomResourceDefinition.class, "schemamigrations.umbra.dev");
+        assertThat(crd.getMetadata().getAnnotations()).containsEntry("helm.sh/resource-policy", "keep");
+        assertThat(crd.getSpec()).isEqualTo(CrdFiles.checkedIn().getSpec());
+
+        ClusterRole role = chart.object(ClusterRole.class, FULL_NAME);
+        assertThat(verbs(role.getRules(), "umbra.dev", "schemamigrations")).containsExactly("get", "list", "watch", "patch", "update");
+        assertThat(verbs(role.getRules(), "umbra.dev", "schemamigrations/status")).containsExactly("get", "update", "patch");
+        assertThat(verbs(role.getRules(), "", "secrets")).as("Secrets are only read by name").containsExactly("get");
+        assertThat(verbs(role.getRules(), "", "events")).containsExactly("create");
+        assertThat(role.getRules()).hasSize(4).allSatisfy(rule -> {
+            assertThat(rule.getResourceNames()).isNullOrEmpty();
+            assertThat(rule.getVerbs()).doesNotContain("*", "delete", "deletecollection");
+        });
+        ClusterRoleBinding binding = chart.object(ClusterRoleBinding.class, FULL_NAME);
+        assertThat(binding.getRoleRef().getName()).isEqualTo(FULL_NAME);
+        assertThat(binding.getSubjects()).singleElement().satisfies(subject -> {
+            assertThat(subject.getKind()).isEqualTo("ServiceAccount");
+            assertThat(subject.getName()).isEqualTo(FULL_NAME);
+            assertThat(subject.getNamespace()).isEqualTo(RenderedChart.NAMESPACE);
+        });
+        Role leases = chart.object(Role.class, FULL_NAME + "-leader-election");
+        assertThat(leases.getMetadata().getNamespace()).isEqualTo(RenderedChart.NAMESPACE);
+        assertThat(verbs(leases.getRules(), "coordination.k8s.io", "leases")).containsExactly("get", "create", "update");
+        assertThat(chart.object(ServiceAccount.class, FULL_NAME).getMetadata().getNamespace()).isEqualTo(RenderedChart.NAMESPACE);
+
+        Deployment deployment = chart.object(Deployment.class, FULL_NAME);
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
+        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        assertThat(pod.getServiceAccountName()).isEqualTo(FULL_NAME);
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(10001L);
+        Container operator = pod.getContainers().get(0);
+        assertThat(operator.getImage()).isEqualTo("umbra-operator:0.1.0");
+        assertThat(operator.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(operator.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(operator.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(operator.getVolumeMounts()).anySatisfy(mount -> assertThat(mount.getMountPath()).isEqualTo("/tmp"));
+        assertThat(operator.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+        assertThat(operator.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+        assertThat(operator.getResources().getRequests()).containsKeys("cpu", "memory");
+        assertThat(operator.getResources().getLimits()).containsKey("memory");
+        assertThat(operator.getPorts()).singleElement().satisfies(port -> {
+            assertThat(port.getName()).isEqualTo("http-metrics");
+            assertThat(port.getContainerPort()).isEqualTo(8080);
+        });
+        assertThat(env(operator)).containsEntry("UMBRA_NAMESPACES", "").containsEntry("UMBRA_HTTP_PORT", "8080")
+                .containsEntry("UMBRA_LEADER_ELECTION", "true").containsEntry("UMBRA_LEASE_NAME", "umbra-operator-lease")
+                .containsEntry("UMBRA_LOG_LEVEL", "INFO").containsEntry("UMBRA_LOG_FORMAT", "text")
+                .containsEntry("UMBRA_MAX_CONCURRENT_MIGRATIONS", "4");
+        assertThat(operator.getEnv()).filteredOn(variable -> variable.getName().equals("POD_NAMESPACE")).singleElement()
+                .satisfies(variable -> assertThat(variable.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace"));
+
+        Service service = chart.object(Service.class, FULL_NAME + "-metrics");
+        assertThat(service.getSpec().getSelector()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+        assertThat(service.getSpec().getPorts()).singleElement().satisfies(port -> assertThat(port.getName()).isEqualTo("http-metrics"));
+    }
+
+    @Test
+    void namespacedScopeGrantsRolesOnlyInTheWatchedNamespacesAndOtherValuesReachThePod() {
+        RenderedChart chart = RenderedChart.renderWithValues("""
+                rbac:
+                  scope: namespaced
+                watchNamespaces: [shop, billing]
+                replicas: 2
+                logging:
+                  level: debug
+                  format: json
+                image:
+                  repository: registry.example.com/dba/umbra-operator
+                  tag: 0.1.0-rc1
+                metrics:
+                  port: 9090
+                  serviceMonitor:
+                    enabled: true
+                    labels:
+                      release: prometheus
+                """);
+        assertThat(chart.all(ClusterRole.class)).isEmpty();
+        assertThat(chart.all(ClusterRoleBinding.class)).isEmpty();
+        List<Role> roles = chart.all(Role.class).stream().filter(role -> role.getMetadata().getName().equals(FULL_NAME)).toList();
+        assertThat(roles).extracting(role -> role.getMetadata().getNamespace()).containsExactlyInAnyOrder("shop", "billing");
+        assertThat(roles).allSatisfy(role -> assertThat(verbs(role.getRules(), "", "secrets")).containsExactly("get"));
+        assertThat(chart.all(RoleBinding.class)).extracting(binding -> binding.getMetadata().getNamespace())
+                .containsExactlyInAnyOrder("shop", "billing", RenderedChart.NAMESPACE);
+
+        Deployment deployment = chart.object(Deployment.class, FULL_NAME);
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+        Container operator = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(operator.getImage()).isEqualTo("registry.example.com/dba/umbra-operator:0.1.0-rc1");
+        assertThat(env(operator)).containsEntry("UMBRA_NAMESPACES", "shop,billing").containsEntry("UMBRA_LOG_LEVEL", "DEBUG")
+                .containsEntry("UMBRA_LOG_FORMAT", "json").containsEntry("UMBRA_HTTP_PORT", "9090");
+        assertThat(operator.getPorts().get(0).getContainerPort()).isEqualTo(9090);
+
+        GenericKubernetesResource monitor = chart.object(GenericKubernetesResource.class, FULL_NAME);
+        assertThat(monitor.getKind()).isEqualTo("ServiceMonitor");
+        assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "prometheus");
+        assertThat(RenderedChart.json(monitor.getAdditionalProperties().get("spec"))).contains("\"port\":\"http-metrics\"")
+                .contains("\"path\":\"/metrics\"");
+    }
+
+    @Test
+    void namespacedScopeWithoutNamespacesWatchesTheReleaseNamespace() {
+        RenderedChart chart = RenderedChart.render(values -> values.set("rbac.scope", "namespaced"));
+        assertThat(chart.all(Role.class)).extracting(role -> role.getMetadata().getNamespace())
+                .containsOnly(RenderedChart.NAMESPACE);
+        Container operator = chart.object(Deployment.class, FULL_NAME).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(env(operator)).containsEntry("UMBRA_NAMESPACES", RenderedChart.NAMESPACE);
+    }
+
+    @Test
+    void contradictoryValuesAreRefusedWithAMessage() {
+        assertThatThrownBy(() -> RenderedChart.render(values -> values.set("replicas", 2).set("leaderElection.enabled", false)))
+                .hasMessageContaining("replicas above 1 need leaderElection.enabled=true");
+        assertThatThrownBy(() -> RenderedChart.render(values -> values.set("rbac.scope", "everywhere")))
+                .hasMessageContaining("rbac.scope must be cluster or namespaced, not \"everywhere\"");
+        assertThatThrownBy(() -> RenderedChart.render(values -> values.set("logging.format", "xml")))
+                .hasMessageContaining("logging.format must be text or json");
+    }
+
+    @Test
+    void renderedObjectsAreAcceptedByAKubernetesApi() {
+        RenderedChart chart = RenderedChart.render(values -> values.set("metrics.serviceMonitor.enabled", true));
+        try (InProcessKubernetes kubernetes = InProcessKubernetes.start()) {
+            KubernetesClient client = kubernetes.client();
+            // the in-process API starts with the CRD installed; the chart's replaces it
+            client.apiextensions().v1().customResourceDefinitions().withName("schemamigrations.umbra.dev").delete();
+            for (HasMetadata object : chart.objects()) {
+                if (object instanceof GenericKubernetesResource monitor) {
+                    client.genericKubernetesResources(SERVICE_MONITORS).inNamespace(RenderedChart.NAMESPACE).resource(monitor).create();
+                } else {
+                    client.resource(object).create();
+                }
+            }
+            for (HasMetadata object : chart.objects()) {
+                HasMetadata stored = object instanceof GenericKubernetesResource monitor
+                        ? client.genericKubernetesResources(SERVICE_MONITORS).inNamespace(RenderedChart.NAMESPACE)
+                                .withName(monitor.getMetadata().getName()).get()
+                        : client.resource(object).get();
+                assertThat(stored).as("%s %s", object.getKind(), object.getMetadata().getName()).isNotNull();
+                assertThat(stored.getMetadata().getUid()).isNotBlank();
+            }
+            assertThat(client.apps().deployments().inNamespace(RenderedChart.NAMESPACE).withName(FULL_NAME).get()
+                    .getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo(FULL_NAME);
+        }
+    }
+
+    private static List<String> verbs(List<PolicyRule> rules, String group, String resource) {
+        return rules.stream().filter(rule -> rule.getApiGroups().contains(group) && rule.getResources().contains(resource))
+                .flatMap(rule -> rule.getVerbs().stream()).toList();
+    }
+
+    private static Map<String, String> env(Container container) {
+        return container.getEnv().stream().filter(variable -> variable.getValue() != null)
+                .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    }
+}
