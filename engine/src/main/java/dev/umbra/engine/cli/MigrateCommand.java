@@ -97,8 +97,19 @@ final class MigrateCommand implements Callable<Integer> {
     private boolean execute;
 
     @Option(names = "--chunk-size", defaultValue = "1000", paramLabel = "ROWS",
-            description = "Rows per copy chunk. Default: ${DEFAULT-VALUE}.")
+            description = "Rows of the first copy chunk; later chunks adapt to --chunk-time-millis. Default: ${DEFAULT-VALUE}.")
     private int chunkSize;
+
+    @Option(names = "--chunk-time-millis", defaultValue = "500", paramLabel = "MILLIS",
+            description = "The time one copy chunk should take: chunk sizes adapt to it (between 100 and 50,000 rows);"
+                    + " 0 keeps every chunk at --chunk-size. Default: ${DEFAULT-VALUE}.")
+    private int chunkTimeMillis;
+
+    @Option(names = "--instant-ddl", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Try ALGORITHM=INSTANT on the table first when the server can do this ALTER instantly"
+                    + " (metadata only, no copy; it still waits for the cut-over approval and holds its lock at most"
+                    + " --cut-over-lock-timeout-seconds); --no-instant-ddl always copies. Default: on.")
+    private boolean instantDdl;
 
     @Option(names = "--cut-over", defaultValue = "atomic", paramLabel = "METHOD",
             converter = CutOverMethodConverter.class, completionCandidates = CutOverMethodNames.class,
@@ -199,6 +210,9 @@ final class MigrateCommand implements Callable<Integer> {
 
     private MigrationPlan plan() {
         requireAtLeastOne(chunkSize, "--chunk-size");
+        if (chunkTimeMillis < 0) {
+            throw usage("--chunk-time-millis must be 0 or more, not " + chunkTimeMillis + ".");
+        }
         requireAtLeastOne(cutOverLockTimeoutSeconds, "--cut-over-lock-timeout-seconds");
         requireAtLeastOne(defaultRetries, "--default-retries");
         requireAtLeastOne(statusIntervalSeconds, "--status-interval-seconds");
@@ -221,7 +235,9 @@ final class MigrateCommand implements Callable<Integer> {
                 .withStatusInterval(Duration.ofSeconds(statusIntervalSeconds))
                 .withVerify(verify)
                 .withThrottle(throttle())
-                .withReconnectTimeout(Duration.ofSeconds(reconnectTimeoutSeconds));
+                .withReconnectTimeout(Duration.ofSeconds(reconnectTimeoutSeconds))
+                .withInstantDdl(instantDdl)
+                .withChunkTime(Duration.ofMillis(chunkTimeMillis));
         String secret = password != null ? password : parent.environment(PASSWORD_VARIABLE);
         try {
             return new MigrationPlan(new ConnectionSettings(host, port, user, secret), database, table, alter, options);

@@ -27,6 +27,11 @@ import java.util.Objects;
  *                               (default); off: its helper tables count as stale
  * @param checkpointInterval     how often the checkpoint is saved while copying and waiting for the cut-over
  *                               (it is saved at each phase change too)
+ * @param instantDdl             first try the ALTER on the table itself with {@code ALGORITHM=INSTANT}
+ *                               (metadata only: no copy), falling back to the online copy when the
+ *                               server refuses or the table's metadata lock is not granted in time
+ * @param chunkTime              the time one copy chunk should take: chunk sizes adapt to it (see
+ *                               {@code ChunkSizer}); zero keeps every chunk at {@code chunkSize} rows
  */
 public record MigrationOptions(int chunkSize,
                                CutOverMethod cutOverMethod,
@@ -43,7 +48,9 @@ public record MigrationOptions(int chunkSize,
                                ThrottleOptions throttle,
                                Duration reconnectTimeout,
                                boolean resume,
-                               Duration checkpointInterval) {
+                               Duration checkpointInterval,
+                               boolean instantDdl,
+                               Duration chunkTime) {
 
     public MigrationOptions {
         if (chunkSize < 1) {
@@ -65,108 +72,122 @@ public record MigrationOptions(int chunkSize,
         if (checkpointInterval.toMillis() < 1) {
             throw new IllegalArgumentException("the checkpoint interval must be positive");
         }
+        if (chunkTime.isNegative()) {
+            throw new IllegalArgumentException("chunk time must not be negative");
+        }
     }
 
     public static MigrationOptions defaults() {
         return new MigrationOptions(1000, CutOverMethod.ATOMIC, Duration.ofSeconds(3), 10, false, false, false, false, 1000,
                 Duration.ofMillis(500), Duration.ofSeconds(2), true, ThrottleOptions.none(),
-                Duration.ofMinutes(2), true, Duration.ofSeconds(2));
+                Duration.ofMinutes(2), true, Duration.ofSeconds(2), true, Duration.ofMillis(500));
     }
 
     public MigrationOptions withChunkSize(int value) {
         return new MigrationOptions(value, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
                 dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval,
-                statusInterval, verify, throttle, reconnectTimeout, resume, checkpointInterval);
+                statusInterval, verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime);
     }
 
     public MigrationOptions withCutOverMethod(CutOverMethod value) {
         return new MigrationOptions(chunkSize, value, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver, dropOldTable,
                 dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
-                verify, throttle, reconnectTimeout, resume, checkpointInterval);
+                verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime);
     }
 
     public MigrationOptions withCutOverLockTimeout(Duration value) {
         return new MigrationOptions(chunkSize, cutOverMethod, value, cutOverMaxAttempts, autoApproveCutOver, dropOldTable,
                 dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
-                verify, throttle, reconnectTimeout, resume, checkpointInterval);
+                verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime);
     }
 
     public MigrationOptions withCutOverMaxAttempts(int value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, value, autoApproveCutOver, dropOldTable,
                 dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
-                verify, throttle, reconnectTimeout, resume, checkpointInterval);
+                verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime);
     }
 
     public MigrationOptions withAutoApproveCutOver(boolean value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, value, dropOldTable,
                 dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
-                verify, throttle, reconnectTimeout, resume, checkpointInterval);
+                verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime);
     }
 
     public MigrationOptions withDropOldTable(boolean value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver, value,
                 dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
-                verify, throttle, reconnectTimeout, resume, checkpointInterval);
+                verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime);
     }
 
     public MigrationOptions withDropStaleGhostTable(boolean value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
                 dropOldTable, value, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
-                verify, throttle, reconnectTimeout, resume, checkpointInterval);
+                verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime);
     }
 
     public MigrationOptions withDropStaleOldTable(boolean value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
                 dropOldTable, dropStaleGhostTable, value, applyBatchSize, heartbeatInterval, statusInterval,
-                verify, throttle, reconnectTimeout, resume, checkpointInterval);
+                verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime);
     }
 
     public MigrationOptions withApplyBatchSize(int value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
                 dropOldTable, dropStaleGhostTable, dropStaleOldTable, value, heartbeatInterval,
-                statusInterval, verify, throttle, reconnectTimeout, resume, checkpointInterval);
+                statusInterval, verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime);
     }
 
     public MigrationOptions withHeartbeatInterval(Duration value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
                 dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, value, statusInterval,
-                verify, throttle, reconnectTimeout, resume, checkpointInterval);
+                verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime);
     }
 
     public MigrationOptions withStatusInterval(Duration value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
                 dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval,
-                value, verify, throttle, reconnectTimeout, resume, checkpointInterval);
+                value, verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime);
     }
 
     public MigrationOptions withVerify(boolean value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
                 dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval,
-                statusInterval, value, throttle, reconnectTimeout, resume, checkpointInterval);
+                statusInterval, value, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime);
     }
 
     public MigrationOptions withThrottle(ThrottleOptions value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
                 dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval,
-                statusInterval, verify, value, reconnectTimeout, resume, checkpointInterval);
+                statusInterval, verify, value, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime);
     }
 
     public MigrationOptions withReconnectTimeout(Duration value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
                 dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval,
-                statusInterval, verify, throttle, value, resume, checkpointInterval);
+                statusInterval, verify, throttle, value, resume, checkpointInterval, instantDdl, chunkTime);
     }
 
     public MigrationOptions withResume(boolean value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
                 dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval,
-                statusInterval, verify, throttle, reconnectTimeout, value, checkpointInterval);
+                statusInterval, verify, throttle, reconnectTimeout, value, checkpointInterval, instantDdl, chunkTime);
     }
 
     public MigrationOptions withCheckpointInterval(Duration value) {
         return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
                 dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval,
-                statusInterval, verify, throttle, reconnectTimeout, resume, value);
+                statusInterval, verify, throttle, reconnectTimeout, resume, value, instantDdl, chunkTime);
     }
 
+    public MigrationOptions withInstantDdl(boolean value) {
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
+                verify, throttle, reconnectTimeout, resume, checkpointInterval, value, chunkTime);
+    }
+
+    public MigrationOptions withChunkTime(Duration value) {
+        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
+                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
+                verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, value);
+    }
 }

@@ -12,10 +12,12 @@ import dev.umbra.engine.checkpoint.Checkpointer;
 import dev.umbra.engine.checkpoint.CopyRange;
 import dev.umbra.engine.checkpoint.ResumeDecision;
 import dev.umbra.engine.copy.ChunkCopier;
+import dev.umbra.engine.copy.ChunkSizer;
 import dev.umbra.engine.cutover.CutOver;
 import dev.umbra.engine.cutover.CutOverAttemptException;
 import dev.umbra.engine.cutover.CutOverContext;
 import dev.umbra.engine.cutover.CutOverHook;
+import dev.umbra.engine.cutover.InstantAlter;
 import dev.umbra.engine.cutover.SingleSessionCutOver;
 import dev.umbra.engine.cutover.TwoSessionCutOver;
 import dev.umbra.engine.cutover.TwoStepCutOver;
@@ -181,6 +183,10 @@ public final class MigrationRunner {
             state.rowsEstimated = inspection.estimatedRows();
             state.resumeNote = inspection.resume().note().orElse(null);
             try {
+                if (alteredInstantly(connection)) {
+                    finishInstant(connection);
+                    return snapshot();
+                }
                 prepare(connection);
                 copy();
                 verify();
@@ -270,6 +276,50 @@ public final class MigrationRunner {
         }
     }
 
+    /**
+     * The instant-DDL fast path (see {@link InstantAlter}): when allowed and the server can do this
+     * ALTER instantly, waits for approval and runs it on the table itself. False when the online
+     * path must run instead; the ghost table is then as inspection left it.
+     */
+    private boolean alteredInstantly(Connection connection) throws SQLException, MigrationAbortedException,
+            InterruptedException {
+        if (!options.instantDdl() || !inspection.server().hasInstantDdl()) {
+            return false;
+        }
+        InstantAlter instant = new InstantAlter(plan.schema(), plan.table(), inspection.helpers().ghost(), inspection.alter());
+        if (!instant.probe(connection)) {
+            log.info("The server cannot do this ALTER of `{}` instantly; taking the online path", plan.table());
+            return false;
+        }
+        enter(Phase.AWAITING_CUT_OVER, options.autoApproveCutOver() ? "instant ALTER ready" : "waiting for approval (instant ALTER)");
+        while (!(options.autoApproveCutOver() || control.isCutOverApproved()) || cutOverPostponed.getAsBoolean()
+                || holdForThrottle()) {
+            control.checkNotAborted();
+            Thread.sleep(100);
+        }
+        control.checkNotAborted();
+        enter(Phase.CUT_OVER, "instant ALTER");
+        Instant began = Instant.now();
+        Optional<String> refused = instant.apply(connection, options.cutOverLockTimeout());
+        state.lastLockTime = Duration.between(began, Instant.now());
+        state.cutOverAttempts = 1;
+        if (refused.isPresent()) {
+            log.warn("The instant ALTER of `{}` did not run ({}); nothing was changed, taking the online path",
+                    plan.table(), refused.get());
+            return false;
+        }
+        return true;
+    }
+
+    private void finishInstant(Connection connection) throws SQLException {
+        try (var statement = connection.createStatement()) {
+            statement.execute("DROP TABLE IF EXISTS " + dev.umbra.engine.sql.Sql.qualified(plan.schema(), inspection.helpers().ghost()));
+        }
+        state.message = "Done: `" + plan.table() + "` now has the new definition, changed in place by an instant ALTER"
+                + " (metadata only: no rows were copied and no helper table is left).";
+        enter(Phase.DONE, "done (instant ALTER)");
+    }
+
     private Connection openOrFail() throws MigrationFailedException {
         try {
             return connections.open();
@@ -347,6 +397,7 @@ public final class MigrationRunner {
             Optional<List<Object>> upper = saved.isPresent() ? remaining(saved.get()) : readUpperBound(copier, session);
             state.copyStartedAt = Instant.now();
             List<Object> lastKey = saved.map(CopyRange::resumeAfter).orElse(null);
+            ChunkSizer sizer = new ChunkSizer(options.chunkSize(), options.chunkTime());
             while (upper.isPresent()) {
                 control.checkNotAborted();
                 checkWorkers();
@@ -354,11 +405,14 @@ public final class MigrationRunner {
                     continue;
                 }
                 List<Object> from = lastKey;
+                int rows = sizer.next();
+                long began = System.nanoTime();
                 Optional<ChunkCopier.Chunk> chunk = session.run(
-                        connection -> copier.copyNext(connection, from, upper.get(), options.chunkSize()));
+                        connection -> copier.copyNext(connection, from, upper.get(), rows));
                 if (chunk.isEmpty()) {
                     break;
                 }
+                sizer.record(chunk.get().rows(), Duration.ofNanos(System.nanoTime() - began));
                 lastKey = chunk.get().lastKey();
                 state.rowsCopied += chunk.get().rows();
                 checkpointer.chunkCopied(lastKey, state.rowsCopied);
@@ -558,8 +612,8 @@ public final class MigrationRunner {
             log.warn("The migration is done, but cleaning up a helper table failed: {}", e.getMessage());
         }
         String old = options.dropOldTable() ? "the old table was dropped" : "the old table is kept as `" + inspection.helpers().old() + "`";
-        state.message = "Done: `" + plan.table() + "` now has the new definition; " + old + ".";
-        enter(Phase.DONE, "done");
+        state.message = "Done: `" + plan.table() + "` now has the new definition, by an online copy; " + old + ".";
+        enter(Phase.DONE, "done (online copy)");
     }
 
     /** On a session of its own: the migration's first one may have been lost to a server restart. */

@@ -51,6 +51,11 @@ public record ServerInfo(boolean mariaDb, int major, int minor, int patch, Strin
         return !mariaDb && atLeast(8, 0, 13);
     }
 
+    /** MySQL 8.0.12 and MariaDB 10.3 were the first with {@code ALGORITHM=INSTANT} (5.7 has none). */
+    public boolean hasInstantDdl() {
+        return mariaDb ? atLeast(10, 3, 0) : atLeast(8, 0, 12);
+    }
+
     /** MySQL 8.4 renamed SHOW MASTER STATUS; MariaDB and older MySQL keep the old name. */
     public String binaryLogStatusStatement() {
         return !mariaDb && atLeast(8, 4, 0) ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS";

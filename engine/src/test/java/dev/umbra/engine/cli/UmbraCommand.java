@@ -64,10 +64,14 @@ final class UmbraCommand {
         return args.toArray(String[]::new);
     }
 
-    /** {@code migrate} and the connection flags for this database, without the password. */
+    /**
+     * {@code migrate} and the connection flags for this database, without the password, and
+     * {@code --no-instant-ddl}: the CLI tests are about the online path, which an ALTER the server can
+     * do instantly would otherwise skip (CliInstantDdlTest covers the default).
+     */
     static List<String> connection(TestDatabase db) {
         return List.of("migrate", "--host", db.host(), "--port", Integer.toString(db.port()), "--user", db.user(),
-                "--database", db.schema());
+                "--database", db.schema(), "--no-instant-ddl");
     }
 
     /** {@code t (id, name, qty)} with {@code rows} rows. */

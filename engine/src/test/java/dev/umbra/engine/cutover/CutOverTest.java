@@ -30,7 +30,7 @@ class CutOverTest {
         MirroredWriter.createTables(db, "items", 2_000);
         Duration lockTimeout = Duration.ofSeconds(2);
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER,
-                MigrationOptions.defaults().withCutOverLockTimeout(lockTimeout))).start();
+                MigrationOptions.defaults().withInstantDdl(false).withCutOverLockTimeout(lockTimeout))).start();
         migration.awaitPhase(Phase.AWAITING_CUT_OVER, Duration.ofSeconds(60));
 
         MirroredWriter writer = new MirroredWriter(db, "items");
@@ -71,7 +71,7 @@ class CutOverTest {
         String definition = TableContents.createStatement(db, "items");
         List<String> tables = TableContents.tables(db);
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER,
-                MigrationOptions.defaults())).start();
+                MigrationOptions.defaults().withInstantDdl(false))).start();
         migration.awaitPhase(Phase.AWAITING_CUT_OVER, Duration.ofSeconds(60));
         assertThat(TableContents.tables(db)).contains("_items_gho", "_items_ghc");
 

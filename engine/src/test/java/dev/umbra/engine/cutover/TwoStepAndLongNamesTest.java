@@ -27,7 +27,7 @@ class TwoStepAndLongNamesTest {
         try (MirroredWriter writer = new MirroredWriter(db, "items")) {
             writer.start(2);
             done = new MigrationRunner(Migrations.plan(db, "items", "ADD COLUMN status TINYINT NOT NULL DEFAULT 1",
-                    MigrationOptions.defaults().withAutoApproveCutOver(true).withCutOverMethod(CutOverMethod.TWO_STEP)),
+                    MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true).withCutOverMethod(CutOverMethod.TWO_STEP)),
                     ProgressListener.NONE).run();
         }
         assertThat(done.phase()).isEqualTo(Phase.DONE);

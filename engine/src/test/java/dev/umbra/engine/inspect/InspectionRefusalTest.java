@@ -33,7 +33,7 @@ class InspectionRefusalTest {
             server.executeAsRoot("CREATE DATABASE shop", "CREATE TABLE shop.t (id INT PRIMARY KEY)");
             MigrationPlan plan = new MigrationPlan(new ConnectionSettings(server.host(), server.port(),
                     DatabaseServer.USER, DatabaseServer.PASSWORD), "shop", "t", "ADD COLUMN c INT",
-                    MigrationOptions.defaults().withAutoApproveCutOver(true));
+                    MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true));
             MigrationRefusedException refusal = catchThrowableOfType(MigrationRefusedException.class,
                     () -> new MigrationRunner(plan, ProgressListener.NONE).run());
             assertThat(refusal).hasMessageContaining("the binary log is off").hasMessageContaining("--log-bin");
@@ -84,7 +84,7 @@ class InspectionRefusalTest {
         try {
             List<String> before = TableContents.tables(db);
             MigrationPlan plan = new MigrationPlan(new ConnectionSettings(db.host(), db.port(), user, "Limited-Pa55"),
-                    db.schema(), "t", "ADD COLUMN c INT", MigrationOptions.defaults());
+                    db.schema(), "t", "ADD COLUMN c INT", MigrationOptions.defaults().withInstantDdl(false));
             MigrationRefusedException refusal = catchThrowableOfType(MigrationRefusedException.class,
                     () -> new MigrationRunner(plan, ProgressListener.NONE).run());
             assertThat(refusal.getMessage())

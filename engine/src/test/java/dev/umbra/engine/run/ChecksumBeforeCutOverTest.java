@@ -41,7 +41,7 @@ class ChecksumBeforeCutOverTest {
     void ghostRowsCorruptedBehindTheEnginesBackAreFoundAndCopiedAgain(TestDatabase db) throws Exception {
         createTable(db);
         List<String> original = TableContents.rows(db, "t", COLUMNS);
-        BackgroundMigration migration = migration(db, MigrationOptions.defaults().withAutoApproveCutOver(true));
+        BackgroundMigration migration = migration(db, MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true));
         migration.runner().setPauseHook(point -> {
             if (point == PausePoint.BEFORE_VERIFY) {
                 db.execute("UPDATE _t_gho SET v = 'corrupted' WHERE id = 1234", // a changed row
@@ -73,7 +73,7 @@ class ChecksumBeforeCutOverTest {
         List<String> original = TableContents.rows(db, "t", COLUMNS);
         String definition = TableContents.createStatement(db, "t");
         AtomicInteger corruptions = new AtomicInteger();
-        BackgroundMigration migration = migration(db, MigrationOptions.defaults().withAutoApproveCutOver(true));
+        BackgroundMigration migration = migration(db, MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true));
         migration.runner().setPauseHook(point -> {
             if (point == PausePoint.BEFORE_VERIFY || point == PausePoint.AFTER_VERIFY_REPAIR) {
                 db.execute("UPDATE _t_gho SET n = n + 1 WHERE id = 1234");
@@ -99,7 +99,7 @@ class ChecksumBeforeCutOverTest {
     void aMigrationUnderConcurrentWritesVerifiesClean(TestDatabase db) throws Exception {
         MirroredWriter.createTables(db, "items", 5_000);
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items",
-                "ADD COLUMN status TINYINT NOT NULL DEFAULT 1", MigrationOptions.defaults().withAutoApproveCutOver(true)
+                "ADD COLUMN status TINYINT NOT NULL DEFAULT 1", MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true)
                         .withChunkSize(CHUNK)));
         AtomicInteger verifiedUnderWrites = new AtomicInteger();
         Progress done;
@@ -160,7 +160,7 @@ class ChecksumBeforeCutOverTest {
                 + " COLLATE utf8mb4_bin, MODIFY c DATETIME(3), MODIFY d DECIMAL(10,4), MODIFY e DOUBLE, MODIFY f CHAR(10),"
                 + " MODIFY g VARCHAR(10)";
         BackgroundMigration clean = new BackgroundMigration(Migrations.plan(db, "typed", alter,
-                MigrationOptions.defaults().withAutoApproveCutOver(true).withChunkSize(CHUNK)));
+                MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true).withChunkSize(CHUNK)));
 
         Verification verification = clean.start().awaitEnd(TIMEOUT).verification().orElseThrow();
 
@@ -169,7 +169,7 @@ class ChecksumBeforeCutOverTest {
 
         db.execute("DROP TABLE typed", "RENAME TABLE _typed_del TO typed");
         BackgroundMigration corrupted = new BackgroundMigration(Migrations.plan(db, "typed", alter,
-                MigrationOptions.defaults().withAutoApproveCutOver(true).withChunkSize(CHUNK)));
+                MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true).withChunkSize(CHUNK)));
         corrupted.runner().setPauseHook(point -> {
             if (point == PausePoint.BEFORE_VERIFY) {
                 db.execute("UPDATE _typed_gho SET c = c + INTERVAL 1 SECOND WHERE id = 7");
@@ -199,7 +199,7 @@ class ChecksumBeforeCutOverTest {
         List<String> original = TableContents.rows(db, "words", List.of("w", "n"));
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "words",
                 "MODIFY w VARCHAR(30) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NOT NULL",
-                MigrationOptions.defaults().withAutoApproveCutOver(true).withChunkSize(CHUNK)));
+                MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true).withChunkSize(CHUNK)));
 
         Progress done = migration.start().awaitEnd(TIMEOUT);
 
@@ -212,7 +212,7 @@ class ChecksumBeforeCutOverTest {
     @EveryFlavor
     void aPauseHoldsTheChecksum(TestDatabase db) throws Exception {
         createTable(db);
-        BackgroundMigration migration = migration(db, MigrationOptions.defaults().withAutoApproveCutOver(true));
+        BackgroundMigration migration = migration(db, MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true));
         migration.runner().setPauseHook(point -> {
             if (point == PausePoint.BEFORE_VERIFY) {
                 migration.runner().control().pause();
@@ -245,7 +245,7 @@ class ChecksumBeforeCutOverTest {
     void withVerifyOffThereIsNoVerifyingStage(TestDatabase db) throws Exception {
         createTable(db);
         List<String> original = TableContents.rows(db, "t", COLUMNS);
-        BackgroundMigration migration = migration(db, MigrationOptions.defaults().withAutoApproveCutOver(true)
+        BackgroundMigration migration = migration(db, MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true)
                 .withVerify(false));
         AtomicInteger verifyPoints = new AtomicInteger();
         migration.runner().setPauseHook(point -> {

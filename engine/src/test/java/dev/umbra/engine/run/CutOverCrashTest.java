@@ -103,7 +103,7 @@ class CutOverCrashTest {
         MirroredWriter.createTables(db, "items", 1_000);
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items",
                 "ADD COLUMN status TINYINT NOT NULL DEFAULT 1",
-                MigrationOptions.defaults().withAutoApproveCutOver(true).withCutOverLockTimeout(Duration.ofSeconds(3))));
+                MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true).withCutOverLockTimeout(Duration.ofSeconds(3))));
         if (method != null) {
             migration.runner().useCutOver(method);
         }

@@ -50,7 +50,7 @@ class CutOverThroughProxyTest {
         MirroredWriter.createTables(db, "items", 1_000);
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items",
                 "ADD COLUMN status TINYINT NOT NULL DEFAULT 1",
-                MigrationOptions.defaults().withAutoApproveCutOver(true).withCutOverLockTimeout(Duration.ofSeconds(5))));
+                MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true).withCutOverLockTimeout(Duration.ofSeconds(5))));
         migration.runner().useCutOver(new TwoSessionCutOver());
         Map<Long, Long> pseudoIdByProcesslistId = new ConcurrentHashMap<>();
         migration.runner().setSessionInitializer(connection -> {

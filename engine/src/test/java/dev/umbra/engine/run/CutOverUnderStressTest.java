@@ -39,7 +39,7 @@ class CutOverUnderStressTest {
         MirroredWriter.createTables(db, "items", 1_000);
         Duration lockTimeout = Duration.ofSeconds(10); // far longer than the attempt may hold writers
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER,
-                MigrationOptions.defaults().withAutoApproveCutOver(true).withCutOverLockTimeout(lockTimeout)));
+                MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true).withCutOverLockTimeout(lockTimeout)));
         AtomicReference<Optional<String>> throttle = new AtomicReference<>(Optional.empty());
         migration.runner().setExternalThrottle(throttle::get);
         migration.runner().setCutOverHook((step, sessions) -> {
@@ -79,7 +79,7 @@ class CutOverUnderStressTest {
         List<String> tables = TableContents.tables(db);
         Duration lockTimeout = Duration.ofSeconds(1);
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER,
-                MigrationOptions.defaults().withAutoApproveCutOver(true).withCutOverLockTimeout(lockTimeout)
+                MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true).withCutOverLockTimeout(lockTimeout)
                         .withCutOverMaxAttempts(2)));
         MirroredWriter writer = new MirroredWriter(db, "items");
         MigrationFailedException failed;

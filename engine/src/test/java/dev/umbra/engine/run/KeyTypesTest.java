@@ -9,6 +9,7 @@ import dev.umbra.engine.testing.Migrations;
 import dev.umbra.engine.testing.TableContents;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -41,7 +42,7 @@ class KeyTypesTest {
                 List<String> columns = List.of(table).subList(1, table.length);
                 List<String> before = TableContents.rows(db, table[0], columns);
                 var done = new MigrationRunner(Migrations.plan(db, table[0], "ADD COLUMN extra INT",
-                        MigrationOptions.defaults().withAutoApproveCutOver(true).withChunkSize(3)), ProgressListener.NONE).run();
+                        MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true).withChunkSize(3).withChunkTime(Duration.ZERO)), ProgressListener.NONE).run();
                 assertThat(done.phase()).isEqualTo(Phase.DONE);
                 assertThat(TableContents.rows(db, table[0], columns)).as(table[0]).isEqualTo(before);
             }

@@ -75,7 +75,7 @@ class LostLastWriteTest {
     void rowsInsertedAboveTheInitialRangeArriveThroughTheBinlog(TestDatabase db) throws Exception {
         createTable(db);
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "t", "ADD COLUMN extra INT",
-                MigrationOptions.defaults().withAutoApproveCutOver(true).withChunkSize(100)));
+                MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true).withChunkSize(100).withChunkTime(Duration.ZERO)));
         migration.runner().setPauseHook(point -> {
             if (point == PausePoint.AFTER_RANGE_READ) {
                 try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
@@ -120,7 +120,7 @@ class LostLastWriteTest {
             statement.execute("XA END " + xid);
             statement.execute("XA PREPARE " + xid); // in the binary log now, not visible yet
             BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "t", "ADD COLUMN extra INT",
-                    MigrationOptions.defaults().withChunkSize(100)));
+                    MigrationOptions.defaults().withInstantDdl(false).withChunkSize(100).withChunkTime(Duration.ZERO)));
             CompletableFuture<Boolean> committed = new CompletableFuture<>();
             migration.runner().setPauseHook(point -> {
                 if (point == PausePoint.BEFORE_RANGE_READ) {

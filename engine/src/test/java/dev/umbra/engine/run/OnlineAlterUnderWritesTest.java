@@ -28,7 +28,7 @@ class OnlineAlterUnderWritesTest {
         MirroredWriter.createTables(db, "items", ROWS);
         MigrationPlan plan = new MigrationPlan(new ConnectionSettings(db.host(), db.port(), db.user(), db.password()),
                 db.schema(), "items", "ADD COLUMN status TINYINT NOT NULL DEFAULT 1, ADD INDEX idx_qty (qty)",
-                MigrationOptions.defaults().withAutoApproveCutOver(true));
+                MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true));
         List<Phase> phases = new CopyOnWriteArrayList<>();
         MigrationRunner runner = new MigrationRunner(plan, progress -> {
             if (phases.isEmpty() || phases.get(phases.size() - 1) != progress.phase()) {

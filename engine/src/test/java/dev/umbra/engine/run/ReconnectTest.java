@@ -42,7 +42,7 @@ class ReconnectTest {
     @EveryFlavor
     void aKilledCopyConnectionIsReopenedAndTheCopyGoesOn(TestDatabase db) throws Exception {
         MirroredWriter.createTables(db, "items", 10_000);
-        MigrationOptions options = MigrationOptions.defaults().withAutoApproveCutOver(true).withChunkSize(20);
+        MigrationOptions options = MigrationOptions.defaults().withInstantDdl(false).withChunkTime(Duration.ZERO).withAutoApproveCutOver(true).withChunkSize(20);
         try (MirroredWriter writer = new MirroredWriter(db, "items")) {
             writer.start(2);
             BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER, options)).start();
@@ -58,7 +58,7 @@ class ReconnectTest {
         try (MirroredWriter writer = new MirroredWriter(db, "items")) {
             writer.start(3);
             BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER,
-                    MigrationOptions.defaults())).start();
+                    MigrationOptions.defaults().withInstantDdl(false).withChunkTime(Duration.ZERO))).start();
             migration.awaitPhase(Phase.AWAITING_CUT_OVER, TIMEOUT);
             killSessionRunning(db, APPLY_STATEMENT);
             long applied = migration.runner().progress().eventsApplied();
@@ -71,7 +71,7 @@ class ReconnectTest {
     @EveryFlavor
     void aDroppedBinlogConnectionResumesWhereItStopped(TestDatabase db) throws Exception {
         MirroredWriter.createTables(db, "items", 5_000);
-        MigrationOptions options = MigrationOptions.defaults().withAutoApproveCutOver(true).withChunkSize(50);
+        MigrationOptions options = MigrationOptions.defaults().withInstantDdl(false).withChunkTime(Duration.ZERO).withAutoApproveCutOver(true).withChunkSize(50);
         try (MirroredWriter writer = new MirroredWriter(db, "items")) {
             writer.start(3);
             BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER, options)).start();
@@ -92,7 +92,7 @@ class ReconnectTest {
              TestDatabase db = TestDatabase.on(server);
              MirroredWriter writer = new MirroredWriter(db, "items")) {
             MirroredWriter.createTables(db, "items", 10_000);
-            MigrationOptions options = MigrationOptions.defaults().withAutoApproveCutOver(true).withChunkSize(50);
+            MigrationOptions options = MigrationOptions.defaults().withInstantDdl(false).withChunkTime(Duration.ZERO).withAutoApproveCutOver(true).withChunkSize(50);
             writer.start(2);
             BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER, options)).start();
             await(() -> migration.runner().progress().rowsCopied() > 500, "the copy to be under way");
@@ -113,7 +113,7 @@ class ReconnectTest {
              TestDatabase db = TestDatabase.on(server)) {
             MirroredWriter.createTables(db, "items", 5_000);
             List<String> before = TableContents.rows(db, "items", SHARED_COLUMNS);
-            MigrationOptions options = MigrationOptions.defaults().withAutoApproveCutOver(true).withChunkSize(10);
+            MigrationOptions options = MigrationOptions.defaults().withInstantDdl(false).withChunkTime(Duration.ZERO).withAutoApproveCutOver(true).withChunkSize(10);
             BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER, options)).start();
             await(() -> migration.runner().progress().rowsCopied() > 100, "the copy to be under way");
             // As a failover leaves the old primary: read-only, its sessions gone.

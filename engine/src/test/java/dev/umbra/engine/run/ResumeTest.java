@@ -226,7 +226,7 @@ class ResumeTest {
     }
 
     private static MigrationOptions options(int chunkSize) {
-        return MigrationOptions.defaults().withChunkSize(chunkSize).withAutoApproveCutOver(true)
+        return MigrationOptions.defaults().withInstantDdl(false).withChunkTime(Duration.ZERO).withChunkSize(chunkSize).withAutoApproveCutOver(true)
                 .withCheckpointInterval(Duration.ofMillis(100));
     }
 

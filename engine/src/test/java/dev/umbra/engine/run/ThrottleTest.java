@@ -47,7 +47,7 @@ class ThrottleTest {
             MirroredWriter.createTables(db, "items", 2_000);
             MirroredWriter writer = new MirroredWriter(db, "items");
             ReplicaAddress address = new ReplicaAddress(replica.host(), replica.port());
-            MigrationOptions options = MigrationOptions.defaults().withAutoApproveCutOver(true).withChunkSize(100)
+            MigrationOptions options = MigrationOptions.defaults().withInstantDdl(false).withChunkTime(Duration.ZERO).withAutoApproveCutOver(true).withChunkSize(100)
                     .withThrottle(ThrottleOptions.none().withReplicas(List.of(address)).withMaxReplicaLag(Duration.ofMillis(1000)));
             BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER, options));
             CountDownLatch rangeRead = new CountDownLatch(1);
@@ -115,7 +115,7 @@ class ThrottleTest {
     void maxLoadHoldsWhileTheWriterIsBusy(TestDatabase db) throws Exception {
         db.execute("CREATE TABLE items (id INT PRIMARY KEY, v INT)",
                 "INSERT INTO items SELECT seq, seq FROM (" + numbers(500) + ") n");
-        MigrationOptions options = MigrationOptions.defaults().withAutoApproveCutOver(true).withChunkSize(50)
+        MigrationOptions options = MigrationOptions.defaults().withInstantDdl(false).withChunkTime(Duration.ZERO).withAutoApproveCutOver(true).withChunkSize(50)
                 .withThrottle(ThrottleOptions.none().withMaxLoad(LoadLimits.parse("Threads_running=12")));
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER, options));
         CountDownLatch rangeRead = new CountDownLatch(1);
@@ -157,7 +157,7 @@ class ThrottleTest {
         db.execute("CREATE TABLE items (id INT PRIMARY KEY, v INT)",
                 "INSERT INTO items SELECT seq, seq FROM (" + numbers(200) + ") n");
         List<String> before = TableContents.rows(db, "items", List.of("id", "v"));
-        MigrationOptions options = MigrationOptions.defaults().withAutoApproveCutOver(true)
+        MigrationOptions options = MigrationOptions.defaults().withInstantDdl(false).withChunkTime(Duration.ZERO).withAutoApproveCutOver(true)
                 .withThrottle(ThrottleOptions.none().withCriticalLoad(LoadLimits.parse("Threads_running=12")));
         SleepingSessions load = SleepingSessions.start(db, 14);
         try {

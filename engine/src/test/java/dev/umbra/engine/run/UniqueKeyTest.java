@@ -45,7 +45,7 @@ class UniqueKeyTest {
         List<String> before = TableContents.rows(db, "t", COLUMNS);
 
         Progress done = new MigrationRunner(Migrations.plan(db, "t", ADD_UNIQUE,
-                MigrationOptions.defaults().withAutoApproveCutOver(true).withChunkSize(50)), progress -> { }).run();
+                MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true).withChunkSize(50).withChunkTime(Duration.ZERO)), progress -> { }).run();
 
         assertThat(done.phase()).isEqualTo(Phase.DONE);
         assertThat(TableContents.createStatement(db, "t")).contains("UNIQUE KEY `uk_email`");
@@ -62,7 +62,7 @@ class UniqueKeyTest {
     void valuesMovingBetweenRowsDoNotFailTheMigration(TestDatabase db) throws Exception {
         createTable(db, MOVING_ROWS);
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "t", ADD_UNIQUE,
-                MigrationOptions.defaults().withChunkSize(50)));
+                MigrationOptions.defaults().withInstantDdl(false).withChunkSize(50).withChunkTime(Duration.ZERO)));
         java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
         java.util.concurrent.atomic.AtomicLong moves = new java.util.concurrent.atomic.AtomicLong();
         Thread writer = new Thread(() -> moveValues(db, writing, moves));
@@ -118,7 +118,7 @@ class UniqueKeyTest {
     void aDuplicateWrittenWhileAwaitingTheCutOverFailsTheMigration(TestDatabase db) throws Exception {
         createTable(db, 300);
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "t", ADD_UNIQUE,
-                MigrationOptions.defaults().withChunkSize(50))).start();
+                MigrationOptions.defaults().withInstantDdl(false).withChunkSize(50).withChunkTime(Duration.ZERO))).start();
         migration.awaitPhase(Phase.AWAITING_CUT_OVER, TIMEOUT);
 
         db.execute("INSERT INTO t VALUES (1000, 'user7@example.com', 1000)");
@@ -139,7 +139,7 @@ class UniqueKeyTest {
     void aDuplicateWrittenDuringTheCopyFailsTheMigration(TestDatabase db) throws Exception {
         createTable(db, 300);
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "t", ADD_UNIQUE,
-                MigrationOptions.defaults().withAutoApproveCutOver(true).withChunkSize(50)));
+                MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true).withChunkSize(50).withChunkTime(Duration.ZERO)));
         migration.runner().setPauseHook(point -> {
             if (point == PausePoint.AFTER_RANGE_READ) {
                 db.execute("UPDATE t SET email = 'user7@example.com' WHERE id = 290");
@@ -164,7 +164,7 @@ class UniqueKeyTest {
         List<String> before = TableContents.rows(db, "t", List.of("id", "at"));
         String definition = TableContents.createStatement(db, "t");
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "t", "MODIFY at DATETIME NOT NULL",
-                MigrationOptions.defaults().withAutoApproveCutOver(true))).start();
+                MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true))).start();
 
         MigrationFailedException failure = catchThrowableOfType(MigrationFailedException.class,
                 () -> migration.awaitEnd(TIMEOUT));

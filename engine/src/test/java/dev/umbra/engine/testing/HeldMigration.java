@@ -42,7 +42,7 @@ public final class HeldMigration implements AutoCloseable {
     /** Starts migrating {@code table} and returns once the migration awaits its cut-over. */
     public static HeldMigration start(TestDatabase db, String table, String alter) throws InterruptedException {
         HeldMigration migration = new HeldMigration(new MigrationRunner(
-                Migrations.plan(db, table, alter, MigrationOptions.defaults()), ProgressListener.NONE));
+                Migrations.plan(db, table, alter, MigrationOptions.defaults().withInstantDdl(false)), ProgressListener.NONE));
         try {
             migration.awaitAwaitingCutOver();
         } catch (RuntimeException | Error e) {

@@ -17,7 +17,7 @@ public final class Migrations {
 
     /** A plan that cuts over as soon as it is ready. */
     public static MigrationPlan plan(TestDatabase db, String table, String alter) {
-        return plan(db, table, alter, MigrationOptions.defaults().withAutoApproveCutOver(true));
+        return plan(db, table, alter, MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true));
     }
 
     public static MigrationPlan plan(TestDatabase db, String table, String alter, MigrationOptions options) {

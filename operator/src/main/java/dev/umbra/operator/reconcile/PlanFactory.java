@@ -97,7 +97,11 @@ public final class PlanFactory {
                 .withCutOverMethod(cutOver.getMethod() == CutOverMethodName.TWO_STEP ? CutOverMethod.TWO_STEP : CutOverMethod.ATOMIC)
                 .withDropOldTable(spec.getCleanup() != null && Boolean.TRUE.equals(spec.getCleanup().getDropOldTable()))
                 .withDropStaleGhostTable(restart)
-                .withVerify(!Boolean.FALSE.equals(spec.getVerify()));
+                .withVerify(!Boolean.FALSE.equals(spec.getVerify()))
+                // The resource has no fields for the instant-DDL fast path or adaptive chunk sizes yet:
+                // the operator always copies, in chunks of exactly spec.copy.chunkSize rows, as documented.
+                .withInstantDdl(false)
+                .withChunkTime(Duration.ZERO);
         if (cutOver.getLockTimeoutSeconds() != null) {
             options = options.withCutOverLockTimeout(Duration.ofSeconds(cutOver.getLockTimeoutSeconds()));
         }

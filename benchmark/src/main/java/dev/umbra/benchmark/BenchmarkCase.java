@@ -1,0 +1,36 @@
+package dev.umbra.benchmark;
+
+/** The cases the benchmark runs, in order; (a) is the baseline the others are compared with. */
+enum BenchmarkCase {
+    NATIVE("a", "native ALTER ... ALGORITHM=COPY, idle"),
+    IDLE("b", "Umbra online copy, idle"),
+    STEADY_WRITER("c", "Umbra online copy, writer at the set rate"),
+    FLAT_OUT_WRITER("d", "Umbra online copy, writer flat out"),
+    INSTANT("i", "Umbra with instant DDL allowed, idle"),
+    FIXED_CHUNKS("f", "Umbra online copy, idle, fixed 1,000-row chunks");
+
+    private final String letter;
+    private final String description;
+
+    BenchmarkCase(String letter, String description) {
+        this.letter = letter;
+        this.description = description;
+    }
+
+    String letter() {
+        return letter;
+    }
+
+    String description() {
+        return description;
+    }
+
+    static BenchmarkCase byLetter(String letter) {
+        for (BenchmarkCase value : values()) {
+            if (value.letter.equalsIgnoreCase(letter.trim())) {
+                return value;
+            }
+        }
+        throw new IllegalArgumentException("unknown case '" + letter + "': use a, b, c, d, i or f");
+    }
+}

@@ -1,0 +1,15 @@
+package dev.umbra.benchmark;
+
+import java.util.List;
+
+/**
+ * What to run.
+ *
+ * @param rows          rows in the table
+ * @param writerRate    total operations per second of the steady writer (case c)
+ * @param writerThreads threads of both writers
+ * @param cases         the cases, in order; the baseline (a) should be among them for the ratios
+ * @param chunkSize     Umbra's initial rows per copy chunk; 0 for its default
+ */
+record BenchmarkSettings(long rows, int writerRate, int writerThreads, List<BenchmarkCase> cases, int chunkSize) {
+}
