@@ -68,12 +68,16 @@ class UniqueKeyTest {
         Thread writer = new Thread(() -> moveValues(db, writing, moves));
         writer.start();
         try {
-            migration.start().awaitPhase(Phase.AWAITING_CUT_OVER, TIMEOUT);
-            Thread.sleep(300);
+            // The values move through the copy and the settling of collisions. The writer stops when
+            // the checksum begins: its consistent point needs an applier that catches up, and this
+            // writer (thousands of moves a second, each a collision) outruns the applier on MariaDB.
+            migration.start().await("the checksum", progress -> progress.stage().startsWith("Verifying")
+                    || progress.phase() == Phase.AWAITING_CUT_OVER, TIMEOUT);
         } finally {
             writing.set(false);
             writer.join();
         }
+        migration.awaitPhase(Phase.AWAITING_CUT_OVER, TIMEOUT);
         migration.runner().control().approveCutOver();
 
         Progress done = migration.awaitEnd(TIMEOUT);

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /** A migration running on its own thread, with every progress snapshot recorded. */
 public final class BackgroundMigration {
@@ -38,13 +39,18 @@ public final class BackgroundMigration {
     }
 
     public void awaitPhase(Phase phase, Duration timeout) throws InterruptedException {
+        await("phase " + phase, progress -> progress.phase() == phase, timeout);
+    }
+
+    /** Waits until a progress snapshot satisfies the condition, failing if the run ends first. */
+    public void await(String what, Predicate<Progress> condition, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (runner.progress().phase() != phase) {
+        while (!condition.test(runner.progress())) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("phase " + phase + " not reached within " + timeout + "; now "
+                throw new AssertionError(what + " not reached within " + timeout + "; now "
                         + runner.progress().phase() + ": " + runner.progress().message());
             }
-            if (result.isDone() && runner.progress().phase() != phase) {
+            if (result.isDone() && !condition.test(runner.progress())) {
                 throw new AssertionError("the migration ended in " + runner.progress().phase() + ": " + runner.progress().message());
             }
             Thread.sleep(20);
