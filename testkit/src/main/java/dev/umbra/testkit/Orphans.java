@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +27,7 @@ final class Orphans {
 
     private static final Logger log = LoggerFactory.getLogger(Orphans.class);
     private static final String OWNER_FILE = "owner";
+    private static final Duration FRESH_DIRECTORY_AGE = Duration.ofMinutes(1);
 
     private Orphans() {
     }
@@ -33,7 +36,10 @@ final class Orphans {
     static void markOwned(Path instanceDir) throws IOException {
         ProcessHandle self = ProcessHandle.current();
         long startMillis = self.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-        Files.writeString(instanceDir.resolve(OWNER_FILE), self.pid() + " " + startMillis + "\n", StandardCharsets.UTF_8);
+        // Written aside and moved in, so that another JVM's reaper never reads half an owner.
+        Path written = Files.writeString(instanceDir.resolve(OWNER_FILE + ".new"), self.pid() + " " + startMillis + "\n",
+                StandardCharsets.UTF_8);
+        Files.move(written, instanceDir.resolve(OWNER_FILE), StandardCopyOption.ATOMIC_MOVE);
     }
 
     static Process startWatchdog(long serverPid, Path instanceDir) {
@@ -63,7 +69,7 @@ final class Orphans {
         if (Files.isDirectory(instancesRoot)) {
             try (DirectoryStream<Path> dirs = Files.newDirectoryStream(instancesRoot)) {
                 for (Path dir : dirs) {
-                    if (Files.isDirectory(dir) && !ownerAlive(dir)) {
+                    if (Files.isDirectory(dir) && !ownerAlive(dir) && !justCreated(dir)) {
                         Distribution.deleteQuietly(dir);
                         reaped.add("removed leftover data directory " + dir);
                     }
@@ -116,6 +122,19 @@ final class Orphans {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * A directory without an owner yet may be another JVM's (a parallel test fork) between
+     * creating it and marking it; one older than a minute is a leftover.
+     */
+    private static boolean justCreated(Path instanceDir) {
+        try {
+            return !Files.exists(instanceDir.resolve(OWNER_FILE))
+                    && Files.getLastModifiedTime(instanceDir).toInstant().isAfter(Instant.now().minus(FRESH_DIRECTORY_AGE));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static boolean ownerAlive(Path instanceDir) {
