@@ -129,28 +129,27 @@ final class MigrationStarter {
     }
 
     private void waitPaused(SchemaMigration resource, StatusRecorder recorder) {
-        boolean wasPaused = Conditions.isTrue(recorder.current(), Conditions.PAUSED);
+        if (!Conditions.isTrue(recorder.current(), Conditions.PAUSED)) {
+            events.normal(resource, "Paused", "Paused before it started (the annotation " + Annotations.PAUSED + ").");
+        }
         recorder.update(status -> {
             status.setStage("paused before start");
             status.setMessage("Paused before it started (the annotation " + Annotations.PAUSED + "); remove it to start.");
             Conditions.set(status, Conditions.PAUSED, true, "PausedByAnnotation",
                     "The annotation " + Annotations.PAUSED + " holds the migration; remove it to start.");
         }, true);
-        if (!wasPaused) {
-            events.normal(resource, "Paused", "Paused before it started (the annotation " + Annotations.PAUSED + ").");
-        }
     }
 
     private void waitFor(SchemaMigration resource, StatusRecorder recorder, String aheadOf, String message) {
-        SchemaMigrationStatus before = recorder.current();
+        // the Event first: whoever sees waitingFor in the status finds the Event too
+        if (!Objects.equals(recorder.current().getMessage(), message)) {
+            events.normal(resource, "Waiting", message);
+        }
         recorder.update(status -> {
             status.setStage("waiting");
             status.setMessage(message);
             status.setWaitingFor(aheadOf);
         }, true);
-        if (!Objects.equals(before.getMessage(), message)) {
-            events.normal(resource, "Waiting", message);
-        }
     }
 
     private void end(SchemaMigration resource, StatusRecorder recorder, MigrationPhase phase, String reason, String message) {

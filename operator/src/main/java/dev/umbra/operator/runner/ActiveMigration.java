@@ -49,7 +49,10 @@ public final class ActiveMigration {
         return resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
     }
 
-    /** Applies what the annotations ask for; each change once. */
+    /**
+     * Applies what the annotations ask for; each change once. Each Event is recorded before the
+     * status shows the change, so that whoever sees the condition also finds its Event.
+     */
     public synchronized void steer(ControlRequests requests) {
         if (requests.abort() && !abortRequested) {
             requestAbort("aborted by the annotation " + Annotations.ABORT, "AbortRequested",
@@ -59,23 +62,23 @@ public final class ActiveMigration {
             paused = requests.paused();
             if (paused) {
                 runner.control().pause();
+                events.normal(resource, "Paused", "Copy and apply hold (the annotation " + Annotations.PAUSED + ").");
                 recorder.update(status -> Conditions.set(status, Conditions.PAUSED, true, "PausedByAnnotation",
                         "Copy and apply hold (the annotation " + Annotations.PAUSED + "); remove it to resume."), true);
-                events.normal(resource, "Paused", "Copy and apply hold (the annotation " + Annotations.PAUSED + ").");
             } else {
                 runner.control().resume();
+                events.normal(resource, "Resumed", "Copy and apply run again (the annotation " + Annotations.PAUSED + " was removed).");
                 recorder.update(status -> Conditions.set(status, Conditions.PAUSED, false, "Resumed",
                         "The annotation " + Annotations.PAUSED + " was removed."), true);
-                events.normal(resource, "Resumed", "Copy and apply run again (the annotation " + Annotations.PAUSED + " was removed).");
             }
         }
         if (requests.approveCutOver() && manualApproval && !approved) {
             approved = true;
             runner.control().approveCutOver();
-            recorder.update(status -> Conditions.set(status, Conditions.CUT_OVER_APPROVED, true, "ApprovedByAnnotation",
-                    "The cut-over was approved with the annotation " + Annotations.APPROVE_CUT_OVER + "."), true);
             events.normal(resource, "CutOverApproved", "The cut-over was approved with the annotation "
                     + Annotations.APPROVE_CUT_OVER + "; it follows as soon as the copy has caught up.");
+            recorder.update(status -> Conditions.set(status, Conditions.CUT_OVER_APPROVED, true, "ApprovedByAnnotation",
+                    "The cut-over was approved with the annotation " + Annotations.APPROVE_CUT_OVER + "."), true);
         }
     }
 
@@ -90,8 +93,8 @@ public final class ActiveMigration {
     private void requestAbort(String reason, String eventReason, String message) {
         abortRequested = true;
         runner.control().abort(reason);
-        recorder.update(status -> Conditions.set(status, Conditions.ABORT_REQUESTED, true, eventReason, message), true);
         events.normal(resource, eventReason, message);
+        recorder.update(status -> Conditions.set(status, Conditions.ABORT_REQUESTED, true, eventReason, message), true);
     }
 
     /**
