@@ -129,9 +129,11 @@ final class BenchmarkRun {
         java.util.concurrent.atomic.AtomicBoolean copied = new java.util.concurrent.atomic.AtomicBoolean();
         long created = System.nanoTime();
         AtomicLong lastPrinted = new AtomicLong(created);
+        StageClock stages = new StageClock();
         MigrationRunner runner = new MigrationRunner(plan, progress -> {
             Phase previous = lastPhase.getAndSet(progress.phase());
             long now = System.nanoTime();
+            stages.observe(progress, now);
             if (progress.phase() == Phase.COPYING) {
                 copied.set(true);
             }
@@ -180,6 +182,7 @@ final class BenchmarkRun {
         long heap = HeapMeter.peakBytes();
         List<String> notes = new ArrayList<>();
         notes.add(String.format("copied %,d rows, applied %,d binlog row changes", done.rowsCopied(), done.eventsApplied()));
+        notes.add("time by stage: " + stages.summary());
         Optional<Double> opsPerSecond = Optional.empty();
         Optional<Duration> longestStall = Optional.empty();
         Optional<Duration> cutOverStall = Optional.empty();

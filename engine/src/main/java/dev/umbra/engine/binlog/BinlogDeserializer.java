@@ -1,7 +1,10 @@
 package dev.umbra.engine.binlog;
 
+import com.github.shyiko.mysql.binlog.event.EventType;
 import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer.CompatibilityMode;
+import java.util.List;
+import java.util.function.LongPredicate;
 
 /**
  * The one binlog deserializer configuration Umbra uses, so that every row image has the value
@@ -21,15 +24,32 @@ import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer.Co
  */
 public final class BinlogDeserializer {
 
+    private static final List<EventType> ROWS_EVENTS = List.of(EventType.WRITE_ROWS, EventType.EXT_WRITE_ROWS,
+            EventType.UPDATE_ROWS, EventType.EXT_UPDATE_ROWS, EventType.DELETE_ROWS, EventType.EXT_DELETE_ROWS);
+
     private BinlogDeserializer() {
     }
 
+    /** Decodes every rows event. */
     public static EventDeserializer create() {
+        return create(tableId -> true);
+    }
+
+    /**
+     * Decodes the rows events of the followed table ids only; the others come through as
+     * {@link FollowedTablesOnly.SkippedRowsEventData}.
+     */
+    public static EventDeserializer create(LongPredicate followedTableIds) {
         EventDeserializer deserializer = new EventDeserializer();
         deserializer.setCompatibilityMode(
                 CompatibilityMode.DATE_AND_TIME_AS_LONG_MICRO,
                 CompatibilityMode.INVALID_DATE_AND_TIME_AS_MIN_VALUE,
                 CompatibilityMode.CHAR_AND_BINARY_AS_BYTE_ARRAY);
+        for (EventType type : ROWS_EVENTS) {
+            // the library's own rows deserializers, configured above, do the decoding
+            deserializer.setEventDataDeserializer(type,
+                    new FollowedTablesOnly(deserializer.getEventDataDeserializer(type), followedTableIds));
+        }
         return deserializer;
     }
 }

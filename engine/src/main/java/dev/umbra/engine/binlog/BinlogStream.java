@@ -103,7 +103,7 @@ public final class BinlogStream implements AutoCloseable {
         BinaryLogClient fresh = new BinaryLogClient(settings.host(), settings.port(), settings.user(), settings.password());
         fresh.setServerId(ThreadLocalRandom.current().nextLong(1_000_000_000L, 2_000_000_000L));
         fresh.setKeepAlive(false);
-        fresh.setEventDeserializer(BinlogDeserializer.create());
+        fresh.setEventDeserializer(BinlogDeserializer.create(this::isFollowed));
         fresh.setThreadFactory(runnable -> new Thread(logContext.wrap(runnable), "umbra-binlog-" + settings.host() + ":" + settings.port()));
         if (lastComplete.hasGtids()) {
             fresh.setGtidSet(lastComplete.gtidSet());
@@ -160,6 +160,13 @@ public final class BinlogStream implements AutoCloseable {
         if (!closing) {
             gaveUp = true;
             log.error("Giving up on the binlog stream after repeated reconnect failures", failure);
+        }
+    }
+
+    /** Called on the client's thread, between events, while it decodes a rows event. */
+    private boolean isFollowed(long tableId) {
+        synchronized (pending) {
+            return followedTableIds.containsKey(tableId);
         }
     }
 
