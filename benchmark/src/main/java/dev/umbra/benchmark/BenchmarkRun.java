@@ -92,7 +92,7 @@ final class BenchmarkRun {
             long heap = HeapMeter.peakBytes();
             Duration jvmCpu = cpu.jvm();
             Duration serverCpu = cpu.server();
-            MirrorVerdict verdict = MirrorVerdict.compare(connection, table, SOURCE, "e", "0");
+            MirrorVerdict verdict = MirrorVerdict.compare(this::open, table, SOURCE, "e", "0");
             BenchmarkTable.drop(connection, table);
             return new CaseResult(BenchmarkCase.NATIVE, wall, settings.rows(), Optional.empty(), Optional.empty(),
                     Optional.empty(), Optional.empty(), heap, jvmCpu, serverCpu, verdict, "native ALTER", List.of());
@@ -196,9 +196,9 @@ final class BenchmarkRun {
                         : Optional.of(writer.stalls().longestGapOverlapping(cutOverStart.get(), to));
                 notes.add(String.format("writer: %,d ops during the migration, %,d failed", opsDuring, writer.failedOperations()));
                 writer.errors().stream().limit(3).forEach(error -> notes.add("writer error: " + error));
-                verdict = MirrorVerdict.compare(connection, table, mirror, "e", "0");
+                verdict = MirrorVerdict.compare(this::open, table, mirror, "e", "0");
             } else {
-                verdict = MirrorVerdict.compare(connection, table, SOURCE, "e", "0");
+                verdict = MirrorVerdict.compare(this::open, table, SOURCE, "e", "0");
             }
             BenchmarkTable.drop(connection, table, mirror);
         }

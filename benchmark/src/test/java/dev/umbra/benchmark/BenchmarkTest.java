@@ -27,13 +27,13 @@ class BenchmarkTest {
             BenchmarkTable.load(connection, "source", ROWS);
             BenchmarkTable.copy(connection, "source", "migrated");
             db.execute("ALTER TABLE migrated ADD COLUMN e INT NOT NULL DEFAULT 0");
-            assertThat(MirrorVerdict.compare(connection, "migrated", "source", "e", "0").correct()).isTrue();
+            assertThat(MirrorVerdict.compare(db::connect, "migrated", "source", "e", "0").correct()).isTrue();
 
             db.execute("UPDATE migrated SET d = CONCAT(d, '!') WHERE id = 17",
                     "DELETE FROM migrated WHERE id = 1000",
                     "INSERT INTO migrated (id, a, b, c, d) VALUES (99999, 'x', 1, NOW(), 'y')",
                     "UPDATE migrated SET e = 5 WHERE id = 3");
-            MirrorVerdict tampered = MirrorVerdict.compare(connection, "migrated", "source", "e", "0");
+            MirrorVerdict tampered = MirrorVerdict.compare(db::connect, "migrated", "source", "e", "0");
 
             assertThat(tampered.correct()).isFalse();
             assertThat(tampered.differing()).isEqualTo(1);
@@ -43,7 +43,7 @@ class BenchmarkTest {
             assertThat(tampered.sampleIds()).containsExactlyInAnyOrder(17L, 1000L, 99999L, 3L);
             assertThat(tampered.describe()).startsWith("MISMATCH: 1 differ, 1 missing, 1 extra, 1 without the added column's default");
 
-            MirrorVerdict unaltered = MirrorVerdict.compare(connection, "source", "source", "e", "0");
+            MirrorVerdict unaltered = MirrorVerdict.compare(db::connect, "source", "source", "e", "0");
             assertThat(unaltered.correct()).isFalse();
             assertThat(unaltered.describe()).contains("the added column is missing");
         }

@@ -105,6 +105,11 @@ final class MigrateCommand implements Callable<Integer> {
                     + " 0 keeps every chunk at --chunk-size. Default: ${DEFAULT-VALUE}.")
     private int chunkTimeMillis;
 
+    @Option(names = "--copy-workers", defaultValue = "2", paramLabel = "N",
+            description = "Sessions copying chunks at the same time, over disjoint key ranges (1 to 16); 1 copies"
+                    + " one chunk after another, as gh-ost does. Default: ${DEFAULT-VALUE}.")
+    private int copyWorkers;
+
     @Option(names = "--instant-ddl", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Try ALGORITHM=INSTANT on the table first when the server can do this ALTER instantly"
                     + " (metadata only, no copy; it still waits for the cut-over approval and holds its lock at most"
@@ -213,6 +218,9 @@ final class MigrateCommand implements Callable<Integer> {
         if (chunkTimeMillis < 0) {
             throw usage("--chunk-time-millis must be 0 or more, not " + chunkTimeMillis + ".");
         }
+        if (copyWorkers < 1 || copyWorkers > MigrationOptions.MAX_COPY_WORKERS) {
+            throw usage("--copy-workers must be between 1 and " + MigrationOptions.MAX_COPY_WORKERS + ", not " + copyWorkers + ".");
+        }
         requireAtLeastOne(cutOverLockTimeoutSeconds, "--cut-over-lock-timeout-seconds");
         requireAtLeastOne(defaultRetries, "--default-retries");
         requireAtLeastOne(statusIntervalSeconds, "--status-interval-seconds");
@@ -237,7 +245,8 @@ final class MigrateCommand implements Callable<Integer> {
                 .withThrottle(throttle())
                 .withReconnectTimeout(Duration.ofSeconds(reconnectTimeoutSeconds))
                 .withInstantDdl(instantDdl)
-                .withChunkTime(Duration.ofMillis(chunkTimeMillis));
+                .withChunkTime(Duration.ofMillis(chunkTimeMillis))
+                .withCopyWorkers(copyWorkers);
         String secret = password != null ? password : parent.environment(PASSWORD_VARIABLE);
         try {
             return new MigrationPlan(new ConnectionSettings(host, port, user, secret), database, table, alter, options);

@@ -71,19 +71,23 @@ public final class ChunkCopier {
     }
 
     /**
-     * Copies the next chunk after {@code lowerExclusive} (null: from the start) up to at most
-     * {@code chunkSize} rows, never past {@code upperInclusive}. Returns the chunk's last key and
-     * its row count, or empty when nothing is left.
+     * The key of the last row of the next chunk: the {@code chunkSize}-th row after
+     * {@code lowerExclusive} (null: from the start), never past {@code upperInclusive}; empty when
+     * no row is left. A plain read: the chunk's rows are read again, with locks, when it is copied.
      */
-    public Optional<Chunk> copyNext(Connection connection, List<Object> lowerExclusive, List<Object> upperInclusive,
-                                    int chunkSize) throws SQLException, InterruptedException {
+    public Optional<List<Object>> nextChunkEnd(Connection connection, List<Object> lowerExclusive,
+                                               List<Object> upperInclusive, int chunkSize) throws SQLException {
+        return Optional.ofNullable(chunkEnd(connection, lowerExclusive, upperInclusive, chunkSize));
+    }
+
+    /**
+     * Copies the rows after {@code lowerExclusive} (null: from the start) up to and including
+     * {@code end}, in one transaction; returns the rows written.
+     */
+    public int copyRange(Connection connection, List<Object> lowerExclusive, List<Object> end)
+            throws SQLException, InterruptedException {
         connection.setAutoCommit(false);
         try {
-            List<Object> end = chunkEnd(connection, lowerExclusive, upperInclusive, chunkSize);
-            if (end == null) {
-                connection.commit();
-                return Optional.empty();
-            }
             String ghostColumns = Sql.columnList(mapping.ghostNames());
             String originalColumns = Sql.columnList(mapping.originalNames());
             String sql = "INSERT INTO " + Sql.qualified(schema, ghost) + " (" + ghostColumns + ") SELECT " + originalColumns
@@ -102,10 +106,10 @@ public final class ChunkCopier {
                     throw e;
                 }
                 connection.rollback();
-                return Optional.of(new Chunk(end, copyRowByRow(connection, lowerExclusive, end)));
+                rows = copyRowByRow(connection, lowerExclusive, end);
             }
             connection.commit();
-            return Optional.of(new Chunk(end, rows));
+            return rows;
         } catch (SQLException e) {
             connection.rollback();
             throw e;
@@ -202,9 +206,5 @@ public final class ChunkCopier {
             statement.setObject(index++, value);
         }
         return index;
-    }
-
-    /** A copied chunk: its last key (the next chunk's exclusive lower bound) and rows written. */
-    public record Chunk(List<Object> lastKey, int rows) {
     }
 }

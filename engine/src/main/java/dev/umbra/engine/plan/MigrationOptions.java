@@ -3,6 +3,7 @@ package dev.umbra.engine.plan;
 import dev.umbra.engine.throttle.ThrottleOptions;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How a migration runs. Defaults are the safe choice; each setter-style {@code with} returns a copy.
@@ -32,6 +33,8 @@ import java.util.Objects;
  *                               server refuses or the table's metadata lock is not granted in time
  * @param chunkTime              the time one copy chunk should take: chunk sizes adapt to it (see
  *                               {@code ChunkSizer}); zero keeps every chunk at {@code chunkSize} rows
+ * @param copyWorkers            sessions copying chunks at the same time, over disjoint key ranges
+ *                               (the chunk boundaries are read in order by one more session)
  */
 public record MigrationOptions(int chunkSize,
                                CutOverMethod cutOverMethod,
@@ -50,7 +53,11 @@ public record MigrationOptions(int chunkSize,
                                boolean resume,
                                Duration checkpointInterval,
                                boolean instantDdl,
-                               Duration chunkTime) {
+                               Duration chunkTime,
+                               int copyWorkers) {
+
+    /** More sessions than this only queue on the server's locks and cores. */
+    public static final int MAX_COPY_WORKERS = 16;
 
     public MigrationOptions {
         if (chunkSize < 1) {
@@ -75,119 +82,145 @@ public record MigrationOptions(int chunkSize,
         if (chunkTime.isNegative()) {
             throw new IllegalArgumentException("chunk time must not be negative");
         }
+        if (copyWorkers < 1 || copyWorkers > MAX_COPY_WORKERS) {
+            throw new IllegalArgumentException("copy workers must be between 1 and " + MAX_COPY_WORKERS + ", not " + copyWorkers);
+        }
     }
 
     public static MigrationOptions defaults() {
         return new MigrationOptions(1000, CutOverMethod.ATOMIC, Duration.ofSeconds(3), 10, false, false, false, false, 1000,
                 Duration.ofMillis(500), Duration.ofSeconds(2), true, ThrottleOptions.none(),
-                Duration.ofMinutes(2), true, Duration.ofSeconds(2), true, Duration.ofMillis(500));
+                Duration.ofMinutes(2), true, Duration.ofSeconds(2), true, Duration.ofMillis(500), 2);
     }
 
     public MigrationOptions withChunkSize(int value) {
-        return new MigrationOptions(value, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval,
-                statusInterval, verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime);
+        return with(options -> options.chunkSize = value);
     }
 
     public MigrationOptions withCutOverMethod(CutOverMethod value) {
-        return new MigrationOptions(chunkSize, value, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver, dropOldTable,
-                dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
-                verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime);
+        return with(options -> options.cutOverMethod = value);
     }
 
     public MigrationOptions withCutOverLockTimeout(Duration value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, value, cutOverMaxAttempts, autoApproveCutOver, dropOldTable,
-                dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
-                verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime);
+        return with(options -> options.cutOverLockTimeout = value);
     }
 
     public MigrationOptions withCutOverMaxAttempts(int value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, value, autoApproveCutOver, dropOldTable,
-                dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
-                verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime);
+        return with(options -> options.cutOverMaxAttempts = value);
     }
 
     public MigrationOptions withAutoApproveCutOver(boolean value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, value, dropOldTable,
-                dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
-                verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime);
+        return with(options -> options.autoApproveCutOver = value);
     }
 
     public MigrationOptions withDropOldTable(boolean value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver, value,
-                dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
-                verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime);
+        return with(options -> options.dropOldTable = value);
     }
 
     public MigrationOptions withDropStaleGhostTable(boolean value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, value, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
-                verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime);
+        return with(options -> options.dropStaleGhostTable = value);
     }
 
     public MigrationOptions withDropStaleOldTable(boolean value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, value, applyBatchSize, heartbeatInterval, statusInterval,
-                verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime);
+        return with(options -> options.dropStaleOldTable = value);
     }
 
     public MigrationOptions withApplyBatchSize(int value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, value, heartbeatInterval,
-                statusInterval, verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime);
+        return with(options -> options.applyBatchSize = value);
     }
 
     public MigrationOptions withHeartbeatInterval(Duration value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, value, statusInterval,
-                verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime);
+        return with(options -> options.heartbeatInterval = value);
     }
 
     public MigrationOptions withStatusInterval(Duration value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval,
-                value, verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime);
+        return with(options -> options.statusInterval = value);
     }
 
     public MigrationOptions withVerify(boolean value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval,
-                statusInterval, value, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime);
+        return with(options -> options.verify = value);
     }
 
     public MigrationOptions withThrottle(ThrottleOptions value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval,
-                statusInterval, verify, value, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime);
+        return with(options -> options.throttle = value);
     }
 
     public MigrationOptions withReconnectTimeout(Duration value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval,
-                statusInterval, verify, throttle, value, resume, checkpointInterval, instantDdl, chunkTime);
+        return with(options -> options.reconnectTimeout = value);
     }
 
     public MigrationOptions withResume(boolean value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval,
-                statusInterval, verify, throttle, reconnectTimeout, value, checkpointInterval, instantDdl, chunkTime);
+        return with(options -> options.resume = value);
     }
 
     public MigrationOptions withCheckpointInterval(Duration value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval,
-                statusInterval, verify, throttle, reconnectTimeout, resume, value, instantDdl, chunkTime);
+        return with(options -> options.checkpointInterval = value);
     }
 
     public MigrationOptions withInstantDdl(boolean value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
-                verify, throttle, reconnectTimeout, resume, checkpointInterval, value, chunkTime);
+        return with(options -> options.instantDdl = value);
     }
 
     public MigrationOptions withChunkTime(Duration value) {
-        return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver,
-                dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval,
-                verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, value);
+        return with(options -> options.chunkTime = value);
+    }
+
+    public MigrationOptions withCopyWorkers(int value) {
+        return with(options -> options.copyWorkers = value);
+    }
+
+    private MigrationOptions with(Consumer<Changed> change) {
+        Changed changed = new Changed(this);
+        change.accept(changed);
+        return changed.build();
+    }
+
+    /** A mutable copy, so that each {@code with} names only the one field it changes. */
+    private static final class Changed {
+        private int chunkSize;
+        private CutOverMethod cutOverMethod;
+        private Duration cutOverLockTimeout;
+        private int cutOverMaxAttempts;
+        private boolean autoApproveCutOver;
+        private boolean dropOldTable;
+        private boolean dropStaleGhostTable;
+        private boolean dropStaleOldTable;
+        private int applyBatchSize;
+        private Duration heartbeatInterval;
+        private Duration statusInterval;
+        private boolean verify;
+        private ThrottleOptions throttle;
+        private Duration reconnectTimeout;
+        private boolean resume;
+        private Duration checkpointInterval;
+        private boolean instantDdl;
+        private Duration chunkTime;
+        private int copyWorkers;
+
+        private Changed(MigrationOptions from) {
+            chunkSize = from.chunkSize();
+            cutOverMethod = from.cutOverMethod();
+            cutOverLockTimeout = from.cutOverLockTimeout();
+            cutOverMaxAttempts = from.cutOverMaxAttempts();
+            autoApproveCutOver = from.autoApproveCutOver();
+            dropOldTable = from.dropOldTable();
+            dropStaleGhostTable = from.dropStaleGhostTable();
+            dropStaleOldTable = from.dropStaleOldTable();
+            applyBatchSize = from.applyBatchSize();
+            heartbeatInterval = from.heartbeatInterval();
+            statusInterval = from.statusInterval();
+            verify = from.verify();
+            throttle = from.throttle();
+            reconnectTimeout = from.reconnectTimeout();
+            resume = from.resume();
+            checkpointInterval = from.checkpointInterval();
+            instantDdl = from.instantDdl();
+            chunkTime = from.chunkTime();
+            copyWorkers = from.copyWorkers();
+        }
+
+        private MigrationOptions build() {
+            return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver, dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime, copyWorkers);
+        }
     }
 }

@@ -13,6 +13,7 @@ import dev.umbra.engine.checkpoint.CopyRange;
 import dev.umbra.engine.checkpoint.ResumeDecision;
 import dev.umbra.engine.copy.ChunkCopier;
 import dev.umbra.engine.copy.ChunkSizer;
+import dev.umbra.engine.copy.ParallelCopy;
 import dev.umbra.engine.cutover.CutOver;
 import dev.umbra.engine.cutover.CutOverAttemptException;
 import dev.umbra.engine.cutover.CutOverContext;
@@ -55,6 +56,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -392,30 +394,37 @@ public final class MigrationRunner {
         enter(Phase.COPYING, "copying rows");
         ChunkCopier copier = new ChunkCopier(plan.schema(), plan.table(), inspection.helpers().ghost(), inspection.mapping(),
                 conflictClause, conflicts);
+        Optional<CopyRange> saved = checkpointer.copyRange();
+        Optional<List<Object>> upper;
         try (ReconnectingSession session = new ReconnectingSession("copy", connections, options.reconnectTimeout())) {
-            Optional<CopyRange> saved = checkpointer.copyRange();
-            Optional<List<Object>> upper = saved.isPresent() ? remaining(saved.get()) : readUpperBound(copier, session);
-            state.copyStartedAt = Instant.now();
-            List<Object> lastKey = saved.map(CopyRange::resumeAfter).orElse(null);
+            upper = saved.isPresent() ? remaining(saved.get()) : readUpperBound(copier, session);
+        }
+        state.copyStartedAt = Instant.now();
+        if (upper.isPresent()) {
+            LogContext logContext = LogContext.capture();
+            AtomicInteger workerNumber = new AtomicInteger();
             ChunkSizer sizer = new ChunkSizer(options.chunkSize(), options.chunkTime());
-            while (upper.isPresent()) {
-                control.checkNotAborted();
-                checkWorkers();
-                if (holdForThrottle()) {
-                    continue;
-                }
-                List<Object> from = lastKey;
-                int rows = sizer.next();
-                long began = System.nanoTime();
-                Optional<ChunkCopier.Chunk> chunk = session.run(
-                        connection -> copier.copyNext(connection, from, upper.get(), rows));
-                if (chunk.isEmpty()) {
-                    break;
-                }
-                sizer.record(chunk.get().rows(), Duration.ofNanos(System.nanoTime() - began));
-                lastKey = chunk.get().lastKey();
-                state.rowsCopied += chunk.get().rows();
-                checkpointer.chunkCopied(lastKey, state.rowsCopied);
+            try (ParallelCopy parallel = new ParallelCopy(copier, sizer, options.copyWorkers(), connections,
+                    options.reconnectTimeout(), runnable -> {
+                        Thread thread = new Thread(logContext.wrap(runnable),
+                                "umbra-copy-" + workerNumber.incrementAndGet() + "-" + plan.table());
+                        thread.setDaemon(true);
+                        return thread;
+                    })) {
+                parallel.copy(saved.map(CopyRange::resumeAfter).orElse(null), upper.get(), () -> {
+                    do {
+                        control.checkNotAborted();
+                        checkWorkers();
+                    } while (holdForThrottle());
+                }, (watermark, rows) -> {
+                    state.rowsCopied += rows;
+                    checkpointer.chunkCopied(watermark, state.rowsCopied);
+                });
+            } catch (SQLException | MigrationAbortedException | MigrationFailedException | InterruptedException
+                     | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("the copy failed", e);
             }
         }
         checkpointer.copyFinished(state.rowsCopied);

@@ -72,6 +72,11 @@ class CliErrorsTest {
         assertThat(badChunk.exitCode()).isEqualTo(UmbraCli.EXIT_USAGE);
         assertThat(badChunk.err()).contains("--chunk-size must be at least 1");
 
+        UmbraCommand.Result badWorkers = UmbraCommand.run("migrate", "--user", "u", "--database", "d", "--table", "t",
+                "--alter", "ADD c INT", "--copy-workers", "17");
+        assertThat(badWorkers.exitCode()).isEqualTo(UmbraCli.EXIT_USAGE);
+        assertThat(badWorkers.err()).contains("--copy-workers must be between 1 and 16, not 17.");
+
         assertThat(UmbraCommand.run().exitCode()).isEqualTo(UmbraCli.EXIT_USAGE);
     }
 

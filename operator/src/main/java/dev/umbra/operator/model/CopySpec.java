@@ -15,11 +15,30 @@ public class CopySpec {
     @JsonPropertyDescription("Rows per copy chunk; each chunk is one INSERT ... SELECT with a locking read.")
     private Integer chunkSize;
 
+    /**
+     * Sessions copying chunks at the same time, over disjoint key ranges; 1 copies one chunk after
+     * another, as gh-ost does.
+     */
+    @Min(1)
+    @Max(16)
+    @Default("2")
+    @JsonPropertyDescription("Sessions copying chunks at the same time, over disjoint key ranges; 1 copies one chunk after"
+            + " another, as gh-ost does.")
+    private Integer workers;
+
     public Integer getChunkSize() {
         return chunkSize;
     }
 
     public void setChunkSize(Integer chunkSize) {
         this.chunkSize = chunkSize;
+    }
+
+    public Integer getWorkers() {
+        return workers;
+    }
+
+    public void setWorkers(Integer workers) {
+        this.workers = workers;
     }
 }

@@ -54,6 +54,11 @@ public final class PlanFactory {
         }
         if (spec.getCopy() != null) {
             requireAtLeastOne(spec.getCopy().getChunkSize(), "spec.copy.chunkSize");
+            Integer workers = spec.getCopy().getWorkers();
+            if (workers != null && (workers < 1 || workers > MigrationOptions.MAX_COPY_WORKERS)) {
+                throw invalid("spec.copy.workers must be between 1 and " + MigrationOptions.MAX_COPY_WORKERS + ", not "
+                        + workers + ".");
+            }
         }
         if (database.getReplicas() != null) {
             for (int i = 0; i < database.getReplicas().size(); i++) {
@@ -110,6 +115,9 @@ public final class PlanFactory {
         }
         if (spec.getCopy() != null && spec.getCopy().getChunkSize() != null) {
             options = options.withChunkSize(spec.getCopy().getChunkSize());
+        }
+        if (spec.getCopy() != null && spec.getCopy().getWorkers() != null) {
+            options = options.withCopyWorkers(spec.getCopy().getWorkers());
         }
         try {
             options = options.withThrottle(throttle(spec));

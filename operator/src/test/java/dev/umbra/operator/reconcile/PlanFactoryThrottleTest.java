@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.umbra.engine.throttle.ReplicaAddress;
+import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.throttle.ThrottleOptions;
 import dev.umbra.operator.model.DatabaseSpec;
 import dev.umbra.operator.model.ReplicaEndpoint;
@@ -78,7 +79,10 @@ class PlanFactoryThrottleTest {
         try (InputStream yaml = Files.newInputStream(Path.of("..", "examples", "throttled.yaml"))) {
             example = new KubernetesSerialization().unmarshal(yaml, SchemaMigration.class);
         }
-        ThrottleOptions throttle = PlanFactory.plan(example.getSpec(), LOGIN, false).options().throttle();
+        MigrationOptions options = PlanFactory.plan(example.getSpec(), LOGIN, false).options();
+        assertThat(options.copyWorkers()).isEqualTo(1);
+        assertThat(options.chunkSize()).isEqualTo(500);
+        ThrottleOptions throttle = options.throttle();
         assertThat(throttle.replicas()).hasSize(2);
         assertThat(throttle.effectiveMaxReplicaLag()).isEqualTo(Duration.ofSeconds(1));
         assertThat(throttle.maxLoad()).isPresent();

@@ -20,7 +20,8 @@ class PlanFactoryVerifyTest {
         assertThat(PlanFactory.plan(spec, credentials(), false).options().verify()).isFalse();
     }
 
-    private static SchemaMigrationSpec spec() {
+    /** A valid spec for PlanFactory tests; each test sets what it is about. */
+    static SchemaMigrationSpec spec() {
         DatabaseSpec database = new DatabaseSpec();
         database.setHost("db.example");
         database.setSchema("shop");
@@ -32,7 +33,7 @@ class PlanFactoryVerifyTest {
         return spec;
     }
 
-    private static DatabaseCredentials credentials() {
+    static DatabaseCredentials credentials() {
         return new DatabaseCredentials("umbra", "secret");
     }
 }

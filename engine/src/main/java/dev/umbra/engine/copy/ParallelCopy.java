@@ -1,0 +1,214 @@
+package dev.umbra.engine.copy;
+
+import dev.umbra.engine.sql.Connections;
+import dev.umbra.engine.sql.ReconnectingSession;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Copies a key range with several sessions at once. One session reads the chunk boundaries in key
+ * order (an index-only read of a few keys); each chunk, a disjoint key range, then goes to the next
+ * free worker session, which copies it in a transaction of its own. Chunks may finish out of
+ * order: progress is reported only up to the <em>low watermark</em>, the end of the last chunk
+ * below which every chunk is committed, so a checkpoint taken from it never skips a range. A
+ * resumed run may copy the chunks above it again, which is harmless: the copy keeps rows that are
+ * already in the ghost table (see {@link ChunkCopier}).
+ *
+ * <p>Before planning each chunk the gate is asked whether to go on: a pause or throttle holds new
+ * chunks back, an abort stops planning. Chunks already handed to workers are always let finish,
+ * so no copy transaction is left open behind the migration, and the first failure is thrown once
+ * they have.
+ */
+public final class ParallelCopy implements AutoCloseable {
+
+    /** Asked before each chunk; returns when the copy may go on, throws to stop it. */
+    @FunctionalInterface
+    public interface Gate {
+        void awaitGo() throws Exception;
+    }
+
+    /** Told each time the low watermark moves. */
+    @FunctionalInterface
+    public interface Progress {
+        /**
+         * @param watermark every row up to this key is in the ghost table
+         * @param rows      rows the chunks up to the watermark wrote, since the last call
+         */
+        void copiedUpTo(List<Object> watermark, int rows);
+    }
+
+    /**
+     * How far finished chunks may run ahead of an unfinished one: bounds what a resumed run may copy
+     * again, and the memory of the queue.
+     */
+    private static final int CHUNKS_AHEAD_PER_WORKER = 4;
+
+    private final ChunkCopier copier;
+    private final ChunkSizer sizer;
+    private final int workers;
+    private final ExecutorService pool;
+    private final ReconnectingSession planner;
+    private final List<ReconnectingSession> sessions = new ArrayList<>();
+    private final Deque<ReconnectingSession> idle = new ArrayDeque<>();
+
+    public ParallelCopy(ChunkCopier copier, ChunkSizer sizer, int workers, Connections connections, Duration reconnectTimeout,
+                        ThreadFactory threads) {
+        this.copier = copier;
+        this.sizer = sizer;
+        this.workers = workers;
+        this.pool = Executors.newFixedThreadPool(workers, threads);
+        this.planner = new ReconnectingSession("copy planner", connections, reconnectTimeout);
+        for (int i = 1; i <= workers; i++) {
+            ReconnectingSession session = new ReconnectingSession("copy worker " + i, connections, reconnectTimeout);
+            sessions.add(session);
+            idle.add(session);
+        }
+    }
+
+    /** Copies the rows after {@code from} (null: from the start) up to {@code upper}, both as keys. */
+    public void copy(List<Object> from, List<Object> upper, Gate gate, Progress progress) throws Exception {
+        Deque<PlannedChunk> inFlight = new ArrayDeque<>();
+        List<Object> lower = from;
+        Exception failure = null;
+        try {
+            while (true) {
+                reportFinished(inFlight, progress);
+                List<CompletableFuture<Integer>> running = inFlight.stream().map(PlannedChunk::result)
+                        .filter(result -> !result.isDone()).toList();
+                if (running.size() >= workers) {
+                    awaitAny(running);
+                    continue;
+                }
+                if (inFlight.size() >= workers * CHUNKS_AHEAD_PER_WORKER) {
+                    // a slow chunk holds the watermark back: wait for it rather than run far ahead
+                    awaitAny(List.of(inFlight.peekFirst().result));
+                    continue;
+                }
+                gate.awaitGo();
+                List<Object> chunkFrom = lower;
+                int rows = nextSize();
+                java.util.Optional<List<Object>> end = planner.run(
+                        connection -> copier.nextChunkEnd(connection, chunkFrom, upper, rows));
+                if (end.isEmpty()) {
+                    break;
+                }
+                inFlight.addLast(submit(chunkFrom, end.get()));
+                lower = end.get();
+            }
+        } catch (Exception e) {
+            failure = e;
+        }
+        // Let every chunk in flight end, whatever happened: none is abandoned mid-transaction.
+        for (PlannedChunk chunk : inFlight) {
+            try {
+                chunk.result.get();
+            } catch (ExecutionException e) {
+                if (failure == null) {
+                    failure = unwrap(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        reportFinished(inFlight, progress);
+    }
+
+    private int nextSize() {
+        synchronized (sizer) {
+            return sizer.next();
+        }
+    }
+
+    private PlannedChunk submit(List<Object> lowerExclusive, List<Object> end) {
+        CompletableFuture<Integer> result = new CompletableFuture<>();
+        pool.execute(() -> {
+            ReconnectingSession session = takeIdle();
+            int rows = 0;
+            Throwable failure = null;
+            try {
+                long began = System.nanoTime();
+                rows = session.run(connection -> copier.copyRange(connection, lowerExclusive, end));
+                synchronized (sizer) {
+                    sizer.record(rows, Duration.ofNanos(System.nanoTime() - began));
+                }
+            } catch (Throwable e) {
+                failure = e;
+            } finally {
+                giveBack(session); // before the result: the planner may hand out the next chunk at once
+            }
+            if (failure == null) {
+                result.complete(rows);
+            } else {
+                result.completeExceptionally(failure);
+            }
+        });
+        return new PlannedChunk(end, result);
+    }
+
+    /** Reports the chunks at the head of the queue that are done, in key order; throws the first failure. */
+    private static void reportFinished(Deque<PlannedChunk> inFlight, Progress progress) throws Exception {
+        while (!inFlight.isEmpty() && inFlight.peekFirst().result.isDone()) {
+            PlannedChunk done = inFlight.peekFirst();
+            int rows;
+            try {
+                rows = done.result.get();
+            } catch (ExecutionException e) {
+                throw unwrap(e);
+            }
+            inFlight.removeFirst();
+            progress.copiedUpTo(done.end, rows);
+        }
+    }
+
+    private static void awaitAny(List<CompletableFuture<Integer>> results) throws InterruptedException {
+        try {
+            CompletableFuture.anyOf(results.toArray(CompletableFuture[]::new)).get();
+        } catch (ExecutionException e) {
+            // reportFinished throws it, in key order
+        }
+    }
+
+    private synchronized ReconnectingSession takeIdle() {
+        return idle.removeFirst(); // a pool thread runs at most one chunk, so one session is always idle
+    }
+
+    private synchronized void giveBack(ReconnectingSession session) {
+        idle.addLast(session);
+    }
+
+    private static Exception unwrap(ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof Exception exception) {
+            return exception;
+        }
+        throw new IllegalStateException("a copy worker failed", cause);
+    }
+
+    @Override
+    public void close() throws SQLException {
+        pool.shutdown();
+        try {
+            pool.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        planner.close();
+        for (ReconnectingSession session : sessions) {
+            session.close();
+        }
+    }
+
+    private record PlannedChunk(List<Object> end, CompletableFuture<Integer> result) {
+    }
+}

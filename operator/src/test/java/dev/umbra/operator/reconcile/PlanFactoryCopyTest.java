@@ -1,0 +1,45 @@
+package dev.umbra.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.umbra.operator.model.CopySpec;
+import dev.umbra.operator.model.SchemaMigrationSpec;
+import org.junit.jupiter.api.Test;
+
+/** {@code spec.copy} reaches the engine: fixed chunks of chunkSize rows, copied by {@code workers} sessions. */
+class PlanFactoryCopyTest {
+
+    @Test
+    void chunkSizeAndWorkersReachTheEngineWithTheirDefaults() throws Exception {
+        SchemaMigrationSpec spec = spec();
+        assertThat(PlanFactory.plan(spec, credentials(), false).options().copyWorkers()).isEqualTo(2);
+        assertThat(PlanFactory.plan(spec, credentials(), false).options().chunkSize()).isEqualTo(1000);
+        spec.setCopy(new CopySpec());
+        spec.getCopy().setWorkers(1);
+        spec.getCopy().setChunkSize(500);
+        assertThat(PlanFactory.plan(spec, credentials(), false).options().copyWorkers()).isEqualTo(1);
+        assertThat(PlanFactory.plan(spec, credentials(), false).options().chunkSize()).isEqualTo(500);
+        assertThat(PlanFactory.plan(spec, credentials(), false).options().chunkTime()).isZero();
+    }
+
+    @Test
+    void workersOutsideOneToSixteenAreRefusedNamingTheField() {
+        SchemaMigrationSpec spec = spec();
+        spec.setCopy(new CopySpec());
+        spec.getCopy().setWorkers(17);
+        assertThatThrownBy(() -> PlanFactory.plan(spec, credentials(), false)).isInstanceOf(InvalidMigrationException.class)
+                .hasMessage("spec.copy.workers must be between 1 and 16, not 17.");
+        spec.getCopy().setWorkers(0);
+        assertThatThrownBy(() -> PlanFactory.plan(spec, credentials(), false)).isInstanceOf(InvalidMigrationException.class)
+                .hasMessage("spec.copy.workers must be between 1 and 16, not 0.");
+    }
+
+    private static SchemaMigrationSpec spec() {
+        return PlanFactoryVerifyTest.spec();
+    }
+
+    private static DatabaseCredentials credentials() {
+        return PlanFactoryVerifyTest.credentials();
+    }
+}
