@@ -7,7 +7,8 @@ enum BenchmarkCase {
     STEADY_WRITER("c", "Umbra online copy, writer at the set rate"),
     FLAT_OUT_WRITER("d", "Umbra online copy, writer flat out"),
     INSTANT("i", "Umbra with instant DDL allowed, idle"),
-    FIXED_CHUNKS("f", "Umbra online copy, idle, fixed 1,000-row chunks");
+    FIXED_CHUNKS("f", "Umbra online copy, idle, fixed 1,000-row chunks"),
+    ONE_WORKER("s", "Umbra online copy, idle, one copy worker");
 
     private final String letter;
     private final String description;
@@ -31,6 +32,6 @@ enum BenchmarkCase {
                 return value;
             }
         }
-        throw new IllegalArgumentException("unknown case '" + letter + "': use a, b, c, d, i or f");
+        throw new IllegalArgumentException("unknown case '" + letter + "': use a, b, c, d, i, f or s");
     }
 }

@@ -66,7 +66,7 @@ final class BenchmarkRun {
                 case STEADY_WRITER -> umbra(benchmarkCase, false, settings.writerRate());
                 case FLAT_OUT_WRITER -> umbra(benchmarkCase, false, -1);
                 case INSTANT -> umbra(benchmarkCase, true, 0);
-                case FIXED_CHUNKS -> umbra(benchmarkCase, false, 0);
+                case FIXED_CHUNKS, ONE_WORKER -> umbra(benchmarkCase, false, 0);
             };
             log.printf("  case (%s) %.1f s, %s%n", benchmarkCase.letter(), result.wall().toMillis() / 1000.0,
                     result.verdict().describe());
@@ -120,6 +120,9 @@ final class BenchmarkRun {
         }
         if (benchmarkCase == BenchmarkCase.FIXED_CHUNKS) {
             options = options.withChunkSize(FIXED_CHUNK_ROWS).withChunkTime(Duration.ZERO);
+        }
+        if (benchmarkCase == BenchmarkCase.ONE_WORKER) {
+            options = options.withCopyWorkers(1);
         }
         MigrationPlan plan = new MigrationPlan(new ConnectionSettings(server.host(), server.port(), DatabaseServer.USER,
                 DatabaseServer.PASSWORD), schema, table, ALTER, options);
