@@ -1,6 +1,8 @@
 package dev.umbra.engine.logging;
 
 import java.util.Map;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.MDC;
 
 /**
@@ -39,6 +41,20 @@ public final class LogContext {
                     MDC.setContextMap(previous);
                 }
             }
+        };
+    }
+
+    /**
+     * Daemon threads named {@code name}, {@code name-2}, ... that run with this context: a migration's
+     * helper threads never keep the JVM alive and always log which migration they serve.
+     */
+    public ThreadFactory threadFactory(String name) {
+        AtomicInteger started = new AtomicInteger();
+        return runnable -> {
+            int number = started.incrementAndGet();
+            Thread thread = new Thread(wrap(runnable), number == 1 ? name : name + "-" + number);
+            thread.setDaemon(true);
+            return thread;
         };
     }
 }

@@ -56,7 +56,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -359,12 +358,7 @@ public final class MigrationRunner {
                 () -> !heldRows.isEmpty());
         state.rowsCopied = checkpointer.rowsCopied();
         state.rowsCopiedBefore = state.rowsCopied;
-        LogContext logContext = LogContext.capture();
-        background = Executors.newScheduledThreadPool(1, runnable -> {
-            Thread thread = new Thread(logContext.wrap(runnable), "umbra-progress-" + plan.table());
-            thread.setDaemon(true);
-            return thread;
-        });
+        background = Executors.newScheduledThreadPool(1, LogContext.capture().threadFactory("umbra-progress-" + plan.table()));
         background.scheduleAtFixedRate(this::heartbeatQuietly, 0,
                 options.throttle().heartbeatInterval(options.heartbeatInterval()).toMillis(), TimeUnit.MILLISECONDS);
         background.scheduleAtFixedRate(() -> listener.onProgress(snapshot()), options.statusInterval().toMillis(),
@@ -401,16 +395,9 @@ public final class MigrationRunner {
         }
         state.copyStartedAt = Instant.now();
         if (upper.isPresent()) {
-            LogContext logContext = LogContext.capture();
-            AtomicInteger workerNumber = new AtomicInteger();
             ChunkSizer sizer = new ChunkSizer(options.chunkSize(), options.chunkTime());
             try (ParallelCopy parallel = new ParallelCopy(copier, sizer, options.copyWorkers(), connections,
-                    options.reconnectTimeout(), runnable -> {
-                        Thread thread = new Thread(logContext.wrap(runnable),
-                                "umbra-copy-" + workerNumber.incrementAndGet() + "-" + plan.table());
-                        thread.setDaemon(true);
-                        return thread;
-                    })) {
+                    options.reconnectTimeout(), LogContext.capture().threadFactory("umbra-copy-" + plan.table()))) {
                 parallel.copy(saved.map(CopyRange::resumeAfter).orElse(null), upper.get(), () -> {
                     do {
                         control.checkNotAborted();

@@ -20,7 +20,10 @@ import org.slf4j.LoggerFactory;
  * every change made to the original before the lock is in the ghost, and none can follow while
  * the lock is held (the applier is the only writer of the ghost, and the copy is over). Session S
  * then opens a snapshot ({@code START TRANSACTION WITH CONSISTENT SNAPSHOT} in REPEATABLE READ),
- * which covers both tables, and L unlocks. The lock is held for about one marker's round trip
+ * which covers both tables, and L unlocks. A second session G opens its snapshot under the same
+ * lock: nothing can change either table between the two (the original is locked, and the applier
+ * has nothing left to apply), so both see the same point, and the checksums of the original and of
+ * the ghost table can run side by side, one on each. The lock is held for about one marker's round trip
  * through the binlog: the lock is only taken once a marker written without it came back quickly,
  * so little is left to drain under it. Each attempt is bounded by the lock timeout; a failed
  * attempt unlocks and the next follows.
@@ -32,10 +35,12 @@ final class ConsistentSnapshot implements AutoCloseable {
     private static final int SLOW_ROUNDS = 3;
 
     private final Connection session;
+    private final Connection ghostSession;
     private final Duration lockTime;
 
-    private ConsistentSnapshot(Connection session, Duration lockTime) {
+    private ConsistentSnapshot(Connection session, Connection ghostSession, Duration lockTime) {
         this.session = session;
+        this.ghostSession = ghostSession;
         this.lockTime = lockTime;
     }
 
@@ -52,20 +57,29 @@ final class ConsistentSnapshot implements AutoCloseable {
             settleHeldRows(context);
             catchUp(context, observer);
             Connection session = context.connections().open();
+            Connection ghostSession;
+            try {
+                ghostSession = context.connections().open();
+            } catch (SQLException e) {
+                closeQuietly(session);
+                throw e;
+            }
             String failure;
             try {
-                Duration lockTime = attempt(context, session);
+                Duration lockTime = attempt(context, session, ghostSession);
                 if (lockTime != null) {
                     log.info("Consistent point for the checksum of `{}` taken; the table was locked for reading {} ms",
                             context.original(), lockTime.toMillis());
-                    return new ConsistentSnapshot(session, lockTime);
+                    return new ConsistentSnapshot(session, ghostSession, lockTime);
                 }
                 closeQuietly(session);
+                closeQuietly(ghostSession);
                 continue;
             } catch (SQLException e) {
                 failure = e.getMessage();
             }
             closeQuietly(session);
+            closeQuietly(ghostSession);
             failed++;
             log.warn("Attempt {} of {} to take a consistent point for the checksum of `{}` failed: {}", failed,
                     context.attempts(), context.original(), failure);
@@ -78,8 +92,10 @@ final class ConsistentSnapshot implements AutoCloseable {
     }
 
     /** The snapshot's session, or null if rows were held back meanwhile (then try again). */
-    private static Duration attempt(VerifyContext context, Connection session) throws SQLException, InterruptedException {
-        session.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+    private static Duration attempt(VerifyContext context, Connection... sessions) throws SQLException, InterruptedException {
+        for (Connection session : sessions) {
+            session.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        }
         try (Connection lock = context.connections().open(); Connection control = context.connections().open();
              Statement locking = lock.createStatement()) {
             locking.execute("SET SESSION lock_wait_timeout = " + Math.max(1, context.lockTimeout().toSeconds()));
@@ -95,8 +111,10 @@ final class ConsistentSnapshot implements AutoCloseable {
                 if (!context.held().isEmpty()) {
                     return null;
                 }
-                try (Statement snapshot = session.createStatement()) {
-                    snapshot.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+                for (Connection session : sessions) {
+                    try (Statement snapshot = session.createStatement()) {
+                        snapshot.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+                    }
                 }
             } finally {
                 locking.execute("UNLOCK TABLES");
@@ -152,6 +170,11 @@ final class ConsistentSnapshot implements AutoCloseable {
         return session;
     }
 
+    /** A second session at the same point, for the ghost table's side of the checksum. */
+    Connection ghostSession() {
+        return ghostSession;
+    }
+
     /** How long the original was locked for reading to take this point. */
     Duration lockTime() {
         return lockTime;
@@ -159,12 +182,14 @@ final class ConsistentSnapshot implements AutoCloseable {
 
     @Override
     public void close() {
-        try (Statement statement = session.createStatement()) {
-            statement.execute("COMMIT");
-        } catch (SQLException ignored) {
-            // closing the session ends the snapshot anyway
+        for (Connection connection : new Connection[] {session, ghostSession}) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("COMMIT");
+            } catch (SQLException ignored) {
+                // closing the session ends the snapshot anyway
+            }
+            closeQuietly(connection);
         }
-        closeQuietly(session);
     }
 
     private static void closeQuietly(Connection connection) {

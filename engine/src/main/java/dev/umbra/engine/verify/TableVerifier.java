@@ -1,5 +1,6 @@
 package dev.umbra.engine.verify;
 
+import dev.umbra.engine.logging.LogContext;
 import dev.umbra.engine.progress.Verification;
 import dev.umbra.engine.sql.Sql;
 import dev.umbra.engine.table.MappedColumn;
@@ -12,6 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,7 +86,7 @@ public final class TableVerifier {
         try (ConsistentSnapshot snapshot = ConsistentSnapshot.open(context, observer)) {
             longestLock = snapshot.lockTime();
             chunks = keyOrderPreserved(snapshot.session()) ? chunks(snapshot.session()) : List.of(KeyRange.WHOLE_TABLE);
-            mismatched = compare(snapshot.session(), chunks, observer);
+            mismatched = compare(snapshot, chunks, observer);
         }
         int firstMismatches = mismatched.size();
         int repaired = 0;
@@ -97,7 +102,7 @@ public final class TableVerifier {
             observer.afterRepair();
             try (ConsistentSnapshot snapshot = ConsistentSnapshot.open(context, observer)) {
                 longestLock = longestLock.compareTo(snapshot.lockTime()) >= 0 ? longestLock : snapshot.lockTime();
-                mismatched = compare(snapshot.session(), mismatched, observer);
+                mismatched = compare(snapshot, mismatched, observer);
             }
         }
         if (!mismatched.isEmpty()) {
@@ -122,22 +127,41 @@ public final class TableVerifier {
                 + "; the table was locked for reading at most " + verification.longestLock().toMillis() + " ms";
     }
 
-    /** The ranges whose row count or checksum differ. */
-    private List<KeyRange> compare(Connection snapshot, List<KeyRange> ranges, Observer observer) throws Exception {
+    /**
+     * The ranges whose row count or checksum differ. Each range's two sums are computed side by
+     * side, the original's on the snapshot's first session and the ghost's on its second: on a
+     * server with a core to spare that halves the checksum's time.
+     */
+    private List<KeyRange> compare(ConsistentSnapshot snapshot, List<KeyRange> ranges, Observer observer) throws Exception {
         List<KeyRange> mismatched = new ArrayList<>();
-        for (int i = 0; i < ranges.size(); i++) {
-            observer.checkpoint();
-            observer.stage("Verifying chunk " + (i + 1) + " of " + ranges.size());
-            KeyRange range = ranges.get(i);
-            ChunkChecksum.Sums original = checksum.original(snapshot, range);
-            ChunkChecksum.Sums ghost = checksum.ghost(snapshot, range);
-            if (!original.equals(ghost)) {
-                log.warn("Checksum of `{}`: {} differs: {} row(s), crc {} in the table; {} row(s), crc {} in the ghost",
-                        context.original(), range.describe(), original.rows(), original.crc(), ghost.rows(), ghost.crc());
-                mismatched.add(range);
+        ExecutorService ghostSide = Executors.newSingleThreadExecutor(
+                LogContext.capture().threadFactory("umbra-checksum-" + context.original()));
+        try {
+            for (int i = 0; i < ranges.size(); i++) {
+                observer.checkpoint();
+                observer.stage("Verifying chunk " + (i + 1) + " of " + ranges.size());
+                KeyRange range = ranges.get(i);
+                Future<ChunkChecksum.Sums> ghostSums = ghostSide.submit(() -> checksum.ghost(snapshot.ghostSession(), range));
+                ChunkChecksum.Sums original = checksum.original(snapshot.session(), range);
+                ChunkChecksum.Sums ghost = result(ghostSums);
+                if (!original.equals(ghost)) {
+                    log.warn("Checksum of `{}`: {} differs: {} row(s), crc {} in the table; {} row(s), crc {} in the ghost",
+                            context.original(), range.describe(), original.rows(), original.crc(), ghost.rows(), ghost.crc());
+                    mismatched.add(range);
+                }
             }
+        } finally {
+            ghostSide.shutdownNow();
         }
         return mismatched;
+    }
+
+    private static ChunkChecksum.Sums result(Future<ChunkChecksum.Sums> sums) throws Exception {
+        try {
+            return sums.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     /** Consecutive ranges of {@code chunkSize} keys of the original; the first and last are open. */
