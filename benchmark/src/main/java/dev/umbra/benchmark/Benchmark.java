@@ -37,8 +37,8 @@ public final class Benchmark implements Callable<Integer> {
     List<String> flavors = List.of("mariadb11", "mysql8");
 
     @Option(names = "--cases", split = ",", description = "cases to run: a (native ALTER), b (Umbra idle), c (steady"
-            + " writer), d (writer flat out), i (instant DDL allowed), f (fixed 1,000-row chunks), s (one copy worker) (default ${DEFAULT-VALUE})")
-    List<String> cases = List.of("a", "b", "s", "c", "d", "i");
+            + " writer), d (writer flat out), i (instant DDL allowed), f (fixed 1,000-row chunks), p (two copy workers) (default ${DEFAULT-VALUE})")
+    List<String> cases = List.of("a", "b", "p", "c", "d", "i");
 
     @Option(names = "--writer-rate", description = "operations per second of the steady writer, case c (default ${DEFAULT-VALUE})")
     int writerRate = 1_000;

@@ -8,7 +8,7 @@ enum BenchmarkCase {
     FLAT_OUT_WRITER("d", "Umbra online copy, writer flat out"),
     INSTANT("i", "Umbra with instant DDL allowed, idle"),
     FIXED_CHUNKS("f", "Umbra online copy, idle, fixed 1,000-row chunks"),
-    ONE_WORKER("s", "Umbra online copy, idle, one copy worker");
+    TWO_WORKERS("p", "Umbra online copy, idle, two copy workers");
 
     private final String letter;
     private final String description;
@@ -32,6 +32,6 @@ enum BenchmarkCase {
                 return value;
             }
         }
-        throw new IllegalArgumentException("unknown case '" + letter + "': use a, b, c, d, i, f or s");
+        throw new IllegalArgumentException("unknown case '" + letter + "': use a, b, c, d, i, f or p");
     }
 }

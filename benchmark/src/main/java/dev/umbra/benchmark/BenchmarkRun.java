@@ -69,7 +69,7 @@ final class BenchmarkRun {
                 case STEADY_WRITER -> umbra(benchmarkCase, false, settings.writerRate());
                 case FLAT_OUT_WRITER -> umbra(benchmarkCase, false, -1);
                 case INSTANT -> umbra(benchmarkCase, true, 0);
-                case FIXED_CHUNKS, ONE_WORKER -> umbra(benchmarkCase, false, 0);
+                case FIXED_CHUNKS, TWO_WORKERS -> umbra(benchmarkCase, false, 0);
             };
             log.printf("  case (%s) %.1f s, %s%n", benchmarkCase.letter(), result.wall().toMillis() / 1000.0,
                     result.verdict().describe());
@@ -124,8 +124,8 @@ final class BenchmarkRun {
         if (benchmarkCase == BenchmarkCase.FIXED_CHUNKS) {
             options = options.withChunkSize(FIXED_CHUNK_ROWS).withChunkTime(Duration.ZERO);
         }
-        if (benchmarkCase == BenchmarkCase.ONE_WORKER) {
-            options = options.withCopyWorkers(1);
+        if (benchmarkCase == BenchmarkCase.TWO_WORKERS) {
+            options = options.withCopyWorkers(2);
         }
         MigrationPlan plan = new MigrationPlan(new ConnectionSettings(server.host(), server.port(), DatabaseServer.USER,
                 DatabaseServer.PASSWORD), schema, table, ALTER, options);

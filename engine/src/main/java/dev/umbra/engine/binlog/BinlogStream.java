@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,6 +49,8 @@ public final class BinlogStream implements AutoCloseable {
 
     private final ConnectionSettings settings;
     private final String schema;
+    private static final long HAND_OVER_POLL_MILLIS = 100;
+
     private final Set<String> tables;
     private final BlockingQueue<BinlogTransaction> sink;
     private final Map<Long, String> followedTableIds = new HashMap<>();
@@ -250,8 +253,16 @@ public final class BinlogStream implements AutoCloseable {
         BinlogPosition end = new BinlogPosition(current.getBinlogFilename(), next > 0 ? next : current.getBinlogPosition(),
                 gtids == null ? null : gtids.snapshot());
         if (!pending.isEmpty()) {
+            BinlogTransaction transaction = new BinlogTransaction(List.copyOf(pending), end);
             try {
-                sink.put(new BinlogTransaction(List.copyOf(pending), end));
+                // A full queue waits for the applier (the back-pressure), but not past close(): the
+                // client's disconnect waits for this thread, which would otherwise wait forever for
+                // an applier that had stopped (seen: a failed applier hung the migration's end).
+                while (!sink.offer(transaction, HAND_OVER_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                    if (closing) {
+                        return; // not recorded as complete: nothing resumes from a closed stream
+                    }
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return; // not recorded as complete: a reconnect resumes before it

@@ -90,7 +90,7 @@ public record MigrationOptions(int chunkSize,
     public static MigrationOptions defaults() {
         return new MigrationOptions(1000, CutOverMethod.ATOMIC, Duration.ofSeconds(3), 10, false, false, false, false, 1000,
                 Duration.ofMillis(500), Duration.ofSeconds(2), true, ThrottleOptions.none(),
-                Duration.ofMinutes(2), true, Duration.ofSeconds(2), true, Duration.ofMillis(500), 2);
+                Duration.ofMinutes(2), true, Duration.ofSeconds(2), true, Duration.ofMillis(500), 1);
     }
 
     public MigrationOptions withChunkSize(int value) {

@@ -13,12 +13,12 @@ class PlanFactoryCopyTest {
     @Test
     void chunkSizeAndWorkersReachTheEngineWithTheirDefaults() throws Exception {
         SchemaMigrationSpec spec = spec();
-        assertThat(PlanFactory.plan(spec, credentials(), false).options().copyWorkers()).isEqualTo(2);
+        assertThat(PlanFactory.plan(spec, credentials(), false).options().copyWorkers()).isEqualTo(1);
         assertThat(PlanFactory.plan(spec, credentials(), false).options().chunkSize()).isEqualTo(1000);
         spec.setCopy(new CopySpec());
-        spec.getCopy().setWorkers(1);
+        spec.getCopy().setWorkers(3);
         spec.getCopy().setChunkSize(500);
-        assertThat(PlanFactory.plan(spec, credentials(), false).options().copyWorkers()).isEqualTo(1);
+        assertThat(PlanFactory.plan(spec, credentials(), false).options().copyWorkers()).isEqualTo(3);
         assertThat(PlanFactory.plan(spec, credentials(), false).options().chunkSize()).isEqualTo(500);
         assertThat(PlanFactory.plan(spec, credentials(), false).options().chunkTime()).isZero();
     }
