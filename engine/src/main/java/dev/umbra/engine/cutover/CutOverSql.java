@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Locale;
 
 /** Statements shared by the cut-over forms. */
 final class CutOverSql {
@@ -109,6 +110,35 @@ final class CutOverSql {
                 }
             }
             return old && !ghost;
+        }
+    }
+
+    /** Whether the statement carrying {@code token} in its text waits for a metadata lock now. */
+    static boolean waitingForMetadataLock(Connection control, String token) throws SQLException {
+        try (PreparedStatement statement = control.prepareStatement(
+                "SELECT STATE FROM information_schema.PROCESSLIST WHERE INFO LIKE ? AND INFO NOT LIKE ?")) {
+            statement.setString(1, "%" + token + "%");
+            statement.setString(2, "%information_schema.PROCESSLIST%");
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() && String.valueOf(row.getString(1)).toLowerCase(Locale.ROOT).contains("metadata lock");
+            }
+        }
+    }
+
+    /**
+     * Kills the statement carrying {@code token} in its text. Found by the token, never by a
+     * connection id: behind ProxySQL, {@code CONNECTION_ID()} is not the processlist id.
+     */
+    static void killStatement(Connection control, String token) throws SQLException {
+        try (PreparedStatement statement = control.prepareStatement(
+                "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE ? AND INFO NOT LIKE ?")) {
+            statement.setString(1, "%" + token + "%");
+            statement.setString(2, "%information_schema.PROCESSLIST%");
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    execute(control, "KILL QUERY " + row.getLong(1));
+                }
+            }
         }
     }
 

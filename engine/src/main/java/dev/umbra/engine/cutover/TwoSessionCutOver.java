@@ -2,10 +2,9 @@ package dev.umbra.engine.cutover;
 
 import dev.umbra.engine.apply.ApplyLoop;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -20,10 +19,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Session L locks the original for writing and waits until every binlog change up to the lock
  * is applied; the applier is then held. Session R issues
- * {@code RENAME TABLE t TO _t_del, _t_gho TO t}. R takes its metadata locks in name order:
- * {@code _t_del} and {@code _t_gho} are free, so R ends up queued on {@code t} itself, behind L.
- * A queued exclusive lock is granted before queued writes, so when L unlocks, the swap happens
- * before any blocked writer gets in.
+ * {@code RENAME TABLE t TO _t_del, _t_gho TO t}. R takes its metadata locks in name order, so it
+ * first takes {@code _t_del} and {@code _t_gho} and then queues on {@code t} itself, behind L. A
+ * queued exclusive lock is granted before queued writes, so when L unlocks, the swap happens
+ * before any blocked writer gets in. L lets go only once R is seen holding the names before
+ * {@code t} ({@link RenameQueuePosition}): if another session holds the ghost, R waits there
+ * instead, and unlocking then would let the writers into the old table.
  *
  * <p>There is deliberately no sentry table under the old name (gh-ost's form). With one, R queues
  * on the sentry ({@code _t_del} sorts before {@code t}) instead of on {@code t}, so nothing is
@@ -48,6 +49,7 @@ public final class TwoSessionCutOver implements CutOver {
         Connection control = null;
         CompletableFuture<Void> renaming = null;
         ApplyLoop.TakeOver takeOver = null;
+        Optional<RenameQueuePosition> position = Optional.empty();
         String token = "umbra-cut-over-" + UUID.randomUUID();
         Optional<RenameGuard> guard = RenameGuard.forAttempt(context);
         long lockedAt = System.nanoTime();
@@ -92,6 +94,11 @@ public final class TwoSessionCutOver implements CutOver {
             CutOverSql.boundLockWaits(rename, context.lockTimeout().multipliedBy(2));
             renaming = renameAsync(rename, context, token, guard.map(RenameGuard::renameClause).orElse(""));
             awaitRenameQueued(control, token, renaming, budget.remaining());
+            // Seen waiting is not enough: it may wait for a name before the original's, held by someone else.
+            position = RenameQueuePosition.forRename(context, control, List.of(context.old(), context.ghost()));
+            if (position.isPresent()) {
+                position.get().awaitHeld(renaming, budget);
+            }
             context.reached(CutOverStep.RENAME_QUEUED, new CutOverHook.Sessions(lock, rename));
             context.checkNotThrottled();
             if (guard.isPresent()) {
@@ -125,6 +132,9 @@ public final class TwoSessionCutOver implements CutOver {
             }
             throw e;
         } finally {
+            if (position.isPresent()) {
+                position.get().close();
+            }
             CutOverSql.closeQuietly(lock); // releases LOCK TABLES if still held
             CutOverSql.closeQuietly(rename);
             CutOverSql.closeQuietly(control);
@@ -167,15 +177,8 @@ public final class TwoSessionCutOver implements CutOver {
                 throw new CutOverAttemptException("the RENAME ended before it could queue behind the lock: "
                         + causeOf(renaming));
             }
-            try (PreparedStatement statement = control.prepareStatement(
-                    "SELECT STATE FROM information_schema.PROCESSLIST WHERE INFO LIKE ? AND INFO NOT LIKE ?")) {
-                statement.setString(1, "%" + token + "%");
-                statement.setString(2, "%information_schema.PROCESSLIST%");
-                try (ResultSet row = statement.executeQuery()) {
-                    if (row.next() && String.valueOf(row.getString(1)).toLowerCase().contains("metadata lock")) {
-                        return;
-                    }
-                }
+            if (CutOverSql.waitingForMetadataLock(control, token)) {
+                return;
             }
             Thread.sleep(5);
         }
@@ -192,15 +195,8 @@ public final class TwoSessionCutOver implements CutOver {
             return false;
         }
         if (!renaming.isDone() && control != null) {
-            try (PreparedStatement statement = control.prepareStatement(
-                    "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE ? AND INFO NOT LIKE ?")) {
-                statement.setString(1, "%" + token + "%");
-                statement.setString(2, "%information_schema.PROCESSLIST%");
-                try (ResultSet row = statement.executeQuery()) {
-                    while (row.next()) {
-                        CutOverSql.execute(control, "KILL QUERY " + row.getLong(1));
-                    }
-                }
+            try {
+                CutOverSql.killStatement(control, token);
             } catch (SQLException ignored) {
                 // then we wait for R to end by itself (its lock wait is bounded)
             }
