@@ -8,12 +8,25 @@ import io.fabric8.generator.annotation.Min;
 /** How rows are copied into the ghost table. */
 public class CopySpec {
 
-    /** Rows per copy chunk; each chunk is one {@code INSERT ... SELECT} with a locking read. */
+    /**
+     * Rows in the first copy chunk; later chunks adapt to {@link #chunkTimeMillis}, or all have this
+     * size when that is 0.
+     */
     @Min(1)
     @Max(100000)
     @Default("1000")
-    @JsonPropertyDescription("Rows per copy chunk; each chunk is one INSERT ... SELECT with a locking read.")
+    @JsonPropertyDescription("Rows in the first copy chunk (each chunk is one INSERT ... SELECT with a locking read); later"
+            + " chunks are sized to take chunkTimeMillis, or all have this size when chunkTimeMillis is 0.")
     private Integer chunkSize;
+
+    /** The time one chunk should take; 0 keeps every chunk at {@link #chunkSize} rows. */
+    @Min(0)
+    @Max(60000)
+    @Default("500")
+    @JsonPropertyDescription("The time one copy chunk should take: each chunk is sized from the rate of the previous ones"
+            + " (at most four times larger per chunk, between 100 and 50,000 rows). Shorter chunks hold their row locks"
+            + " more briefly and react to pause and throttling sooner. 0 keeps every chunk at chunkSize rows.")
+    private Integer chunkTimeMillis;
 
     /**
      * Sessions copying chunks at the same time, over disjoint key ranges; more copy faster on a
@@ -32,6 +45,14 @@ public class CopySpec {
 
     public void setChunkSize(Integer chunkSize) {
         this.chunkSize = chunkSize;
+    }
+
+    public Integer getChunkTimeMillis() {
+        return chunkTimeMillis;
+    }
+
+    public void setChunkTimeMillis(Integer chunkTimeMillis) {
+        this.chunkTimeMillis = chunkTimeMillis;
     }
 
     public Integer getWorkers() {

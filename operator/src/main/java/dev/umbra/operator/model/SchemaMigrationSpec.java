@@ -63,6 +63,25 @@ public class SchemaMigrationSpec {
             + " cut-over, copying mismatched chunks again; a mismatch that persists fails the migration.")
     private Boolean verify;
 
+    /**
+     * First ask the server to do the ALTER with ALGORITHM=INSTANT (metadata only, no rows copied);
+     * copy online when it cannot. The status stage says which path ran.
+     */
+    @Default("true")
+    @JsonPropertyDescription("First ask the server to do the ALTER with ALGORITHM=INSTANT, which changes only the table's"
+            + " metadata (e.g. adding a column on MySQL 8.0 or MariaDB); when the server cannot, copy online. The instant"
+            + " ALTER also waits for the cut-over approval. status.stage ends 'done (instant ALTER)' or 'done (online"
+            + " copy)'. false always copies, e.g. to rebuild the table.")
+    private Boolean instantDdl;
+
+    public Boolean getInstantDdl() {
+        return instantDdl;
+    }
+
+    public void setInstantDdl(Boolean instantDdl) {
+        this.instantDdl = instantDdl;
+    }
+
     public DatabaseSpec getDatabase() {
         return database;
     }

@@ -24,6 +24,9 @@ import java.util.List;
  */
 public final class PlanFactory {
 
+    /** The CRD's bound on spec.copy.chunkTimeMillis, checked here too for resources that skipped validation. */
+    static final int MAX_CHUNK_TIME_MILLIS = 60_000;
+
     private PlanFactory() {
     }
 
@@ -58,6 +61,11 @@ public final class PlanFactory {
             if (workers != null && (workers < 1 || workers > MigrationOptions.MAX_COPY_WORKERS)) {
                 throw invalid("spec.copy.workers must be between 1 and " + MigrationOptions.MAX_COPY_WORKERS + ", not "
                         + workers + ".");
+            }
+            Integer chunkTime = spec.getCopy().getChunkTimeMillis();
+            if (chunkTime != null && (chunkTime < 0 || chunkTime > MAX_CHUNK_TIME_MILLIS)) {
+                throw invalid("spec.copy.chunkTimeMillis must be between 0 (fixed chunks) and " + MAX_CHUNK_TIME_MILLIS
+                        + ", not " + chunkTime + ".");
             }
         }
         if (database.getReplicas() != null) {
@@ -103,10 +111,7 @@ public final class PlanFactory {
                 .withDropOldTable(spec.getCleanup() != null && Boolean.TRUE.equals(spec.getCleanup().getDropOldTable()))
                 .withDropStaleGhostTable(restart)
                 .withVerify(!Boolean.FALSE.equals(spec.getVerify()))
-                // The resource has no fields for the instant-DDL fast path or adaptive chunk sizes yet:
-                // the operator always copies, in chunks of exactly spec.copy.chunkSize rows, as documented.
-                .withInstantDdl(false)
-                .withChunkTime(Duration.ZERO);
+                .withInstantDdl(!Boolean.FALSE.equals(spec.getInstantDdl()));
         if (cutOver.getLockTimeoutSeconds() != null) {
             options = options.withCutOverLockTimeout(Duration.ofSeconds(cutOver.getLockTimeoutSeconds()));
         }
@@ -115,6 +120,9 @@ public final class PlanFactory {
         }
         if (spec.getCopy() != null && spec.getCopy().getChunkSize() != null) {
             options = options.withChunkSize(spec.getCopy().getChunkSize());
+        }
+        if (spec.getCopy() != null && spec.getCopy().getChunkTimeMillis() != null) {
+            options = options.withChunkTime(Duration.ofMillis(spec.getCopy().getChunkTimeMillis()));
         }
         if (spec.getCopy() != null && spec.getCopy().getWorkers() != null) {
             options = options.withCopyWorkers(spec.getCopy().getWorkers());

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.umbra.operator.model.CopySpec;
 import dev.umbra.operator.model.SchemaMigrationSpec;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** {@code spec.copy} reaches the engine: fixed chunks of chunkSize rows, copied by {@code workers} sessions. */
+/**
+ * {@code spec.copy} and {@code spec.instantDdl} reach the engine: chunks starting at chunkSize rows and
+ * sized to chunkTimeMillis, copied by {@code workers} sessions, after trying an instant ALTER first.
+ */
 class PlanFactoryCopyTest {
 
     @Test
@@ -20,7 +24,30 @@ class PlanFactoryCopyTest {
         spec.getCopy().setChunkSize(500);
         assertThat(PlanFactory.plan(spec, credentials(), false).options().copyWorkers()).isEqualTo(3);
         assertThat(PlanFactory.plan(spec, credentials(), false).options().chunkSize()).isEqualTo(500);
+        assertThat(PlanFactory.plan(spec, credentials(), false).options().chunkTime()).isEqualTo(Duration.ofMillis(500));
+        spec.getCopy().setChunkTimeMillis(0);
         assertThat(PlanFactory.plan(spec, credentials(), false).options().chunkTime()).isZero();
+        spec.getCopy().setChunkTimeMillis(2000);
+        assertThat(PlanFactory.plan(spec, credentials(), false).options().chunkTime()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aChunkTimeOutsideZeroToAMinuteIsRefusedNamingTheField() {
+        SchemaMigrationSpec spec = spec();
+        spec.setCopy(new CopySpec());
+        spec.getCopy().setChunkTimeMillis(-1);
+        assertThatThrownBy(() -> PlanFactory.plan(spec, credentials(), false)).isInstanceOf(InvalidMigrationException.class)
+                .hasMessage("spec.copy.chunkTimeMillis must be between 0 (fixed chunks) and 60000, not -1.");
+    }
+
+    @Test
+    void theInstantDdlFastPathIsOnUnlessTheSpecTurnsItOff() throws Exception {
+        SchemaMigrationSpec spec = spec();
+        assertThat(PlanFactory.plan(spec, credentials(), false).options().instantDdl()).isTrue();
+        spec.setInstantDdl(true);
+        assertThat(PlanFactory.plan(spec, credentials(), false).options().instantDdl()).isTrue();
+        spec.setInstantDdl(false);
+        assertThat(PlanFactory.plan(spec, credentials(), false).options().instantDdl()).isFalse();
     }
 
     @Test

@@ -96,6 +96,9 @@ public final class OperatorHarness implements AutoCloseable {
         spec.setTable(table);
         spec.setAlter(alter);
         spec.setCutOver(new CutOverSpec());
+        // Most tests watch the online copy (phases, checkpoints, progress) of ALTERs a server could do
+        // instantly; InstantAlterTest covers the default.
+        spec.setInstantDdl(false);
         return spec;
     }
 
