@@ -98,6 +98,8 @@ public final class MigrationRunner {
     private ScheduledExecutorService background;
     private Connection heartbeatConnection;
     private Checkpointer checkpointer;
+    /** Sizes copy chunks; its final size also sizes the checksum's chunks. */
+    private ChunkSizer copySizer;
     private volatile boolean crashed;
 
     public MigrationRunner(MigrationPlan plan, ProgressListener listener) {
@@ -396,6 +398,7 @@ public final class MigrationRunner {
         state.copyStartedAt = Instant.now();
         if (upper.isPresent()) {
             ChunkSizer sizer = new ChunkSizer(options.chunkSize(), options.chunkTime());
+            copySizer = sizer;
             try (ParallelCopy parallel = new ParallelCopy(copier, sizer, options.copyWorkers(), connections,
                     options.reconnectTimeout(), LogContext.capture().threadFactory("umbra-copy-" + plan.table()))) {
                 parallel.copy(saved.map(CopyRange::resumeAfter).orElse(null), upper.get(), () -> {
@@ -435,6 +438,16 @@ public final class MigrationRunner {
         return range.done() ? Optional.empty() : Optional.ofNullable(range.upperInclusive());
     }
 
+    /**
+     * Rows per checksum chunk: as many as the copy's chunks had grown to (at least the first
+     * chunk's size). A checksum chunk reads a snapshot without locks, so only its per-chunk round
+     * trips count, and a chunk found different is copied again with the lock footprint of a copy
+     * chunk. With fixed chunks (chunk time 0), the chunk size.
+     */
+    private int checksumChunkRows() {
+        return copySizer == null ? options.chunkSize() : Math.max(options.chunkSize(), copySizer.next());
+    }
+
     /** The checksum before cut-over: the last stage of Copying (see {@link TableVerifier}). */
     private void verify() throws Exception {
         if (!options.verify()) {
@@ -445,7 +458,7 @@ public final class MigrationRunner {
         listener.onProgress(snapshot());
         VerifyContext context = new VerifyContext(plan.schema(), plan.table(), inspection.helpers().ghost(),
                 inspection.mapping(), changelog, connections, applyLoop, conflicts, heldRows, options.cutOverLockTimeout(),
-                options.cutOverMaxAttempts(), options.chunkSize());
+                options.cutOverMaxAttempts(), checksumChunkRows());
         state.verification = new TableVerifier(context).verify(new TableVerifier.Observer() {
             @Override
             public void stage(String stage) {

@@ -48,8 +48,13 @@ class ReconnectTest {
             BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER, options)).start();
             long killed = killSessionRunning(db, COPY_STATEMENT);
             // A migration that failed instead ends the wait at once; awaitEnd then reports why.
-            await(() -> migration.runner().progress().rowsCopied() > 0 && sessionGone(db, killed)
-                    || migration.runner().progress().phase().isFinal(), "the copy to go on");
+            try {
+                await(() -> migration.runner().progress().rowsCopied() > 0 && sessionGone(db, killed)
+                        || migration.runner().progress().phase().isFinal(), "the copy to go on");
+            } catch (AssertionError timedOut) {
+                throw new AssertionError(timedOut.getMessage() + "; killed session " + killed + " gone: " + sessionGone(db, killed)
+                        + "; progress: " + migration.runner().progress() + "; sessions: " + sessions(db), timedOut);
+            }
             assertEqualsMirror(db, writer, migration.awaitEnd(TIMEOUT));
         }
     }
@@ -173,6 +178,21 @@ class ReconnectTest {
             }
         }
         throw new AssertionError("no session of " + db.user() + " where " + condition + " within " + TIMEOUT.toSeconds() + " s");
+    }
+
+    /** The test user's sessions as the processlist shows them, for a failure message. */
+    private static List<String> sessions(TestDatabase db) {
+        List<String> sessions = new java.util.ArrayList<>();
+        try (Connection root = db.server().connectAsRoot(); Statement statement = root.createStatement();
+             ResultSet row = statement.executeQuery("SELECT ID, COMMAND, TIME, STATE, LEFT(INFO, 80) FROM information_schema.PROCESSLIST"
+                     + " WHERE USER = '" + db.user() + "'")) {
+            while (row.next()) {
+                sessions.add(row.getLong(1) + " " + row.getString(2) + " " + row.getLong(3) + "s " + row.getString(4) + ": " + row.getString(5));
+            }
+        } catch (SQLException e) {
+            sessions.add("processlist unreadable: " + e.getMessage());
+        }
+        return sessions;
     }
 
     private static boolean sessionGone(TestDatabase db, long id) {
