@@ -24,8 +24,10 @@ import java.util.concurrent.TimeUnit;
  * resumed run may copy the chunks above it again, which is harmless: the copy keeps rows that are
  * already in the ghost table (see {@link ChunkCopier}).
  *
- * <p>Before planning each chunk the gate is asked whether to go on: a pause or throttle holds new
- * chunks back, an abort stops planning. Chunks already handed to workers are always let finish,
+ * <p>The next chunk is planned while the ones before it are copied, which also reads its pages
+ * ahead of the copy. Before planning a chunk and again before handing it out, the gate is asked
+ * whether to go on: a pause or throttle holds new chunks back, an abort stops planning (a planned
+ * chunk that was not handed out is simply not copied). Chunks already handed to workers are always let finish,
  * so no copy transaction is left open behind the migration, and the first failure is thrown once
  * they have.
  */
@@ -79,10 +81,26 @@ public final class ParallelCopy implements AutoCloseable {
     public void copy(List<Object> from, List<Object> upper, Gate gate, Progress progress) throws Exception {
         Deque<PlannedChunk> inFlight = new ArrayDeque<>();
         List<Object> lower = from;
+        KeyBounds planned = null;
         Exception failure = null;
         try {
             while (true) {
                 reportFinished(inFlight, progress);
+                if (planned == null) {
+                    // Planned while the chunks before it are copied: finding a chunk's end reads its
+                    // rows' pages, which the copy then finds in memory instead of waiting for the disk.
+                    gate.awaitGo();
+                    List<Object> chunkFrom = lower;
+                    int rows = nextSize();
+                    java.util.Optional<List<Object>> end = planner.run(
+                            connection -> copier.nextChunkEnd(connection, chunkFrom, upper, rows));
+                    if (end.isEmpty()) {
+                        break;
+                    }
+                    planned = new KeyBounds(chunkFrom, end.get());
+                    lower = end.get();
+                    continue;
+                }
                 List<CompletableFuture<Integer>> running = inFlight.stream().map(PlannedChunk::result)
                         .filter(result -> !result.isDone()).toList();
                 if (running.size() >= workers) {
@@ -94,16 +112,9 @@ public final class ParallelCopy implements AutoCloseable {
                     awaitAny(List.of(inFlight.peekFirst().result));
                     continue;
                 }
-                gate.awaitGo();
-                List<Object> chunkFrom = lower;
-                int rows = nextSize();
-                java.util.Optional<List<Object>> end = planner.run(
-                        connection -> copier.nextChunkEnd(connection, chunkFrom, upper, rows));
-                if (end.isEmpty()) {
-                    break;
-                }
-                inFlight.addLast(submit(chunkFrom, end.get()));
-                lower = end.get();
+                gate.awaitGo(); // a pause that began after the planning holds the chunk too
+                inFlight.addLast(submit(planned.lowerExclusive(), planned.end()));
+                planned = null;
             }
         } catch (Exception e) {
             failure = e;
@@ -210,5 +221,9 @@ public final class ParallelCopy implements AutoCloseable {
     }
 
     private record PlannedChunk(List<Object> end, CompletableFuture<Integer> result) {
+    }
+
+    /** A chunk whose end is read but which no worker has yet. */
+    private record KeyBounds(List<Object> lowerExclusive, List<Object> end) {
     }
 }
