@@ -2,7 +2,6 @@ package dev.umbra.engine.verify;
 
 import dev.umbra.engine.logging.LogContext;
 import dev.umbra.engine.progress.Verification;
-import dev.umbra.engine.sql.Sql;
 import dev.umbra.engine.table.MappedColumn;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,7 @@ public final class TableVerifier {
 
     /** The runner's view of the verification. */
     public interface Observer {
-        /** The current step, e.g. {@code Verifying chunk 3 of 12}. */
+        /** The current step, e.g. {@code Verifying chunk 3 of about 12}. */
         void stage(String stage);
 
         /**
@@ -81,12 +82,20 @@ public final class TableVerifier {
         }
         observer.stage("Verifying");
         Duration longestLock;
-        List<KeyRange> chunks;
+        int chunks;
         List<KeyRange> mismatched;
         try (ConsistentSnapshot snapshot = ConsistentSnapshot.open(context, observer)) {
             longestLock = snapshot.lockTime();
-            chunks = keyOrderPreserved(snapshot.session()) ? chunks(snapshot.session()) : List.of(KeyRange.WHOLE_TABLE);
-            mismatched = compare(snapshot, chunks, observer);
+            if (keyOrderPreserved(snapshot.session())) {
+                ChunkBoundaries boundaries = new ChunkBoundaries(snapshot.session(), context, context.chunkSize());
+                long expected = context.expectedRows() / Math.max(1, context.chunkSize()) + 1;
+                mismatched = compare(snapshot, boundaries::next, chunk -> chunk <= expected ? " of about " + expected : "",
+                        observer);
+                chunks = boundaries.count();
+            } else {
+                mismatched = compare(snapshot, listed(List.of(KeyRange.WHOLE_TABLE)), chunk -> " of 1", observer);
+                chunks = 1;
+            }
         }
         int firstMismatches = mismatched.size();
         int repaired = 0;
@@ -102,7 +111,8 @@ public final class TableVerifier {
             observer.afterRepair();
             try (ConsistentSnapshot snapshot = ConsistentSnapshot.open(context, observer)) {
                 longestLock = longestLock.compareTo(snapshot.lockTime()) >= 0 ? longestLock : snapshot.lockTime();
-                mismatched = compare(snapshot, mismatched, observer);
+                List<KeyRange> again = mismatched;
+                mismatched = compare(snapshot, listed(again), chunk -> " of " + again.size(), observer);
             }
         }
         if (!mismatched.isEmpty()) {
@@ -114,9 +124,9 @@ public final class TableVerifier {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         log.info("Checksum of `{}`: {} chunk(s) match ({} mismatched and copied again) in {} ms; the table was locked for"
-                + " reading at most {} ms", context.original(), chunks.size(), firstMismatches, took.toMillis(),
+                + " reading at most {} ms", context.original(), chunks, firstMismatches, took.toMillis(),
                 longestLock.toMillis());
-        return new Verification(took, chunks.size(), firstMismatches, repaired, longestLock);
+        return new Verification(took, chunks, firstMismatches, repaired, longestLock);
     }
 
     /** E.g. {@code checksum of 12 chunk(s) matched in 840 ms (1 mismatched chunk copied again)}. */
@@ -132,15 +142,21 @@ public final class TableVerifier {
      * side, the original's on the snapshot's first session and the ghost's on its second: on a
      * server with a core to spare that halves the checksum's time.
      */
-    private List<KeyRange> compare(ConsistentSnapshot snapshot, List<KeyRange> ranges, Observer observer) throws Exception {
+    private List<KeyRange> compare(ConsistentSnapshot snapshot, Ranges ranges, IntFunction<String> ofHowMany,
+                                   Observer observer) throws Exception {
         List<KeyRange> mismatched = new ArrayList<>();
         ExecutorService ghostSide = Executors.newSingleThreadExecutor(
                 LogContext.capture().threadFactory("umbra-checksum-" + context.original()));
         try {
-            for (int i = 0; i < ranges.size(); i++) {
+            int chunk = 0;
+            while (true) {
                 observer.checkpoint();
-                observer.stage("Verifying chunk " + (i + 1) + " of " + ranges.size());
-                KeyRange range = ranges.get(i);
+                KeyRange range = ranges.next();
+                if (range == null) {
+                    break;
+                }
+                chunk++;
+                observer.stage("Verifying chunk " + chunk + ofHowMany.apply(chunk));
                 Future<ChunkChecksum.Sums> ghostSums = ghostSide.submit(() -> checksum.ghost(snapshot.ghostSession(), range));
                 ChunkChecksum.Sums original = checksum.original(snapshot.session(), range);
                 ChunkChecksum.Sums ghost = result(ghostSums);
@@ -156,38 +172,22 @@ public final class TableVerifier {
         return mismatched;
     }
 
+    /** The ranges to compare, one at a time; null when there are no more. */
+    @FunctionalInterface
+    private interface Ranges {
+        KeyRange next() throws SQLException;
+    }
+
+    private static Ranges listed(List<KeyRange> ranges) {
+        Iterator<KeyRange> remaining = ranges.iterator();
+        return () -> remaining.hasNext() ? remaining.next() : null;
+    }
+
     private static ChunkChecksum.Sums result(Future<ChunkChecksum.Sums> sums) throws Exception {
         try {
             return sums.get();
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
-        }
-    }
-
-    /** Consecutive ranges of {@code chunkSize} keys of the original; the first and last are open. */
-    private List<KeyRange> chunks(Connection snapshot) throws SQLException {
-        List<String> keys = context.mapping().originalKeyNames();
-        String order = keys.stream().map(Sql::quote).collect(Collectors.joining(", "));
-        String from = " FROM " + Sql.qualified(context.schema(), context.original()) + " FORCE INDEX ("
-                + Sql.quote(context.mapping().originalKey().name()) + ")";
-        List<KeyRange> chunks = new ArrayList<>();
-        List<Object> lower = null;
-        while (true) {
-            KeyRange after = new KeyRange(lower, null);
-            List<Object> upper;
-            try (PreparedStatement statement = snapshot.prepareStatement("SELECT " + Sql.columnList(keys) + from
-                    + after.condition(keys) + " ORDER BY " + order + " LIMIT 1 OFFSET " + (context.chunkSize() - 1))) {
-                after.bind(statement, 1);
-                try (ResultSet row = statement.executeQuery()) {
-                    upper = row.next() ? KeyValues.read(row, context.mapping()) : null;
-                }
-            }
-            if (upper == null) {
-                chunks.add(after);
-                return chunks;
-            }
-            chunks.add(new KeyRange(lower, upper));
-            lower = upper;
         }
     }
 

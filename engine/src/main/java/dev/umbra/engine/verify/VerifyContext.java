@@ -15,8 +15,9 @@ import java.time.Duration;
  *                    is taken (the cut-over lock timeout); a longer wait gives the attempt up
  * @param attempts    attempts at a consistent point before the verification fails
  * @param chunkSize   rows per compared chunk
+ * @param expectedRows about how many rows the original has (for the progress: "chunk 3 of about 12")
  */
 public record VerifyContext(String schema, String original, String ghost, ColumnMapping mapping, Changelog changelog,
                             Connections connections, ApplyLoop applyLoop, ConflictResolver conflicts, HeldRows held,
-                            Duration lockTimeout, int attempts, int chunkSize) {
+                            Duration lockTimeout, int attempts, int chunkSize, long expectedRows) {
 }
