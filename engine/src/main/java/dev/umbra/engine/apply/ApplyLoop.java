@@ -58,6 +58,9 @@ public final class ApplyLoop implements AutoCloseable {
     /** A batch taken from the queue whose apply failed; applied first next time. Guarded by applyLock. */
     private List<BinlogTransaction> unapplied;
     private volatile boolean running;
+    /** The batch being applied lost a deadlock or lock wait and is not applied yet. */
+    private volatile boolean losingToTheCopy;
+    private final AtomicLong lostToTheCopy = new AtomicLong();
     private Thread thread;
 
     /**
@@ -92,7 +95,21 @@ public final class ApplyLoop implements AutoCloseable {
         try (ReconnectingSession session = new ReconnectingSession("binlog apply", connections, reconnectTimeout)) {
             // An apply batch writes final row states in one transaction, so running it again on a
             // new session (whether or not the lost one committed it) leaves the same rows.
-            BatchWriter writer = changes -> session.run(connection -> applier.apply(connection, changes));
+            BatchWriter writer = changes -> session.run(connection -> {
+                try {
+                    return applier.apply(connection, changes);
+                } catch (SQLException e) {
+                    if (TransientErrors.isLockContention(e)) {
+                        if (!losingToTheCopy) {
+                            log.warn("An apply batch lost a lock contest on the ghost table ({}); the copy holds its next"
+                                    + " chunk until the batch is applied", e.getMessage());
+                        }
+                        losingToTheCopy = true;
+                        lostToTheCopy.incrementAndGet();
+                    }
+                    throw e;
+                }
+            });
             while (running) {
                 if (paused.getAsBoolean()) {
                     Thread.sleep(50);
@@ -114,6 +131,23 @@ public final class ApplyLoop implements AutoCloseable {
             failure = e;
             log.error("Applying binlog changes to the ghost table failed", e);
         }
+    }
+
+    /**
+     * Whether the copy should hold its next chunk: the apply batch lost a deadlock or a lock wait
+     * and has not been applied since. On servers with {@code innodb_autoinc_lock_mode=1} (MariaDB,
+     * MySQL 5.7) every copy chunk holds the ghost's AUTO-INC lock for its whole statement; a batch
+     * that locked ghost rows and then waits for that lock deadlocks with a chunk that reaches those
+     * rows, and InnoDB picks the batch, the smaller transaction. With chunks back to back the retry
+     * met the next chunk the same way until its attempts ran out (the 1M-row benchmark, case c).
+     */
+    public boolean needsTheCopyToYield() {
+        return losingToTheCopy;
+    }
+
+    /** Apply attempts lost to a deadlock or lock wait so far. */
+    public long lostLockContests() {
+        return lostToTheCopy.get();
     }
 
     /** Writes one batch of row changes to the ghost table. */
@@ -171,6 +205,7 @@ public final class ApplyLoop implements AutoCloseable {
         }
         if (!originalChanges.isEmpty()) {
             writer.write(originalChanges);
+            losingToTheCopy = false;
             eventsApplied.addAndGet(originalChanges.size());
             lastAppliedAt = Instant.now();
         }

@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
  * resumed run may copy the chunks above it again, which is harmless: the copy keeps rows that are
  * already in the ghost table (see {@link ChunkCopier}).
  *
- * <p>The next chunk is planned while the ones before it are copied, which also reads its pages
- * ahead of the copy. Before planning a chunk and again before handing it out, the gate is asked
+ * <p>Where the server allows it ({@code planAhead}), the next chunk is planned while the ones
+ * before it are copied, which also reads its pages ahead of the copy. Before planning a chunk and again before handing it out, the gate is asked
  * whether to go on: a pause or throttle holds new chunks back, an abort stops planning (a planned
  * chunk that was not handed out is simply not copied). Chunks already handed to workers are always let finish,
  * so no copy transaction is left open behind the migration, and the first failure is thrown once
@@ -58,13 +58,20 @@ public final class ParallelCopy implements AutoCloseable {
     private final ChunkCopier copier;
     private final ChunkSizer sizer;
     private final int workers;
+    private final boolean planAhead;
     private final ExecutorService pool;
     private final ReconnectingSession planner;
     private final List<ReconnectingSession> sessions = new ArrayList<>();
     private final Deque<ReconnectingSession> idle = new ArrayDeque<>();
 
-    public ParallelCopy(ChunkCopier copier, ChunkSizer sizer, int workers, Connections connections, Duration reconnectTimeout,
-                        ThreadFactory threads) {
+    /**
+     * @param planAhead plan the next chunk while the current one is copied; false where each chunk
+     *                  holds the ghost's AUTO-INC lock (see {@link AutoIncrementLock}), so that the
+     *                  binlog applier gets through between chunks
+     */
+    public ParallelCopy(ChunkCopier copier, ChunkSizer sizer, int workers, boolean planAhead, Connections connections,
+                        Duration reconnectTimeout, ThreadFactory threads) {
+        this.planAhead = planAhead;
         this.copier = copier;
         this.sizer = sizer;
         this.workers = workers;
@@ -99,7 +106,9 @@ public final class ParallelCopy implements AutoCloseable {
                     }
                     planned = new KeyBounds(chunkFrom, end.get());
                     lower = end.get();
-                    continue;
+                    if (planAhead) {
+                        continue;
+                    }
                 }
                 List<CompletableFuture<Integer>> running = inFlight.stream().map(PlannedChunk::result)
                         .filter(result -> !result.isDone()).toList();

@@ -134,9 +134,12 @@ final class RenameQueuePosition implements AutoCloseable {
         }
     }
 
-    /** Ends the probe if it still waits (the RENAME was cancelled and may not end it), then its session. */
+    /**
+     * Ends the probe if it still waits (the RENAME was cancelled and may not end it), then its
+     * session. Never throws: the attempt's locking session is closed after this.
+     */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (asking != null && !asking.isDone()) {
             try (Connection killer = context.connections().open()) {
                 CutOverSql.killStatement(killer, token);
@@ -146,7 +149,12 @@ final class RenameQueuePosition implements AutoCloseable {
         }
         if (asker != null) {
             asker.shutdown();
-            asker.awaitTermination(5, TimeUnit.SECONDS);
+            try {
+                asker.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                // never throw from here: the cut-over closes its locking session after this
+                Thread.currentThread().interrupt();
+            }
         }
         CutOverSql.closeQuietly(probe);
     }

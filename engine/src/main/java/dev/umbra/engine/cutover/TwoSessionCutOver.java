@@ -132,10 +132,8 @@ public final class TwoSessionCutOver implements CutOver {
             }
             throw e;
         } finally {
-            if (position.isPresent()) {
-                position.get().close();
-            }
             CutOverSql.closeQuietly(lock); // releases LOCK TABLES if still held
+            position.ifPresent(RenameQueuePosition::close);
             CutOverSql.closeQuietly(rename);
             CutOverSql.closeQuietly(control);
             if (takeOver != null) {

@@ -11,6 +11,7 @@ import dev.umbra.engine.checkpoint.Checkpoint;
 import dev.umbra.engine.checkpoint.Checkpointer;
 import dev.umbra.engine.checkpoint.CopyRange;
 import dev.umbra.engine.checkpoint.ResumeDecision;
+import dev.umbra.engine.copy.AutoIncrementLock;
 import dev.umbra.engine.copy.ChunkCopier;
 import dev.umbra.engine.copy.ChunkSizer;
 import dev.umbra.engine.copy.ParallelCopy;
@@ -399,13 +400,18 @@ public final class MigrationRunner {
         if (upper.isPresent()) {
             ChunkSizer sizer = new ChunkSizer(options.chunkSize(), options.chunkTime());
             copySizer = sizer;
-            try (ParallelCopy parallel = new ParallelCopy(copier, sizer, options.copyWorkers(), connections,
+            boolean planAhead;
+            try (ReconnectingSession session = new ReconnectingSession("copy", connections, options.reconnectTimeout())) {
+                planAhead = !session.run(connection -> AutoIncrementLock.heldByEachChunk(connection, plan.schema(),
+                        inspection.helpers().ghost()));
+            }
+            try (ParallelCopy parallel = new ParallelCopy(copier, sizer, options.copyWorkers(), planAhead, connections,
                     options.reconnectTimeout(), LogContext.capture().threadFactory("umbra-copy-" + plan.table()))) {
                 parallel.copy(saved.map(CopyRange::resumeAfter).orElse(null), upper.get(), () -> {
                     do {
                         control.checkNotAborted();
                         checkWorkers();
-                    } while (holdForThrottle());
+                    } while (holdForThrottle() || yieldToTheApplier());
                 }, (watermark, rows) -> {
                     state.rowsCopied += rows;
                     checkpointer.chunkCopied(watermark, state.rowsCopied);
@@ -524,6 +530,25 @@ public final class MigrationRunner {
     }
 
     /** True (after a short wait) while paused or throttled; the caller then checks again. */
+    /** Apply attempts that lost a deadlock or lock wait so far (each was retried). */
+    public long applyLoopLostLockContests() {
+        ApplyLoop loop = applyLoop;
+        return loop == null ? 0 : loop.lostLockContests();
+    }
+
+    /**
+     * Holds the next copy chunk while the binlog applier's batch is being retried after losing a
+     * deadlock to a chunk (see {@link ApplyLoop#needsTheCopyToYield}): the chunk in flight ends,
+     * the batch goes through, the copy goes on.
+     */
+    private boolean yieldToTheApplier() throws InterruptedException {
+        if (applyLoop.needsTheCopyToYield()) {
+            Thread.sleep(10);
+            return true;
+        }
+        return false;
+    }
+
     private boolean holdForThrottle() throws InterruptedException {
         if (updateThrottle()) {
             Thread.sleep(100);

@@ -56,6 +56,11 @@ public final class TransientErrors {
         return false;
     }
 
+    /** Whether the statement lost a deadlock or a lock wait, so that running it again may succeed. */
+    public static boolean isLockContention(SQLException e) {
+        return RETRYABLE.contains(e.getErrorCode());
+    }
+
     public static <T> T retry(Work<T> work) throws SQLException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
