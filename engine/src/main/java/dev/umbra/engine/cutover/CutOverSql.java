@@ -6,6 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /** Statements shared by the cut-over forms. */
@@ -115,14 +117,8 @@ final class CutOverSql {
 
     /** Whether the statement carrying {@code token} in its text waits for a metadata lock now. */
     static boolean waitingForMetadataLock(Connection control, String token) throws SQLException {
-        try (PreparedStatement statement = control.prepareStatement(
-                "SELECT STATE FROM information_schema.PROCESSLIST WHERE INFO LIKE ? AND INFO NOT LIKE ?")) {
-            statement.setString(1, "%" + token + "%");
-            statement.setString(2, "%information_schema.PROCESSLIST%");
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next() && String.valueOf(row.getString(1)).toLowerCase(Locale.ROOT).contains("metadata lock");
-            }
-        }
+        return sessionsRunning(control, token).stream()
+                .anyMatch(session -> session.state().toLowerCase(Locale.ROOT).contains("metadata lock"));
     }
 
     /**
@@ -130,16 +126,28 @@ final class CutOverSql {
      * connection id: behind ProxySQL, {@code CONNECTION_ID()} is not the processlist id.
      */
     static void killStatement(Connection control, String token) throws SQLException {
+        for (RunningStatement session : sessionsRunning(control, token)) {
+            execute(control, "KILL QUERY " + session.processlistId());
+        }
+    }
+
+    private record RunningStatement(long processlistId, String state) {
+    }
+
+    /** The sessions whose current statement carries {@code token}, as the processlist shows them. */
+    private static List<RunningStatement> sessionsRunning(Connection control, String token) throws SQLException {
+        List<RunningStatement> sessions = new ArrayList<>();
         try (PreparedStatement statement = control.prepareStatement(
-                "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE ? AND INFO NOT LIKE ?")) {
+                "SELECT ID, STATE FROM information_schema.PROCESSLIST WHERE INFO LIKE ? AND INFO NOT LIKE ?")) {
             statement.setString(1, "%" + token + "%");
             statement.setString(2, "%information_schema.PROCESSLIST%");
             try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {
-                    execute(control, "KILL QUERY " + row.getLong(1));
+                    sessions.add(new RunningStatement(row.getLong(1), String.valueOf(row.getString(2))));
                 }
             }
         }
+        return sessions;
     }
 
     static void closeQuietly(Connection connection) {
