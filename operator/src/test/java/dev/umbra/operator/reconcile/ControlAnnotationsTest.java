@@ -94,6 +94,7 @@ class ControlAnnotationsTest {
         SchemaMigrationSpec spec = OperatorHarness.spec(db, "items", ALTER);
         spec.setCopy(new CopySpec());
         spec.getCopy().setChunkSize(10);
+        spec.getCopy().setChunkTimeMillis(0); // fixed 10-row chunks: still copying when the pause lands
         harness.apply(namespace, "deleting", spec, Map.of());
         harness.awaitPhase(namespace, "deleting", MigrationPhase.COPYING, TIMEOUT);
         harness.annotate(namespace, "deleting", Annotations.PAUSED, "true"); // holds the copy, so it is still copying below

@@ -75,6 +75,7 @@ class ThrottleAndRestartTest {
         SchemaMigrationSpec spec = OperatorHarness.spec(db, "items", "ADD COLUMN status TINYINT NOT NULL DEFAULT 1");
         spec.setCopy(new CopySpec());
         spec.getCopy().setChunkSize(10);
+        spec.getCopy().setChunkTimeMillis(0); // fixed 10-row chunks: the copy stays mid-way where the test holds it
         SchemaMigrationStatus copying;
         // A transaction holding the middle row stops the copy's locking read there, however fast
         // the machine: the copy is mid-way for as long as the test needs it to be. (Ids have gaps:
