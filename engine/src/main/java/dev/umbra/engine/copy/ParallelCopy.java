@@ -25,9 +25,10 @@ import java.util.concurrent.TimeUnit;
  * already in the ghost table (see {@link ChunkCopier}).
  *
  * <p>Where the server allows it ({@code planAhead}), the next chunk is planned while the ones
- * before it are copied, which also reads its pages ahead of the copy. Before planning a chunk and again before handing it out, the gate is asked
- * whether to go on: a pause or throttle holds new chunks back, an abort stops planning (a planned
- * chunk that was not handed out is simply not copied). Chunks already handed to workers are always let finish,
+ * before it are copied, which also reads its pages ahead of the copy. Before planning a chunk (and,
+ * when planned ahead, again before handing it out) the gate is asked whether to go on: a pause or
+ * throttle holds new chunks back, an abort stops planning (a planned chunk not handed out is simply
+ * not copied). Chunks already handed to workers are always let finish,
  * so no copy transaction is left open behind the migration, and the first failure is thrown once
  * they have.
  */
@@ -121,7 +122,9 @@ public final class ParallelCopy implements AutoCloseable {
                     awaitAny(List.of(inFlight.peekFirst().result));
                     continue;
                 }
-                gate.awaitGo(); // a pause that began after the planning holds the chunk too
+                if (planAhead) {
+                    gate.awaitGo(); // a pause that began while the chunk waited holds it too
+                }
                 inFlight.addLast(submit(planned.lowerExclusive(), planned.end()));
                 planned = null;
             }
