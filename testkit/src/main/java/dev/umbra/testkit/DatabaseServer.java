@@ -44,6 +44,7 @@ public final class DatabaseServer implements AutoCloseable {
     private final ServerOptions options;
     private final Path baseDir;
     private final Path dir;
+    private final Path socket;
     private final int serverId;
     private int port;
     private Process process;
@@ -51,11 +52,12 @@ public final class DatabaseServer implements AutoCloseable {
     private Duration lastStartDuration;
     private long launchedAtNanos;
 
-    private DatabaseServer(Flavor flavor, ServerOptions options, Path baseDir, Path dir, int serverId) {
+    private DatabaseServer(Flavor flavor, ServerOptions options, Path baseDir, Path dir, Path socket, int serverId) {
         this.flavor = flavor;
         this.options = options;
         this.baseDir = baseDir;
         this.dir = dir;
+        this.socket = socket;
         this.serverId = serverId;
     }
 
@@ -66,6 +68,7 @@ public final class DatabaseServer implements AutoCloseable {
         Path template = distribution.templateDataDir();
         int serverId = NEXT_SERVER_ID.getAndIncrement();
         Path dir = instancesRoot.resolve(flavor.id() + "-" + serverId + "-" + Long.toHexString(System.nanoTime()));
+        Path socket = SocketFile.forInstance(dir);
         try {
             Files.createDirectories(dir.resolve("tmp"));
             Orphans.markOwned(dir);
@@ -78,7 +81,7 @@ public final class DatabaseServer implements AutoCloseable {
             Distribution.deleteQuietly(dir);
             throw new ServerStartException("Could not create the data directory " + dir + ": " + e.getMessage(), e);
         }
-        DatabaseServer server = new DatabaseServer(flavor, options, baseDir, dir, serverId);
+        DatabaseServer server = new DatabaseServer(flavor, options, baseDir, dir, socket, serverId);
         try {
             server.launchOnFreePort();
             server.createAccounts();
@@ -111,6 +114,11 @@ public final class DatabaseServer implements AutoCloseable {
 
     public Path directory() {
         return dir;
+    }
+
+    /** The server's Unix socket file (beside the data, or in a short directory when that path is too long). */
+    public Path socket() {
+        return socket;
     }
 
     /** How long the last start took, from launching the process to accepting logins. */
@@ -212,6 +220,7 @@ public final class DatabaseServer implements AutoCloseable {
             watchdog.destroyForcibly();
         }
         Distribution.deleteQuietly(dir);
+        SocketFile.deleteQuietly(socket);
         SharedServers.forget(this);
     }
 
@@ -245,7 +254,7 @@ public final class DatabaseServer implements AutoCloseable {
 
     private void launch(int chosenPort) {
         this.port = chosenPort;
-        List<String> command = ServerCommands.start(flavor, options, baseDir, dir, chosenPort, serverId);
+        List<String> command = ServerCommands.start(flavor, options, baseDir, dir, socket, chosenPort, serverId);
         long started = System.nanoTime();
         try {
             Files.deleteIfExists(dir.resolve("error.log"));
@@ -257,7 +266,7 @@ public final class DatabaseServer implements AutoCloseable {
         } catch (IOException e) {
             throw new ServerStartException("Could not run " + command.get(0) + ": " + e.getMessage(), e);
         }
-        watchdog = Orphans.startWatchdog(process.pid(), dir);
+        watchdog = Orphans.startWatchdog(process.pid(), dir, socket);
         launchedAtNanos = started;
     }
 

