@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
-import dev.umbra.operator.playground.InProcessKubernetes;
+import dev.umbra.operator.model.SchemaMigrationCrd;
+import dev.umbra.testkit.kubernetes.InProcessKubernetes;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -175,7 +176,7 @@ class HelmChartTest {
     @Test
     void renderedObjectsAreAcceptedByAKubernetesApi() {
         RenderedChart chart = RenderedChart.render(values -> values.set("metrics.serviceMonitor.enabled", true));
-        try (InProcessKubernetes kubernetes = InProcessKubernetes.start()) {
+        try (InProcessKubernetes kubernetes = InProcessKubernetes.start(SchemaMigrationCrd.definition())) {
             KubernetesClient client = kubernetes.client();
             // the in-process API starts with the CRD installed; the chart's replaces it
             client.apiextensions().v1().customResourceDefinitions().withName("schemamigrations.umbra.dev").delete();

@@ -13,7 +13,7 @@ import dev.umbra.operator.model.SchemaMigrationCrd;
 import dev.umbra.operator.model.SchemaMigrationSpec;
 import dev.umbra.operator.model.SchemaMigrationStatus;
 import dev.umbra.operator.model.SecretReference;
-import dev.umbra.operator.playground.SampleTable;
+import dev.umbra.testkit.sample.SampleTable;
 import dev.umbra.testkit.Flavor;
 import dev.umbra.testkit.TestDatabase;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;

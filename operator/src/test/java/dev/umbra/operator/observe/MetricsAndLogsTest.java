@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.umbra.operator.ServingSettings;
 import dev.umbra.operator.model.Annotations;
 import dev.umbra.operator.model.MigrationPhase;
-import dev.umbra.operator.playground.SampleTable;
+import dev.umbra.testkit.sample.SampleTable;
 import dev.umbra.operator.testing.OperatorHarness;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;

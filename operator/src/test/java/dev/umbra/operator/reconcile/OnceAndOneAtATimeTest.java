@@ -8,7 +8,7 @@ import dev.umbra.operator.model.MigrationPhase;
 import dev.umbra.operator.model.SchemaMigration;
 import dev.umbra.operator.model.SchemaMigrationSpec;
 import dev.umbra.operator.model.SchemaMigrationStatus;
-import dev.umbra.operator.playground.SampleTable;
+import dev.umbra.testkit.sample.SampleTable;
 import dev.umbra.operator.testing.OperatorHarness;
 import dev.umbra.operator.testing.Tables;
 import dev.umbra.testkit.EveryFlavor;

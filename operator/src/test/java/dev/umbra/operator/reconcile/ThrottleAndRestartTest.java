@@ -9,7 +9,7 @@ import dev.umbra.operator.model.MigrationPhase;
 import dev.umbra.operator.model.SchemaMigrationSpec;
 import dev.umbra.operator.model.SchemaMigrationStatus;
 import dev.umbra.operator.model.ThrottleSpec;
-import dev.umbra.operator.playground.SampleTable;
+import dev.umbra.testkit.sample.SampleTable;
 import dev.umbra.operator.status.Conditions;
 import dev.umbra.operator.testing.OperatorHarness;
 import dev.umbra.operator.testing.Tables;

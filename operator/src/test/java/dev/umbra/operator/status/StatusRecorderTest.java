@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.umbra.operator.model.MigrationPhase;
 import dev.umbra.operator.model.SchemaMigration;
-import dev.umbra.operator.playground.InProcessKubernetes;
+import dev.umbra.operator.model.SchemaMigrationCrd;
+import dev.umbra.testkit.kubernetes.InProcessKubernetes;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -18,7 +19,7 @@ class StatusRecorderTest {
 
     @BeforeAll
     static void start() {
-        kubernetes = InProcessKubernetes.start();
+        kubernetes = InProcessKubernetes.start(SchemaMigrationCrd.definition());
         kubernetes.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("recorder").endMetadata().build())
                 .create();
     }

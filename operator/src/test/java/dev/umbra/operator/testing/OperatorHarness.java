@@ -10,7 +10,8 @@ import dev.umbra.operator.model.SchemaMigration;
 import dev.umbra.operator.model.SchemaMigrationSpec;
 import dev.umbra.operator.model.SchemaMigrationStatus;
 import dev.umbra.operator.model.SecretReference;
-import dev.umbra.operator.playground.InProcessKubernetes;
+import dev.umbra.operator.model.SchemaMigrationCrd;
+import dev.umbra.testkit.kubernetes.InProcessKubernetes;
 import dev.umbra.testkit.TestDatabase;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -50,7 +51,7 @@ public final class OperatorHarness implements AutoCloseable {
 
     /** With an HTTP port (probes and metrics) or leader election, as a Deployment runs it. */
     public static OperatorHarness start(ServingSettings serving) {
-        InProcessKubernetes kubernetes = InProcessKubernetes.start();
+        InProcessKubernetes kubernetes = InProcessKubernetes.start(SchemaMigrationCrd.definition());
         return new OperatorHarness(kubernetes, serving, UmbraOperatorRuntime.start(kubernetes.client(), settings(), serving));
     }
 

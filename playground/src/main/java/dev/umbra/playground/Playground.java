@@ -1,4 +1,4 @@
-package dev.umbra.operator.playground;
+package dev.umbra.playground;
 
 import dev.umbra.operator.OperatorSettings;
 import dev.umbra.operator.UmbraOperatorRuntime;
@@ -11,6 +11,10 @@ import dev.umbra.testkit.DatabaseServer;
 import dev.umbra.testkit.Flavor;
 import dev.umbra.testkit.ServerOptions;
 import dev.umbra.testkit.SharedServers;
+import dev.umbra.testkit.sample.ConnectionSource;
+import dev.umbra.testkit.sample.MirroredWriter;
+import dev.umbra.testkit.sample.SampleTable;
+import dev.umbra.testkit.sample.TableComparison;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;

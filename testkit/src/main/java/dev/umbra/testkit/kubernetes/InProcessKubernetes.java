@@ -1,6 +1,6 @@
-package dev.umbra.operator.playground;
+package dev.umbra.testkit.kubernetes;
 
-import dev.umbra.operator.model.SchemaMigrationCrd;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -10,8 +10,11 @@ import java.util.HashMap;
 
 /**
  * A Kubernetes API in this process: Fabric8's mock server in CRUD mode (it stores what it is sent
- * and serves it back, with watches), with the SchemaMigration CRD installed. It does not evaluate
- * OpenAPI validation, defaults or CEL rules, and runs no controllers of its own.
+ * and serves it back, with watches), with the given CRDs installed. It does not evaluate OpenAPI
+ * validation, defaults or CEL rules, and runs no controllers of its own.
+ *
+ * <p>Kept in the testkit so that the operator's tests and the playground share one; the Fabric8 mock
+ * server is an optional dependency here, which whoever uses this class declares itself.
  */
 public final class InProcessKubernetes implements AutoCloseable {
 
@@ -26,13 +29,15 @@ public final class InProcessKubernetes implements AutoCloseable {
         this.client = client;
     }
 
-    public static InProcessKubernetes start() {
+    public static InProcessKubernetes start(CustomResourceDefinition... definitions) {
         MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(), false);
         server.init();
         KubernetesClient client = server.createClient();
-        client.apiextensions().v1().customResourceDefinitions().resource(SchemaMigrationCrd.definition()).create();
+        for (CustomResourceDefinition definition : definitions) {
+            client.apiextensions().v1().customResourceDefinitions().resource(definition).create();
+        }
         return new InProcessKubernetes(server, client);
     }
 

@@ -1,6 +1,7 @@
-package dev.umbra.operator.playground;
+package dev.umbra.playground;
 
 import dev.umbra.operator.model.SchemaMigrationCrd;
+import dev.umbra.testkit.kubernetes.InProcessKubernetes;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -23,7 +24,7 @@ final class PlaygroundCluster implements AutoCloseable {
     }
 
     static PlaygroundCluster inProcess() {
-        InProcessKubernetes kubernetes = InProcessKubernetes.start();
+        InProcessKubernetes kubernetes = InProcessKubernetes.start(SchemaMigrationCrd.definition());
         return new PlaygroundCluster(kubernetes, kubernetes.client(), "in-process Kubernetes API (Fabric8 mock server, CRUD mode) at "
                 + kubernetes.client().getMasterUrl());
     }

@@ -1,4 +1,4 @@
-package dev.umbra.operator.playground;
+package dev.umbra.playground;
 
 import dev.umbra.operator.model.SchemaMigrationStatus;
 import java.util.Locale;

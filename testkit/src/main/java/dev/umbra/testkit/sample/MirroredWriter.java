@@ -1,7 +1,7 @@
-package dev.umbra.operator.playground;
+package dev.umbra.testkit.sample;
 
-import static dev.umbra.operator.playground.SampleTable.COLUMNS;
-import static dev.umbra.operator.playground.SampleTable.quote;
+import static dev.umbra.testkit.sample.SampleTable.COLUMNS;
+import static dev.umbra.testkit.sample.SampleTable.quote;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,4 +1,4 @@
-package dev.umbra.operator.playground;
+package dev.umbra.testkit.sample;
 
 import java.sql.Connection;
 import java.sql.SQLException;
