@@ -201,11 +201,12 @@ class RowImageConverterTest {
     }
 
     /**
-     * What mysql-binlog-connector-java 0.30.1 decodes wrongly, pinned here so that a library upgrade
-     * that fixes it shows up. It ignores TIME's sign bit and reads the two's-complement bits of a
+     * What mysql-binlog-connector-java 0.41.0 decodes wrongly, pinned here so that a library upgrade
+     * that changes it shows up. It ignores TIME's sign bit and reads the two's-complement bits of a
      * negative TIME as hours, minutes and seconds; it gives one value, {@code Long.MIN_VALUE}, for
-     * every date with a zero part; and its lenient calendar moves the ten days that the Gregorian
-     * reform skipped (which MySQL accepts) by ten days. The converter refuses the negative TIMEs it can
+     * every date with a zero month or day; it reads year 0 as year 1 (0.30.1 gave it as a zero
+     * date); and its lenient calendar moves the ten days that the Gregorian reform skipped (which
+     * MySQL accepts) by ten days. The converter refuses the negative TIMEs it can
      * recognise (decoded beyond 838:59:59); the others are written wrong, for the checksum to find.
      */
     @EveryFlavor
@@ -223,7 +224,7 @@ class RowImageConverterTest {
         assertThatThrownBy(() -> converter.toJdbc(1, images.get(2)[1])).hasMessageContaining("negative TIME");
         assertThat(images.stream().map(image -> converter.toJdbc(2, image[2])))
                 .as("2020-00-00, 2020-05-00, 0000-01-01, 1582-10-10 as decoded")
-                .containsExactly("0000-00-00", "0000-00-00", "0000-00-00", "1582-10-20");
+                .containsExactly("0000-00-00", "0000-00-00", "0001-01-01", "1582-10-20");
     }
 
     /**
