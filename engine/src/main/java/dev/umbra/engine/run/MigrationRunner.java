@@ -219,6 +219,7 @@ public final class MigrationRunner {
             throw new MigrationFailedException(describe(e), e);
         } finally {
             stopBackground();
+            connections.close();
         }
     }
 

@@ -1,19 +1,36 @@
 package dev.umbra.engine.sql;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import dev.umbra.engine.plan.ConnectionSettings;
+import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
 
 /**
- * Opens the engine's JDBC sessions, each set up the same way: UTC session time zone (TIMESTAMP
- * values are copied as stored, never shifted), a strict sql_mode that still allows zero dates
- * (values that do not fit fail loudly instead of being truncated) and keeps explicit zeros in
- * AUTO_INCREMENT columns, and utf8mb4.
+ * The engine's JDBC sessions to one server, each set up the same way: UTC session time zone
+ * (TIMESTAMP values are copied as stored, never shifted), a strict sql_mode that still allows zero
+ * dates (values that do not fit fail loudly instead of being truncated) and keeps explicit zeros in
+ * AUTO_INCREMENT columns, utf8mb4, and READ COMMITTED.
+ *
+ * <p>Two kinds of session. {@link #borrow()} hands out an interchangeable session from a HikariCP
+ * pool: the copy workers, the copy planner and the binlog applier, several sessions to one server
+ * that hold no session state of their own. The pool checks a session is alive before handing it
+ * out, bounds how long getting one may take, and drops a session that failed with a connection
+ * error, so that a {@link ReconnectingSession} gets a live one. {@link #open()} opens a dedicated
+ * session that is never pooled: a session that takes a named lock, holds LOCK TABLES, changes its
+ * lock_wait_timeout or is killed on purpose must never be handed to another step afterwards.
  */
-public final class Connections {
+public final class Connections implements AutoCloseable {
 
     /** Strict, but without NO_ZERO_DATE / NO_ZERO_IN_DATE, so zero dates already stored can be copied. */
     public static final String SESSION_SQL_MODE = "STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION";
@@ -24,9 +41,17 @@ public final class Connections {
         void initialize(Connection connection) throws SQLException;
     }
 
+    /**
+     * At most this many pooled sessions: the copy workers ({@code MigrationOptions.MAX_COPY_WORKERS}
+     * at most), the copy planner and the applier, with room to spare. Sessions are opened on demand.
+     */
+    static final int MAX_POOLED_SESSIONS = 24;
+
     private final ConnectionSettings settings;
     private final String schema;
     private volatile SessionInitializer initializer = connection -> { };
+    private HikariDataSource pool;
+    private boolean closed;
 
     public Connections(ConnectionSettings settings, String schema) {
         this.settings = settings;
@@ -41,6 +66,43 @@ public final class Connections {
         return settings;
     }
 
+    /**
+     * An interchangeable session from the pool, opened if none is idle; {@link Connection#close()}
+     * gives it back. Never change session state (variables, locks) on it: use {@link #open()}.
+     */
+    public Connection borrow() throws SQLException {
+        HikariDataSource sessions = pool();
+        try {
+            return sessions.getConnection();
+        } catch (SQLTransientConnectionException timedOut) {
+            // The pool's own message says only that it timed out; the reason is the last failed connect.
+            Throwable reason = timedOut.getCause();
+            String state = reason instanceof SQLException sql && sql.getSQLState() != null ? sql.getSQLState() : "08001";
+            throw new SQLTransientConnectionException("no session to " + settings + " could be opened within "
+                    + TimeUnit.MILLISECONDS.toSeconds(sessions.getConnectionTimeout()) + " s"
+                    + (reason == null ? "" : ": " + reason.getMessage()), state, timedOut);
+        }
+    }
+
+    /**
+     * Ends a borrowed session that lost its server, so the pool never hands it out again (the pool
+     * skips its liveness check for a session used within the last half second).
+     */
+    public void discard(Connection borrowed) {
+        synchronized (this) {
+            if (pool != null && borrowed.getClass().getName().startsWith("com.zaxxer.hikari.")) {
+                pool.evictConnection(borrowed);
+                return;
+            }
+        }
+        try {
+            borrowed.close();
+        } catch (SQLException ignored) {
+            // the session is gone either way
+        }
+    }
+
+    /** A new dedicated session, never pooled; closing it ends it. */
     public Connection open() throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", settings.user());
@@ -72,5 +134,96 @@ public final class Connections {
             throw e;
         }
         return connection;
+    }
+
+    private synchronized HikariDataSource pool() throws SQLException {
+        if (closed) {
+            throw new SQLException("the sessions to " + settings + " are closed");
+        }
+        if (pool == null) {
+            HikariConfig config = new HikariConfig();
+            config.setPoolName("umbra " + settings.host() + ":" + settings.port());
+            // Every pooled session is opened exactly as a dedicated one, by open().
+            config.setDataSource(new SessionFactory());
+            config.setMaximumPoolSize(MAX_POOLED_SESSIONS);
+            config.setMinimumIdle(0);
+            config.setAutoCommit(true);
+            config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+            // How long a step waits for a session: the server's own connect timeout, and a little.
+            config.setConnectionTimeout(TimeUnit.SECONDS.toMillis(15));
+            config.setValidationTimeout(TimeUnit.SECONDS.toMillis(5));
+            config.setIdleTimeout(TimeUnit.SECONDS.toMillis(60));
+            // The first session is opened at once, so that a server that cannot be reached fails the
+            // first borrow with the driver's own reason rather than after the pool's timeout.
+            config.setInitializationFailTimeout(1);
+            try {
+                pool = new HikariDataSource(config);
+            } catch (HikariPool.PoolInitializationException e) {
+                if (e.getCause() instanceof SQLException reason) {
+                    throw reason;
+                }
+                throw new SQLException("no session to " + settings + " could be opened: " + e.getMessage(), "08001", e);
+            }
+        }
+        return pool;
+    }
+
+    /** Closes the pool and every pooled session; dedicated sessions are their owners' to close. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (pool != null) {
+            pool.close();
+            pool = null;
+        }
+    }
+
+    /** What the pool opens its sessions with: {@link #open()}, so both kinds are set up alike. */
+    private final class SessionFactory implements DataSource {
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            return open();
+        }
+
+        @Override
+        public Connection getConnection(String username, String password) throws SQLException {
+            return open();
+        }
+
+        @Override
+        public PrintWriter getLogWriter() {
+            return null;
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) {
+            // sessions log through SLF4J
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) {
+            // open() sets the driver's connectTimeout
+        }
+
+        @Override
+        public int getLoginTimeout() {
+            return 0;
+        }
+
+        @Override
+        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+            throw new SQLFeatureNotSupportedException();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> type) throws SQLException {
+            throw new SQLException("not a wrapper");
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> type) {
+            return false;
+        }
     }
 }

@@ -56,7 +56,7 @@ public final class ReconnectingSession implements AutoCloseable {
             try {
                 boolean fresh = session == null;
                 if (fresh) {
-                    session = connections.open();
+                    session = connections.borrow();
                     if (reconnects > 0 || attempt > 1) {
                         requireWritable(session);
                     }
@@ -64,10 +64,10 @@ public final class ReconnectingSession implements AutoCloseable {
                 Connection current = session;
                 return TransientErrors.retry(() -> work.run(current));
             } catch (SQLException e) {
-                if (e instanceof ServerReadOnlyException || !TransientErrors.isConnectionLoss(e)) {
+                if (e instanceof ServerReadOnlyException || !(TransientErrors.isConnectionLoss(e) || sessionGone())) {
                     throw e;
                 }
-                closeSession();
+                discardSession();
                 long now = System.nanoTime();
                 if (firstFailure == 0) {
                     firstFailure = now;
@@ -100,6 +100,29 @@ public final class ReconnectingSession implements AutoCloseable {
             }
         }
         log.info("The {} session is connected again to {}", purpose, connections.settings());
+    }
+
+    /**
+     * Whether the session itself is gone, whatever the error said: the pool closes a session the
+     * moment it fails with a connection error, and a clean-up step that runs after that (a rollback
+     * in a finally block) then fails with a plain "Connection is closed" that hides the first error.
+     */
+    private boolean sessionGone() {
+        if (session == null) {
+            return true;
+        }
+        try {
+            return session.isClosed() || !session.isValid(2);
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+
+    private void discardSession() {
+        if (session != null) {
+            connections.discard(session);
+            session = null;
+        }
     }
 
     private void closeSession() {
