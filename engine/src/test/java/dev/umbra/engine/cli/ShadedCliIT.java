@@ -1,0 +1,71 @@
+package dev.umbra.engine.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.umbra.testkit.EveryFlavor;
+import dev.umbra.testkit.TestDatabase;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The runnable CLI jar as users run it ({@code java -jar engine/target/umbra.jar}): everything it
+ * needs is inside (the parser's MySQL grammar, the binlog client, the session pool), and what it
+ * never uses is not (Debezium's Oracle and MariaDB grammars, about half the parser's classes).
+ */
+class ShadedCliIT {
+
+    private static final Path JAR = Path.of(System.getProperty("umbra.cli.jar", "target/umbra.jar"));
+
+    @Test
+    void theJarHoldsTheMySqlGrammarAndNoneOfTheOthers() throws Exception {
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            List<String> names = jar.stream().map(ZipEntry::getName).toList();
+            assertThat(names).contains("io/debezium/ddl/parser/mysql/generated/MySqlParser.class");
+            assertThat(names).noneMatch(name -> name.startsWith("io/debezium/ddl/parser/oracle/"));
+            assertThat(names).noneMatch(name -> name.startsWith("io/debezium/ddl/parser/mariadb/"));
+        }
+    }
+
+    @EveryFlavor
+    void theJarMigratesATableUnderItsOwnSteam(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE orders (id INT PRIMARY KEY, note VARCHAR(20) NOT NULL)",
+                "INSERT INTO orders VALUES (1, 'one'), (2, 'two'), (3, 'three')");
+        Path output = Files.createTempFile("umbra-cli", ".log");
+        ProcessBuilder command = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toString(), "migrate",
+                "--host", db.host(), "--port", Integer.toString(db.port()), "--user", db.user(),
+                "--database", db.schema(), "--table", "orders",
+                "--alter", "ADD COLUMN status TINYINT NOT NULL DEFAULT 1", "--no-instant-ddl", "--execute")
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        command.environment().put("UMBRA_PASSWORD", db.password());
+        Process cli = command.start();
+        boolean ended = cli.waitFor(3, TimeUnit.MINUTES);
+        if (!ended) {
+            cli.destroyForcibly();
+        }
+        String printed = Files.readString(output, StandardCharsets.UTF_8);
+        Files.delete(output);
+
+        assertThat(ended).as("the CLI ended within 3 minutes:%n%s", printed).isTrue();
+        assertThat(cli.exitValue()).as("exit code; output:%n%s", printed).isZero();
+        assertThat(printed).doesNotContain(db.password());
+        try (Connection connection = db.connect(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT id, note, status FROM orders ORDER BY id")) {
+            StringBuilder table = new StringBuilder();
+            while (rows.next()) {
+                table.append(rows.getInt(1)).append(' ').append(rows.getString(2)).append(' ').append(rows.getInt(3)).append('\n');
+            }
+            assertThat(table.toString()).isEqualTo("1 one 1\n2 two 1\n3 three 1\n");
+        }
+    }
+}
