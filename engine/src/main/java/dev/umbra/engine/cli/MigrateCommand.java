@@ -3,6 +3,8 @@ package dev.umbra.engine.cli;
 import dev.umbra.engine.inspect.Inspection;
 import dev.umbra.engine.plan.ConnectionSettings;
 import dev.umbra.engine.plan.CutOverMethod;
+import dev.umbra.engine.plan.HostName;
+import dev.umbra.engine.plan.Identifier;
 import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.plan.MigrationPlan;
 import dev.umbra.engine.progress.Progress;
@@ -249,6 +251,10 @@ final class MigrateCommand implements Callable<Integer> {
                 .withCopyWorkers(copyWorkers);
         String secret = password != null ? password : parent.environment(PASSWORD_VARIABLE);
         try {
+            // Checked before anything connects, each error naming its flag.
+            HostName.check(host, "--host");
+            Identifier.check(database, "--database");
+            Identifier.check(table, "--table");
             return new MigrationPlan(new ConnectionSettings(host, port, user, secret), database, table, alter, options);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());

@@ -13,8 +13,8 @@ public record MigrationPlan(ConnectionSettings connection, String schema, String
 
     public MigrationPlan {
         Objects.requireNonNull(connection, "connection");
-        requireText(schema, "schema (database)");
-        requireText(table, "table");
+        Identifier.check(schema, "The schema (database)");
+        Identifier.check(table, "The table");
         requireText(alter, "alter");
         Objects.requireNonNull(options, "options");
     }

@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import dev.umbra.engine.plan.ConnectionSettings;
+import dev.umbra.engine.plan.HostName;
+import dev.umbra.engine.plan.Identifier;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -53,9 +55,10 @@ public final class Connections implements AutoCloseable {
     private HikariDataSource pool;
     private boolean closed;
 
+    /** @param schema the schema every session works in, or empty for none (server-wide checks) */
     public Connections(ConnectionSettings settings, String schema) {
         this.settings = settings;
-        this.schema = schema;
+        this.schema = schema.isEmpty() ? schema : Identifier.check(schema, "the schema");
     }
 
     public void setSessionInitializer(SessionInitializer initializer) {
@@ -118,9 +121,21 @@ public final class Connections implements AutoCloseable {
         // (a stored 5 would come back as true, then 1), and YEAR is a number, not a date.
         properties.setProperty("tinyInt1isBit", "false");
         properties.setProperty("yearIsDateType", "false");
-        String url = "jdbc:mysql://" + settings.host() + ":" + settings.port() + "/" + schema;
+        // Driver features that read local files or deserialise objects a server sends, or run
+        // several statements at once, are off whatever else is configured: a server that a hostile
+        // spec points Umbra at must not be able to ask for the pod's files.
+        properties.setProperty("allowLoadLocalInfile", "false");
+        properties.setProperty("allowUrlInLocalInfile", "false");
+        properties.setProperty("autoDeserialize", "false");
+        properties.setProperty("allowMultiQueries", "false");
+        // The URL holds only the validated host and port (ConnectionSettings): no database, no
+        // parameters. The schema is selected after login, as data (COM_INIT_DB), never as URL text.
+        String url = "jdbc:mysql://" + HostName.forUrl(settings.host()) + ":" + settings.port() + "/";
         Connection connection = DriverManager.getConnection(url, properties);
         try {
+            if (!schema.isEmpty()) {
+                connection.setCatalog(schema);
+            }
             try (Statement statement = connection.createStatement()) {
                 statement.execute("SET SESSION time_zone = '+00:00', sql_mode = '" + SESSION_SQL_MODE + "'");
                 statement.execute("SET NAMES utf8mb4");
@@ -201,14 +216,18 @@ public final class Connections implements AutoCloseable {
             // sessions log through SLF4J
         }
 
+        private volatile int loginTimeoutSeconds = 10;
+
         @Override
         public void setLoginTimeout(int seconds) {
-            // open() sets the driver's connectTimeout
+            // open() sets the driver's own connectTimeout; the pool also waits this long for its
+            // connection-adding thread when it closes (with 0 it would warn at every close)
+            loginTimeoutSeconds = seconds;
         }
 
         @Override
         public int getLoginTimeout() {
-            return 0;
+            return loginTimeoutSeconds;
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.umbra.engine.throttle;
 
+import dev.umbra.engine.plan.HostName;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -7,10 +8,7 @@ import java.util.List;
 public record ReplicaAddress(String host, int port) {
 
     public ReplicaAddress {
-        if (host == null || host.isBlank()) {
-            throw new IllegalArgumentException("a replica needs a host");
-        }
-        host = host.trim();
+        host = HostName.check(host == null ? null : host.strip(), "the replica host");
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("the port of replica " + host + " must be between 1 and 65535, not " + port);
         }
@@ -24,7 +22,8 @@ public record ReplicaAddress(String host, int port) {
             if (entry.isEmpty()) {
                 continue;
             }
-            int colon = entry.lastIndexOf(':');
+            // An IPv6 literal is written in brackets, so that its colons are not taken for the port's.
+            int colon = entry.startsWith("[") ? entry.indexOf(':', Math.max(0, entry.indexOf(']'))) : entry.lastIndexOf(':');
             if (colon < 0) {
                 replicas.add(new ReplicaAddress(entry, 3306));
                 continue;
@@ -33,7 +32,8 @@ public record ReplicaAddress(String host, int port) {
             try {
                 replicas.add(new ReplicaAddress(entry.substring(0, colon), Integer.parseInt(port)));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("\"" + entry + "\" is not host:port (the port \"" + port + "\" is not a number)");
+                throw new IllegalArgumentException("\"" + entry + "\" is not host:port (the port \"" + port + "\" is not a number;"
+                        + " write an IPv6 address as [fd00::5]:3306)");
             }
         }
         if (replicas.isEmpty()) {
@@ -44,6 +44,6 @@ public record ReplicaAddress(String host, int port) {
 
     @Override
     public String toString() {
-        return host + ":" + port;
+        return HostName.forUrl(host) + ":" + port;
     }
 }

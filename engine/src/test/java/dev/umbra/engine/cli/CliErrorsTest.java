@@ -1,12 +1,16 @@
 package dev.umbra.engine.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.umbra.engine.testing.TableContents;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +58,34 @@ class CliErrorsTest {
         assertThat(result.all()).doesNotContain(wrong);
         assertThat(console.toString(StandardCharsets.UTF_8)).doesNotContain(wrong);
         assertThat(TableContents.tables(db)).containsExactly("t");
+    }
+
+    /**
+     * The injection that once turned on the driver's LOCAL INFILE through --host: refused with the
+     * usage exit code, naming the flag, before anything connects (the listener would count it).
+     */
+    @Test
+    void hostileHostDatabaseOrReplicaExits2BeforeConnecting() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            listener.setSoTimeout(1);
+            String injected = "127.0.0.1:" + listener.getLocalPort() + "/mysql?allowLoadLocalInfile=true&allowUrlInLocalInfile=true#";
+            String[][] runs = {
+                    {"--host", injected, "--database", "shop"},
+                    {"--host", "127.0.0.1", "--port", Integer.toString(listener.getLocalPort()), "--database", "shop?allowLoadLocalInfile=true"},
+                    {"--host", "127.0.0.1", "--port", Integer.toString(listener.getLocalPort()), "--database", "shop",
+                            "--throttle-control-replicas", injected},
+            };
+            String[] flags = {"--host ", "--database ", "--throttle-control-replicas: "};
+            for (int i = 0; i < runs.length; i++) {
+                List<String> args = new ArrayList<>(List.of("migrate", "--user", "u", "--password", "p", "--table", "t",
+                        "--alter", "ADD c INT", "--execute"));
+                args.addAll(List.of(runs[i]));
+                UmbraCommand.Result result = UmbraCommand.run(args.toArray(String[]::new));
+                assertThat(result.exitCode()).as(result.toString()).isEqualTo(UmbraCli.EXIT_USAGE);
+                assertThat(result.err()).as(result.toString()).contains(flags[i]);
+            }
+            assertThatThrownBy(listener::accept).as("a connection reached the listener").isInstanceOf(SocketTimeoutException.class);
+        }
     }
 
     @Test

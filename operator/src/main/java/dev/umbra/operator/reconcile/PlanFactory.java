@@ -2,6 +2,8 @@ package dev.umbra.operator.reconcile;
 
 import dev.umbra.engine.plan.ConnectionSettings;
 import dev.umbra.engine.plan.CutOverMethod;
+import dev.umbra.engine.plan.HostName;
+import dev.umbra.engine.plan.Identifier;
 import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.plan.MigrationPlan;
 import dev.umbra.operator.model.Approval;
@@ -38,13 +40,14 @@ public final class PlanFactory {
         if (database == null) {
             throw invalid("spec.database is required.");
         }
-        requireText(database.getHost(), "spec.database.host");
-        requireText(database.getSchema(), "spec.database.schema");
+        // Addresses and names are data, checked before anything connects (never URL text).
+        requireValid(() -> HostName.check(trimmed(database.getHost()), "spec.database.host"));
+        requireValid(() -> Identifier.check(database.getSchema(), "spec.database.schema"));
         if (database.getCredentialsSecretRef() == null) {
             throw invalid("spec.database.credentialsSecretRef is required.");
         }
         requireText(database.getCredentialsSecretRef().getName(), "spec.database.credentialsSecretRef.name");
-        requireText(spec.getTable(), "spec.table");
+        requireValid(() -> Identifier.check(spec.getTable(), "spec.table"));
         requireText(spec.getAlter(), "spec.alter");
         int port = database.portOrDefault();
         if (port < 1 || port > 65535) {
@@ -71,7 +74,8 @@ public final class PlanFactory {
         if (database.getReplicas() != null) {
             for (int i = 0; i < database.getReplicas().size(); i++) {
                 ReplicaEndpoint replica = database.getReplicas().get(i);
-                requireText(replica == null ? null : replica.getHost(), "spec.database.replicas[" + i + "].host");
+                String field = "spec.database.replicas[" + i + "].host";
+                requireValid(() -> HostName.check(replica == null ? null : trimmed(replica.getHost()), field));
                 int replicaPort = replica.portOrDefault();
                 if (replicaPort < 1 || replicaPort > 65535) {
                     throw invalid("spec.database.replicas[" + i + "].port must be between 1 and 65535, not " + replicaPort + ".");
@@ -129,7 +133,7 @@ public final class PlanFactory {
         }
         try {
             options = options.withThrottle(throttle(spec));
-            return new MigrationPlan(new ConnectionSettings(database.getHost().trim(), database.portOrDefault(),
+            return new MigrationPlan(new ConnectionSettings(database.getHost().strip(), database.portOrDefault(),
                     credentials.username(), credentials.password()), database.getSchema(), spec.getTable(), spec.getAlter(), options);
         } catch (IllegalArgumentException e) {
             throw invalid(e.getMessage());
@@ -175,6 +179,18 @@ public final class PlanFactory {
                 throw invalid(field + ": " + e.getMessage());
             }
         }
+    }
+
+    private static void requireValid(Runnable check) throws InvalidMigrationException {
+        try {
+            check.run();
+        } catch (IllegalArgumentException e) {
+            throw invalid(e.getMessage());
+        }
+    }
+
+    private static String trimmed(String value) {
+        return value == null ? null : value.strip();
     }
 
     private static void requireText(String value, String field) throws InvalidMigrationException {

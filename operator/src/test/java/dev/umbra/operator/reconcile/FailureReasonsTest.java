@@ -4,6 +4,7 @@ import static dev.umbra.operator.reconcile.ApprovalLifecycleTest.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.umbra.operator.model.MigrationPhase;
+import dev.umbra.operator.model.ReplicaEndpoint;
 import dev.umbra.operator.model.SchemaMigrationSpec;
 import dev.umbra.operator.model.SchemaMigrationStatus;
 import dev.umbra.operator.model.SecretReference;
@@ -13,9 +14,14 @@ import dev.umbra.operator.testing.OperatorHarness;
 import dev.umbra.operator.testing.Tables;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -114,6 +120,53 @@ class FailureReasonsTest {
 
         assertThat(Tables.createStatement(db, "items")).isEqualTo(before);
         assertThat(Tables.names(db)).containsExactlyInAnyOrder("items", "items_mirror");
+    }
+
+    /**
+     * Addresses and names are data, never JDBC URL text: a value that would add driver parameters
+     * (here the LOCAL INFILE ones that let a server read the pod's files) ends the resource Failed
+     * with InvalidSpec naming the field, before any connection is opened.
+     */
+    @EveryFlavor
+    void hostileAddressesAndNamesFailAsInvalidSpecBeforeAnythingConnects(TestDatabase db) throws Exception {
+        String namespace = harness.namespaceFor(db);
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            AtomicInteger connections = new AtomicInteger();
+            Thread accepting = new Thread(() -> {
+                while (!listener.isClosed()) {
+                    try (Socket ignored = listener.accept()) {
+                        connections.incrementAndGet();
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            accepting.setDaemon(true);
+            accepting.start();
+            String injected = "127.0.0.1:" + listener.getLocalPort() + "/mysql?allowLoadLocalInfile=true&allowUrlInLocalInfile=true#";
+
+            SchemaMigrationSpec host = OperatorHarness.spec(db, "items", ALTER);
+            host.getDatabase().setHost(injected);
+            SchemaMigrationSpec schema = OperatorHarness.spec(db, "items", ALTER);
+            schema.getDatabase().setSchema("shop?allowLoadLocalInfile=true&allowUrlInLocalInfile=true");
+            SchemaMigrationSpec replica = OperatorHarness.spec(db, "items", ALTER);
+            ReplicaEndpoint endpoint = new ReplicaEndpoint();
+            endpoint.setHost(injected);
+            replica.getDatabase().setReplicas(List.of(endpoint));
+            SchemaMigrationSpec table = OperatorHarness.spec(db, "items\nDROP TABLE x", ALTER);
+            Map<String, SchemaMigrationSpec> specs = Map.of("hostile-host", host, "hostile-schema", schema,
+                    "hostile-replica", replica, "hostile-table", table);
+            Map<String, String> fields = Map.of("hostile-host", "spec.database.host", "hostile-schema", "spec.database.schema",
+                    "hostile-replica", "spec.database.replicas[0].host", "hostile-table", "spec.table");
+            specs.forEach((name, spec) -> harness.apply(namespace, name, spec, Map.of()));
+
+            for (String name : specs.keySet()) {
+                SchemaMigrationStatus failed = harness.awaitPhase(namespace, name, MigrationPhase.FAILED, TIMEOUT);
+                assertThat(condition(failed, Conditions.READY).getReason()).as(name).isEqualTo("InvalidSpec");
+                assertThat(failed.getMessage()).as(name).contains(fields.get(name));
+            }
+            assertThat(connections.get()).as("connections the hostile values reached").isZero();
+        }
     }
 
     private static void assertNoSecretIn(String namespace, String name, TestDatabase db) {
