@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * java -jar umbra-operator.jar [--kubeconfig FILE] [--namespaces a,b] [--max-concurrent-migrations N] [--http-port N]
+ * [--diagnostics-include-statements]
  * </pre>
  */
 public final class UmbraOperator {
@@ -40,9 +41,13 @@ public final class UmbraOperator {
                 case "--namespaces" -> settings = settings.withNamespaces(OperatorSettings.parseNamespaces(require(flag, value)));
                 case "--max-concurrent-migrations" -> settings = settings.withMaxConcurrentMigrations(Integer.parseInt(require(flag, value)));
                 case "--http-port" -> serving = serving.withHttpPort(Integer.parseInt(require(flag, value)));
+                case "--diagnostics-include-statements" -> {
+                    settings = settings.withDiagnosticsIncludeStatements(true);
+                    continue;
+                }
                 case "-h", "--help" -> {
                     System.out.println("Usage: UmbraOperator [--kubeconfig FILE] [--namespaces a,b] [--max-concurrent-migrations N]"
-                            + " [--http-port N]");
+                            + " [--http-port N] [--diagnostics-include-statements]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("Unknown option " + flag + "; see --help");

@@ -59,7 +59,7 @@ public final class UmbraOperatorRuntime implements AutoCloseable {
         Events events = new Events(client);
         SchemaMigrationReconciler reconciler = new SchemaMigrationReconciler(runs,
                 new StatusRecorders(client, settings.statusInterval()), new Credentials(client), events, settings.recheckInterval(),
-                metrics);
+                metrics, settings.diagnosticsIncludeStatements());
         Operator operator = new Operator(overrider -> {
             overrider
                     .withKubernetesClient(client)

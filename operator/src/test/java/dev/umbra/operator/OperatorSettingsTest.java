@@ -16,6 +16,15 @@ class OperatorSettingsTest {
         assertThat(settings.namespaces()).isEmpty();
         assertThat(settings.maxConcurrentMigrations()).isEqualTo(4);
         assertThat(settings.statusInterval().toSeconds()).isEqualTo(3);
+        assertThat(settings.diagnosticsIncludeStatements()).as("data stays out of the log by default").isFalse();
+    }
+
+    @Test
+    void environmentTurnsOnDiagnosticsThatIncludeStatements() {
+        assertThat(OperatorSettings.fromEnvironment(Map.of(OperatorSettings.DIAGNOSTICS_ENV, "true"))
+                .diagnosticsIncludeStatements()).isTrue();
+        assertThat(OperatorSettings.fromEnvironment(Map.of(OperatorSettings.DIAGNOSTICS_ENV, "no"))
+                .diagnosticsIncludeStatements()).isFalse();
     }
 
     @Test

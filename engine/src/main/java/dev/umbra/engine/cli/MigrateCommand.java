@@ -188,6 +188,11 @@ final class MigrateCommand implements Callable<Integer> {
                     + " mismatched chunks again; --no-verify skips it. Default: on.")
     private boolean verify;
 
+    @Option(names = "--diagnostics-include-statements",
+            description = "Log what messages leave out because it can hold data: other sessions' statements (a lock"
+                    + " blocker's query) and sample row values (duplicates for a new unique key). Default: off.")
+    private boolean diagnosticsIncludeStatements;
+
     @Option(names = "--status-json", paramLabel = "FILE",
             description = "Keep the latest progress in this file as JSON (replaced atomically).")
     private Path statusJson;
@@ -248,7 +253,8 @@ final class MigrateCommand implements Callable<Integer> {
                 .withReconnectTimeout(Duration.ofSeconds(reconnectTimeoutSeconds))
                 .withInstantDdl(instantDdl)
                 .withChunkTime(Duration.ofMillis(chunkTimeMillis))
-                .withCopyWorkers(copyWorkers);
+                .withCopyWorkers(copyWorkers)
+                .withDiagnosticsIncludeStatements(diagnosticsIncludeStatements);
         String secret = password != null ? password : parent.environment(PASSWORD_VARIABLE);
         try {
             // Checked before anything connects, each error naming its flag.

@@ -2,6 +2,7 @@ package dev.umbra.engine.cutover;
 
 import dev.umbra.engine.apply.ApplyLoop;
 import dev.umbra.engine.apply.Changelog;
+import dev.umbra.engine.logging.Diagnostics;
 import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.sql.Sql;
 import java.time.Duration;
@@ -21,7 +22,8 @@ import java.util.function.Supplier;
  */
 public record CutOverContext(String schema, String original, String ghost, String old, Changelog changelog,
                              Connections connections, ApplyLoop applyLoop, Duration lockTimeout,
-                             boolean carryAutoIncrement, Supplier<Optional<String>> throttle, CutOverHook hook) {
+                             boolean carryAutoIncrement, Supplier<Optional<String>> throttle, CutOverHook hook,
+                             Diagnostics diagnostics) {
 
     String qualifiedOriginal() {
         return Sql.qualified(schema, original);

@@ -69,7 +69,7 @@ final class CutOverSql {
             }
             String blocker;
             try (Connection look = context.connections().open()) {
-                blocker = LockBlockers.describe(look, context.schema(), context.original())
+                blocker = LockBlockers.describe(look, context.schema(), context.original(), context.diagnostics())
                         .orElse("no session holding it is visible (grant PROCESS to see other users' sessions)");
             } catch (SQLException lookFailed) {
                 blocker = "the sessions holding it could not be read: " + lookFailed.getMessage();

@@ -1,5 +1,6 @@
 package dev.umbra.engine.cutover;
 
+import dev.umbra.engine.logging.Diagnostics;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,7 +9,9 @@ import java.util.Optional;
 
 /**
  * Names the session that kept a cut-over from locking the original, so that an operator can see
- * who to wait for or kill: its processlist id, user and the head of its statement.
+ * who to wait for or kill: its processlist id, user, host, command and time. Its statement stays out
+ * of the message (its literals are data, and the message reaches status and Events); with
+ * diagnostics on, its head is logged.
  *
  * <p>Sources, from exact to likely: {@code performance_schema.metadata_locks} (MySQL 8; MySQL 5.7
  * and MariaDB when the metadata-lock instrument is on), MariaDB's {@code METADATA_LOCK_INFO}
@@ -23,24 +26,32 @@ final class LockBlockers {
     private LockBlockers() {
     }
 
-    private record Blocker(long id, String user, long seconds, String query, boolean exact) {
+    private record Blocker(long id, String user, String host, String command, long seconds, String query, boolean exact) {
 
-        String describe() {
-            String what = query == null || query.isBlank() ? "idle in an open transaction"
-                    : "running \"" + head(query) + "\"";
+        /** Who, from where, for how long and doing what; never the statement, whose literals are data. */
+        String describe(Diagnostics diagnostics) {
+            String doing = query == null || query.isBlank() ? "idle in an open transaction"
+                    : "running a statement (" + (command == null ? "Query" : command) + "); "
+                    + diagnostics.hint("its text and values");
             return (exact ? "blocked by" : "probably blocked by the oldest open transaction,") + " processlist id " + id
-                    + " (user " + user + ", " + seconds + " s): " + what;
+                    + " (user " + user + (host == null ? "" : " from " + host) + ", " + seconds + " s): " + doing;
         }
     }
 
-    /** Who holds a lock on the table, described for a person; empty if nothing could be found out. */
-    static Optional<String> describe(Connection connection, String schema, String table) {
+    /**
+     * Who holds a lock on the table, described for a person; empty if nothing could be found out.
+     * The blocker's statement goes to the log only, through {@code diagnostics}.
+     */
+    static Optional<String> describe(Connection connection, String schema, String table, Diagnostics diagnostics) {
         for (Source source : new Source[] {LockBlockers::fromPerformanceSchema, LockBlockers::fromMetadataLockInfo,
                 LockBlockers::fromOldestTransaction}) {
             try {
                 Optional<Blocker> blocker = source.find(connection, schema, table);
                 if (blocker.isPresent()) {
-                    return Optional.of(blocker.get().describe());
+                    Blocker found = blocker.get();
+                    diagnostics.log("the session holding a lock on `" + table + "`", () -> "processlist id " + found.id()
+                            + " is running \"" + head(found.query() == null ? "" : found.query()) + "\"");
+                    return Optional.of(found.describe(diagnostics));
                 }
             } catch (SQLException unavailable) {
                 // that source is not there on this server (or not for this account); try the next
@@ -57,7 +68,7 @@ final class LockBlockers {
     private static Optional<Blocker> fromPerformanceSchema(Connection connection, String schema, String table)
             throws SQLException {
         return first(connection, true, """
-                SELECT t.PROCESSLIST_ID, t.PROCESSLIST_USER,
+                SELECT t.PROCESSLIST_ID, t.PROCESSLIST_USER, t.PROCESSLIST_HOST, t.PROCESSLIST_COMMAND,
                        COALESCE(TIMESTAMPDIFF(SECOND, x.trx_started, NOW()), t.PROCESSLIST_TIME),
                        COALESCE(t.PROCESSLIST_INFO, (SELECT s.SQL_TEXT FROM performance_schema.events_statements_current s
                                                      WHERE s.THREAD_ID = t.THREAD_ID ORDER BY s.EVENT_ID DESC LIMIT 1))
@@ -74,7 +85,7 @@ final class LockBlockers {
     private static Optional<Blocker> fromMetadataLockInfo(Connection connection, String schema, String table)
             throws SQLException {
         return first(connection, true, """
-                SELECT p.ID, p.USER, p.TIME, p.INFO
+                SELECT p.ID, p.USER, p.HOST, p.COMMAND, p.TIME, p.INFO
                 FROM information_schema.METADATA_LOCK_INFO m
                 JOIN information_schema.PROCESSLIST p ON p.ID = m.THREAD_ID
                 WHERE m.TABLE_SCHEMA = ? AND m.TABLE_NAME = ?
@@ -84,7 +95,7 @@ final class LockBlockers {
     private static Optional<Blocker> fromOldestTransaction(Connection connection, String schema, String table)
             throws SQLException {
         return first(connection, false, """
-                SELECT p.ID, p.USER, TIMESTAMPDIFF(SECOND, x.trx_started, NOW()), p.INFO
+                SELECT p.ID, p.USER, p.HOST, p.COMMAND, TIMESTAMPDIFF(SECOND, x.trx_started, NOW()), p.INFO
                 FROM information_schema.INNODB_TRX x
                 JOIN information_schema.PROCESSLIST p ON p.ID = x.trx_mysql_thread_id
                 WHERE (p.INFO IS NULL OR p.INFO NOT LIKE '%INNODB_TRX%')
@@ -101,7 +112,8 @@ final class LockBlockers {
                 if (!row.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new Blocker(row.getLong(1), row.getString(2), row.getLong(3), row.getString(4), exact));
+                return Optional.of(new Blocker(row.getLong(1), row.getString(2), row.getString(3), row.getString(4),
+                        row.getLong(5), row.getString(6), exact));
             }
         }
     }

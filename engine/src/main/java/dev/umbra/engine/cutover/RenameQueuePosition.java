@@ -100,7 +100,7 @@ final class RenameQueuePosition implements AutoCloseable {
             if (budget.remaining().isZero()) {
                 throw new CutOverAttemptException("the RENAME waited for `" + name + "`, not behind the lock on the original,"
                         + " for the whole lock timeout of " + budget.total().toSeconds() + " s; "
-                        + LockBlockers.describe(control, context.schema(), name).orElse("the session holding it is not visible")
+                        + LockBlockers.describe(control, context.schema(), name, context.diagnostics()).orElse("the session holding it is not visible")
                         + "; writers were not let through");
             }
             Thread.sleep(5);

@@ -71,7 +71,7 @@ public final class Inspector {
         TableSchema ghost = ghostTable.create(connection, alter);
         try {
             ColumnMapping mapping = ColumnMapping.build(original, ghost, alter);
-            UniqueKeyCheck.check(connection, plan.schema(), plan.table(), helpers.ghost(), mapping);
+            UniqueKeyCheck.check(connection, plan.schema(), plan.table(), helpers.ghost(), mapping, plan.options().diagnostics());
             return new Inspection(server, original, ghost, alter, mapping, helpers, estimatedRows, resume);
         } catch (ColumnMapping.ShapeException e) {
             ghostTable.drop(connection);
@@ -93,7 +93,7 @@ public final class Inspector {
                 .orElseThrow(() -> new SQLException("The ghost table `" + helpers.ghost() + "` vanished during inspection"));
         try {
             ColumnMapping mapping = ColumnMapping.build(original, ghost, alter);
-            UniqueKeyCheck.check(connection, plan.schema(), plan.table(), helpers.ghost(), mapping);
+            UniqueKeyCheck.check(connection, plan.schema(), plan.table(), helpers.ghost(), mapping, plan.options().diagnostics());
             return new Inspection(server, original, ghost, alter, mapping, helpers, estimateRows(connection), resume);
         } catch (ColumnMapping.ShapeException e) {
             throw new MigrationRefusedException(e.getMessage(), e);

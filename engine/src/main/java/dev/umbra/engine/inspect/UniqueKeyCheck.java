@@ -1,6 +1,7 @@
 package dev.umbra.engine.inspect;
 
 import dev.umbra.engine.run.MigrationRefusedException;
+import dev.umbra.engine.logging.Diagnostics;
 import dev.umbra.engine.sql.Sql;
 import dev.umbra.engine.table.ColumnMapping;
 import dev.umbra.engine.table.MappedColumn;
@@ -44,8 +45,8 @@ final class UniqueKeyCheck {
     private record Part(String column, Integer prefix) {
     }
 
-    static void check(Connection connection, String schema, String table, String ghost, ColumnMapping mapping)
-            throws SQLException, MigrationRefusedException {
+    static void check(Connection connection, String schema, String table, String ghost, ColumnMapping mapping,
+                      Diagnostics diagnostics) throws SQLException, MigrationRefusedException {
         Map<String, List<Part>> originalKeys = uniqueKeys(connection, schema, table);
         Map<String, List<Part>> ghostKeys = uniqueKeys(connection, schema, ghost);
         Map<String, String> originalCollations = collations(connection, schema, table);
@@ -59,7 +60,7 @@ final class UniqueKeyCheck {
             boolean guaranteed = originalKeys.values().stream().anyMatch(existing ->
                     guarantees(existing, key.getValue(), mapping, originalCollations, ghostCollations));
             if (!guaranteed) {
-                checkDuplicates(connection, schema, table, key.getKey(), key.getValue(), mapping, ghostCollations);
+                checkDuplicates(connection, schema, table, key.getKey(), key.getValue(), mapping, ghostCollations, diagnostics);
             }
         }
     }
@@ -97,8 +98,8 @@ final class UniqueKeyCheck {
     }
 
     private static void checkDuplicates(Connection connection, String schema, String table, String keyName,
-                                        List<Part> parts, ColumnMapping mapping, Map<String, String> ghostCollations)
-            throws SQLException, MigrationRefusedException {
+                                        List<Part> parts, ColumnMapping mapping, Map<String, String> ghostCollations,
+                                        Diagnostics diagnostics) throws SQLException, MigrationRefusedException {
         List<String> expressions = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         for (Part part : parts) {
@@ -131,11 +132,15 @@ final class UniqueKeyCheck {
         }
         if (values > 0) {
             String key = keyName.equals("PRIMARY") ? "PRIMARY KEY" : "UNIQUE key " + keyName;
+            // The values are data: they go to the log only, on request; the message says how to list them.
+            diagnostics.log("duplicates for the new " + key + " of `" + table + "`", () -> String.join(", ", samples));
             throw new MigrationRefusedException("The new table's " + key + " on (" + String.join(", ", labels)
                     + ") would reject rows `" + table + "` holds now: " + values + " value" + (values == 1 ? "" : "s")
                     + " occur" + (values == 1 ? "s" : "") + " in more than one row (" + rows + " rows; copying would drop "
-                    + (rows - values) + "), e.g. " + String.join(", ", samples) + ". Remove the duplicates or change the"
-                    + " ALTER, then run the migration again; nothing was changed.");
+                    + (rows - values) + "). List them with: SELECT " + String.join(", ", expressions) + ", COUNT(*) FROM "
+                    + Sql.qualified(schema, table) + " GROUP BY " + String.join(", ", expressions) + " HAVING COUNT(*) > 1 ("
+                    + diagnostics.hint("sample values") + "). Remove the duplicates or change the ALTER, then run the"
+                    + " migration again; nothing was changed.");
         }
     }
 

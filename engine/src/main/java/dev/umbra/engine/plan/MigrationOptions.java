@@ -1,5 +1,6 @@
 package dev.umbra.engine.plan;
 
+import dev.umbra.engine.logging.Diagnostics;
 import dev.umbra.engine.throttle.ThrottleOptions;
 import java.time.Duration;
 import java.util.Objects;
@@ -35,6 +36,9 @@ import java.util.function.Consumer;
  *                               {@code ChunkSizer}); zero keeps every chunk at {@code chunkSize} rows
  * @param copyWorkers            sessions copying chunks at the same time, over disjoint key ranges
  *                               (the chunk boundaries are read in order by one more session)
+ * @param diagnosticsIncludeStatements log other sessions' statements and sample row values where a
+ *                               message leaves them out (a lock blocker's query, duplicate values);
+ *                               off by default, and never in the reported messages either way
  */
 public record MigrationOptions(int chunkSize,
                                CutOverMethod cutOverMethod,
@@ -54,7 +58,8 @@ public record MigrationOptions(int chunkSize,
                                Duration checkpointInterval,
                                boolean instantDdl,
                                Duration chunkTime,
-                               int copyWorkers) {
+                               int copyWorkers,
+                               boolean diagnosticsIncludeStatements) {
 
     /** More sessions than this only queue on the server's locks and cores. */
     public static final int MAX_COPY_WORKERS = 16;
@@ -90,7 +95,7 @@ public record MigrationOptions(int chunkSize,
     public static MigrationOptions defaults() {
         return new MigrationOptions(1000, CutOverMethod.ATOMIC, Duration.ofSeconds(3), 10, false, false, false, false, 1000,
                 Duration.ofMillis(500), Duration.ofSeconds(2), true, ThrottleOptions.none(),
-                Duration.ofMinutes(2), true, Duration.ofSeconds(2), true, Duration.ofMillis(500), 1);
+                Duration.ofMinutes(2), true, Duration.ofSeconds(2), true, Duration.ofMillis(500), 1, false);
     }
 
     public MigrationOptions withChunkSize(int value) {
@@ -169,6 +174,15 @@ public record MigrationOptions(int chunkSize,
         return with(options -> options.copyWorkers = value);
     }
 
+    public MigrationOptions withDiagnosticsIncludeStatements(boolean value) {
+        return with(options -> options.diagnosticsIncludeStatements = value);
+    }
+
+    /** Where details that can hold data go: the log, if {@link #diagnosticsIncludeStatements()}. */
+    public Diagnostics diagnostics() {
+        return Diagnostics.of(diagnosticsIncludeStatements);
+    }
+
     private MigrationOptions with(Consumer<Changed> change) {
         Changed changed = new Changed(this);
         change.accept(changed);
@@ -196,6 +210,7 @@ public record MigrationOptions(int chunkSize,
         private boolean instantDdl;
         private Duration chunkTime;
         private int copyWorkers;
+        private boolean diagnosticsIncludeStatements;
 
         private Changed(MigrationOptions from) {
             chunkSize = from.chunkSize();
@@ -217,10 +232,11 @@ public record MigrationOptions(int chunkSize,
             instantDdl = from.instantDdl();
             chunkTime = from.chunkTime();
             copyWorkers = from.copyWorkers();
+            diagnosticsIncludeStatements = from.diagnosticsIncludeStatements();
         }
 
         private MigrationOptions build() {
-            return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver, dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime, copyWorkers);
+            return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver, dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime, copyWorkers, diagnosticsIncludeStatements);
         }
     }
 }

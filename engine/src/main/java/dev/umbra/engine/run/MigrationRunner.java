@@ -351,7 +351,7 @@ public final class MigrationRunner {
         conflictClause = new ConflictClause(plan.schema(), inspection.helpers().ghost(), inspection.mapping());
         refresher = new RowRefresher(plan.schema(), plan.table(), inspection.helpers().ghost(), inspection.mapping(),
                 conflictClause);
-        conflicts = new ConflictResolver(plan.table(), heldRows, refresher, this::catchUp);
+        conflicts = new ConflictResolver(plan.table(), heldRows, refresher, this::catchUp, options.diagnostics());
         ChangeApplier applier = new ChangeApplier(plan.schema(), inspection.helpers().ghost(), inspection.mapping(),
                 new RowImageConverter(inspection.original().columns(), inspection.mapping().valueTargets()),
                 conflictClause, heldRows);
@@ -602,7 +602,7 @@ public final class MigrationRunner {
         CutOverContext context = new CutOverContext(plan.schema(), plan.table(), inspection.helpers().ghost(),
                 inspection.helpers().old(), changelog, connections, applyLoop, options.cutOverLockTimeout(),
                 inspection.alter().explicitAutoIncrement().isEmpty(),
-                this::heldReason, cutOverHook);
+                this::heldReason, cutOverHook, options.diagnostics());
         CutOverAttemptException last = null;
         for (int attempt = 1; attempt <= options.cutOverMaxAttempts(); attempt++) {
             control.checkNotAborted();

@@ -1,5 +1,6 @@
 package dev.umbra.engine.unique;
 
+import dev.umbra.engine.logging.Diagnostics;
 import dev.umbra.engine.sql.TransientErrors;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -44,9 +45,11 @@ public final class ConflictResolver {
     private final HeldRows held;
     private final RowRefresher refresher;
     private final CatchUp catchUp;
+    private final Diagnostics diagnostics;
 
-    public ConflictResolver(String table, HeldRows held, RowRefresher refresher, CatchUp catchUp) {
+    public ConflictResolver(String table, HeldRows held, RowRefresher refresher, CatchUp catchUp, Diagnostics diagnostics) {
         this.table = table;
+        this.diagnostics = diagnostics;
         this.held = held;
         this.refresher = refresher;
         this.catchUp = catchUp;
@@ -76,7 +79,7 @@ public final class ConflictResolver {
             unchanged = collisions.equals(previous) ? unchanged + 1 : 1;
             previous = collisions;
             if (unchanged >= ROUNDS || ++fruitless >= MAX_FRUITLESS_PASSES) {
-                throw UniqueConflictException.of(table, held.snapshot());
+                throw UniqueConflictException.of(table, held.snapshot(), diagnostics);
             }
             Thread.sleep(Math.min(MAX_BACKOFF_MILLIS, BACKOFF_MILLIS << Math.min(fruitless, 10)));
             catchUp.await();

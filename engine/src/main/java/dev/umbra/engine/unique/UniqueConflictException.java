@@ -1,12 +1,15 @@
 package dev.umbra.engine.unique;
 
+import dev.umbra.engine.logging.Diagnostics;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Rows of the original table collide on a unique key of the new table: copying them would drop
- * rows. The message names the key, the duplicate value and the rows.
+ * rows. The message names the table, the keys and how many rows; values only reach the log.
  */
 public final class UniqueConflictException extends Exception {
 
@@ -17,17 +20,26 @@ public final class UniqueConflictException extends Exception {
         super(message);
     }
 
-    /** For rows that stay held: {@code the new table's unique key `uk` rejects rows of `t`: ...}. */
-    static UniqueConflictException of(String table, List<HeldRows.Held> held) {
-        StringBuilder message = new StringBuilder();
-        for (HeldRows.Held row : held.subList(0, Math.min(SHOWN, held.size()))) {
-            message.append(message.isEmpty() ? "" : "; ").append(describe(row));
+    /**
+     * For rows that stay held: names the table, the keys and how many rows, never a value (the
+     * message reaches status and Events); the rows and values go to the log on request.
+     */
+    static UniqueConflictException of(String table, List<HeldRows.Held> held, Diagnostics diagnostics) {
+        Set<String> keys = new TreeSet<>();
+        for (HeldRows.Held row : held) {
+            Matcher matcher = DUPLICATE.matcher(row.reason());
+            keys.add(matcher.find() ? "`" + matcher.group(2) + "`" : "a unique key");
         }
-        if (held.size() > SHOWN) {
-            message.append("; and ").append(held.size() - SHOWN).append(" more");
-        }
-        return new UniqueConflictException("rows of `" + table + "` collide on a unique key of the new table, so the"
-                + " migration stopped rather than drop them: " + message + ". Remove the duplicates (or change the"
+        diagnostics.log("rows of `" + table + "` that collide on a unique key of the new table", () -> {
+            StringBuilder rows = new StringBuilder();
+            for (HeldRows.Held row : held.subList(0, Math.min(SHOWN, held.size()))) {
+                rows.append(rows.isEmpty() ? "" : "; ").append(describe(row));
+            }
+            return rows + (held.size() > SHOWN ? "; and " + (held.size() - SHOWN) + " more" : "");
+        });
+        return new UniqueConflictException(held.size() + " row" + (held.size() == 1 ? "" : "s") + " of `" + table
+                + "` collide on " + String.join(", ", keys) + " of the new table, so the migration stopped rather than"
+                + " drop them (" + diagnostics.hint("their keys and values") + "). Remove the duplicates (or change the"
                 + " ALTER) and run the migration again");
     }
 

@@ -8,6 +8,7 @@ import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.testing.BackgroundMigration;
+import dev.umbra.engine.testing.DiagnosticsLog;
 import dev.umbra.engine.testing.Migrations;
 import dev.umbra.engine.testing.MirroredWriter;
 import dev.umbra.engine.testing.ServerSessions;
@@ -80,12 +81,13 @@ class CutOverUnderStressTest {
         Duration lockTimeout = Duration.ofSeconds(1);
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER,
                 MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true).withCutOverLockTimeout(lockTimeout)
-                        .withCutOverMaxAttempts(2)));
+                        .withCutOverMaxAttempts(2).withDiagnosticsIncludeStatements(true)));
         MirroredWriter writer = new MirroredWriter(db, "items");
         MigrationFailedException failed;
         long blockerId;
+        String diagnostics;
         try (Connection blocker = db.connect(); Statement statement = blocker.createStatement();
-             Statement report = blocker.createStatement(); writer) {
+             Statement report = blocker.createStatement(); writer; DiagnosticsLog log = new DiagnosticsLog()) {
             // A report holds its transaction (and so its metadata lock on items) open for minutes.
             blocker.setAutoCommit(false);
             statement.execute("INSERT INTO report_runs VALUES (1)");
@@ -93,7 +95,7 @@ class CutOverUnderStressTest {
             blockerId = ServerSessions.processlistId(blocker);
             CompletableFuture<Void> reporting = CompletableFuture.runAsync(() -> {
                 try {
-                    report.executeQuery("SELECT SLEEP(120) /* nightly report */").close();
+                    report.executeQuery("SELECT SLEEP(120), 'ACME-Corp-secret' /* nightly report */").close();
                 } catch (Exception ignored) {
                     // killed below
                 }
@@ -103,6 +105,7 @@ class CutOverUnderStressTest {
             db.server().executeAsRoot("KILL QUERY " + blockerId);
             reporting.join();
             blocker.rollback();
+            diagnostics = log.all();
         }
         Progress end = migration.runner().progress();
         System.out.printf("[%s] %s; writer's longest stall %d ms (lock timeout %d ms)%n", db, end.message(),
@@ -112,8 +115,12 @@ class CutOverUnderStressTest {
         assertThat(end.phase()).isEqualTo(Phase.FAILED);
         assertThat(end.cutOverAttempts()).isEqualTo(2);
         assertThat(end.message()).contains("cut-over failed 2 times").containsIgnoringCase("lock wait timeout")
-                .contains("processlist id " + blockerId).contains("user umbra").contains("SELECT SLEEP(120) /* nightly report */")
-                .contains("original table is untouched");
+                .contains("processlist id " + blockerId).contains("user umbra").contains("running a statement (Query)")
+                .contains("original table is untouched")
+                // The blocker's statement holds a literal: data, which status and Events must not carry.
+                .doesNotContain("ACME-Corp-secret").doesNotContain("SLEEP");
+        assertThat(diagnostics).as("with diagnostics on, the statement is in the log")
+                .contains("processlist id " + blockerId + " is running \"SELECT SLEEP(120), 'ACME-Corp-secret'");
         assertThat(migration.snapshots()).anySatisfy(progress -> assertThat(progress.message())
                 .contains("Cut-over attempt 1 failed").contains("processlist id " + blockerId));
         assertThat(writer.longestStall()).as("writers blocked by one attempt").isLessThan(lockTimeout.plusMillis(1500));

@@ -131,7 +131,7 @@ class UniqueKeyTest {
         // The approval can reach the runner before the applier has read the row: the collision is
         // then found by the last drain under the cut-over lock, which gives the attempt up before
         // the rename. Either way the tables are never swapped.
-        assertFailedNamingTheDuplicate(db, migration, "user7@example.com", 1);
+        assertFailedNamingTheKey(db, migration, "user7@example.com", 1);
     }
 
     /**
@@ -152,7 +152,7 @@ class UniqueKeyTest {
         });
         migration.start();
 
-        assertFailedNamingTheDuplicate(db, migration, "user7@example.com", 0);
+        assertFailedNamingTheKey(db, migration, "user7@example.com", 0);
     }
 
     /**
@@ -175,20 +175,21 @@ class UniqueKeyTest {
 
         assertThat(TableContents.rows(db, "t", List.of("id", "at"))).as("rows of t afterwards").isEqualTo(before);
         assertThat(failure).as("the migration must fail, not drop a row").isNotNull();
-        assertThat(failure.getMessage()).contains("`uk_at`").contains("2024-01-01 10:00:00");
+        assertThat(failure.getMessage()).contains("`uk_at`").doesNotContain("2024-01-01 10:00:00");
         assertThat(migration.runner().progress().cutOverAttempts()).isZero();
         assertThat(TableContents.createStatement(db, "t")).isEqualTo(definition);
         assertThat(TableContents.tables(db)).containsExactly("t");
     }
 
-    private static void assertFailedNamingTheDuplicate(TestDatabase db, BackgroundMigration migration, String value,
+    private static void assertFailedNamingTheKey(TestDatabase db, BackgroundMigration migration, String value,
                                                        int maxCutOverAttempts) throws Exception {
         MigrationFailedException failure = catchThrowableOfType(MigrationFailedException.class,
                 () -> migration.awaitEnd(TIMEOUT));
         assertThat(count(db, "SELECT COUNT(*) FROM t WHERE email = '" + value + "'"))
                 .as("rows of t with the duplicate value afterwards").isEqualTo(2);
         assertThat(failure).as("the migration must fail, not drop a row").isNotNull();
-        assertThat(failure.getMessage()).contains("`uk_email`").contains(value);
+        // The key is named; the value is data and stays out of the message (it reaches status and Events).
+        assertThat(failure.getMessage()).contains("`uk_email`").doesNotContain(value);
         assertThat(migration.runner().progress().phase()).isEqualTo(Phase.FAILED);
         assertThat(migration.runner().progress().cutOverAttempts()).isLessThanOrEqualTo(maxCutOverAttempts);
         assertThat(TableContents.createStatement(db, "t")).doesNotContain("uk_email");

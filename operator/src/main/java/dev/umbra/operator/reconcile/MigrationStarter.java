@@ -34,8 +34,12 @@ final class MigrationStarter {
     private final Credentials credentials;
     private final Events events;
     private final MigrationMetrics metrics;
+    /** The operator's --diagnostics-include-statements: details left out of status go to its log. */
+    private final boolean diagnosticsIncludeStatements;
 
-    MigrationStarter(MigrationRuns runs, Credentials credentials, Events events, MigrationMetrics metrics) {
+    MigrationStarter(MigrationRuns runs, Credentials credentials, Events events, MigrationMetrics metrics,
+                     boolean diagnosticsIncludeStatements) {
+        this.diagnosticsIncludeStatements = diagnosticsIncludeStatements;
         this.runs = runs;
         this.credentials = credentials;
         this.events = events;
@@ -69,6 +73,8 @@ final class MigrationStarter {
             DatabaseCredentials login = credentials.read(resource.getMetadata().getNamespace(),
                     resource.getSpec().getDatabase().getCredentialsSecretRef());
             plan = PlanFactory.plan(resource.getSpec(), login, previous != null && previous.isRunning());
+            plan = new MigrationPlan(plan.connection(), plan.schema(), plan.table(), plan.alter(),
+                    plan.options().withDiagnosticsIncludeStatements(diagnosticsIncludeStatements));
         } catch (InvalidMigrationException e) {
             end(resource, recorder, MigrationPhase.FAILED, e.reason(), "Failed: " + e.getMessage());
             return Next.WAIT_FOR_CHANGE;

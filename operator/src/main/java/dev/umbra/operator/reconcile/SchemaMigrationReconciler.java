@@ -48,12 +48,12 @@ public class SchemaMigrationReconciler implements Reconciler<SchemaMigration>, C
     private final MigrationMetrics metrics;
 
     public SchemaMigrationReconciler(MigrationRuns runs, StatusRecorders recorders, Credentials credentials, Events events,
-                                     Duration recheck, MigrationMetrics metrics) {
+                                     Duration recheck, MigrationMetrics metrics, boolean diagnosticsIncludeStatements) {
         this.runs = runs;
         this.recorders = recorders;
         this.credentials = credentials;
         this.events = events;
-        this.starter = new MigrationStarter(runs, credentials, events, metrics);
+        this.starter = new MigrationStarter(runs, credentials, events, metrics, diagnosticsIncludeStatements);
         this.recheck = recheck;
         this.metrics = metrics;
     }
