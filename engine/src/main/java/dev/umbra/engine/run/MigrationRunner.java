@@ -26,6 +26,7 @@ import dev.umbra.engine.cutover.TwoStepCutOver;
 import dev.umbra.engine.inspect.Inspection;
 import dev.umbra.engine.inspect.Inspector;
 import dev.umbra.engine.logging.LogContext;
+import dev.umbra.engine.logging.ServerMessages;
 import dev.umbra.engine.plan.CutOverMethod;
 import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.plan.MigrationPlan;
@@ -833,8 +834,9 @@ public final class MigrationRunner {
         return Optional.of(Duration.ofMillis((long) (1000 * left / rate)));
     }
 
+    /** A failure for the status message: the server's row values left out (they are data). */
     private static String describe(Exception e) {
-        String message = e.getMessage();
+        String message = ServerMessages.withoutValues(e.getMessage());
         return message == null ? e.getClass().getSimpleName() : message;
     }
 
