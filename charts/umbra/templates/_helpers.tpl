@@ -56,6 +56,9 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if not (has .Values.logging.format (list "text" "json")) -}}
 {{- fail (printf "logging.format must be text or json, not %q" .Values.logging.format) -}}
 {{- end -}}
+{{- if and .Values.networkPolicy.enabled (not .Values.networkPolicy.apiServer.cidrs) -}}
+{{- fail "networkPolicy.enabled=true needs networkPolicy.apiServer.cidrs (kubectl get endpoints kubernetes): without them the operator could not reach the Kubernetes API" -}}
+{{- end -}}
 {{- if and (gt (int .Values.replicas) 1) (not .Values.leaderElection.enabled) -}}
 {{- fail "replicas above 1 need leaderElection.enabled=true: two operators would run the same migrations" -}}
 {{- end -}}

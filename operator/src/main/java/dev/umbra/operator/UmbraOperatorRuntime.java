@@ -20,6 +20,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
@@ -79,7 +80,8 @@ public final class UmbraOperatorRuntime implements AutoCloseable {
             }
         });
         // probes answer while the informers sync: live at once, ready once started
-        OperatorHttpServer http = serving.httpPort().isPresent() ? startHttp(serving.httpPort().getAsInt(), operator, registry) : null;
+        OperatorHttpServer http = serving.httpPort().isPresent()
+                ? startHttp(serving.httpBindAddress(), serving.httpPort().getAsInt(), operator, registry) : null;
         try {
             operator.start();
         } catch (RuntimeException e) {
@@ -91,11 +93,13 @@ public final class UmbraOperatorRuntime implements AutoCloseable {
         return new UmbraOperatorRuntime(operator, runs, registry, http);
     }
 
-    private static OperatorHttpServer startHttp(int port, Operator operator, PrometheusMeterRegistry registry) {
+    private static OperatorHttpServer startHttp(Optional<String> bindAddress, int port, Operator operator,
+                                                PrometheusMeterRegistry registry) {
         try {
-            return OperatorHttpServer.start(port, () -> isReady(operator), registry::scrape);
+            return OperatorHttpServer.start(bindAddress, port, () -> isReady(operator), registry::scrape);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on port " + port + " for /healthz, /readyz and /metrics", e);
+            throw new UncheckedIOException("cannot listen on " + bindAddress.orElse("every interface") + ", port " + port
+                    + ", for /healthz, /readyz and /metrics", e);
         }
     }
 

@@ -15,7 +15,20 @@ class ServingSettingsTest {
     void defaultsServePort8080WithoutLeaderElection() {
         ServingSettings serving = ServingSettings.fromEnvironment(Map.of());
         assertThat(serving.httpPort()).hasValue(8080);
+        assertThat(serving.httpBindAddress()).as("every interface").isEmpty();
         assertThat(serving.leaderElection()).isEmpty();
+    }
+
+    @Test
+    void theHttpPortListensOnTheAddressTheChartGives() {
+        assertThat(ServingSettings.fromEnvironment(Map.of(ServingSettings.HTTP_BIND_ADDRESS_ENV, "10.1.2.3")).httpBindAddress())
+                .hasValue("10.1.2.3");
+        assertThat(ServingSettings.fromEnvironment(Map.of(ServingSettings.HTTP_BIND_ADDRESS_ENV, "fd00::7")).httpBindAddress())
+                .hasValue("fd00::7");
+        assertThatThrownBy(() -> ServingSettings.fromEnvironment(Map.of(ServingSettings.HTTP_BIND_ADDRESS_ENV, "10.1.2.3:80")))
+                .hasMessageContaining(ServingSettings.HTTP_BIND_ADDRESS_ENV);
+        assertThatThrownBy(() -> ServingSettings.fromEnvironment(Map.of(ServingSettings.HTTP_BIND_ADDRESS_ENV, "metrics.local")))
+                .hasMessageContaining("must be an IP address of this pod");
     }
 
     @Test

@@ -4,8 +4,10 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
@@ -31,12 +33,16 @@ public final class OperatorHttpServer implements AutoCloseable {
     }
 
     /**
-     * @param port    the port (0: any free one, see {@link #port()})
-     * @param ready   whether the operator is ready
-     * @param metrics the current metrics in Prometheus text format
+     * @param bindAddress the IP address to listen on; empty: every interface
+     * @param port        the port (0: any free one, see {@link #port()})
+     * @param ready       whether the operator is ready
+     * @param metrics     the current metrics in Prometheus text format
      */
-    public static OperatorHttpServer start(int port, BooleanSupplier ready, Supplier<String> metrics) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+    public static OperatorHttpServer start(Optional<String> bindAddress, int port, BooleanSupplier ready,
+                                           Supplier<String> metrics) throws IOException {
+        InetSocketAddress address = bindAddress.isPresent()
+                ? new InetSocketAddress(InetAddress.getByName(bindAddress.get()), port) : new InetSocketAddress(port);
+        HttpServer server = HttpServer.create(address, 0);
         server.createContext("/healthz", exchange -> respond(exchange, 200, "text/plain; charset=utf-8", "ok\n"));
         server.createContext("/readyz", exchange -> {
             boolean isReady = ready.getAsBoolean();

@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -48,27 +50,26 @@ class HelmChartTest {
         assertThat(result.getMessages()).noneMatch(message -> message.contains("[ERROR]") || message.contains("[WARNING]"));
     }
 
+    /** Least privilege by default: Secrets are read only in the watched namespaces, nothing cluster-wide. */
     @Test
-    void defaultsInstallCrdClusterRbacDeploymentAndMetricsService() {
+    void defaultsInstallCrdNamespacedRbacDeploymentAndMetricsService() {
         RenderedChart chart = RenderedChart.withDefaults();
-        assertThat(chart.kinds()).containsExactly("ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "Deployment",
-                "Role", "RoleBinding", "Service", "ServiceAccount");
+        // Two Roles and bindings: the migrations' in the watched namespace, the leader election Lease's.
+        assertThat(chart.kinds()).containsExactly("CustomResourceDefinition", "Deployment", "Role", "Role", "RoleBinding",
+                "RoleBinding", "Service", "ServiceAccount");
+        assertThat(chart.all(ClusterRole.class)).isEmpty();
+        assertThat(chart.all(ClusterRoleBinding.class)).isEmpty();
 
         CustomResourceDefinition crd = chart.object(CustomResourceDefinition.class, "schemamigrations.umbra.dev");
         assertThat(crd.getMetadata().getAnnotations()).containsEntry("helm.sh/resource-policy", "keep");
         assertThat(crd.getSpec()).isEqualTo(CrdFiles.checkedIn().getSpec());
 
-        ClusterRole role = chart.object(ClusterRole.class, FULL_NAME);
-        assertThat(verbs(role.getRules(), "umbra.dev", "schemamigrations")).containsExactly("get", "list", "watch", "patch", "update");
-        assertThat(verbs(role.getRules(), "umbra.dev", "schemamigrations/status")).containsExactly("get", "update", "patch");
-        assertThat(verbs(role.getRules(), "", "secrets")).as("Secrets are only read by name").containsExactly("get");
-        assertThat(verbs(role.getRules(), "", "events")).containsExactly("create");
-        assertThat(role.getRules()).hasSize(4).allSatisfy(rule -> {
-            assertThat(rule.getResourceNames()).isNullOrEmpty();
-            assertThat(rule.getVerbs()).doesNotContain("*", "delete", "deletecollection");
-        });
-        ClusterRoleBinding binding = chart.object(ClusterRoleBinding.class, FULL_NAME);
-        assertThat(binding.getRoleRef().getName()).isEqualTo(FULL_NAME);
+        Role role = chart.object(Role.class, FULL_NAME);
+        assertThat(role.getMetadata().getNamespace()).isEqualTo(RenderedChart.NAMESPACE);
+        assertMigrationRules(role.getRules());
+        RoleBinding binding = chart.all(RoleBinding.class).stream()
+                .filter(candidate -> candidate.getMetadata().getName().equals(FULL_NAME)).findFirst().orElseThrow();
+        assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
         assertThat(binding.getSubjects()).singleElement().satisfies(subject -> {
             assertThat(subject.getKind()).isEqualTo("ServiceAccount");
             assertThat(subject.getName()).isEqualTo(FULL_NAME);
@@ -99,16 +100,98 @@ class HelmChartTest {
             assertThat(port.getName()).isEqualTo("http-metrics");
             assertThat(port.getContainerPort()).isEqualTo(8080);
         });
-        assertThat(env(operator)).containsEntry("UMBRA_NAMESPACES", "").containsEntry("UMBRA_HTTP_PORT", "8080")
+        assertThat(env(operator)).containsEntry("UMBRA_NAMESPACES", RenderedChart.NAMESPACE).containsEntry("UMBRA_HTTP_PORT", "8080")
                 .containsEntry("UMBRA_LEADER_ELECTION", "true").containsEntry("UMBRA_LEASE_NAME", "umbra-operator-lease")
                 .containsEntry("UMBRA_LOG_LEVEL", "INFO").containsEntry("UMBRA_LOG_FORMAT", "text")
-                .containsEntry("UMBRA_MAX_CONCURRENT_MIGRATIONS", "4");
+                .containsEntry("UMBRA_MAX_CONCURRENT_MIGRATIONS", "4")
+                .doesNotContainKeys("UMBRA_HTTP_BIND_ADDRESS", "UMBRA_DIAGNOSTICS_INCLUDE_STATEMENTS");
+        assertThat(chart.kinds()).doesNotContain("NetworkPolicy");
         assertThat(operator.getEnv()).filteredOn(variable -> variable.getName().equals("POD_NAMESPACE")).singleElement()
                 .satisfies(variable -> assertThat(variable.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace"));
 
         Service service = chart.object(Service.class, FULL_NAME + "-metrics");
         assertThat(service.getSpec().getSelector()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
         assertThat(service.getSpec().getPorts()).singleElement().satisfies(port -> assertThat(port.getName()).isEqualTo("http-metrics"));
+    }
+
+    /** The cluster-wide mode stays available: one ClusterRole, bound to the operator's ServiceAccount. */
+    @Test
+    void clusterScopeGrantsOneClusterRoleAndWatchesEveryNamespace() {
+        RenderedChart chart = RenderedChart.render(values -> values.set("rbac.scope", "cluster"));
+        assertThat(chart.kinds()).containsExactly("ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "Deployment",
+                "Role", "RoleBinding", "Service", "ServiceAccount");
+        ClusterRole role = chart.object(ClusterRole.class, FULL_NAME);
+        assertMigrationRules(role.getRules());
+        ClusterRoleBinding binding = chart.object(ClusterRoleBinding.class, FULL_NAME);
+        assertThat(binding.getRoleRef().getName()).isEqualTo(FULL_NAME);
+        assertThat(binding.getSubjects()).singleElement().satisfies(subject -> {
+            assertThat(subject.getName()).isEqualTo(FULL_NAME);
+            assertThat(subject.getNamespace()).isEqualTo(RenderedChart.NAMESPACE);
+        });
+        assertThat(chart.all(Role.class)).extracting(r -> r.getMetadata().getName()).containsExactly(FULL_NAME + "-leader-election");
+        Container operator = chart.object(Deployment.class, FULL_NAME).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(env(operator)).containsEntry("UMBRA_NAMESPACES", "");
+    }
+
+    /**
+     * The NetworkPolicy: egress only to the databases, the API server and DNS; ingress only to the
+     * metrics port, only from the selected pods; and no policy that would cut the operator off the API.
+     */
+    @Test
+    void networkPolicyLetsOutOnlyDatabaseApiServerAndDnsTrafficAndInOnlyScrapes() {
+        RenderedChart chart = RenderedChart.renderWithValues("""
+                networkPolicy:
+                  enabled: true
+                  databases:
+                    - cidr: 10.20.0.0/16
+                      ports: [3306, 3307]
+                  apiServer:
+                    cidrs: [172.20.0.1/32]
+                    port: 6443
+                  metricsFrom:
+                    - namespaceSelector:
+                        matchLabels:
+                          kubernetes.io/metadata.name: monitoring
+                """);
+        NetworkPolicy policy = chart.object(NetworkPolicy.class, FULL_NAME);
+        Deployment deployment = chart.object(Deployment.class, FULL_NAME);
+        assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+        assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
+        assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> {
+            assertThat(rule.getPorts()).singleElement().satisfies(port -> assertThat(port.getPort().getIntVal()).isEqualTo(8080));
+            assertThat(rule.getFrom()).singleElement().satisfies(peer -> assertThat(peer.getNamespaceSelector().getMatchLabels())
+                    .containsEntry("kubernetes.io/metadata.name", "monitoring"));
+        });
+        List<NetworkPolicyEgressRule> egress = policy.getSpec().getEgress();
+        assertThat(egress).hasSize(3);
+        assertThat(egress.get(0).getTo()).singleElement().satisfies(peer -> assertThat(peer.getIpBlock().getCidr()).isEqualTo("10.20.0.0/16"));
+        assertThat(egress.get(0).getPorts()).extracting(port -> port.getPort().getIntVal()).containsExactly(3306, 3307);
+        assertThat(egress.get(1).getTo()).singleElement().satisfies(peer -> assertThat(peer.getIpBlock().getCidr()).isEqualTo("172.20.0.1/32"));
+        assertThat(egress.get(1).getPorts()).extracting(port -> port.getPort().getIntVal()).containsExactly(6443);
+        assertThat(egress.get(2).getPorts()).extracting(port -> port.getProtocol() + "/" + port.getPort().getIntVal())
+                .containsExactly("UDP/53", "TCP/53");
+
+        RenderedChart closed = RenderedChart.renderWithValues("""
+                networkPolicy:
+                  enabled: true
+                  apiServer:
+                    cidrs: [172.20.0.1/32]
+                """);
+        assertThat(closed.object(NetworkPolicy.class, FULL_NAME).getSpec().getIngress()).as("no scraper selected: no ingress").isEmpty();
+        assertThatThrownBy(() -> RenderedChart.render(values -> values.set("networkPolicy.enabled", true)))
+                .hasMessageContaining("networkPolicy.enabled=true needs networkPolicy.apiServer.cidrs");
+    }
+
+    @Test
+    void metricsBindAddressAndDiagnosticsReachThePod() {
+        Container podIp = RenderedChart.render(values -> values.set("metrics.bindAddress", "podIP").set("diagnostics.includeStatements", true))
+                .object(Deployment.class, FULL_NAME).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(podIp.getEnv()).filteredOn(variable -> variable.getName().equals("UMBRA_HTTP_BIND_ADDRESS")).singleElement()
+                .satisfies(variable -> assertThat(variable.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("status.podIP"));
+        assertThat(env(podIp)).containsEntry("UMBRA_DIAGNOSTICS_INCLUDE_STATEMENTS", "true");
+        Container literal = RenderedChart.render(values -> values.set("metrics.bindAddress", "127.0.0.1"))
+                .object(Deployment.class, FULL_NAME).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(env(literal)).containsEntry("UMBRA_HTTP_BIND_ADDRESS", "127.0.0.1");
     }
 
     @Test
@@ -175,7 +258,8 @@ class HelmChartTest {
 
     @Test
     void renderedObjectsAreAcceptedByAKubernetesApi() {
-        RenderedChart chart = RenderedChart.render(values -> values.set("metrics.serviceMonitor.enabled", true));
+        RenderedChart chart = RenderedChart.render(values -> values.set("metrics.serviceMonitor.enabled", true)
+                .set("networkPolicy.enabled", true).set("networkPolicy.apiServer.cidrs[0]", "172.20.0.1/32"));
         try (InProcessKubernetes kubernetes = InProcessKubernetes.start(SchemaMigrationCrd.definition())) {
             KubernetesClient client = kubernetes.client();
             // the in-process API starts with the CRD installed; the chart's replaces it
@@ -198,6 +282,17 @@ class HelmChartTest {
             assertThat(client.apps().deployments().inNamespace(RenderedChart.NAMESPACE).withName(FULL_NAME).get()
                     .getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo(FULL_NAME);
         }
+    }
+
+    private static void assertMigrationRules(List<PolicyRule> rules) {
+        assertThat(verbs(rules, "umbra.dev", "schemamigrations")).containsExactly("get", "list", "watch", "patch", "update");
+        assertThat(verbs(rules, "umbra.dev", "schemamigrations/status")).containsExactly("get", "update", "patch");
+        assertThat(verbs(rules, "", "secrets")).as("Secrets are only read by name").containsExactly("get");
+        assertThat(verbs(rules, "", "events")).containsExactly("create");
+        assertThat(rules).hasSize(4).allSatisfy(rule -> {
+            assertThat(rule.getResourceNames()).isNullOrEmpty();
+            assertThat(rule.getVerbs()).doesNotContain("*", "delete", "deletecollection");
+        });
     }
 
     private static List<String> verbs(List<PolicyRule> rules, String group, String resource) {
