@@ -31,7 +31,12 @@ public final class HostName {
             throw refused(host, what, "it is longer than " + MAX_LENGTH + " characters");
         }
         String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        if (bare.indexOf(':') >= 0) {
+        long colons = bare.chars().filter(c -> c == ':').count();
+        if (colons == 1) {
+            throw refused(host, what, "it holds ':', and only an IPv6 address may; a port goes in the port field, and"
+                    + " nothing else (no path, parameters or user) belongs in the host");
+        }
+        if (colons > 1) {
             return ipv6(host, bare, what);
         }
         if (bare.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))) {
