@@ -158,12 +158,14 @@ public final class ChangeApplier {
     /** The row's migration key as the ghost and the original take it. */
     private RowKey rowKey(Serializable[] row) {
         List<Object> values = new ArrayList<>();
-        List<String> placeholders = new ArrayList<>();
+        List<String> ghostPlaceholders = new ArrayList<>();
+        List<String> originalPlaceholders = new ArrayList<>();
         for (MappedColumn column : mapping.key()) {
             values.add(converter.toJdbc(column.originalIndex(), row[column.originalIndex()]));
-            placeholders.add(converter.placeholder(column.originalIndex()));
+            ghostPlaceholders.add(converter.comparedWith(column.originalIndex(), column.ghost()));
+            originalPlaceholders.add(converter.comparedWith(column.originalIndex(), column.original()));
         }
-        return new RowKey(values, placeholders);
+        return new RowKey(values, ghostPlaceholders, originalPlaceholders);
     }
 
     private void deleteAll(Connection connection, List<Serializable[]> deletes) throws SQLException {
@@ -226,7 +228,8 @@ public final class ChangeApplier {
 
     private void delete(Connection connection, List<Serializable[]> rows) throws SQLException {
         List<String> tuples = new ArrayList<>();
-        String tuple = "(" + String.join(", ", mapping.key().stream().map(k -> converter.placeholder(k.originalIndex())).toList()) + ")";
+        String tuple = "(" + String.join(", ", mapping.key().stream()
+                .map(k -> converter.comparedWith(k.originalIndex(), k.ghost())).toList()) + ")";
         for (int i = 0; i < rows.size(); i++) {
             tuples.add(tuple);
         }

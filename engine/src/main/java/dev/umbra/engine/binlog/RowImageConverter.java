@@ -64,6 +64,26 @@ public final class RowImageConverter {
         return conversions[columnIndex].placeholder();
     }
 
+    /**
+     * The expression for this column's value where it is compared with {@code against} (a key column
+     * of the ghost or of the original table): a text value in that column's own character set and
+     * collation. {@code CONVERT(? USING cs)} alone takes the character set's default collation, as
+     * implicit as the column's, and MySQL 8 refuses to compare, say, a utf8mb4_general_ci key (a
+     * table from 5.7) with utf8mb4_0900_ai_ci ("Illegal mix of collations").
+     */
+    public String comparedWith(int columnIndex, Column against) {
+        Conversion conversion = conversions[columnIndex];
+        String charset = against.charset();
+        String collation = against.collation();
+        if (conversion.textCharset() == null || charset == null || collation == null
+                || !CHARSET_NAME.matcher(charset).matches() || !CHARSET_NAME.matcher(collation).matches()) {
+            return conversion.placeholder();
+        }
+        String inCharset = charset.equalsIgnoreCase(conversion.textCharset()) ? conversion.placeholder()
+                : "CONVERT(" + conversion.placeholder() + " USING " + charset + ")";
+        return inCharset + " COLLATE " + collation;
+    }
+
     /** A value for {@code PreparedStatement.setObject}; null stays null. */
     public Object toJdbc(int columnIndex, Serializable value) {
         if (value == null) {
@@ -78,7 +98,12 @@ public final class RowImageConverter {
         }
     }
 
-    private record Conversion(String placeholder, Function<Serializable, Object> convert) {
+    /** @param textCharset the character set a text value's bytes are in; null for other values */
+    private record Conversion(String placeholder, Function<Serializable, Object> convert, String textCharset) {
+
+        Conversion(String placeholder, Function<Serializable, Object> convert) {
+            this(placeholder, convert, null);
+        }
 
         static Conversion plain(Function<Serializable, Object> convert) {
             return new Conversion("?", convert);
@@ -142,7 +167,7 @@ public final class RowImageConverter {
         if (!CHARSET_NAME.matcher(charset).matches()) {
             throw new IllegalArgumentException("Unexpected character set name '" + charset + "' of column " + column.name());
         }
-        return new Conversion("CONVERT(? USING " + charset + ")", v -> v);
+        return new Conversion("CONVERT(? USING " + charset + ")", v -> v, charset);
     }
 
     /**

@@ -5,24 +5,36 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The migration-key values of one row, ready to bind: each value with the SQL expression that takes
- * it ({@code ?}, or e.g. {@code CONVERT(? USING latin1)} for a value from a binlog image).
+ * The migration-key values of one row, ready to bind: each value with the SQL expression that
+ * compares it with the ghost table's key column and with the original's ({@code ?}, or for a value
+ * from a binlog image e.g. {@code CONVERT(? USING latin1) COLLATE latin1_bin}: in the column's own
+ * collation, whatever the connection's is).
  */
-public record RowKey(List<Object> values, List<String> placeholders) {
+public record RowKey(List<Object> values, List<String> ghostPlaceholders, List<String> originalPlaceholders) {
 
     public RowKey {
         values = java.util.Collections.unmodifiableList(new ArrayList<>(values));
-        placeholders = List.copyOf(placeholders);
+        ghostPlaceholders = List.copyOf(ghostPlaceholders);
+        originalPlaceholders = List.copyOf(originalPlaceholders);
     }
 
-    /** Values bound with plain {@code ?} placeholders (as the copy reads them back). */
+    /**
+     * Values bound with plain {@code ?} placeholders (as the copy reads them back): a parameter is
+     * coercible, so it takes the collation of the column it is compared with.
+     */
     public static RowKey plain(List<Object> values) {
-        return new RowKey(values, java.util.Collections.nCopies(values.size(), "?"));
+        List<String> plain = java.util.Collections.nCopies(values.size(), "?");
+        return new RowKey(values, plain, plain);
     }
 
-    /** {@code (?, ?)} or with the conversions a binlog value needs. */
-    public String tuple() {
-        return "(" + String.join(", ", placeholders) + ")";
+    /** The values as the ghost table's key columns compare them: {@code (?, ?)} or with conversions. */
+    public String ghostTuple() {
+        return "(" + String.join(", ", ghostPlaceholders) + ")";
+    }
+
+    /** The values as the original table's key columns compare them. */
+    public String originalTuple() {
+        return "(" + String.join(", ", originalPlaceholders) + ")";
     }
 
     /** The values as text, for messages and for telling keys apart: {@code 5}, {@code 'a'}, {@code 0x00ff}. */

@@ -41,7 +41,7 @@ public final class RowRefresher {
         connection.setAutoCommit(false);
         try {
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + qualifiedGhost + " WHERE ("
-                    + Sql.columnList(mapping.ghostKeyNames()) + ") = " + key.tuple())) {
+                    + Sql.columnList(mapping.ghostKeyNames()) + ") = " + key.ghostTuple())) {
                 bind(delete, key);
                 delete.executeUpdate();
             }
@@ -49,7 +49,7 @@ public final class RowRefresher {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + qualifiedGhost + " ("
                     + Sql.columnList(mapping.ghostNames()) + ") SELECT " + Sql.columnList(mapping.originalNames())
                     + " FROM " + qualifiedOriginal + " WHERE (" + Sql.columnList(mapping.originalKeyNames()) + ") = "
-                    + key.tuple() + " LOCK IN SHARE MODE")) {
+                    + key.originalTuple() + " LOCK IN SHARE MODE")) {
                 bind(insert, key);
                 insert.executeUpdate();
             } catch (SQLException e) {
