@@ -466,7 +466,8 @@ public final class MigrationRunner {
         listener.onProgress(snapshot());
         VerifyContext context = new VerifyContext(plan.schema(), plan.table(), inspection.helpers().ghost(),
                 inspection.mapping(), changelog, connections, applyLoop, conflicts, heldRows, options.cutOverLockTimeout(),
-                options.cutOverMaxAttempts(), checksumChunkRows(), Math.max(state.rowsCopied, state.rowsEstimated));
+                options.cutOverMaxAttempts(), checksumChunkRows(), Math.max(state.rowsCopied, state.rowsEstimated),
+                options.diagnostics());
         state.verification = new TableVerifier(context).verify(new TableVerifier.Observer() {
             @Override
             public void stage(String stage) {

@@ -100,11 +100,15 @@ public final class TableVerifier {
         int firstMismatches = mismatched.size();
         int repaired = 0;
         for (int round = 1; round <= REPAIR_ROUNDS && !mismatched.isEmpty(); round++) {
+            int index = 0;
             for (KeyRange range : mismatched) {
                 observer.checkpoint();
-                observer.stage("Verifying: copying " + range.describe() + " again");
-                log.warn("Checksum of `{}`: {} differs between the table and the ghost table; copying it again (round {} of {})",
-                        context.original(), range.describe(), round, REPAIR_ROUNDS);
+                index++;
+                // A chunk is named by its place, never by its key values (status and Events are no place for data).
+                observer.stage("Verifying: copying mismatched chunk " + index + " of " + mismatched.size() + " again");
+                log.warn("Checksum of `{}`: mismatched chunk {} of {} differs between the table and the ghost table; copying"
+                        + " it again (round {} of {})", context.original(), index, mismatched.size(), round, REPAIR_ROUNDS);
+                context.diagnostics().log("the mismatched chunk " + index + " of `" + context.original() + "`", range::describe);
                 repair.repair(range);
                 repaired++;
             }
@@ -116,11 +120,13 @@ public final class TableVerifier {
             }
         }
         if (!mismatched.isEmpty()) {
+            List<KeyRange> differing = mismatched;
+            context.diagnostics().log("the chunks of `" + context.original() + "` that still differ",
+                    () -> differing.stream().map(KeyRange::describe).collect(Collectors.joining("; ")));
             throw new VerificationFailedException("the checksum of `" + context.original() + "` still differs from the"
-                    + " ghost table after copying again " + REPAIR_ROUNDS + " times, in "
-                    + mismatched.stream().map(KeyRange::describe).collect(Collectors.joining("; "))
-                    + "; something other than Umbra writes to the ghost table, or the server changes values between"
-                    + " the tables. Nothing was cut over");
+                    + " ghost table after copying again " + REPAIR_ROUNDS + " times, in " + mismatched.size() + " chunk(s) ("
+                    + context.diagnostics().hint("their key ranges") + "); something other than Umbra writes to the ghost"
+                    + " table, or the server changes values between the tables. Nothing was cut over");
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         log.info("Checksum of `{}`: {} chunk(s) match ({} mismatched and copied again) in {} ms; the table was locked for"
@@ -161,8 +167,9 @@ public final class TableVerifier {
                 ChunkChecksum.Sums original = checksum.original(snapshot.session(), range);
                 ChunkChecksum.Sums ghost = result(ghostSums);
                 if (!original.equals(ghost)) {
-                    log.warn("Checksum of `{}`: {} differs: {} row(s), crc {} in the table; {} row(s), crc {} in the ghost",
-                            context.original(), range.describe(), original.rows(), original.crc(), ghost.rows(), ghost.crc());
+                    log.warn("Checksum of `{}`: chunk {} differs: {} row(s), crc {} in the table; {} row(s), crc {} in the ghost",
+                            context.original(), chunk, original.rows(), original.crc(), ghost.rows(), ghost.crc());
+                    context.diagnostics().log("chunk " + chunk + " of `" + context.original() + "`", range::describe);
                     mismatched.add(range);
                 }
             }

@@ -1,5 +1,6 @@
 package dev.umbra.engine.verify;
 
+import dev.umbra.engine.logging.Diagnostics;
 import dev.umbra.engine.apply.ApplyLoop;
 import dev.umbra.engine.apply.Changelog;
 import dev.umbra.engine.sql.Connections;
@@ -16,8 +17,9 @@ import java.time.Duration;
  * @param attempts    attempts at a consistent point before the verification fails
  * @param chunkSize   rows per compared chunk
  * @param expectedRows about how many rows the original has (for the progress: "chunk 3 of about 12")
+ * @param diagnostics where a chunk's key values go (they are data): the log, if the user asked
  */
 public record VerifyContext(String schema, String original, String ghost, ColumnMapping mapping, Changelog changelog,
                             Connections connections, ApplyLoop applyLoop, ConflictResolver conflicts, HeldRows held,
-                            Duration lockTimeout, int attempts, int chunkSize, long expectedRows) {
+                            Duration lockTimeout, int attempts, int chunkSize, long expectedRows, Diagnostics diagnostics) {
 }

@@ -8,6 +8,7 @@ import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.progress.Verification;
 import dev.umbra.engine.testing.BackgroundMigration;
+import dev.umbra.engine.testing.DiagnosticsLog;
 import dev.umbra.engine.testing.Migrations;
 import dev.umbra.engine.testing.MirroredWriter;
 import dev.umbra.engine.testing.TableContents;
@@ -99,7 +100,8 @@ class ChecksumBeforeCutOverTest {
         List<String> original = TableContents.rows(db, "t", COLUMNS);
         String definition = TableContents.createStatement(db, "t");
         AtomicInteger corruptions = new AtomicInteger();
-        BackgroundMigration migration = migration(db, MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true));
+        BackgroundMigration migration = migration(db, MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true)
+                .withDiagnosticsIncludeStatements(true));
         migration.runner().setPauseHook(point -> {
             if (point == PausePoint.BEFORE_VERIFY || point == PausePoint.AFTER_VERIFY_REPAIR) {
                 db.execute("UPDATE _t_gho SET n = n + 1 WHERE id = 1234");
@@ -107,10 +109,17 @@ class ChecksumBeforeCutOverTest {
             }
         });
 
-        assertThatThrownBy(() -> migration.start().awaitEnd(TIMEOUT))
-                .isInstanceOf(MigrationFailedException.class)
-                .hasMessageContaining("still differs")
-                .hasMessageContaining("key in (1000) .. (1500]");
+        try (DiagnosticsLog log = new DiagnosticsLog()) {
+            // The chunk is counted in the message; its key values are data, which only the log gets (on request).
+            assertThatThrownBy(() -> migration.start().awaitEnd(TIMEOUT))
+                    .isInstanceOf(MigrationFailedException.class)
+                    .hasMessageContaining("still differs")
+                    .hasMessageContaining("in 1 chunk(s)")
+                    .hasMessageNotContaining("1000");
+            assertThat(log.all()).contains("key in (1000) .. (1500]");
+        }
+        assertThat(migration.snapshots()).allSatisfy(progress -> assertThat(progress.stage() + progress.message())
+                .doesNotContain("1000").doesNotContain("1500"));
 
         assertThat(corruptions.get()).as("corrupted before the checksum and after each of its two repairs").isEqualTo(3);
         Progress failed = migration.runner().progress();
