@@ -131,10 +131,9 @@ public final class RowImageConverter {
             case "varbinary", "tinyblob", "blob", "mediumblob", "longblob" -> Conversion.plain(v -> v);
             case "enum" -> enumLabels(column, target);
             case "set" -> setLabels(EnumMembers.parse(column.columnType()));
-            case "date" -> Conversion.plain(v -> TemporalText.date((Long) v));
-            case "datetime" -> Conversion.plain(v -> TemporalText.dateTime((Long) v, digits));
+            // Decoded exactly from the stored bytes (ExactTemporal), as MySQL literal text.
+            case "date", "datetime", "time" -> Conversion.plain(v -> ((ExactTemporal) v).text());
             case "timestamp" -> Conversion.plain(v -> TemporalText.timestamp((Long) v, digits));
-            case "time" -> Conversion.plain(v -> TemporalText.time((Long) v, digits));
             case "year" -> Conversion.plain(v -> TemporalText.year((Integer) v));
             // The server's internal format (SRID + WKB), which a geometry column takes back as it is.
             case "geometry", "point", "linestring", "polygon", "multipoint", "multilinestring", "multipolygon",

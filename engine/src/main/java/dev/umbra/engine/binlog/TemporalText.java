@@ -5,8 +5,9 @@ import java.util.GregorianCalendar;
 import java.util.TimeZone;
 
 /**
- * Turns the temporal values of a row image (microsecond longs, see {@link BinlogDeserializer})
- * back into MySQL literal text such as {@code 2024-03-10 12:34:56.789012}. Text, not
+ * Turns the TIMESTAMP and YEAR values of a row image (TIMESTAMP as microsecond longs, see
+ * {@link BinlogDeserializer}; DATE, TIME and DATETIME come exactly as {@link ExactTemporal}) back
+ * into MySQL literal text such as {@code 2024-03-10 12:34:56.789012}. Text, not
  * {@code java.sql} types, so that neither the JVM's default zone nor the driver's zone handling can
  * shift a value on its way to the server.
  *
@@ -17,31 +18,13 @@ import java.util.TimeZone;
 final class TemporalText {
 
     private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
-    private static final long MICROS_PER_HOUR = 3_600_000_000L;
-    /** TIME's documented range ends at 838:59:59. */
-    private static final long MAX_TIME_HOURS = 838;
-
-    private static final String ZERO_DATE = "0000-00-00";
     private static final String ZERO_DATETIME = "0000-00-00 00:00:00";
 
     private TemporalText() {
     }
 
-    /**
-     * DATE: {@link Long#MIN_VALUE} is the library's one mark for every date with a zero year, month
-     * or day. It is written back as 0000-00-00: right for the zero date, wrong for the rarer partly
-     * zero dates such as 2020-05-00 (see {@code RowImageConverterTest#valuesTheLibraryCannotDecode}).
-     */
-    static String date(long micros) {
-        if (micros == Long.MIN_VALUE) {
-            return ZERO_DATE;
-        }
-        Calendar calendar = calendar(micros);
-        return datePart(calendar);
-    }
-
-    /** DATETIME: the wall-clock value, as the library encoded it as if it were UTC. */
-    static String dateTime(long micros, int fractionDigits) {
+    /** A wall-clock value that the library encoded as if it were UTC. */
+    private static String dateTime(long micros, int fractionDigits) {
         if (micros == Long.MIN_VALUE) {
             return ZERO_DATETIME;
         }
@@ -57,24 +40,6 @@ final class TemporalText {
      */
     static String timestamp(long micros, int fractionDigits) {
         return micros == 0 ? ZERO_DATETIME : dateTime(micros, fractionDigits);
-    }
-
-    /**
-     * TIME: hours may exceed 24. The library decodes only non-negative values: it ignores the sign
-     * bit and reads a negative value's two's-complement bits as hours, minutes and seconds. A decoded
-     * value beyond TIME's range can only be such a negative value, so it fails rather than be written
-     * wrong; other negative values decode to a plausible positive TIME that nothing here can tell
-     * apart (see {@code RowImageConverterTest#valuesTheLibraryCannotDecode}).
-     */
-    static String time(long micros, int fractionDigits) {
-        long hours = micros / MICROS_PER_HOUR;
-        if (micros < 0 || hours > MAX_TIME_HOURS) {
-            throw new IllegalArgumentException("TIME row image value " + micros
-                    + " us is outside TIME's range: a negative TIME, which the binlog library cannot decode");
-        }
-        long rest = micros % MICROS_PER_HOUR;
-        return timePart(hours, rest / 60_000_000L, rest / 1_000_000L % 60,
-                rest % 1_000_000L, fractionDigits);
     }
 
     /** YEAR: the library adds 1900 to the stored byte, and the stored 0 means the year 0000. */

@@ -201,30 +201,49 @@ class RowImageConverterTest {
     }
 
     /**
-     * What mysql-binlog-connector-java 0.41.0 decodes wrongly, pinned here so that a library upgrade
-     * that changes it shows up. It ignores TIME's sign bit and reads the two's-complement bits of a
-     * negative TIME as hours, minutes and seconds; it gives one value, {@code Long.MIN_VALUE}, for
-     * every date with a zero month or day; it reads year 0 as year 1 (0.30.1 gave it as a zero
-     * date); and its lenient calendar moves the ten days that the Gregorian reform skipped (which
-     * MySQL accepts) by ten days. The converter refuses the negative TIMEs it can
-     * recognise (decoded beyond 838:59:59); the others are written wrong, for the checksum to find.
+     * DATE, TIME and DATETIME values the binlog library decodes wrongly through its calendar
+     * (negative times, dates with a zero month or day, year 0, the days the Gregorian reform skipped)
+     * are decoded from the stored bytes (ExactTemporal) and written back exactly, with every
+     * fraction length.
      */
     @EveryFlavor
-    void valuesTheLibraryCannotDecode(TestDatabase db) throws Exception {
-        db.execute("CREATE TABLE src (id INT PRIMARY KEY, t TIME, d DATE)");
-        List<Serializable[]> images = capture(db, session("SET sql_mode = ''",
-                "INSERT INTO src VALUES (1, '-00:00:01', '2020-00-00'), (2, '-838:59:59', '2020-05-00'),"
-                        + " (3, '-01:00:00', '0000-01-01'), (4, '00:00:00', '1582-10-10')"));
-        RowImageConverter converter;
-        try (Connection connection = db.connect()) {
-            converter = new RowImageConverter(columns(connection, db));
+    void temporalValuesAreCopiedExactlyFromTheStoredBytes(TestDatabase db) throws Exception {
+        String table = "(id INT PRIMARY KEY, t TIME, t1 TIME(1), t3 TIME(3), t6 TIME(6), d DATE, dt DATETIME,"
+                + " dt2 DATETIME(2), dt4 DATETIME(4), dt6 DATETIME(6))";
+        roundTrip(db, table, table, session("SET sql_mode = ''",
+                "INSERT INTO src VALUES"
+                        + " (1, '-00:00:01', '-00:00:00.1', '-00:00:00.001', '-838:59:59.000000', '2020-00-00',"
+                        + " '2020-05-00 10:00:00', '0000-00-00 00:00:00.50', '0000-01-01 00:00:00.0001', '0000-01-01 00:00:00.000001'),"
+                        + " (2, '-838:59:59', '-12:34:56.7', '-12:34:56.789', '-00:00:00.000001', '2020-05-00',"
+                        + " '0000-00-00 00:00:00', '2020-00-31 23:59:59.99', '1582-10-10 12:00:00.1234', '1582-10-10 12:00:00.123456'),"
+                        + " (3, '838:59:59', '838:59:58.9', '-01:00:00.5', '-01:00:00.000001', '0000-01-01',"
+                        + " '1582-10-10 00:00:00', '9999-12-31 23:59:59.99', '2024-02-29 00:00:00.9999', '2024-02-29 00:00:00.000000'),"
+                        + " (4, '-01:00:00', '00:00:00.0', '00:00:00', '12:00:00.000001', '1582-10-10',"
+                        + " '9999-12-31 23:59:59', '1000-01-01 00:00:00.01', '0000-00-00 00:00:00', '0000-00-00 00:00:00'),"
+                        + " (5, '-00:00:00', '-00:00:01.5', '-00:59:59.999', '-838:59:58.999999', '0000-00-00',"
+                        + " '0000-00-01 00:00:00', '0001-01-01 00:00:00.01', '0001-01-01 00:00:00.5', '0000-00-00 00:00:00.5'),"
+                        + " (6, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)"));
+    }
+
+    /**
+     * MariaDB still writes the formats from before MySQL 5.6.4 (TIME as ±HHMMSS, DATETIME as
+     * YYYYMMDDhhmmss) for tables created with mysql56_temporal_format off, as old tables are.
+     */
+    @EveryFlavor
+    void theOldTimeAndDatetimeFormatsAreCopiedExactlyToo(TestDatabase db) throws Exception {
+        if (!db.flavor().isMariaDb()) {
+            return; // MySQL writes only the 5.6.4 formats, which the test above covers
         }
-        assertThatThrownBy(() -> converter.toJdbc(1, images.get(0)[1])).hasMessageContaining("negative TIME");
-        assertThat(converter.toJdbc(1, images.get(1)[1])).as("-838:59:59 as decoded").isEqualTo("185:04:05");
-        assertThatThrownBy(() -> converter.toJdbc(1, images.get(2)[1])).hasMessageContaining("negative TIME");
-        assertThat(images.stream().map(image -> converter.toJdbc(2, image[2])))
-                .as("2020-00-00, 2020-05-00, 0000-01-01, 1582-10-10 as decoded")
-                .containsExactly("0000-00-00", "0000-00-00", "0001-01-01", "1582-10-20");
+        String table = "(id INT PRIMARY KEY, t TIME, dt DATETIME, d DATE)";
+        db.server().executeAsRoot("SET GLOBAL mysql56_temporal_format = OFF");
+        try {
+            roundTrip(db, table, table, session("SET sql_mode = ''",
+                    "INSERT INTO src VALUES (1, '-838:59:59', '0000-00-00 00:00:00', '2020-00-00'),"
+                            + " (2, '-00:00:01', '2020-05-00 23:59:59', '0000-01-01'), (3, '838:59:59', '1582-10-10 01:02:03', '1582-10-10'),"
+                            + " (4, '12:34:56', '9999-12-31 23:59:59', NULL)"));
+        } finally {
+            db.server().executeAsRoot("SET GLOBAL mysql56_temporal_format = ON");
+        }
     }
 
     /**
