@@ -107,11 +107,13 @@ public record ExactTemporal(String text) implements Serializable {
         return value;
     }
 
-    private static String datePart(long year, long month, long day) {
+    /** {@code YYYY-MM-DD}, zero parts as they are. */
+    static String datePart(long year, long month, long day) {
         return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2);
     }
 
-    private static String timePart(long hours, long minutes, long seconds, long micros, int fractionDigits) {
+    /** {@code hh:mm:ss} (hours may exceed 24) with {@code fractionDigits} digits of {@code micros}. */
+    static String timePart(long hours, long minutes, long seconds, long micros, int fractionDigits) {
         String text = pad(hours, 2) + ":" + pad(minutes, 2) + ":" + pad(seconds, 2);
         return fractionDigits == 0 ? text : text + "." + pad(micros, 6).substring(0, fractionDigits);
     }

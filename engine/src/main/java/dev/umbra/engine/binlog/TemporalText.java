@@ -55,17 +55,11 @@ final class TemporalText {
     }
 
     private static String datePart(Calendar calendar) {
-        return pad(calendar.get(Calendar.YEAR), 4) + "-" + pad(calendar.get(Calendar.MONTH) + 1, 2) + "-"
-                + pad(calendar.get(Calendar.DAY_OF_MONTH), 2);
+        return ExactTemporal.datePart(calendar.get(Calendar.YEAR), calendar.get(Calendar.MONTH) + 1,
+                calendar.get(Calendar.DAY_OF_MONTH));
     }
 
     private static String timePart(long hours, long minutes, long seconds, long micros, int fractionDigits) {
-        String text = pad(hours, 2) + ":" + pad(minutes, 2) + ":" + pad(seconds, 2);
-        return fractionDigits == 0 ? text : text + "." + pad(micros, 6).substring(0, fractionDigits);
-    }
-
-    private static String pad(long value, int width) {
-        String digits = Long.toString(value);
-        return digits.length() >= width ? digits : "0".repeat(width - digits.length()) + digits;
+        return ExactTemporal.timePart(hours, minutes, seconds, micros, fractionDigits);
     }
 }
