@@ -19,6 +19,10 @@ public final class Conditions {
     public static final String ABORT_REQUESTED = "AbortRequested";
     /** True while copy and apply hold back (paused, or a throttle limit is exceeded). */
     public static final String THROTTLED = "Throttled";
+    /** kstatus: True while the operator works on the migration (see {@link Lifecycle}). */
+    public static final String RECONCILING = "Reconciling";
+    /** kstatus: True when nothing more happens without a person (see {@link Lifecycle}). */
+    public static final String STALLED = "Stalled";
 
     private Conditions() {
     }
@@ -42,6 +46,12 @@ public final class Conditions {
             conditions.add(condition);
         }
         status.setConditions(conditions);
+    }
+
+    /** The condition of this type, or null. */
+    public static Condition get(SchemaMigrationStatus status, String type) {
+        return status.getConditions() == null ? null
+                : status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
     }
 
     /** The condition's status, if it is set. */

@@ -97,6 +97,7 @@ public final class StatusRecorder {
         if (closed) {
             return;
         }
+        Lifecycle.derive(desired);
         JsonNode next = SERIALIZATION.convertValue(desired, JsonNode.class);
         if (next.equals(lastWritten)) {
             return;

@@ -44,11 +44,20 @@ class SchemaMigrationCrdTest {
     }
 
     @Test
-    void printerColumnsArePhaseProgressEtaLagAge() {
+    void printerColumnsArePhaseProgressEtaLagReadyAgeAndReasonInWideOutput() {
         assertThat(version().getAdditionalPrinterColumns()).extracting(CustomResourceColumnDefinition::getName)
-                .containsExactly("Phase", "Progress", "ETA", "Lag", "Age");
+                .containsExactly("Phase", "Progress", "ETA", "Lag", "Ready", "Reason", "Age");
         assertThat(version().getAdditionalPrinterColumns()).extracting(CustomResourceColumnDefinition::getJsonPath)
-                .containsExactly(".status.phase", ".status.progress", ".status.eta", ".status.lag", ".metadata.creationTimestamp");
+                .containsExactly(".status.phase", ".status.progress", ".status.eta", ".status.lag",
+                        ".status.conditions[?(@.type==\"Ready\")].status", ".status.conditions[?(@.type==\"Ready\")].reason",
+                        ".metadata.creationTimestamp");
+        assertThat(version().getAdditionalPrinterColumns()).extracting(CustomResourceColumnDefinition::getPriority)
+                .containsExactly(0, 0, 0, 0, 0, 1, 0);
+    }
+
+    @Test
+    void theResourceIsInTheUmbraAndAllMigrationsCategories() {
+        assertThat(SchemaMigrationCrd.definition().getSpec().getNames().getCategories()).containsExactly("umbra", "all-migrations");
     }
 
     @Test

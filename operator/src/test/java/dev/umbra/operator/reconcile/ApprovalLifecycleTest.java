@@ -10,6 +10,7 @@ import dev.umbra.testkit.sample.MirroredWriter;
 import dev.umbra.testkit.sample.SampleTable;
 import dev.umbra.testkit.sample.TableComparison;
 import dev.umbra.operator.status.Conditions;
+import dev.umbra.operator.status.KstatusRules;
 import dev.umbra.operator.testing.OperatorHarness;
 import dev.umbra.operator.testing.Tables;
 import dev.umbra.testkit.EveryFlavor;
@@ -68,6 +69,11 @@ class ApprovalLifecycleTest {
             assertThat(Tables.names(db)).contains("_items_gho", "_items_ghc");
             OperatorHarness.sleep(1_500);
             assertThat(harness.status(namespace, "items-add-status").getPhase()).isEqualTo(MigrationPhase.AWAITING_CUT_OVER);
+            long generation = harness.migration(namespace, "items-add-status").get().getMetadata().getGeneration();
+            // Waiting for a person: generic tools (kstatus) see it stalled, with the reason.
+            SchemaMigrationStatus awaiting = harness.status(namespace, "items-add-status");
+            assertThat(KstatusRules.of(generation, awaiting)).isEqualTo("Failed");
+            assertThat(condition(awaiting, Conditions.STALLED).getReason()).isEqualTo("AwaitingCutOverApproval");
 
             harness.annotate(namespace, "items-add-status", Annotations.APPROVE_CUT_OVER, "true");
             SchemaMigrationStatus done = harness.awaitPhase(namespace, "items-add-status", MigrationPhase.DONE, TIMEOUT);
@@ -77,6 +83,7 @@ class ApprovalLifecycleTest {
             assertThat(writer.errors()).isEmpty();
             assertThat(writer.operations()).isGreaterThan(20);
             assertThat(condition(done, Conditions.READY).getStatus()).as("%s", done.getConditions()).isEqualTo("True");
+            assertThat(KstatusRules.of(generation, done)).as("%s", done.getConditions()).isEqualTo("Current");
             assertThat(condition(done, Conditions.CUT_OVER_APPROVED).getReason()).isEqualTo("ApprovedByAnnotation");
             assertThat(done.getCutOverAttempts()).isGreaterThanOrEqualTo(1);
             assertThat(done.getLastLockMillis()).isNotNull();

@@ -10,6 +10,7 @@ import dev.umbra.operator.model.SchemaMigrationStatus;
 import dev.umbra.operator.model.SecretReference;
 import dev.umbra.testkit.sample.SampleTable;
 import dev.umbra.operator.status.Conditions;
+import dev.umbra.operator.status.KstatusRules;
 import dev.umbra.operator.testing.OperatorHarness;
 import dev.umbra.operator.testing.Tables;
 import dev.umbra.testkit.EveryFlavor;
@@ -99,6 +100,10 @@ class FailureReasonsTest {
         SchemaMigrationStatus failed = harness.awaitPhase(namespace, "unreachable", MigrationPhase.FAILED, TIMEOUT);
         assertThat(condition(failed, Conditions.READY).getReason()).isEqualTo("CannotConnect");
         assertThat(failed.getMessage()).contains("cannot connect to " + db.user() + "@" + db.host() + ":1");
+        // Failed is final: generic tools (kstatus: Flux, kubectl wait) must see a failure, not work in progress.
+        long generation = harness.migration(namespace, "unreachable").get().getMetadata().getGeneration();
+        assertThat(KstatusRules.of(generation, failed)).as("%s", failed.getConditions()).isEqualTo("Failed");
+        assertThat(condition(failed, Conditions.STALLED).getReason()).isEqualTo("CannotConnect");
         assertNoSecretIn(namespace, "unreachable", db);
     }
 
