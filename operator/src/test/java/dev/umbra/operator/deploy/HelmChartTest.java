@@ -234,7 +234,7 @@ class HelmChartTest {
         assertThat(monitor.getKind()).isEqualTo("ServiceMonitor");
         assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "prometheus");
         assertThat(RenderedChart.json(monitor.getAdditionalProperties().get("spec"))).contains("\"port\":\"http-metrics\"")
-                .contains("\"path\":\"/metrics\"");
+                .contains("\"path\":\"/metrics\"").contains("\"honorLabels\":true");
     }
 
     @Test
