@@ -78,8 +78,8 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get"]
-# phase changes, approvals, throttling and failures
+# phase changes, approvals, throttling and failures; repeats update their Event's count
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create"]
+  verbs: ["create", "patch"]
 {{- end -}}

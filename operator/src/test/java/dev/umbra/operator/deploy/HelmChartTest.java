@@ -288,7 +288,7 @@ class HelmChartTest {
         assertThat(verbs(rules, "umbra.dev", "schemamigrations")).containsExactly("get", "list", "watch", "patch", "update");
         assertThat(verbs(rules, "umbra.dev", "schemamigrations/status")).containsExactly("get", "update", "patch");
         assertThat(verbs(rules, "", "secrets")).as("Secrets are only read by name").containsExactly("get");
-        assertThat(verbs(rules, "", "events")).containsExactly("create");
+        assertThat(verbs(rules, "", "events")).containsExactly("create", "patch");
         assertThat(rules).hasSize(4).allSatisfy(rule -> {
             assertThat(rule.getResourceNames()).isNullOrEmpty();
             assertThat(rule.getVerbs()).doesNotContain("*", "delete", "deletecollection");
