@@ -3,10 +3,13 @@ package dev.umbra.operator.metrics;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.operator.model.MigrationPhase;
 import dev.umbra.operator.status.ProgressStatus;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +32,8 @@ public final class MigrationMetrics {
     public static final String PHASE = "umbra.migration.phase";
     public static final String CUT_OVER_ATTEMPTS = "umbra.migration.cut.over.attempts";
     public static final String LAST_LOCK = "umbra.migration.last.lock.seconds";
+    /** Every cut-over attempt's lock time, as a histogram: {@code umbra_cut_over_lock_seconds_bucket}. */
+    public static final String CUT_OVER_LOCK = "umbra.cut.over.lock";
 
     private final MeterRegistry registry;
     private final Map<MigrationKey, Series> series = new ConcurrentHashMap<>();
@@ -43,7 +48,15 @@ public final class MigrationMetrics {
 
     /** Records the latest progress of a migration (registers its series on first sight). */
     public void record(String namespace, String name, String table, Progress progress) {
-        series.computeIfAbsent(new MigrationKey(namespace, name), key -> register(key, table)).latest = progress;
+        Series recorded = series.computeIfAbsent(new MigrationKey(namespace, name), key -> register(key, table));
+        synchronized (recorded) {
+            // Each attempt's lock time goes into the histogram once, when its attempt is first seen.
+            if (progress.cutOverAttempts() > recorded.attemptsTimed && progress.lastLockTime().isPresent()) {
+                recorded.lockTimes.record(progress.lastLockTime().get());
+                recorded.attemptsTimed = progress.cutOverAttempts();
+            }
+            recorded.latest = progress;
+        }
     }
 
     /** Removes every series of the migration (its SchemaMigration was deleted). */
@@ -57,15 +70,24 @@ public final class MigrationMetrics {
     private Series register(MigrationKey key, String table) {
         Series created = new Series();
         Tags tags = Tags.of("namespace", key.namespace(), "name", key.name(), "table", table);
-        gauge(created, ROWS_COPIED, "Rows copied into the ghost table", tags, Progress::rowsCopied);
+        // Monotonic counts are counters (Prometheus: *_total); levels are gauges.
+        counter(created, ROWS_COPIED, "Rows copied into the ghost table", tags, Progress::rowsCopied);
         gauge(created, ROWS_ESTIMATED, "The server's estimate of the table's rows at the start", tags, Progress::rowsEstimated);
-        gauge(created, EVENTS_APPLIED, "Binlog row changes applied to the ghost table", tags, Progress::eventsApplied);
+        counter(created, EVENTS_APPLIED, "Binlog row changes applied to the ghost table", tags, Progress::eventsApplied);
         gauge(created, APPLY_BACKLOG, "Binlog row changes received but not yet applied", tags, Progress::applyBacklog);
         gauge(created, APPLY_LAG, "How far the ghost table is behind the original (NaN before the first heartbeat)", tags,
                 progress -> progress.applyLag().map(lag -> lag.toMillis() / 1000.0).orElse(Double.NaN));
         gauge(created, THROTTLED, "1 while copy and apply are held (throttled or paused), else 0", tags,
                 progress -> !progress.phase().isFinal() && progress.throttleReason().isPresent() ? 1 : 0);
-        gauge(created, CUT_OVER_ATTEMPTS, "Cut-over attempts made", tags, Progress::cutOverAttempts);
+        counter(created, CUT_OVER_ATTEMPTS, "Cut-over attempts made", tags, Progress::cutOverAttempts);
+        created.lockTimes = Timer.builder(CUT_OVER_LOCK)
+                .description("How long each cut-over attempt held writers blocked")
+                .tags(tags)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
+        created.meters.add(created.lockTimes);
         gauge(created, LAST_LOCK, "How long the last cut-over attempt held writers blocked (NaN before the first)", tags,
                 progress -> progress.lastLockTime().map(lock -> lock.toMillis() / 1000.0).orElse(Double.NaN));
         for (MigrationPhase phase : MigrationPhase.values()) {
@@ -73,6 +95,13 @@ public final class MigrationMetrics {
                     progress -> ProgressStatus.phaseOf(progress.phase()) == phase ? 1 : 0);
         }
         return created;
+    }
+
+    private void counter(Series owner, String name, String help, Tags tags, ToDoubleFunction<Progress> value) {
+        owner.meters.add(FunctionCounter.builder(name, owner, series -> series.latest == null ? 0 : value.applyAsDouble(series.latest))
+                .description(help)
+                .tags(tags)
+                .register(registry));
     }
 
     private void gauge(Series owner, String name, String help, Tags tags, ToDoubleFunction<Progress> value) {
@@ -88,5 +117,7 @@ public final class MigrationMetrics {
     private static final class Series {
         final List<Meter> meters = new ArrayList<>();
         volatile Progress latest;
+        Timer lockTimes;
+        int attemptsTimed;
     }
 }

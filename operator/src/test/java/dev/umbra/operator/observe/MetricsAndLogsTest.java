@@ -62,13 +62,15 @@ class MetricsAndLogsTest {
         }
         String waiting = awaitScrape(metrics -> value(metrics, "umbra_migration_phase", namespace, "phase=\"AwaitingCutOver\"")
                 .filter(v -> v == 1.0).isPresent(), "phase AwaitingCutOver in /metrics");
-        assertThat(value(waiting, "umbra_migration_rows_copied", namespace)).hasValue(300.0);
+        // Monotonic counts are counters, named *_total as Prometheus expects.
+        assertThat(value(waiting, "umbra_migration_rows_copied_total", namespace)).hasValue(300.0);
         assertThat(value(waiting, "umbra_migration_rows_estimated", namespace)).isPresent();
         assertThat(value(waiting, "umbra_migration_apply_backlog", namespace)).isPresent();
         assertThat(value(waiting, "umbra_migration_apply_lag_seconds", namespace)).isPresent();
-        assertThat(value(waiting, "umbra_migration_binlog_events_applied", namespace)).isPresent();
+        assertThat(value(waiting, "umbra_migration_binlog_events_applied_total", namespace)).isPresent();
         assertThat(value(waiting, "umbra_migration_throttled", namespace)).hasValue(0.0);
-        assertThat(value(waiting, "umbra_migration_cut_over_attempts", namespace)).hasValue(0.0);
+        assertThat(value(waiting, "umbra_migration_cut_over_attempts_total", namespace)).hasValue(0.0);
+        assertThat(value(waiting, "umbra_cut_over_lock_seconds_count", namespace)).hasValue(0.0);
         assertThat(value(waiting, "umbra_migration_phase", namespace, "phase=\"Copying\"")).hasValue(0.0);
         assertThat(waiting).as("JOSDK's reconcile metrics").containsPattern("(?m)^operator_sdk_reconciliations_started_total\\{")
                 .containsPattern("(?m)^operator_sdk_events_received_total\\{")
@@ -89,8 +91,13 @@ class MetricsAndLogsTest {
         harness.awaitPhase(namespace, "observed", MigrationPhase.DONE, TIMEOUT);
         String done = awaitScrape(metrics -> value(metrics, "umbra_migration_phase", namespace, "phase=\"Done\"")
                 .filter(v -> v == 1.0).isPresent(), "phase Done in /metrics");
-        assertThat(value(done, "umbra_migration_cut_over_attempts", namespace)).hasValueSatisfying(v -> assertThat(v).isGreaterThanOrEqualTo(1));
+        double attempts = value(done, "umbra_migration_cut_over_attempts_total", namespace).orElseThrow();
+        assertThat(attempts).isGreaterThanOrEqualTo(1);
         assertThat(value(done, "umbra_migration_last_lock_seconds", namespace)).hasValueSatisfying(v -> assertThat(v).isFinite());
+        // Every attempt's lock time is in the histogram, with buckets for alerts on its quantiles.
+        assertThat(value(done, "umbra_cut_over_lock_seconds_count", namespace)).hasValue(attempts);
+        assertThat(value(done, "umbra_cut_over_lock_seconds_sum", namespace)).hasValueSatisfying(v -> assertThat(v).isPositive());
+        assertThat(done).containsPattern("(?m)^umbra_cut_over_lock_seconds_bucket\\{.*le=\"\\+Inf\"");
 
         harness.migration(namespace, "observed").delete();
         harness.awaitGone(namespace, "observed", TIMEOUT);
