@@ -3,6 +3,8 @@ package dev.umbra.operator.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import dev.umbra.operator.model.SchemaMigrationCrd;
@@ -25,8 +27,13 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -192,6 +199,56 @@ class HelmChartTest {
         Container literal = RenderedChart.render(values -> values.set("metrics.bindAddress", "127.0.0.1"))
                 .object(Deployment.class, FULL_NAME).getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(env(literal)).containsEntry("UMBRA_HTTP_BIND_ADDRESS", "127.0.0.1");
+    }
+
+    /**
+     * The series the operator exports (MetricsAndLogsTest scrapes each of them from a live operator);
+     * alerts and the dashboard may name no other.
+     */
+    private static final Set<String> EXPORTED = Set.of("umbra_migration_phase", "umbra_migration_rows_copied_total",
+            "umbra_migration_rows_estimated", "umbra_migration_binlog_events_applied_total", "umbra_migration_apply_backlog",
+            "umbra_migration_apply_lag_seconds", "umbra_migration_throttled", "umbra_migration_cut_over_attempts_total",
+            "umbra_migration_last_lock_seconds", "umbra_cut_over_lock_seconds_bucket", "umbra_cut_over_lock_seconds_count",
+            "umbra_cut_over_lock_seconds_sum");
+    private static final Pattern UMBRA_SERIES = Pattern.compile("\\bumbra_[a-z_]+");
+
+    @Test
+    void thePrometheusRuleShipsTheAlertsOnOnlyTheSeriesTheOperatorExports() {
+        assertThat(RenderedChart.withDefaults().kinds()).doesNotContain("PrometheusRule");
+        GenericKubernetesResource rule = RenderedChart.renderWithValues("""
+                metrics:
+                  prometheusRule:
+                    enabled: true
+                    labels:
+                      release: prometheus
+                """).object(GenericKubernetesResource.class, FULL_NAME);
+        assertThat(rule.getKind()).isEqualTo("PrometheusRule");
+        assertThat(rule.getMetadata().getLabels()).containsEntry("release", "prometheus");
+        String spec = RenderedChart.json(rule.getAdditionalProperties().get("spec"));
+        assertThat(spec).contains("UmbraMigrationFailed").contains("UmbraCutOverLockLong").contains("UmbraOperatorDown")
+                .contains("up{job=\\\"" + FULL_NAME + "-metrics\\\"}")
+                .contains("{{ $labels.namespace }}");
+        assertThat(seriesNamedIn(spec)).isNotEmpty().isSubsetOf(EXPORTED);
+    }
+
+    @Test
+    void theDashboardIsValidJsonAndQueriesOnlyTheSeriesTheOperatorExports() throws Exception {
+        JsonNode dashboard = new ObjectMapper().readTree(RenderedChart.CHART.resolve("dashboards/umbra-migrations.json").toFile());
+        assertThat(dashboard.path("uid").asText()).isEqualTo("umbra-migrations");
+        List<String> queries = new ArrayList<>();
+        dashboard.path("panels").forEach(panel -> panel.path("targets").forEach(target -> queries.add(target.path("expr").asText())));
+        assertThat(queries).hasSizeGreaterThan(8);
+        assertThat(seriesNamedIn(String.join("\n", queries))).isSubsetOf(EXPORTED)
+                .contains("umbra_cut_over_lock_seconds_bucket", "umbra_migration_rows_copied_total");
+    }
+
+    private static Set<String> seriesNamedIn(String text) {
+        Set<String> names = new TreeSet<>();
+        Matcher matcher = UMBRA_SERIES.matcher(text);
+        while (matcher.find()) {
+            names.add(matcher.group());
+        }
+        return names;
     }
 
     @Test
