@@ -3,6 +3,7 @@ package dev.umbra.engine.apply;
 import dev.umbra.engine.binlog.RowChange;
 import dev.umbra.engine.binlog.RowImageConverter;
 import dev.umbra.engine.sql.Sql;
+import dev.umbra.engine.sql.TransactionCleanup;
 import dev.umbra.engine.table.ColumnMapping;
 import dev.umbra.engine.table.MappedColumn;
 import dev.umbra.engine.unique.ConflictClause;
@@ -86,17 +87,17 @@ public final class ChangeApplier {
                 }
                 connection.commit();
             } catch (SQLException e) {
-                connection.rollback();
+                TransactionCleanup.rollback(connection, e);
                 if (!clause.isConflict(e)) {
                     throw e;
                 }
                 applyRowByRow(connection, deletes, upserts);
             }
         } catch (SQLException e) {
-            connection.rollback();
+            TransactionCleanup.rollback(connection, e);
             throw e;
         } finally {
-            connection.setAutoCommit(autoCommit);
+            TransactionCleanup.restoreAutoCommit(connection, autoCommit);
         }
         return deletes.size() + upserts.size();
     }

@@ -1,6 +1,7 @@
 package dev.umbra.engine.copy;
 
 import dev.umbra.engine.sql.Sql;
+import dev.umbra.engine.sql.TransactionCleanup;
 import dev.umbra.engine.table.ColumnMapping;
 import dev.umbra.engine.unique.ConflictClause;
 import dev.umbra.engine.unique.ConflictResolver;
@@ -66,7 +67,7 @@ public final class ChunkCopier {
             connection.commit();
             return bound;
         } finally {
-            connection.setAutoCommit(true);
+            TransactionCleanup.restoreAutoCommit(connection, true);
         }
     }
 
@@ -111,10 +112,10 @@ public final class ChunkCopier {
             connection.commit();
             return rows;
         } catch (SQLException e) {
-            connection.rollback();
+            TransactionCleanup.rollback(connection, e);
             throw e;
         } finally {
-            connection.setAutoCommit(true);
+            TransactionCleanup.restoreAutoCommit(connection, true);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.umbra.engine.unique;
 
 import dev.umbra.engine.sql.Sql;
+import dev.umbra.engine.sql.TransactionCleanup;
 import dev.umbra.engine.table.ColumnMapping;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -63,10 +64,10 @@ public final class RowRefresher {
             connection.commit();
             return Optional.empty();
         } catch (SQLException e) {
-            connection.rollback();
+            TransactionCleanup.rollback(connection, e);
             throw e;
         } finally {
-            connection.setAutoCommit(autoCommit);
+            TransactionCleanup.restoreAutoCommit(connection, autoCommit);
         }
     }
 

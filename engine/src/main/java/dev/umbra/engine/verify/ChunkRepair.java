@@ -2,6 +2,7 @@ package dev.umbra.engine.verify;
 
 import dev.umbra.engine.apply.ApplyLoop;
 import dev.umbra.engine.sql.Sql;
+import dev.umbra.engine.sql.TransactionCleanup;
 import dev.umbra.engine.sql.TransientErrors;
 import dev.umbra.engine.table.ColumnMapping;
 import dev.umbra.engine.unique.RowKey;
@@ -71,13 +72,13 @@ final class ChunkRepair {
             connection.commit();
             return true;
         } catch (SQLException e) {
-            connection.rollback();
+            TransactionCleanup.rollback(connection, e);
             if (e.getErrorCode() == ER_DUP_ENTRY) {
                 return false;
             }
             throw e;
         } finally {
-            connection.setAutoCommit(true);
+            TransactionCleanup.restoreAutoCommit(connection, true);
         }
     }
 
