@@ -24,7 +24,7 @@ public record ExactTemporal(String text) implements Serializable {
     private static final long TIMEF_OFS = 0x800000000000L;
     private static final long DATETIMEF_INT_OFS = 0x8000000000L;
 
-    /** The value of a cell of this type, or null for a type this class does not decode. */
+    /** The value of a DATE, TIME, DATETIME, TIME2 or DATETIME2 cell; null for any other type. */
     static ExactTemporal read(ColumnType type, int meta, ByteArrayInputStream in) throws IOException {
         return switch (type) {
             case DATE -> date(in.readInteger(3));
@@ -58,21 +58,15 @@ public record ExactTemporal(String text) implements Serializable {
         long intPart = bigEndian(in.read(3)) - TIMEF_INT_OFS;
         switch (fractionDigits) {
             case 0 -> packed = intPart << 24;
-            case 1, 2 -> {
-                long fraction = bigEndian(in.read(1));
+            case 1, 2, 3, 4 -> {
+                // 1 byte of hundredths or 2 of ten-thousandths, borrowing from the seconds when negative
+                int bytes = (fractionDigits + 1) / 2;
+                long fraction = bigEndian(in.read(bytes));
                 if (intPart < 0 && fraction != 0) {
                     intPart++;
-                    fraction -= 0x100;
+                    fraction -= 1L << (8 * bytes);
                 }
-                packed = (intPart << 24) + fraction * 10_000;
-            }
-            case 3, 4 -> {
-                long fraction = bigEndian(in.read(2));
-                if (intPart < 0 && fraction != 0) {
-                    intPart++;
-                    fraction -= 0x10000;
-                }
-                packed = (intPart << 24) + fraction * 100;
+                packed = (intPart << 24) + fraction * (bytes == 1 ? 10_000 : 100);
             }
             default -> packed = (((intPart + TIMEF_INT_OFS) << 24) | bigEndian(in.read(3))) - TIMEF_OFS;
         }

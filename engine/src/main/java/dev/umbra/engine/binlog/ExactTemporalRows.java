@@ -19,15 +19,12 @@ final class ExactTemporalRows {
     private ExactTemporalRows() {
     }
 
-    private static Serializable exactOr(ColumnType type, int meta, ByteArrayInputStream in, CellReader library)
-            throws IOException {
-        ExactTemporal exact = ExactTemporal.read(type, meta, in);
-        return exact != null ? exact : library.read();
-    }
-
-    @FunctionalInterface
-    private interface CellReader {
-        Serializable read() throws IOException;
+    /** Whether {@link ExactTemporal} decodes cells of this type (checked per cell, on the hot path). */
+    private static boolean exact(ColumnType type) {
+        return switch (type) {
+            case DATE, TIME, DATETIME, TIME_V2, DATETIME_V2 -> true;
+            default -> false;
+        };
     }
 
     static final class Write extends WriteRowsEventDataDeserializer {
@@ -37,7 +34,7 @@ final class ExactTemporalRows {
 
         @Override
         protected Serializable deserializeCell(ColumnType type, int meta, int length, ByteArrayInputStream in) throws IOException {
-            return exactOr(type, meta, in, () -> super.deserializeCell(type, meta, length, in));
+            return exact(type) ? ExactTemporal.read(type, meta, in) : super.deserializeCell(type, meta, length, in);
         }
     }
 
@@ -48,7 +45,7 @@ final class ExactTemporalRows {
 
         @Override
         protected Serializable deserializeCell(ColumnType type, int meta, int length, ByteArrayInputStream in) throws IOException {
-            return exactOr(type, meta, in, () -> super.deserializeCell(type, meta, length, in));
+            return exact(type) ? ExactTemporal.read(type, meta, in) : super.deserializeCell(type, meta, length, in);
         }
     }
 
@@ -59,7 +56,7 @@ final class ExactTemporalRows {
 
         @Override
         protected Serializable deserializeCell(ColumnType type, int meta, int length, ByteArrayInputStream in) throws IOException {
-            return exactOr(type, meta, in, () -> super.deserializeCell(type, meta, length, in));
+            return exact(type) ? ExactTemporal.read(type, meta, in) : super.deserializeCell(type, meta, length, in);
         }
     }
 }

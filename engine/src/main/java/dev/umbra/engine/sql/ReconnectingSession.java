@@ -103,19 +103,11 @@ public final class ReconnectingSession implements AutoCloseable {
     }
 
     /**
-     * Whether the session itself is gone, whatever the error said: the pool closes a session the
-     * moment it fails with a connection error, and a clean-up step that runs after that (a rollback
-     * in a finally block) then fails with a plain "Connection is closed" that hides the first error.
+     * A clean-up step after a connection error (a rollback in a finally block) can fail with a plain
+     * "Connection is closed" that hides the first error: the session's state decides, not the message.
      */
     private boolean sessionGone() {
-        if (session == null) {
-            return true;
-        }
-        try {
-            return session.isClosed() || !session.isValid(2);
-        } catch (SQLException e) {
-            return true;
-        }
+        return session == null || TransientErrors.isGone(session);
     }
 
     private void discardSession() {

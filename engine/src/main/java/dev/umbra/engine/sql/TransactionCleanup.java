@@ -33,17 +33,9 @@ public final class TransactionCleanup {
         try {
             connection.setAutoCommit(autoCommit);
         } catch (SQLException e) {
-            if (!gone(connection)) {
+            if (!TransientErrors.isGone(connection)) {
                 throw e;
             }
-        }
-    }
-
-    private static boolean gone(Connection connection) {
-        try {
-            return connection.isClosed() || !connection.isValid(2);
-        } catch (SQLException e) {
-            return true;
         }
     }
 }

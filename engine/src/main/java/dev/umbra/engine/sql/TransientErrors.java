@@ -56,6 +56,18 @@ public final class TransientErrors {
         return false;
     }
 
+    /**
+     * Whether the session itself is gone, whatever its last error said: closed (the pool closes a
+     * session the moment it fails with a connection error) or no longer answering.
+     */
+    public static boolean isGone(java.sql.Connection session) {
+        try {
+            return session.isClosed() || !session.isValid(2);
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+
     /** Whether the statement lost a deadlock or a lock wait, so that running it again may succeed. */
     public static boolean isLockContention(SQLException e) {
         return RETRYABLE.contains(e.getErrorCode());
