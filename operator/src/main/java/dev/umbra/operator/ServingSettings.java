@@ -54,7 +54,7 @@ public record ServingSettings(OptionalInt httpPort, Optional<String> httpBindAdd
         Optional<String> bindAddress = Optional.empty();
         if (bind != null && !bind.isBlank()) {
             String address = HostName.check(bind.strip(), HTTP_BIND_ADDRESS_ENV);
-            if (!address.contains(":") && !address.chars().allMatch(c -> c == '.' || Character.isDigit(c))) {
+            if (!HostName.isIpLiteral(address)) {
                 throw new IllegalArgumentException(HTTP_BIND_ADDRESS_ENV + " must be an IP address of this pod, not the name \""
                         + address + "\"");
             }

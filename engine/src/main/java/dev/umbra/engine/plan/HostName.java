@@ -39,10 +39,19 @@ public final class HostName {
         if (colons > 1) {
             return ipv6(host, bare, what);
         }
-        if (bare.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))) {
+        if (looksNumeric(bare)) {
             return ipv4(host, bare, what);
         }
         return dnsName(host, bare, what);
+    }
+
+    /** Whether a value {@link #check} accepted is an IPv4 or IPv6 literal rather than a DNS name. */
+    public static boolean isIpLiteral(String checkedHost) {
+        return checkedHost.indexOf(':') >= 0 || looksNumeric(checkedHost);
+    }
+
+    private static boolean looksNumeric(String host) {
+        return host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
     }
 
     /** How an address is written in a URL's authority: an IPv6 literal in brackets. */
