@@ -63,6 +63,7 @@ final class ServerCommands {
                 command.add("--mysqlx=OFF");
             }
         }
+        command.addAll(options.arguments());
         return command;
     }
 

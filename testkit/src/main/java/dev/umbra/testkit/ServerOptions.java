@@ -1,14 +1,27 @@
 package dev.umbra.testkit;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * How a server is started, beyond what every test server has (a server id, the event scheduler on).
  *
- * @param gtid   GTID mode on MySQL ({@code --gtid-mode=ON}); MariaDB always records GTIDs, so it
- *               ignores this
- * @param binlog the binary log in ROW format with full row images; off only for tests of what
- *               happens without one
+ * @param gtid      GTID mode on MySQL ({@code --gtid-mode=ON}); MariaDB always records GTIDs, so it
+ *                  ignores this
+ * @param binlog    the binary log in ROW format with full row images; off only for tests of what
+ *                  happens without one
+ * @param arguments further server options, given after the harness's own (so they win), such as
+ *                  {@link TestCertificates#serverArguments()}
  */
-public record ServerOptions(boolean gtid, boolean binlog) {
+public record ServerOptions(boolean gtid, boolean binlog, List<String> arguments) {
+
+    public ServerOptions {
+        arguments = List.copyOf(arguments);
+    }
+
+    public ServerOptions(boolean gtid, boolean binlog) {
+        this(gtid, binlog, List.of());
+    }
 
     public static ServerOptions defaults() {
         return new ServerOptions(true, true);
@@ -20,5 +33,12 @@ public record ServerOptions(boolean gtid, boolean binlog) {
 
     public static ServerOptions withoutBinlog() {
         return new ServerOptions(false, false);
+    }
+
+    /** These options, and the server started with {@code more} server options too. */
+    public ServerOptions withArguments(List<String> more) {
+        List<String> all = new ArrayList<>(arguments);
+        all.addAll(more);
+        return new ServerOptions(gtid, binlog, all);
     }
 }

@@ -14,12 +14,14 @@ import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
 import com.github.shyiko.mysql.binlog.event.XidEventData;
 import dev.umbra.engine.logging.LogContext;
 import dev.umbra.engine.plan.ConnectionSettings;
+import dev.umbra.engine.tls.TlsFailure;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -106,6 +108,7 @@ public final class BinlogStream implements AutoCloseable {
         BinaryLogClient fresh = new BinaryLogClient(settings.host(), settings.port(), settings.user(), settings.password());
         fresh.setServerId(ThreadLocalRandom.current().nextLong(1_000_000_000L, 2_000_000_000L));
         fresh.setKeepAlive(false);
+        BinlogTls.configure(fresh, settings.tls(), settings.host(), settings.port());
         fresh.setEventDeserializer(BinlogDeserializer.create(this::isFollowed));
         fresh.setThreadFactory(runnable -> new Thread(logContext.wrap(runnable), "umbra-binlog-" + settings.host() + ":" + settings.port()));
         if (lastComplete.hasGtids()) {
@@ -135,7 +138,15 @@ public final class BinlogStream implements AutoCloseable {
             }
         }
         client = fresh;
-        fresh.connect(CONNECT_TIMEOUT_MILLIS);
+        try {
+            fresh.connect(CONNECT_TIMEOUT_MILLIS);
+        } catch (IOException e) {
+            Optional<String> tlsReason = TlsFailure.explain(e, settings.tls(), settings.host() + ":" + settings.port());
+            if (tlsReason.isPresent()) {
+                throw new IOException("the binlog stream could not connect: " + tlsReason.get(), e);
+            }
+            throw e;
+        }
     }
 
     private void reconnect() {

@@ -6,20 +6,24 @@ import com.zaxxer.hikari.pool.HikariPool;
 import dev.umbra.engine.plan.ConnectionSettings;
 import dev.umbra.engine.plan.HostName;
 import dev.umbra.engine.plan.Identifier;
+import dev.umbra.engine.tls.TlsFailure;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * The engine's JDBC sessions to one server, each set up the same way: UTC session time zone
+ * The engine's JDBC sessions to one server, each set up the same way: TLS as the settings say
+ * ({@link DriverTlsFiles}), UTC session time zone
  * (TIMESTAMP values are copied as stored, never shifted), a strict sql_mode that still allows zero
  * dates (values that do not fit fail loudly instead of being truncated) and keeps explicit zeros in
  * AUTO_INCREMENT columns, utf8mb4, and READ COMMITTED.
@@ -51,6 +55,7 @@ public final class Connections implements AutoCloseable {
 
     private final ConnectionSettings settings;
     private final String schema;
+    private final DriverTlsFiles driverTls;
     private volatile SessionInitializer initializer = connection -> { };
     private HikariDataSource pool;
     private boolean closed;
@@ -59,6 +64,7 @@ public final class Connections implements AutoCloseable {
     public Connections(ConnectionSettings settings, String schema) {
         this.settings = settings;
         this.schema = schema.isEmpty() ? schema : Identifier.check(schema, "the schema");
+        this.driverTls = new DriverTlsFiles(settings.tls());
     }
 
     public void setSessionInitializer(SessionInitializer initializer) {
@@ -110,10 +116,7 @@ public final class Connections implements AutoCloseable {
         Properties properties = new Properties();
         properties.setProperty("user", settings.user());
         properties.setProperty("password", settings.password());
-        // TLS when the server offers it; without TLS, MySQL 8's caching_sha2_password needs the
-        // server's RSA key to send the password encrypted.
-        properties.setProperty("sslMode", "PREFERRED");
-        properties.setProperty("allowPublicKeyRetrieval", "true");
+        driverTls.apply(properties);
         properties.setProperty("characterEncoding", "UTF-8");
         properties.setProperty("connectTimeout", "10000");
         properties.setProperty("tcpKeepAlive", "true");
@@ -131,7 +134,16 @@ public final class Connections implements AutoCloseable {
         // The URL holds only the validated host and port (ConnectionSettings): no database, no
         // parameters. The schema is selected after login, as data (COM_INIT_DB), never as URL text.
         String url = "jdbc:mysql://" + HostName.forUrl(settings.host()) + ":" + settings.port() + "/";
-        Connection connection = DriverManager.getConnection(url, properties);
+        Connection connection;
+        try {
+            connection = DriverManager.getConnection(url, properties);
+        } catch (SQLException e) {
+            Optional<String> tlsReason = TlsFailure.explain(e, settings.tls(), settings.host() + ":" + settings.port());
+            if (tlsReason.isPresent()) {
+                throw new SQLNonTransientConnectionException(tlsReason.get(), e.getSQLState(), e.getErrorCode(), e);
+            }
+            throw e;
+        }
         try {
             if (!schema.isEmpty()) {
                 connection.setCatalog(schema);
@@ -191,6 +203,7 @@ public final class Connections implements AutoCloseable {
             pool.close();
             pool = null;
         }
+        driverTls.close();
     }
 
     /** What the pool opens its sessions with: {@link #open()}, so both kinds are set up alike. */

@@ -38,8 +38,7 @@ final class ReplicaLagCheck implements ThrottleCheck {
     ReplicaLagCheck(List<ReplicaAddress> addresses, ConnectionSettings credentials, Changelog changelog, Duration maxLag,
                     LongSupplier nowMillis) {
         for (ReplicaAddress address : addresses) {
-            replicas.put(address, new Connections(new ConnectionSettings(address.host(), address.port(),
-                    credentials.user(), credentials.password()), ""));
+            replicas.put(address, new Connections(credentials.at(address.host(), address.port()), ""));
         }
         this.changelog = changelog;
         this.maxLag = maxLag;
