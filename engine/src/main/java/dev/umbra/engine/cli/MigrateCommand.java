@@ -4,6 +4,8 @@ import dev.umbra.engine.inspect.Inspection;
 import dev.umbra.engine.plan.ConnectionSettings;
 import dev.umbra.engine.plan.CutOverMethod;
 import dev.umbra.engine.plan.HostName;
+import dev.umbra.engine.tls.TlsMode;
+import dev.umbra.engine.tls.TlsSettings;
 import dev.umbra.engine.plan.Identifier;
 import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.plan.MigrationPlan;
@@ -16,7 +18,10 @@ import dev.umbra.engine.table.HelperTables;
 import dev.umbra.engine.throttle.LoadLimits;
 import dev.umbra.engine.throttle.ReplicaAddress;
 import dev.umbra.engine.throttle.ThrottleOptions;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,6 +88,24 @@ final class MigrateCommand implements Callable<Integer> {
             description = "The password; or set " + PASSWORD_VARIABLE + " (safer: not visible in the process list)."
                     + " Never printed.")
     private String password;
+
+    @Option(names = "--ssl-mode", paramLabel = "MODE",
+            description = "TLS for every session, the binlog stream included: DISABLED, PREFERRED (TLS if offered,"
+                    + " unverified), REQUIRED (TLS, unverified), VERIFY_CA, VERIFY_IDENTITY (the certificate must name"
+                    + " --host; recommended). Default: VERIFY_CA with --ssl-ca, else PREFERRED.")
+    private String sslMode;
+
+    @Option(names = "--ssl-ca", paramLabel = "FILE",
+            description = "PEM file of the CA that signs the server's certificate (only it is trusted); default:"
+                    + " the system's trusted CAs.")
+    private Path sslCa;
+
+    @Option(names = "--ssl-cert", paramLabel = "FILE", description = "PEM file of a client certificate, with --ssl-key.")
+    private Path sslCert;
+
+    @Option(names = "--ssl-key", paramLabel = "FILE",
+            description = "PEM file of the client certificate's private key (unencrypted), with --ssl-cert.")
+    private Path sslKey;
 
     @Option(names = "--database", required = true, paramLabel = "SCHEMA", description = "The table's database.")
     private String database;
@@ -261,9 +284,44 @@ final class MigrateCommand implements Callable<Integer> {
             HostName.check(host, "--host");
             Identifier.check(database, "--database");
             Identifier.check(table, "--table");
-            return new MigrationPlan(new ConnectionSettings(host, port, user, secret), database, table, alter, options);
+            return new MigrationPlan(new ConnectionSettings(host, port, user, secret, tls()), database, table, alter, options);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
+        }
+    }
+
+    private TlsSettings tls() {
+        TlsMode mode;
+        if (sslMode != null) {
+            try {
+                mode = TlsMode.parse(sslMode);
+            } catch (IllegalArgumentException e) {
+                throw usage("--ssl-mode: " + e.getMessage() + ".");
+            }
+        } else {
+            // as the mysql client does: a CA without a mode means checking the server against it
+            mode = sslCa != null ? TlsMode.VERIFY_CA : TlsMode.PREFERRED;
+        }
+        String ca = readPem(sslCa, "--ssl-ca");
+        String certificate = readPem(sslCert, "--ssl-cert");
+        String key = readPem(sslKey, "--ssl-key");
+        try {
+            return new TlsSettings(mode, ca, certificate, key);
+        } catch (IllegalArgumentException e) {
+            throw usage("TLS (--ssl-mode, --ssl-ca, --ssl-cert, --ssl-key): " + e.getMessage() + ".");
+        }
+    }
+
+    private String readPem(Path file, String option) {
+        if (file == null) {
+            return null;
+        }
+        try {
+            return Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (MalformedInputException e) {
+            throw usage(option + ": " + file + " is not a PEM text file.");
+        } catch (IOException e) {
+            throw usage(option + ": cannot read " + file + " (" + e.getClass().getSimpleName() + ").");
         }
     }
 

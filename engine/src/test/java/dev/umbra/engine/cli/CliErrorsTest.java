@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.umbra.engine.testing.TableContents;
 import dev.umbra.testkit.EveryFlavor;
+import dev.umbra.testkit.TestCertificates;
 import dev.umbra.testkit.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -12,9 +13,12 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Refusals, failures and bad usage: the exit code says which, stderr says why. */
 class CliErrorsTest {
@@ -86,6 +90,54 @@ class CliErrorsTest {
             }
             assertThatThrownBy(listener::accept).as("a connection reached the listener").isInstanceOf(SocketTimeoutException.class);
         }
+    }
+
+    /**
+     * The TLS flags reach every session: a CA of the test's own is never the one that signs the
+     * server's certificate (MySQL 8's own), and the other servers offer no TLS; either way the run
+     * fails before anything is created, saying why in TLS terms.
+     */
+    @EveryFlavor
+    void aCaThatDoesNotSignTheServerFailsTheRunWithTheTlsReason(TestDatabase db, @TempDir Path folder) throws Exception {
+        UmbraCommand.createTable(db, 10);
+        TestCertificates strangers = TestCertificates.create(folder, "127.0.0.1");
+
+        UmbraCommand.Result result = UmbraCommand.run(UmbraCommand.migrate(db, "t", "ADD COLUMN c INT", "--execute",
+                "--ssl-ca", strangers.caCertificate().toString()));
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(UmbraCli.EXIT_FAILED);
+        assertThat(result.err()).contains("Failed: cannot connect to")
+                .containsAnyOf("is not signed by the given CA", "does not offer TLS, which the TLS mode VERIFY_CA requires");
+        assertThat(TableContents.tables(db)).containsExactly("t");
+    }
+
+    @Test
+    void badTlsFlagsExit2NamingTheProblem(@TempDir Path folder) throws Exception {
+        TestCertificates certificates = TestCertificates.create(folder, "db.example.test");
+        String[] base = {"migrate", "--user", "u", "--database", "d", "--table", "t", "--alter", "ADD c INT"};
+        Path notPem = Files.writeString(folder.resolve("not.pem"), "hello");
+
+        UmbraCommand.Result badMode = UmbraCommand.run(with(base, "--ssl-mode", "on"));
+        assertThat(badMode.exitCode()).isEqualTo(UmbraCli.EXIT_USAGE);
+        assertThat(badMode.err()).contains("--ssl-mode: unknown TLS mode 'on'");
+
+        UmbraCommand.Result missing = UmbraCommand.run(with(base, "--ssl-ca", folder.resolve("absent.pem").toString()));
+        assertThat(missing.exitCode()).isEqualTo(UmbraCli.EXIT_USAGE);
+        assertThat(missing.err()).contains("--ssl-ca: cannot read").contains("absent.pem");
+
+        UmbraCommand.Result garbage = UmbraCommand.run(with(base, "--ssl-ca", notPem.toString()));
+        assertThat(garbage.exitCode()).isEqualTo(UmbraCli.EXIT_USAGE);
+        assertThat(garbage.err()).contains("the CA certificate holds no PEM certificate");
+
+        UmbraCommand.Result unverifiedCa = UmbraCommand.run(with(base, "--ssl-mode", "REQUIRED",
+                "--ssl-ca", certificates.caCertificate().toString()));
+        assertThat(unverifiedCa.exitCode()).isEqualTo(UmbraCli.EXIT_USAGE);
+        assertThat(unverifiedCa.err()).contains("does not check the server's certificate");
+
+        UmbraCommand.Result certificateWithoutKey = UmbraCommand.run(with(base, "--ssl-mode", "VERIFY_IDENTITY",
+                "--ssl-cert", certificates.clientCertificate().toString()));
+        assertThat(certificateWithoutKey.exitCode()).isEqualTo(UmbraCli.EXIT_USAGE);
+        assertThat(certificateWithoutKey.err()).contains("client certificate is given without its key");
     }
 
     @Test
