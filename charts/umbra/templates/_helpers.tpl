@@ -74,9 +74,13 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 - apiGroups: ["umbra.dev"]
   resources: ["schemamigrations/status"]
   verbs: ["get", "update", "patch"]
-# the database login named by spec.database.credentialsSecretRef
+# the database login (spec.database.credentialsSecretRef) and TLS material (spec.database.tls), by name
 - apiGroups: [""]
   resources: ["secrets"]
+  verbs: ["get"]
+# a CA bundle named by spec.database.tls.ca.configMapKeyRef
+- apiGroups: [""]
+  resources: ["configmaps"]
   verbs: ["get"]
 # phase changes, approvals, throttling and failures; repeats update their Event's count
 - apiGroups: [""]

@@ -10,6 +10,7 @@ import dev.umbra.operator.model.SchemaMigrationStatus;
 import dev.umbra.testkit.DatabaseServer;
 import dev.umbra.testkit.Flavor;
 import dev.umbra.testkit.ServerOptions;
+import dev.umbra.testkit.TestCertificates;
 import dev.umbra.testkit.SharedServers;
 import dev.umbra.testkit.sample.ConnectionSource;
 import dev.umbra.testkit.sample.MirroredWriter;
@@ -29,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -80,6 +82,8 @@ public final class Playground {
         return args[index];
     }
 
+    private TestCertificates certificates;
+
     private boolean run(Path example, Path kubeconfig, int rows) throws Exception {
         SchemaMigration migration = load(example);
         SchemaMigrationSpec spec = migration.getSpec();
@@ -91,10 +95,13 @@ public final class Playground {
         out.println();
 
         Instant began = Instant.now();
-        DatabaseServer server = SharedServers.startPrivate(Flavor.MARIADB_11_4, ServerOptions.defaults());
+        certificates = TestCertificates.create(Files.createTempDirectory("umbra-playground-tls-"), DatabaseServer.HOST);
+        DatabaseServer server = SharedServers.startPrivate(Flavor.MARIADB_11_4,
+                ServerOptions.defaults().withArguments(certificates.serverArguments()));
         try {
             step("Database", Flavor.MARIADB_11_4.displayName() + " on " + server.host() + ":" + server.port()
-                    + " (embedded, from the testkit; started in " + seconds(Duration.between(began, Instant.now())) + ")");
+                    + " with TLS (a certificate for " + DatabaseServer.HOST + " from a CA made for this run; embedded, from the"
+                    + " testkit; started in " + seconds(Duration.between(began, Instant.now())) + ")");
             server.executeAsRoot("CREATE DATABASE `" + schema.replace("`", "``") + "`");
             ConnectionSource database = () -> server.connect(schema);
             Instant loading = Instant.now();
@@ -135,6 +142,11 @@ public final class Playground {
         if (resource.get() != null) {
             resource.delete();
             resource.waitUntilCondition(existing -> existing == null, 60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        List<String> tlsObjects = PlaygroundTls.provide(client, namespace, migration.getSpec().getDatabase().getTls(), certificates);
+        if (!tlsObjects.isEmpty()) {
+            step("TLS", "created " + String.join(", ", tlsObjects) + ", as the example names them; every session uses "
+                    + migration.getSpec().getDatabase().getTls().getMode());
         }
         migration.getMetadata().setNamespace(namespace);
         migration.getSpec().getDatabase().setHost(server.host());

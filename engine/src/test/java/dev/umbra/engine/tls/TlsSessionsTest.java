@@ -11,6 +11,8 @@ import dev.umbra.engine.plan.MigrationPlan;
 import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.sql.ServerInfo;
+import dev.umbra.engine.throttle.ReplicaAddress;
+import dev.umbra.engine.throttle.ThrottleOptions;
 import dev.umbra.engine.testing.BackgroundMigration;
 import dev.umbra.engine.testing.MirroredWriter;
 import dev.umbra.engine.testing.TableContents;
@@ -69,8 +71,12 @@ class TlsSessionsTest {
             MirroredWriter.createTables(db, "items", 20_000);
             TlsSettings settings = new TlsSettings(TlsMode.VERIFY_CA, TestCertificates.read(tls.certificates().caCertificate()),
                     TestCertificates.read(tls.certificates().clientCertificate()), TestCertificates.read(tls.certificates().clientKey()));
+            // The server stands in for its own replica too: the lag checks' sessions must also pass REQUIRE X509,
+            // or the throttle would hold the run (the replica "cannot be read") until the test times out.
+            MigrationOptions options = MigrationOptions.defaults().withInstantDdl(false).withThrottle(ThrottleOptions.none()
+                    .withReplicas(List.of(new ReplicaAddress(db.host(), db.port()))));
             BackgroundMigration migration = new BackgroundMigration(new MigrationPlan(login(db, settings), db.schema(), "items",
-                    "ADD COLUMN status TINYINT NOT NULL DEFAULT 1", MigrationOptions.defaults().withInstantDdl(false)));
+                    "ADD COLUMN status TINYINT NOT NULL DEFAULT 1", options));
             List<String> ciphers = new ArrayList<>();
             migration.runner().setSessionInitializer(session -> {
                 synchronized (ciphers) {

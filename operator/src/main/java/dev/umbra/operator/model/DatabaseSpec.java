@@ -35,6 +35,11 @@ public class DatabaseSpec {
     @JsonPropertyDescription("The Secret, in the migration's namespace, with the keys \"username\" and \"password\".")
     private SecretReference credentialsSecretRef;
 
+    /** TLS for every session; see DatabaseTlsSpec. */
+    @JsonPropertyDescription("TLS for every session to the writer and the replicas, the binlog stream included."
+            + " Without it: Preferred (TLS if offered, unverified). Recommended: mode VerifyIdentity with the CA.")
+    private DatabaseTlsSpec tls;
+
     /**
      * Replicas whose lag throttles the migration ({@code throttle.maxReplicaLagMillis}, 1500 ms by
      * default); reached with the same credentials, which need SELECT on the schema there.
@@ -73,6 +78,14 @@ public class DatabaseSpec {
 
     public void setCredentialsSecretRef(SecretReference credentialsSecretRef) {
         this.credentialsSecretRef = credentialsSecretRef;
+    }
+
+    public DatabaseTlsSpec getTls() {
+        return tls;
+    }
+
+    public void setTls(DatabaseTlsSpec tls) {
+        this.tls = tls;
     }
 
     public List<ReplicaEndpoint> getReplicas() {

@@ -7,10 +7,10 @@ import io.fabric8.generator.annotation.Size;
 /** A Secret in the migration's own namespace. */
 public class SecretReference {
 
-    /** The Secret's name; it must hold the keys {@code username} and {@code password}. */
+    /** The Secret's name; the field that refers to it says which keys it must hold. */
     @Required
     @Size(min = 1, max = 253)
-    @JsonPropertyDescription("The Secret's name; it must hold the keys \"username\" and \"password\".")
+    @JsonPropertyDescription("The Secret's name.")
     private String name;
 
     public SecretReference() {

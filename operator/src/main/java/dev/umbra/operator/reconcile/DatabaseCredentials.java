@@ -1,10 +1,19 @@
 package dev.umbra.operator.reconcile;
 
-/** A login from the credentials Secret. {@link #toString} leaves the password out. */
-public record DatabaseCredentials(String username, String password) {
+import dev.umbra.engine.tls.TlsSettings;
+
+/**
+ * A login from the credentials Secret, and the TLS its sessions use. {@link #toString} leaves the
+ * password and the TLS keys out.
+ */
+public record DatabaseCredentials(String username, String password, TlsSettings tls) {
+
+    public DatabaseCredentials(String username, String password) {
+        this(username, password, TlsSettings.preferred());
+    }
 
     @Override
     public String toString() {
-        return "DatabaseCredentials[username=" + username + "]";
+        return "DatabaseCredentials[username=" + username + ", " + tls + "]";
     }
 }

@@ -70,8 +70,7 @@ final class MigrationStarter {
                 waitPaused(resource, recorder);
                 return Next.WAIT_FOR_CHANGE;
             }
-            DatabaseCredentials login = credentials.read(resource.getMetadata().getNamespace(),
-                    resource.getSpec().getDatabase().getCredentialsSecretRef());
+            DatabaseCredentials login = credentials.read(resource.getMetadata().getNamespace(), resource.getSpec().getDatabase());
             plan = PlanFactory.plan(resource.getSpec(), login, previous != null && previous.isRunning());
             plan = new MigrationPlan(plan.connection(), plan.schema(), plan.table(), plan.alter(),
                     plan.options().withDiagnosticsIncludeStatements(diagnosticsIncludeStatements));

@@ -134,7 +134,7 @@ public final class PlanFactory {
         try {
             options = options.withThrottle(throttle(spec));
             return new MigrationPlan(new ConnectionSettings(database.getHost().strip(), database.portOrDefault(),
-                    credentials.username(), credentials.password()), database.getSchema(), spec.getTable(), spec.getAlter(), options);
+                    credentials.username(), credentials.password(), credentials.tls()), database.getSchema(), spec.getTable(), spec.getAlter(), options);
         } catch (IllegalArgumentException e) {
             throw invalid(e.getMessage());
         }

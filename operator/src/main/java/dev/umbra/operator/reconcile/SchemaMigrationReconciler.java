@@ -111,8 +111,7 @@ public class SchemaMigrationReconciler implements Reconciler<SchemaMigration>, C
     /** A run this process does not know was interrupted by an operator restart: its helper tables may remain. */
     private void dropLeftovers(SchemaMigration resource) {
         try {
-            DatabaseCredentials login = credentials.read(resource.getMetadata().getNamespace(),
-                    resource.getSpec().getDatabase().getCredentialsSecretRef());
+            DatabaseCredentials login = credentials.read(resource.getMetadata().getNamespace(), resource.getSpec().getDatabase());
             LeftoverHelperTables.drop(PlanFactory.plan(resource.getSpec(), login, true));
             events.normal(resource, "HelperTablesDropped", "The helper tables of the interrupted run were dropped.");
         } catch (Exception e) {

@@ -276,6 +276,7 @@ class HelmChartTest {
         List<Role> roles = chart.all(Role.class).stream().filter(role -> role.getMetadata().getName().equals(FULL_NAME)).toList();
         assertThat(roles).extracting(role -> role.getMetadata().getNamespace()).containsExactlyInAnyOrder("shop", "billing");
         assertThat(roles).allSatisfy(role -> assertThat(verbs(role.getRules(), "", "secrets")).containsExactly("get"));
+        assertThat(roles).allSatisfy(role -> assertThat(verbs(role.getRules(), "", "configmaps")).containsExactly("get"));
         assertThat(chart.all(RoleBinding.class)).extracting(binding -> binding.getMetadata().getNamespace())
                 .containsExactlyInAnyOrder("shop", "billing", RenderedChart.NAMESPACE);
 
@@ -345,8 +346,9 @@ class HelmChartTest {
         assertThat(verbs(rules, "umbra.dev", "schemamigrations")).containsExactly("get", "list", "watch", "patch", "update");
         assertThat(verbs(rules, "umbra.dev", "schemamigrations/status")).containsExactly("get", "update", "patch");
         assertThat(verbs(rules, "", "secrets")).as("Secrets are only read by name").containsExactly("get");
+        assertThat(verbs(rules, "", "configmaps")).as("ConfigMaps (CA bundles) are only read by name").containsExactly("get");
         assertThat(verbs(rules, "", "events")).containsExactly("create", "patch");
-        assertThat(rules).hasSize(4).allSatisfy(rule -> {
+        assertThat(rules).hasSize(5).allSatisfy(rule -> {
             assertThat(rule.getResourceNames()).isNullOrEmpty();
             assertThat(rule.getVerbs()).doesNotContain("*", "delete", "deletecollection");
         });
