@@ -127,5 +127,7 @@ final class ReplicaLagCheck implements ThrottleCheck {
         for (ReplicaAddress address : List.copyOf(sessions.keySet())) {
             closeSession(address);
         }
+        // also removes the TLS key stores the driver was given for these servers
+        replicas.values().forEach(Connections::close);
     }
 }

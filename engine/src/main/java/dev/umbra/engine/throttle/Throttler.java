@@ -33,6 +33,7 @@ public final class Throttler implements AutoCloseable {
     private final List<ThrottleCheck> checks = new ArrayList<>();
     private ReplicaLagCheck replicaLag;
     private ScheduledExecutorService thread;
+    private Connections writerSessions;
     private volatile Optional<String> reason = Optional.empty();
     private volatile Instant checkedAt;
 
@@ -54,7 +55,7 @@ public final class Throttler implements AutoCloseable {
         if (options.isEmpty() || thread != null) {
             return;
         }
-        Connections writerSessions = new Connections(writer, schema);
+        writerSessions = new Connections(writer, schema);
         options.criticalLoad().ifPresent(limits -> checks.add(new CriticalLoad(new WriterStatus(writerSessions), limits, abort)));
         options.maxLoad().ifPresent(limits -> checks.add(new LoadCheck(new WriterStatus(writerSessions), limits)));
         if (!options.replicas().isEmpty()) {
@@ -128,5 +129,9 @@ public final class Throttler implements AutoCloseable {
         }
         checks.forEach(ThrottleCheck::close);
         checks.clear();
+        if (writerSessions != null) {
+            writerSessions.close();
+            writerSessions = null;
+        }
     }
 }

@@ -19,7 +19,8 @@ public final class LeftoverHelperTables {
 
     public static void drop(MigrationPlan plan) throws SQLException {
         HelperTables helpers = HelperTables.forTable(plan.table());
-        try (Connection connection = new Connections(plan.connection(), plan.schema()).open();
+        try (Connections sessions = new Connections(plan.connection(), plan.schema());
+             Connection connection = sessions.open();
              Statement statement = connection.createStatement()) {
             statement.execute("DROP TABLE IF EXISTS " + Sql.qualified(plan.schema(), helpers.ghost()));
             statement.execute("DROP TABLE IF EXISTS " + Sql.qualified(plan.schema(), helpers.changelog()));
