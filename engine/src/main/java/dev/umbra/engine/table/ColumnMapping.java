@@ -4,6 +4,7 @@ import dev.umbra.engine.alter.ParsedAlter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -12,7 +13,8 @@ import java.util.Optional;
  * the copy and identifies rows when binlog changes are applied.
  *
  * <p>Dropped columns are not copied. Generated columns of the ghost are never written: the server
- * computes them. A renamed column ({@code CHANGE old new}, {@code RENAME COLUMN}) is copied under
+ * computes them; one that both tables generate alike may still be part of the key, which then has
+ * a column that {@link #columns()} lacks. A renamed column ({@code CHANGE old new}, {@code RENAME COLUMN}) is copied under
  * its new name.
  *
  * @param keyUniqueInGhost whether a unique key of the ghost table lies within the key's (ghost)
@@ -45,7 +47,7 @@ public record ColumnMapping(List<MappedColumn> columns, List<MappedColumn> key, 
             if (candidate.nullable()) {
                 continue;
             }
-            List<MappedColumn> keyColumns = keyColumns(candidate, mapped);
+            List<MappedColumn> keyColumns = keyColumns(candidate, mapped, original, ghost, alter);
             if (keyColumns != null) {
                 return new ColumnMapping(List.copyOf(mapped), keyColumns, candidate, uniqueWithin(ghost, keyColumns));
             }
@@ -69,16 +71,47 @@ public record ColumnMapping(List<MappedColumn> columns, List<MappedColumn> key, 
                 .allMatch(column -> names.stream().anyMatch(column::equalsIgnoreCase)));
     }
 
-    private static List<MappedColumn> keyColumns(UniqueKey key, List<MappedColumn> mapped) {
+    private static List<MappedColumn> keyColumns(UniqueKey key, List<MappedColumn> mapped, TableSchema original,
+                                                 TableSchema ghost, ParsedAlter alter) {
         List<MappedColumn> result = new ArrayList<>();
         for (String name : key.columns()) {
             Optional<MappedColumn> column = mapped.stream().filter(m -> m.original().nameEquals(name)).findFirst();
+            if (column.isEmpty()) {
+                column = generatedInBoth(name, mapped, original, ghost, alter);
+            }
             if (column.isEmpty()) {
                 return null;
             }
             result.add(column.get());
         }
         return List.copyOf(result);
+    }
+
+    /**
+     * A key column that neither copy nor applier writes, because the server generates it in both
+     * tables: it still identifies rows (the applier compares its values, which the binlog carries,
+     * and the copy orders and bounds chunks by it) as long as both tables compute the same value. So
+     * the expression and type must be unchanged, and no column the expression reads may change type.
+     */
+    private static Optional<MappedColumn> generatedInBoth(String name, List<MappedColumn> mapped, TableSchema original,
+                                                          TableSchema ghost, ParsedAlter alter) {
+        Optional<Column> source = original.column(name);
+        if (source.isEmpty() || !source.get().generated() || alter.droppedColumns().contains(source.get().name())
+                || alter.modifiedColumns().contains(source.get().name())) {
+            return Optional.empty();
+        }
+        Optional<Column> target = ghost.column(alter.columnRenames().getOrDefault(source.get().name(), source.get().name()));
+        if (target.isEmpty() || !source.get().sameGeneratedValueAs(target.get())) {
+            return Optional.empty();
+        }
+        String expression = source.get().expression().toLowerCase(Locale.ROOT);
+        boolean readsChangedColumn = mapped.stream()
+                .filter(column -> !column.original().columnType().equalsIgnoreCase(column.ghost().columnType()))
+                .anyMatch(column -> expression.contains(column.original().name().toLowerCase(Locale.ROOT)));
+        if (readsChangedColumn) {
+            return Optional.empty();
+        }
+        return Optional.of(new MappedColumn(source.get(), original.columns().indexOf(source.get()), target.get()));
     }
 
     /**

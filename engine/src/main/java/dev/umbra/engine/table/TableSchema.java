@@ -36,7 +36,7 @@ public record TableSchema(String schema, String table, String engine, List<Colum
         List<Column> columns = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT COLUMN_NAME, ORDINAL_POSITION, DATA_TYPE, COLUMN_TYPE, CHARACTER_SET_NAME, IS_NULLABLE, EXTRA,"
-                        + " COLLATION_NAME"
+                        + " COLLATION_NAME, GENERATION_EXPRESSION"
                         + " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION")) {
             statement.setString(1, schema);
             statement.setString(2, table);
@@ -47,7 +47,8 @@ public record TableSchema(String schema, String table, String engine, List<Colum
                     // but older MariaDB said "PERSISTENT GENERATED".
                     boolean generated = extra.contains("GENERATED") && !extra.contains("DEFAULT_GENERATED");
                     columns.add(new Column(row.getString(1), row.getInt(2), row.getString(3).toLowerCase(Locale.ROOT),
-                            row.getString(4), row.getString(5), row.getString(8), "YES".equals(row.getString(6)), generated));
+                            row.getString(4), row.getString(5), row.getString(8), "YES".equals(row.getString(6)), generated,
+                            generated ? row.getString(9) : ""));
                 }
             }
         }

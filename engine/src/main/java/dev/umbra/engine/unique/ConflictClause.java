@@ -46,7 +46,9 @@ public final class ConflictClause {
      * is NOT NULL in the ghost (the usual case), otherwise any written NOT NULL column.
      */
     public static Optional<MappedColumn> sentinelOf(ColumnMapping mapping) {
-        Optional<MappedColumn> key = mapping.key().stream().filter(column -> !column.ghost().nullable()).findFirst();
+        // a generated column cannot be assigned, not even to raise an error
+        Optional<MappedColumn> key = mapping.key().stream()
+                .filter(column -> !column.ghost().nullable() && !column.ghost().generated()).findFirst();
         return key.isPresent() ? key : mapping.columns().stream().filter(column -> !column.ghost().nullable()).findFirst();
     }
 
@@ -57,8 +59,9 @@ public final class ConflictClause {
      */
     public String keepExisting() {
         if (sentinel.isEmpty()) {
-            String key = qualified(mapping.ghostKeyNames().get(0));
-            return " ON DUPLICATE KEY UPDATE " + key + " = " + key;
+            // a no-op update of a written column (a generated key column could not be assigned)
+            String written = qualified(mapping.ghostNames().get(0));
+            return " ON DUPLICATE KEY UPDATE " + written + " = " + written;
         }
         String column = qualified(sentinel.get().ghostName());
         return " ON DUPLICATE KEY UPDATE " + column + " = IF(" + sameKey(true) + ", " + column + ", NULL)";
