@@ -258,11 +258,12 @@ public final class DatabaseServer implements AutoCloseable {
         long started = System.nanoTime();
         try {
             Files.deleteIfExists(dir.resolve("error.log"));
-            process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(dir.toFile())
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile()))
-                    .start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile()));
+            builder.environment().put("TZ", options.timeZone().isEmpty() ? "UTC" : options.timeZone());
+            process = builder.start();
         } catch (IOException e) {
             throw new ServerStartException("Could not run " + command.get(0) + ": " + e.getMessage(), e);
         }

@@ -12,15 +12,18 @@ import java.util.List;
  *                  happens without one
  * @param arguments further server options, given after the harness's own (so they win), such as
  *                  {@link TestCertificates#serverArguments()}
+ * @param timeZone  the server's system time zone (the {@code TZ} of its process, which
+ *                  {@code time_zone = SYSTEM} follows, daylight saving included), or empty for UTC
  */
-public record ServerOptions(boolean gtid, boolean binlog, List<String> arguments) {
+public record ServerOptions(boolean gtid, boolean binlog, List<String> arguments, String timeZone) {
 
     public ServerOptions {
         arguments = List.copyOf(arguments);
+        timeZone = timeZone == null ? "" : timeZone;
     }
 
     public ServerOptions(boolean gtid, boolean binlog) {
-        this(gtid, binlog, List.of());
+        this(gtid, binlog, List.of(), "");
     }
 
     public static ServerOptions defaults() {
@@ -39,6 +42,11 @@ public record ServerOptions(boolean gtid, boolean binlog, List<String> arguments
     public ServerOptions withArguments(List<String> more) {
         List<String> all = new ArrayList<>(arguments);
         all.addAll(more);
-        return new ServerOptions(gtid, binlog, all);
+        return new ServerOptions(gtid, binlog, all, timeZone);
+    }
+
+    /** These options, and the server's system time zone {@code zone} (an IANA name such as Europe/Berlin). */
+    public ServerOptions inTimeZone(String zone) {
+        return new ServerOptions(gtid, binlog, arguments, zone);
     }
 }

@@ -163,7 +163,7 @@ public final class ChangeApplier {
         List<String> originalPlaceholders = new ArrayList<>();
         for (MappedColumn column : mapping.key()) {
             values.add(converter.toJdbc(column.originalIndex(), row[column.originalIndex()]));
-            ghostPlaceholders.add(converter.comparedWith(column.originalIndex(), column.ghost()));
+            ghostPlaceholders.add(mapping.storedAs(column, converter.comparedWith(column.originalIndex(), column.ghost())));
             originalPlaceholders.add(converter.comparedWith(column.originalIndex(), column.original()));
         }
         return new RowKey(values, ghostPlaceholders, originalPlaceholders);
@@ -230,7 +230,7 @@ public final class ChangeApplier {
     private void delete(Connection connection, List<Serializable[]> rows) throws SQLException {
         List<String> tuples = new ArrayList<>();
         String tuple = "(" + String.join(", ", mapping.key().stream()
-                .map(k -> converter.comparedWith(k.originalIndex(), k.ghost())).toList()) + ")";
+                .map(k -> mapping.storedAs(k, converter.comparedWith(k.originalIndex(), k.ghost()))).toList()) + ")";
         for (int i = 0; i < rows.size(); i++) {
             tuples.add(tuple);
         }
@@ -248,7 +248,8 @@ public final class ChangeApplier {
     }
 
     private void upsert(Connection connection, List<Serializable[]> rows) throws SQLException {
-        String tuple = "(" + String.join(", ", mapping.columns().stream().map(c -> converter.placeholder(c.originalIndex())).toList()) + ")";
+        String tuple = "(" + String.join(", ", mapping.columns().stream()
+                .map(c -> mapping.storedAs(c, converter.placeholder(c.originalIndex()))).toList()) + ")";
         List<String> tuples = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             tuples.add(tuple);

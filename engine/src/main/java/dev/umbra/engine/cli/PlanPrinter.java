@@ -54,6 +54,10 @@ final class PlanPrinter {
         row(out, "Migration key", describe(mapping.originalKey(), mapping.key()));
         row(out, "Columns copied", mapping.columns().size() + ": " + mapping.columns().stream()
                 .map(PlanPrinter::describe).collect(Collectors.joining(", ")));
+        if (mapping.shiftsTemporalValues()) {
+            row(out, "Time zone", "TIMESTAMP <-> DATETIME values convert in " + mapping.zone().name()
+                    + " (the server's @@global.time_zone), as the server's own ALTER would");
+        }
         row(out, "Estimated rows", Long.toString(inspection.estimatedRows()));
         out.flush();
     }

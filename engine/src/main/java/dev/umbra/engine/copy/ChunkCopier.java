@@ -90,7 +90,7 @@ public final class ChunkCopier {
         connection.setAutoCommit(false);
         try {
             String ghostColumns = Sql.columnList(mapping.ghostNames());
-            String originalColumns = Sql.columnList(mapping.originalNames());
+            String originalColumns = mapping.selectList();
             String sql = "INSERT INTO " + Sql.qualified(schema, ghost) + " (" + ghostColumns + ") SELECT " + originalColumns
                     + " FROM " + Sql.qualified(schema, original) + " FORCE INDEX (" + Sql.quote(keyIndex) + ")"
                     + " WHERE " + range(lowerExclusive != null) + " LOCK IN SHARE MODE" + clause.keepExisting();

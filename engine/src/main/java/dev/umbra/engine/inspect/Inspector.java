@@ -70,7 +70,9 @@ public final class Inspector {
         GhostTable ghostTable = new GhostTable(plan.schema(), plan.table(), helpers.ghost());
         TableSchema ghost = ghostTable.create(connection, alter);
         try {
-            ColumnMapping mapping = ColumnMapping.build(original, ghost, alter);
+            ServerTimeZone timeZone = ServerTimeZone.read(connection);
+            ColumnMapping mapping = ColumnMapping.build(original, ghost, alter, timeZone.zone());
+            timeZone.check(connection, plan.schema(), plan.table(), mapping);
             UniqueKeyCheck.check(connection, plan.schema(), plan.table(), helpers.ghost(), mapping, plan.options().diagnostics());
             return new Inspection(server, original, ghost, alter, mapping, helpers, estimatedRows, resume);
         } catch (ColumnMapping.ShapeException e) {
@@ -92,7 +94,9 @@ public final class Inspector {
         TableSchema ghost = TableSchema.read(connection, plan.schema(), helpers.ghost())
                 .orElseThrow(() -> new SQLException("The ghost table `" + helpers.ghost() + "` vanished during inspection"));
         try {
-            ColumnMapping mapping = ColumnMapping.build(original, ghost, alter);
+            ServerTimeZone timeZone = ServerTimeZone.read(connection);
+            ColumnMapping mapping = ColumnMapping.build(original, ghost, alter, timeZone.zone());
+            timeZone.check(connection, plan.schema(), plan.table(), mapping);
             UniqueKeyCheck.check(connection, plan.schema(), plan.table(), helpers.ghost(), mapping, plan.options().diagnostics());
             return new Inspection(server, original, ghost, alter, mapping, helpers, estimateRows(connection), resume);
         } catch (ColumnMapping.ShapeException e) {

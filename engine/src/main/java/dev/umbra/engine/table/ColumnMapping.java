@@ -1,6 +1,7 @@
 package dev.umbra.engine.table;
 
 import dev.umbra.engine.alter.ParsedAlter;
+import dev.umbra.engine.sql.Sql;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,9 +25,19 @@ import java.util.Optional;
  *                         be added beside the old one, so the applier must delete by key first.
  */
 public record ColumnMapping(List<MappedColumn> columns, List<MappedColumn> key, UniqueKey originalKey,
-                            boolean keyUniqueInGhost) {
+                            boolean keyUniqueInGhost, TemporalZone zone) {
 
+    /** With TIMESTAMP and DATETIME values moved between each other in UTC. */
     public static ColumnMapping build(TableSchema original, TableSchema ghost, ParsedAlter alter) throws ShapeException {
+        return build(original, ghost, alter, TemporalZone.UTC);
+    }
+
+    /**
+     * @param zone the time zone in which values move between TIMESTAMP and DATETIME columns, as the
+     *             server's own ALTER run in that zone moves them
+     */
+    public static ColumnMapping build(TableSchema original, TableSchema ghost, ParsedAlter alter, TemporalZone zone)
+            throws ShapeException {
         List<MappedColumn> mapped = new ArrayList<>();
         for (int index = 0; index < original.columns().size(); index++) {
             Column column = original.columns().get(index);
@@ -49,7 +60,7 @@ public record ColumnMapping(List<MappedColumn> columns, List<MappedColumn> key, 
             }
             List<MappedColumn> keyColumns = keyColumns(candidate, mapped, original, ghost, alter);
             if (keyColumns != null) {
-                return new ColumnMapping(List.copyOf(mapped), keyColumns, candidate, uniqueWithin(ghost, keyColumns));
+                return new ColumnMapping(List.copyOf(mapped), keyColumns, candidate, uniqueWithin(ghost, keyColumns), zone);
             }
         }
         throw new ShapeException(original.uniqueKeys().stream().anyMatch(key -> !key.nullable())
@@ -129,8 +140,27 @@ public record ColumnMapping(List<MappedColumn> columns, List<MappedColumn> key, 
         return Map.copyOf(targets);
     }
 
-    public List<String> originalNames() {
-        return columns.stream().map(m -> m.original().name()).toList();
+    /**
+     * {@code expression}, a value of {@code column} in the original (read in a UTC session), as the
+     * ghost column stores it: shifted into {@link #zone()} where it moves between TIMESTAMP and
+     * DATETIME, unchanged otherwise.
+     */
+    public String storedAs(MappedColumn column, String expression) {
+        return zone.storedAs(column.original(), column.ghost(), expression);
+    }
+
+    /** Whether some copied column moves between TIMESTAMP and DATETIME, so that {@link #zone()} matters. */
+    public boolean shiftsTemporalValues() {
+        return columns.stream().anyMatch(column -> TemporalZone.shifts(column.original(), column.ghost()))
+                || key.stream().anyMatch(column -> TemporalZone.shifts(column.original(), column.ghost()));
+    }
+
+    /**
+     * The original's copied columns as the ghost's columns store them: the select list of every
+     * {@code INSERT INTO ghost (ghostNames) SELECT ... FROM original}.
+     */
+    public String selectList() {
+        return String.join(", ", columns.stream().map(column -> storedAs(column, Sql.quote(column.original().name()))).toList());
     }
 
     public List<String> ghostNames() {

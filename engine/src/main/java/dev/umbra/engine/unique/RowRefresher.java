@@ -48,7 +48,7 @@ public final class RowRefresher {
             }
             Savepoint deleted = connection.setSavepoint();
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + qualifiedGhost + " ("
-                    + Sql.columnList(mapping.ghostNames()) + ") SELECT " + Sql.columnList(mapping.originalNames())
+                    + Sql.columnList(mapping.ghostNames()) + ") SELECT " + mapping.selectList()
                     + " FROM " + qualifiedOriginal + " WHERE (" + Sql.columnList(mapping.originalKeyNames()) + ") = "
                     + key.originalTuple() + " LOCK IN SHARE MODE")) {
                 bind(insert, key);

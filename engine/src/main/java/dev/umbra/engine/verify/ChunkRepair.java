@@ -63,7 +63,7 @@ final class ChunkRepair {
                 delete.executeUpdate();
             }
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + qualifiedGhost + " ("
-                    + Sql.columnList(mapping.ghostNames()) + ") SELECT " + Sql.columnList(mapping.originalNames())
+                    + Sql.columnList(mapping.ghostNames()) + ") SELECT " + mapping.selectList()
                     + " FROM " + qualifiedOriginal + " FORCE INDEX (" + Sql.quote(mapping.originalKey().name()) + ")"
                     + range.condition(mapping.originalKeyNames()) + " LOCK IN SHARE MODE")) {
                 range.bind(insert, 1);

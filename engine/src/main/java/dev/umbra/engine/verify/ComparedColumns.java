@@ -45,7 +45,7 @@ final class ComparedColumns {
         for (MappedColumn column : mapping.columns()) {
             String original = Sql.quote(column.original().name());
             String ghost = Sql.quote(column.ghostName());
-            String converted = converted(column.original(), column.ghost(), original);
+            String converted = converted(column.original(), column.ghost(), mapping.storedAs(column, original));
             if (converted == null) {
                 notCompared.add(column.ghostName() + " (" + column.original().columnType() + " -> "
                         + column.ghost().columnType() + ")");
