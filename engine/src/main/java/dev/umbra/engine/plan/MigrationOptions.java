@@ -39,6 +39,7 @@ import java.util.function.Consumer;
  * @param diagnosticsIncludeStatements log other sessions' statements and sample row values where a
  *                               message leaves them out (a lock blocker's query, duplicate values);
  *                               off by default, and never in the reported messages either way
+ * @param cutOverSchedule        when a cut-over attempt may start (windows, not before); any time by default
  */
 public record MigrationOptions(int chunkSize,
                                CutOverMethod cutOverMethod,
@@ -59,7 +60,8 @@ public record MigrationOptions(int chunkSize,
                                boolean instantDdl,
                                Duration chunkTime,
                                int copyWorkers,
-                               boolean diagnosticsIncludeStatements) {
+                               boolean diagnosticsIncludeStatements,
+                               CutOverSchedule cutOverSchedule) {
 
     /** More sessions than this only queue on the server's locks and cores. */
     public static final int MAX_COPY_WORKERS = 16;
@@ -78,6 +80,7 @@ public record MigrationOptions(int chunkSize,
             throw new IllegalArgumentException("apply batch size must be at least 1");
         }
         Objects.requireNonNull(throttle, "throttle");
+        Objects.requireNonNull(cutOverSchedule, "cutOverSchedule");
         if (reconnectTimeout.isNegative()) {
             throw new IllegalArgumentException("the reconnect timeout cannot be negative");
         }
@@ -95,7 +98,7 @@ public record MigrationOptions(int chunkSize,
     public static MigrationOptions defaults() {
         return new MigrationOptions(1000, CutOverMethod.ATOMIC, Duration.ofSeconds(3), 10, false, false, false, false, 1000,
                 Duration.ofMillis(500), Duration.ofSeconds(2), true, ThrottleOptions.none(),
-                Duration.ofMinutes(2), true, Duration.ofSeconds(2), true, Duration.ofMillis(500), 1, false);
+                Duration.ofMinutes(2), true, Duration.ofSeconds(2), true, Duration.ofMillis(500), 1, false, CutOverSchedule.anyTime());
     }
 
     public MigrationOptions withChunkSize(int value) {
@@ -174,6 +177,10 @@ public record MigrationOptions(int chunkSize,
         return with(options -> options.copyWorkers = value);
     }
 
+    public MigrationOptions withCutOverSchedule(CutOverSchedule value) {
+        return with(options -> options.cutOverSchedule = value);
+    }
+
     public MigrationOptions withDiagnosticsIncludeStatements(boolean value) {
         return with(options -> options.diagnosticsIncludeStatements = value);
     }
@@ -211,6 +218,7 @@ public record MigrationOptions(int chunkSize,
         private Duration chunkTime;
         private int copyWorkers;
         private boolean diagnosticsIncludeStatements;
+        private CutOverSchedule cutOverSchedule;
 
         private Changed(MigrationOptions from) {
             chunkSize = from.chunkSize();
@@ -233,10 +241,11 @@ public record MigrationOptions(int chunkSize,
             chunkTime = from.chunkTime();
             copyWorkers = from.copyWorkers();
             diagnosticsIncludeStatements = from.diagnosticsIncludeStatements();
+            cutOverSchedule = from.cutOverSchedule();
         }
 
         private MigrationOptions build() {
-            return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver, dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime, copyWorkers, diagnosticsIncludeStatements);
+            return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver, dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime, copyWorkers, diagnosticsIncludeStatements, cutOverSchedule);
         }
     }
 }

@@ -27,12 +27,15 @@ import java.util.Optional;
  * @param at                    when this snapshot was taken
  * @param checkpoint            the last checkpoint saved (or resumed from): where a restarted run would
  *                              go on from
+ * @param cutOverWaitsFor       what an approved cut-over waits for that no throttle explains: its
+ *                              schedule (e.g. "cut-over window Mon-Fri 01:00-05:00 Europe/Berlin (next
+ *                              opens in 3h12m)"); empty otherwise
  */
 public record Progress(Phase phase, String stage, long rowsCopied, long rowsEstimated, Optional<Duration> eta,
                        long eventsApplied, long applyBacklog, Optional<Instant> lastAppliedAt, Optional<Duration> applyLag,
                        Optional<String> throttleReason, int cutOverAttempts, Optional<Duration> lastLockTime,
                        Optional<Verification> verification,
-                       String message, Instant at, Optional<Checkpoint> checkpoint) {
+                       String message, Instant at, Optional<Checkpoint> checkpoint, Optional<String> cutOverWaitsFor) {
 
     /** Copy progress in percent, 0–100 (an estimate: the row count is the server's guess). */
     public double percent() {

@@ -299,7 +299,7 @@ public final class MigrationRunner {
         }
         enter(Phase.AWAITING_CUT_OVER, options.autoApproveCutOver() ? "instant ALTER ready" : "waiting for approval (instant ALTER)");
         while (!(options.autoApproveCutOver() || control.isCutOverApproved()) || cutOverPostponed.getAsBoolean()
-                || holdForThrottle()) {
+                || holdForThrottle() || waitForSchedule()) {
             control.checkNotAborted();
             Thread.sleep(100);
         }
@@ -552,6 +552,27 @@ public final class MigrationRunner {
         return false;
     }
 
+    /**
+     * Why no cut-over attempt may start now (outside its windows, or before its not-before time,
+     * or so late in a window that the lock could outlast it); recorded for the status.
+     */
+    private Optional<String> scheduleClosed() {
+        Optional<String> closed = options.cutOverSchedule().closed(Instant.now(), options.cutOverLockTimeout());
+        state.cutOverWaitsFor = closed.orElse(null);
+        return closed;
+    }
+
+    /** Between cut-over attempts: true (after a pause) while the schedule holds the next attempt. */
+    private boolean waitForSchedule() throws InterruptedException {
+        Optional<String> closed = scheduleClosed();
+        if (closed.isPresent()) {
+            state.stage = "waiting for " + closed.get();
+            Thread.sleep(500);
+            return true;
+        }
+        return false;
+    }
+
     private boolean holdForThrottle() throws InterruptedException {
         if (updateThrottle()) {
             Thread.sleep(100);
@@ -588,8 +609,10 @@ public final class MigrationRunner {
             settleConflicts();
             boolean approved = options.autoApproveCutOver() || control.isCutOverApproved();
             boolean postponed = cutOverPostponed.getAsBoolean();
-            state.stage = !approved ? "waiting for approval" : postponed ? "postponed by flag file" : "catching up";
-            if (approved && !postponed && !holdForThrottle() && applyLoop.backlog() < options.applyBatchSize()) {
+            Optional<String> scheduled = approved ? scheduleClosed() : Optional.empty();
+            state.stage = !approved ? "waiting for approval" : postponed ? "postponed by flag file"
+                    : scheduled.map(reason -> "waiting for " + reason).orElse("catching up");
+            if (approved && !postponed && scheduled.isEmpty() && !holdForThrottle() && applyLoop.backlog() < options.applyBatchSize()) {
                 return;
             }
             Thread.sleep(100);
@@ -610,7 +633,7 @@ public final class MigrationRunner {
             control.checkNotAborted();
             checkWorkers();
             settleConflicts(); // a collision found while draining under the lock failed the last attempt
-            for (boolean announced = false; holdForThrottle(); announced = true) {
+            for (boolean announced = false; holdForThrottle() || waitForSchedule(); announced = true) {
                 if (!announced) {
                     listener.onProgress(snapshot()); // say why the next attempt waits
                 }
@@ -822,7 +845,8 @@ public final class MigrationRunner {
                 loop == null ? 0 : loop.eventsApplied(), loop == null ? 0 : loop.backlog(),
                 Optional.ofNullable(loop == null ? null : loop.lastAppliedAt()), applyLag, throttle, state.cutOverAttempts,
                 Optional.ofNullable(state.lastLockTime), Optional.ofNullable(state.verification), state.message, now,
-                checkpointer == null || state.phase.isFinal() ? Optional.empty() : checkpointer.lastSaved());
+                checkpointer == null || state.phase.isFinal() ? Optional.empty() : checkpointer.lastSaved(),
+                Optional.ofNullable(state.phase == Phase.AWAITING_CUT_OVER || state.phase == Phase.CUT_OVER ? state.cutOverWaitsFor : null));
     }
 
     private Optional<Duration> eta() {
@@ -860,5 +884,7 @@ public final class MigrationRunner {
         volatile int cutOverAttempts;
         volatile Duration lastLockTime;
         volatile Verification verification;
+        /** Why an approved cut-over does not start yet (its schedule), or null. */
+        volatile String cutOverWaitsFor;
     }
 }
