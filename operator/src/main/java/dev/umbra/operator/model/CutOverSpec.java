@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import java.util.List;
 
 /** How and when the tables are swapped. */
 public class CutOverSpec {
@@ -35,6 +36,32 @@ public class CutOverSpec {
     @Default("10")
     @JsonPropertyDescription("Cut-over attempts (with backoff) before the migration fails; the original table keeps serving.")
     private Integer maxAttempts;
+
+    /** Weekly windows in which the cut-over may run; any time when there are none. */
+    @JsonPropertyDescription("Weekly windows in which the cut-over may run (any time without them). Outside a window an approved"
+            + " migration keeps catching up in AwaitingCutOver, status.waitingFor saying when the next opens; an attempt"
+            + " never starts so late that its lock (lockTimeoutSeconds) could outlast the window.")
+    private List<CutOverWindowSpec> windows;
+
+    /** No cut-over before this time (RFC 3339). */
+    @JsonPropertyDescription("No cut-over before this time, RFC 3339 (e.g. 2026-12-24T22:00:00Z); windows still apply after it.")
+    private String notBefore;
+
+    public List<CutOverWindowSpec> getWindows() {
+        return windows;
+    }
+
+    public void setWindows(List<CutOverWindowSpec> windows) {
+        this.windows = windows;
+    }
+
+    public String getNotBefore() {
+        return notBefore;
+    }
+
+    public void setNotBefore(String notBefore) {
+        this.notBefore = notBefore;
+    }
 
     public Approval getApproval() {
         return approval;

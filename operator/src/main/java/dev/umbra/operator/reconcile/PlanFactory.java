@@ -2,23 +2,32 @@ package dev.umbra.operator.reconcile;
 
 import dev.umbra.engine.plan.ConnectionSettings;
 import dev.umbra.engine.plan.CutOverMethod;
+import dev.umbra.engine.plan.CutOverSchedule;
+import dev.umbra.engine.plan.CutOverWindow;
 import dev.umbra.engine.plan.HostName;
 import dev.umbra.engine.plan.Identifier;
 import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.plan.MigrationPlan;
-import dev.umbra.operator.model.Approval;
-import dev.umbra.operator.model.CutOverMethodName;
-import dev.umbra.operator.model.CutOverSpec;
-import dev.umbra.operator.model.DatabaseSpec;
-import dev.umbra.operator.model.SchemaMigrationSpec;
-import dev.umbra.operator.model.ThrottleSpec;
 import dev.umbra.engine.throttle.LoadLimits;
 import dev.umbra.engine.throttle.ReplicaAddress;
 import dev.umbra.engine.throttle.ThrottleOptions;
+import dev.umbra.operator.model.Approval;
+import dev.umbra.operator.model.CutOverMethodName;
+import dev.umbra.operator.model.CutOverSpec;
+import dev.umbra.operator.model.CutOverWindowSpec;
+import dev.umbra.operator.model.DatabaseSpec;
 import dev.umbra.operator.model.ReplicaEndpoint;
+import dev.umbra.operator.model.SchemaMigrationSpec;
+import dev.umbra.operator.model.ThrottleSpec;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Checks a spec as the API server would (the mock server and old clusters do not) and turns it into
@@ -122,6 +131,7 @@ public final class PlanFactory {
         if (cutOver.getMaxAttempts() != null) {
             options = options.withCutOverMaxAttempts(cutOver.getMaxAttempts());
         }
+        options = options.withCutOverSchedule(schedule(cutOver));
         if (spec.getCopy() != null && spec.getCopy().getChunkSize() != null) {
             options = options.withChunkSize(spec.getCopy().getChunkSize());
         }
@@ -138,6 +148,34 @@ public final class PlanFactory {
         } catch (IllegalArgumentException e) {
             throw invalid(e.getMessage());
         }
+    }
+
+    /** spec.cutOver.windows and notBefore; errors name the field. */
+    static CutOverSchedule schedule(CutOverSpec cutOver) throws InvalidMigrationException {
+        List<CutOverWindow> windows = new ArrayList<>();
+        List<CutOverWindowSpec> specs = cutOver.getWindows() == null ? List.of() : cutOver.getWindows();
+        for (int i = 0; i < specs.size(); i++) {
+            CutOverWindowSpec window = specs.get(i);
+            String field = "spec.cutOver.windows[" + i + "]";
+            try {
+                windows.add(new CutOverWindow(CutOverWindow.parseDays(window.getDays() == null ? List.of() : window.getDays()),
+                        LocalTime.parse(String.valueOf(window.getStart())), LocalTime.parse(String.valueOf(window.getEnd())),
+                        ZoneId.of(String.valueOf(window.getTimeZone()))));
+            } catch (DateTimeException | IllegalArgumentException e) {
+                throw invalid(field + ": " + e.getMessage() + " (a window is days, start and end as HH:MM, and an IANA"
+                        + " timeZone such as Europe/Berlin)");
+            }
+        }
+        Optional<Instant> notBefore = Optional.empty();
+        if (cutOver.getNotBefore() != null) {
+            try {
+                notBefore = Optional.of(OffsetDateTime.parse(cutOver.getNotBefore()).toInstant());
+            } catch (DateTimeException e) {
+                throw invalid("spec.cutOver.notBefore: '" + cutOver.getNotBefore() + "' is not an RFC 3339 time such as"
+                        + " 2026-12-24T22:00:00Z");
+            }
+        }
+        return new CutOverSchedule(windows, notBefore);
     }
 
     /** spec.throttle with the replicas of spec.database.replicas, whose lag it measures. */

@@ -46,7 +46,7 @@ public final class ProgressStatus {
         status.setPhase(phase);
         status.setStage(progress.stage());
         status.setMessage(progress.message());
-        status.setWaitingFor(null);
+        status.setWaitingFor(progress.cutOverWaitsFor().orElse(null));
         status.setRowsCopied(progress.rowsCopied());
         status.setRowsEstimated(progress.rowsEstimated());
         double percent = Math.round(progress.percent() * 10) / 10.0;
