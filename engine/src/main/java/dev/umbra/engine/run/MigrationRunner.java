@@ -464,9 +464,9 @@ public final class MigrationRunner {
         pause(PausePoint.BEFORE_VERIFY);
         state.stage = "Verifying";
         listener.onProgress(snapshot());
-        VerifyContext context = new VerifyContext(plan.schema(), plan.table(), inspection.helpers().ghost(),
+        VerifyContext context = new VerifyContext(inspection.server(), plan.schema(), plan.table(), inspection.helpers().ghost(),
                 inspection.mapping(), changelog, connections, applyLoop, conflicts, heldRows, options.cutOverLockTimeout(),
-                options.cutOverMaxAttempts(), checksumChunkRows(), Math.max(state.rowsCopied, state.rowsEstimated),
+                checksumChunkRows(), Math.max(state.rowsCopied, state.rowsEstimated),
                 options.diagnostics());
         state.verification = new TableVerifier(context).verify(new TableVerifier.Observer() {
             @Override

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -59,6 +60,19 @@ public record ServerInfo(boolean mariaDb, int major, int minor, int patch, Strin
     /** MySQL 8.4 renamed SHOW MASTER STATUS; MariaDB and older MySQL keep the old name. */
     public String binaryLogStatusStatement() {
         return !mariaDb && atLeast(8, 4, 0) ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS";
+    }
+
+    /**
+     * The clause that makes a read lock rows in share mode without ever waiting for them (an error
+     * instead), or empty where the server has none: MySQL 8.0.1 and MariaDB 10.3 were the first
+     * with {@code NOWAIT}; MySQL 8 accepts it only after {@code FOR SHARE}, MariaDB only after
+     * {@code LOCK IN SHARE MODE}.
+     */
+    public Optional<String> sharedLockWithoutWaiting() {
+        if (mariaDb) {
+            return atLeast(10, 3, 0) ? Optional.of("LOCK IN SHARE MODE NOWAIT") : Optional.empty();
+        }
+        return atLeast(8, 0, 1) ? Optional.of("FOR SHARE NOWAIT") : Optional.empty();
     }
 
     public String flavorName() {

@@ -13,7 +13,8 @@ public final class TransientErrors {
 
     private static final Set<Integer> RETRYABLE = Set.of(
             1213, // ER_LOCK_DEADLOCK
-            1205  // ER_LOCK_WAIT_TIMEOUT
+            1205, // ER_LOCK_WAIT_TIMEOUT (also MariaDB's answer to NOWAIT)
+            3572  // ER_LOCK_NOWAIT (MySQL 8)
     );
     private static final int ATTEMPTS = 20;
 

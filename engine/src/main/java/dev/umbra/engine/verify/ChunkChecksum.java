@@ -34,6 +34,14 @@ final class ChunkChecksum {
         return sums(connection, originalSelect + range.condition(mapping.originalKeyNames()), range);
     }
 
+    /**
+     * The original's sums with a locking read ({@code lockClause}): the range's rows and the gaps
+     * between them stay locked until the session's transaction ends (in REPEATABLE READ).
+     */
+    Sums lockedOriginal(Connection connection, KeyRange range, String lockClause) throws SQLException {
+        return sums(connection, originalSelect + range.condition(mapping.originalKeyNames()) + " " + lockClause, range);
+    }
+
     Sums ghost(Connection connection, KeyRange range) throws SQLException {
         return sums(connection, ghostSelect + range.condition(mapping.ghostKeyNames()), range);
     }

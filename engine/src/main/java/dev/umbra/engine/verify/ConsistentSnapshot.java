@@ -1,7 +1,7 @@
 package dev.umbra.engine.verify;
 
 import dev.umbra.engine.sql.Sql;
-import dev.umbra.engine.unique.UniqueConflictException;
+import dev.umbra.engine.sql.TransientErrors;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -26,13 +26,11 @@ import org.slf4j.LoggerFactory;
  * the ghost table can run side by side, one on each. The lock is held for about one marker's round trip
  * through the binlog: the lock is only taken once a marker written without it came back quickly,
  * so little is left to drain under it. Each attempt is bounded by the lock timeout; a failed
- * attempt unlocks and the next follows.
+ * attempt unlocks and the next follows, without limit.
  */
 final class ConsistentSnapshot implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ConsistentSnapshot.class);
-    private static final Duration CATCH_UP_WAIT = Duration.ofSeconds(5);
-    private static final int SLOW_ROUNDS = 3;
 
     private final Connection session;
     private final Connection ghostSession;
@@ -45,17 +43,18 @@ final class ConsistentSnapshot implements AutoCloseable {
     }
 
     /**
-     * Takes a consistent point; before each attempt the observer's checkpoint waits while the
-     * migration is paused or throttled (the applier holds then, and the lock would only block writers).
+     * Takes a consistent point. It never gives up because the server is busy: an attempt that
+     * cannot have the lock within the lock timeout, or whose applier does not drain within it,
+     * unlocks, says so in the stage and tries again. Before each attempt the observer's
+     * checkpoint waits while the migration is paused or throttled (the applier holds then, and the
+     * lock would only block writers); an abort ends the wait there.
      */
     static ConsistentSnapshot open(VerifyContext context, TableVerifier.Observer observer) throws Exception {
-        int failed = 0;
-        while (true) {
+        long firstFailure = 0;
+        for (int failed = 0; ; ) {
             observer.checkpoint();
-            // Rows held back by unique-key collisions are settled first (a real duplicate fails
-            // here); rows held again meanwhile only mean another round, not a failed attempt.
-            settleHeldRows(context);
-            catchUp(context, observer);
+            ApplierCatchUp.settleHeldRows(context);
+            ApplierCatchUp.await(context, observer, "Verifying");
             Connection session = context.connections().open();
             Connection ghostSession;
             try {
@@ -72,26 +71,39 @@ final class ConsistentSnapshot implements AutoCloseable {
                             context.original(), lockTime.toMillis());
                     return new ConsistentSnapshot(session, ghostSession, lockTime);
                 }
-                closeQuietly(session);
-                closeQuietly(ghostSession);
-                continue;
+                failure = null; // rows were held back meanwhile: settle them and go again
             } catch (SQLException e) {
+                if (!TransientErrors.isLockContention(e) && !(e instanceof DrainTooSlow)) {
+                    closeQuietly(session);
+                    closeQuietly(ghostSession);
+                    throw e;
+                }
                 failure = e.getMessage();
             }
             closeQuietly(session);
             closeQuietly(ghostSession);
-            failed++;
-            log.warn("Attempt {} of {} to take a consistent point for the checksum of `{}` failed: {}", failed,
-                    context.attempts(), context.original(), failure);
-            if (failed >= context.attempts()) {
-                throw new VerificationFailedException("no consistent point for the checksum could be taken in "
-                        + context.attempts() + " attempts; last error: " + failure);
+            if (failure == null) {
+                continue;
             }
+            failed++;
+            firstFailure = failed == 1 ? System.nanoTime() : firstFailure;
+            long waiting = Duration.ofNanos(System.nanoTime() - firstFailure).toSeconds();
+            log.warn("Attempt {} to take a consistent point for the checksum of `{}` failed (trying again): {}", failed,
+                    context.original(), failure);
+            observer.stage("Verifying: waiting for a consistent point, the table could not be locked for reading within "
+                    + context.lockTimeout().toSeconds() + " s (attempt " + failed + ", " + waiting + " s so far)");
             Thread.sleep(Math.min(10_000, 500L * failed));
         }
     }
 
-    /** The snapshot's session, or null if rows were held back meanwhile (then try again). */
+    /** The changes written before the lock were not all applied within the lock timeout. */
+    private static final class DrainTooSlow extends SQLException {
+        DrainTooSlow(Duration timeout) {
+            super("the binlog changes up to the lock were not all applied within " + timeout.toSeconds() + " s");
+        }
+    }
+
+    /** The lock's duration, or null if rows were held back meanwhile (then try again). */
     private static Duration attempt(VerifyContext context, Connection... sessions) throws SQLException, InterruptedException {
         for (Connection session : sessions) {
             session.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -105,8 +117,7 @@ final class ConsistentSnapshot implements AutoCloseable {
                 String marker = "verify-" + UUID.randomUUID();
                 context.changelog().writeMarker(control, marker);
                 if (!context.applyLoop().awaitMarkerApplied(marker, context.lockTimeout())) {
-                    throw new SQLException("the binlog changes up to the lock were not all applied within "
-                            + context.lockTimeout().toSeconds() + " s");
+                    throw new DrainTooSlow(context.lockTimeout());
                 }
                 if (!context.held().isEmpty()) {
                     return null;
@@ -120,48 +131,6 @@ final class ConsistentSnapshot implements AutoCloseable {
                 locking.execute("UNLOCK TABLES");
             }
             return Duration.ofNanos(System.nanoTime() - lockedAt);
-        }
-    }
-
-    /**
-     * Waits, without any lock, until the applier has caught up: a marker comes back and is applied
-     * quickly (within half the lock timeout, so that draining the rest under the lock is short; on
-     * a server so busy that this does not happen {@value #SLOW_ROUNDS} times in a row, within the
-     * lock timeout, which bounds the lock anyway). Like the wait before the cut-over, this has no
-     * limit of its own: a paused or throttled migration waits at the checkpoint, an abort or a
-     * failed worker ends it there.
-     */
-    private static void catchUp(VerifyContext context, TableVerifier.Observer observer) throws Exception {
-        for (int round = 1; ; round++) {
-            observer.checkpoint();
-            Duration quick = round <= SLOW_ROUNDS ? context.lockTimeout().dividedBy(2) : context.lockTimeout();
-            String marker = "verify-catch-up-" + UUID.randomUUID();
-            long started = System.nanoTime();
-            try (Connection control = context.connections().open()) {
-                context.changelog().writeMarker(control, marker);
-            }
-            boolean applied = context.applyLoop().awaitMarkerApplied(marker, CATCH_UP_WAIT);
-            Duration took = Duration.ofNanos(System.nanoTime() - started);
-            if (applied && took.compareTo(quick) <= 0) {
-                return;
-            }
-            if (round == 1) {
-                log.info("The binlog applier of `{}` is behind (a marker took {} ms or more to come back); the checksum"
-                        + " waits for it before locking the table", context.original(), took.toMillis());
-            }
-            observer.stage("Verifying: waiting for the binlog applier to catch up");
-        }
-    }
-
-    private static void settleHeldRows(VerifyContext context) throws SQLException, InterruptedException,
-            VerificationFailedException {
-        if (context.held().isEmpty()) {
-            return;
-        }
-        try (Connection connection = context.connections().open()) {
-            context.conflicts().settle(connection);
-        } catch (UniqueConflictException e) {
-            throw new VerificationFailedException(e.getMessage(), e);
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.umbra.engine.verify;
 
-import dev.umbra.engine.logging.LogContext;
 import dev.umbra.engine.progress.Verification;
 import dev.umbra.engine.table.MappedColumn;
 import java.sql.Connection;
@@ -12,26 +11,25 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The checksum before cut-over: compares the original and the ghost table chunk by chunk at a
- * consistent point (see {@link ConsistentSnapshot}), over the columns they share (see
- * {@link ComparedColumns}). A chunk whose row count or checksum differs is copied again (see
- * {@link ChunkRepair}) and compared again at a new consistent point; a chunk that still differs
- * after {@value #REPAIR_ROUNDS} copies fails the verification, naming its key range.
+ * The checksum before cut-over: compares the original and the ghost table chunk by chunk over the
+ * columns they share (see {@link ComparedColumns}). A chunk whose row count or checksum differs is
+ * copied again (see {@link ChunkRepair}) and compared again; a chunk that still differs after
+ * {@value #REPAIR_ROUNDS} copies fails the verification, naming its key range.
  *
- * <p>Chunks are key ranges cut from the original's key order. When the ALTER changes how a key
- * column sorts (its type, other than between integer types, or its collation), a range would not
- * select the same rows in both tables, so the table is compared as one chunk.
+ * <p>Chunks are key ranges cut from the original's key order, each compared while its own rows
+ * are locked (see {@link LockedChunks}): no table lock, so it converges under any write load.
+ * When the ALTER changes how a key column sorts (its type, other than between integer types, or
+ * its collation), a range would not select the same rows in both tables; the table is then
+ * compared as one chunk at a consistent point taken under a brief table read lock (see
+ * {@link SnapshotChunks}).
  */
 public final class TableVerifier {
 
@@ -70,8 +68,7 @@ public final class TableVerifier {
     /**
      * Compares, repairs and compares again.
      *
-     * @throws VerificationFailedException a chunk still differs after being copied again, or no
-     *                                     consistent point could be taken
+     * @throws VerificationFailedException a chunk still differs after being copied again
      * @throws Exception                   whatever the observer threw to stop the verification
      */
     public Verification verify(Observer observer) throws Exception {
@@ -81,25 +78,26 @@ public final class TableVerifier {
                     context.original(), String.join(", ", columns.notCompared()));
         }
         observer.stage("Verifying");
-        Duration longestLock;
+        Round round;
         int chunks;
-        List<KeyRange> mismatched;
-        try (ConsistentSnapshot snapshot = ConsistentSnapshot.open(context, observer)) {
-            longestLock = snapshot.lockTime();
-            if (keyOrderPreserved(snapshot.session())) {
-                ChunkBoundaries boundaries = new ChunkBoundaries(snapshot.session(), context, context.chunkSize());
+        boolean sameKeyOrder;
+        try (Connection reader = context.connections().open()) {
+            sameKeyOrder = keyOrderPreserved(reader);
+            if (sameKeyOrder) {
+                ChunkBoundaries boundaries = new ChunkBoundaries(reader, context, context.chunkSize());
                 long expected = context.expectedRows() / Math.max(1, context.chunkSize()) + 1;
-                mismatched = compare(snapshot, boundaries::next, chunk -> chunk <= expected ? " of about " + expected : "",
-                        observer);
+                round = compare(true, boundaries::next, chunk -> chunk <= expected ? " of about " + expected : "", observer);
                 chunks = boundaries.count();
             } else {
-                mismatched = compare(snapshot, listed(List.of(KeyRange.WHOLE_TABLE)), chunk -> " of 1", observer);
+                round = compare(false, listed(List.of(KeyRange.WHOLE_TABLE)), chunk -> " of 1", observer);
                 chunks = 1;
             }
         }
+        Duration longestLock = round.longestLock();
+        List<KeyRange> mismatched = round.mismatched();
         int firstMismatches = mismatched.size();
         int repaired = 0;
-        for (int round = 1; round <= REPAIR_ROUNDS && !mismatched.isEmpty(); round++) {
+        for (int repairRound = 1; repairRound <= REPAIR_ROUNDS && !mismatched.isEmpty(); repairRound++) {
             int index = 0;
             for (KeyRange range : mismatched) {
                 observer.checkpoint();
@@ -107,17 +105,17 @@ public final class TableVerifier {
                 // A chunk is named by its place, never by its key values (status and Events are no place for data).
                 observer.stage("Verifying: copying mismatched chunk " + index + " of " + mismatched.size() + " again");
                 log.warn("Checksum of `{}`: mismatched chunk {} of {} differs between the table and the ghost table; copying"
-                        + " it again (round {} of {})", context.original(), index, mismatched.size(), round, REPAIR_ROUNDS);
+                        + " it again (round {} of {})", context.original(), index, mismatched.size(), repairRound,
+                        REPAIR_ROUNDS);
                 context.diagnostics().log("the mismatched chunk " + index + " of `" + context.original() + "`", range::describe);
                 repair.repair(range);
                 repaired++;
             }
             observer.afterRepair();
-            try (ConsistentSnapshot snapshot = ConsistentSnapshot.open(context, observer)) {
-                longestLock = longestLock.compareTo(snapshot.lockTime()) >= 0 ? longestLock : snapshot.lockTime();
-                List<KeyRange> again = mismatched;
-                mismatched = compare(snapshot, listed(again), chunk -> " of " + again.size(), observer);
-            }
+            List<KeyRange> again = mismatched;
+            round = compare(sameKeyOrder, listed(again), chunk -> " of " + again.size(), observer);
+            longestLock = longestLock.compareTo(round.longestLock()) >= 0 ? longestLock : round.longestLock();
+            mismatched = round.mismatched();
         }
         if (!mismatched.isEmpty()) {
             List<KeyRange> differing = mismatched;
@@ -129,31 +127,39 @@ public final class TableVerifier {
                     + " table, or the server changes values between the tables. Nothing was cut over");
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
-        log.info("Checksum of `{}`: {} chunk(s) match ({} mismatched and copied again) in {} ms; the table was locked for"
-                + " reading at most {} ms", context.original(), chunks, firstMismatches, took.toMillis(),
+        log.info("Checksum of `{}`: {} chunk(s) match ({} mismatched and copied again) in {} ms; the longest lock it held"
+                + " on the table's rows was {} ms", context.original(), chunks, firstMismatches, took.toMillis(),
                 longestLock.toMillis());
         return new Verification(took, chunks, firstMismatches, repaired, longestLock);
     }
 
-    /** E.g. {@code checksum of 12 chunk(s) matched in 840 ms (1 mismatched chunk copied again)}. */
+    /**
+     * E.g. {@code checksum of 12 chunk(s) matched in 840 ms (1 mismatched chunk(s) copied again); its longest lock
+     * blocked writers at most 35 ms}.
+     */
     public static String describe(Verification verification) {
         return "checksum of " + verification.chunks() + " chunk(s) matched in " + verification.duration().toMillis() + " ms"
                 + (verification.mismatchedChunks() == 0 ? "" : " (" + verification.mismatchedChunks()
                         + " mismatched chunk(s) copied again)")
-                + "; the table was locked for reading at most " + verification.longestLock().toMillis() + " ms";
+                + "; its longest lock blocked writers at most " + verification.longestLock().toMillis() + " ms";
+    }
+
+    /** The ranges found different in one pass, and the longest lock the pass held. */
+    private record Round(List<KeyRange> mismatched, Duration longestLock) {
     }
 
     /**
-     * The ranges whose row count or checksum differ. Each range's two sums are computed side by
-     * side, the original's on the snapshot's first session and the ghost's on its second: on a
-     * server with a core to spare that halves the checksum's time.
+     * Compares each range: by chunk, each under its own row locks (see {@link LockedChunks}), where
+     * key ranges select the same rows in both tables and the server's locking reads can refuse to
+     * wait; otherwise all at one consistent point (see {@link SnapshotChunks}). MySQL 5.7 has no
+     * {@code NOWAIT}, and a locking read that waits can make an application's transaction the
+     * victim of a deadlock: a table read lock only delays writers.
      */
-    private List<KeyRange> compare(ConsistentSnapshot snapshot, Ranges ranges, IntFunction<String> ofHowMany,
-                                   Observer observer) throws Exception {
+    private Round compare(boolean sameKeyOrder, Ranges ranges, IntFunction<String> ofHowMany, Observer observer) throws Exception {
         List<KeyRange> mismatched = new ArrayList<>();
-        ExecutorService ghostSide = Executors.newSingleThreadExecutor(
-                LogContext.capture().threadFactory("umbra-checksum-" + context.original()));
-        try {
+        Optional<String> lockClause = sameKeyOrder ? context.server().sharedLockWithoutWaiting() : Optional.empty();
+        try (ChunkComparer comparer = lockClause.isPresent() ? LockedChunks.open(context, checksum, lockClause.get(), observer)
+                : SnapshotChunks.open(context, checksum, observer)) {
             int chunk = 0;
             while (true) {
                 observer.checkpoint();
@@ -162,21 +168,19 @@ public final class TableVerifier {
                     break;
                 }
                 chunk++;
-                observer.stage("Verifying chunk " + chunk + ofHowMany.apply(chunk));
-                Future<ChunkChecksum.Sums> ghostSums = ghostSide.submit(() -> checksum.ghost(snapshot.ghostSession(), range));
-                ChunkChecksum.Sums original = checksum.original(snapshot.session(), range);
-                ChunkChecksum.Sums ghost = result(ghostSums);
-                if (!original.equals(ghost)) {
+                String stage = "Verifying chunk " + chunk + ofHowMany.apply(chunk);
+                observer.stage(stage);
+                ComparedChunk compared = comparer.compare(range, stage);
+                if (!compared.matches()) {
                     log.warn("Checksum of `{}`: chunk {} differs: {} row(s), crc {} in the table; {} row(s), crc {} in the ghost",
-                            context.original(), chunk, original.rows(), original.crc(), ghost.rows(), ghost.crc());
+                            context.original(), chunk, compared.original().rows(), compared.original().crc(),
+                            compared.ghost().rows(), compared.ghost().crc());
                     context.diagnostics().log("chunk " + chunk + " of `" + context.original() + "`", range::describe);
                     mismatched.add(range);
                 }
             }
-        } finally {
-            ghostSide.shutdownNow();
+            return new Round(mismatched, comparer.longestLock());
         }
-        return mismatched;
     }
 
     /** The ranges to compare, one at a time; null when there are no more. */
@@ -188,14 +192,6 @@ public final class TableVerifier {
     private static Ranges listed(List<KeyRange> ranges) {
         Iterator<KeyRange> remaining = ranges.iterator();
         return () -> remaining.hasNext() ? remaining.next() : null;
-    }
-
-    private static ChunkChecksum.Sums result(Future<ChunkChecksum.Sums> sums) throws Exception {
-        try {
-            return sums.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
     }
 
     /** Whether every key column sorts the same in both tables, so a key range selects the same rows. */

@@ -163,7 +163,7 @@ class ChecksumBeforeCutOverTest {
         assertThat(verification.chunks()).isGreaterThan(1);
         assertThat(verification.mismatchedChunks()).as("chunks that differed at the consistent point").isZero();
         assertThat(verification.repairedChunks()).isZero();
-        System.out.printf("[%s] checksum of %d chunks under writes: %d ms, table locked for reading at most %d ms%n", db,
+        System.out.printf("[%s] checksum of %d chunks under writes: %d ms, longest lock on the original %d ms%n", db,
                 verification.chunks(), verification.duration().toMillis(), verification.longestLock().toMillis());
     }
 

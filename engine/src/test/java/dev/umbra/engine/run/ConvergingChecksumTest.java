@@ -1,0 +1,189 @@
+package dev.umbra.engine.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.umbra.engine.plan.MigrationOptions;
+import dev.umbra.engine.progress.Phase;
+import dev.umbra.engine.progress.Progress;
+import dev.umbra.engine.progress.Verification;
+import dev.umbra.engine.testing.BackgroundMigration;
+import dev.umbra.engine.testing.Migrations;
+import dev.umbra.engine.testing.MirroredWriter;
+import dev.umbra.engine.testing.TableContents;
+import dev.umbra.testkit.EveryFlavor;
+import dev.umbra.testkit.Flavor;
+import dev.umbra.testkit.TestDatabase;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The checksum before cut-over converges on a table too busy for a table lock: writers flat out,
+ * and a transaction that keeps rows of the table locked for several times the lock timeout. Such
+ * a transaction holds the table's metadata lock, so {@code LOCK TABLES ... READ} cannot be had
+ * while it runs; with a table lock and a limited number of attempts the migration failed ("no
+ * consistent point for the checksum could be taken"). Now each chunk is compared under its own row
+ * locks, taken by a read that never waits (so no writer becomes a deadlock victim): only the chunk
+ * with the held rows waits, the status says why, and the migration finishes once the transaction
+ * ends, with every row equal to its mirror and no writer error. MySQL 5.7 has no such read; there
+ * the table read lock is tried again until it can be had.
+ */
+class ConvergingChecksumTest {
+
+    private static final Duration LOCK_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration HELD_FOR = Duration.ofSeconds(5);
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static final List<String> ITEM_COLUMNS = List.of("id", "name", "qty", "updated_at", "note");
+
+    @EveryFlavor
+    void aChunkWhoseRowsAnotherTransactionHoldsWaitsForThemAndTheMigrationFinishes(TestDatabase db) throws Exception {
+        MirroredWriter.createTables(db, "items", 4_000);
+        BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items",
+                "ADD COLUMN status TINYINT NOT NULL DEFAULT 1", busyTableOptions()));
+        Progress done;
+        try (MirroredWriter writer = new MirroredWriter(db, "items");
+             LongTransaction longTransaction = new LongTransaction(db,
+                     "SELECT COUNT(*) FROM items WHERE id BETWEEN 1500 AND 1600 FOR UPDATE")) {
+            writer.start(4);
+            migration.runner().setPauseHook(point -> {
+                if (point == PausePoint.BEFORE_VERIFY) {
+                    longTransaction.begin();
+                }
+            });
+            migration.start();
+            String waiting = db.flavor() == Flavor.MYSQL_5_7 ? "waiting for a consistent point"
+                    : "waiting, rows of the chunk are locked by other transactions";
+            migration.await("the checksum waiting for the held rows", progress -> progress.stage().contains(waiting), TIMEOUT);
+            assertThat(longTransaction.isOpen()).as("the wait is the long transaction's").isTrue();
+            assertThat(migration.runner().progress().phase()).isEqualTo(Phase.COPYING);
+            done = migration.awaitEnd(TIMEOUT);
+            writer.close();
+            assertThat(writer.errors()).as("no writer failed").isEmpty();
+            assertThat(TableContents.rows(db, "items", ITEM_COLUMNS)).isEqualTo(TableContents.rows(db, writer.mirror(), ITEM_COLUMNS));
+            assertThat(longTransaction.failure()).isNull();
+        }
+
+        assertThat(done.phase()).isEqualTo(Phase.DONE);
+        Verification verification = done.verification().orElseThrow();
+        assertThat(verification.chunks()).isGreaterThan(1);
+        if (db.flavor() != Flavor.MYSQL_5_7) {
+            assertThat(verification.longestLock()).as("no chunk's locks outlasted the lock timeout").isLessThan(LOCK_TIMEOUT.plusMillis(500));
+        }
+        assertThat(verification.mismatchedChunks()).as("each chunk compared at a point where both sides must be equal")
+                .isZero();
+        assertThat(verification.duration()).as("the checksum waited for the long transaction")
+                .isGreaterThanOrEqualTo(HELD_FOR.minusSeconds(2));
+        System.out.printf("[%s] checksum of %d chunks beside a %d s transaction and 4 writers: %d ms, longest lock %d ms%n",
+                db, verification.chunks(), HELD_FOR.toSeconds(), verification.duration().toMillis(),
+                verification.longestLock().toMillis());
+    }
+
+    /**
+     * A key whose sort order the ALTER changes is compared at one consistent point under a table
+     * read lock; it cannot be had while the long transaction runs, and the checksum tries again for
+     * as long as it takes instead of failing after a number of attempts.
+     */
+    @EveryFlavor
+    void aTableReadLockThatCannotBeHadIsTriedAgainUntilItCan(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE words (w VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY,"
+                + " n INT NOT NULL) ENGINE=InnoDB");
+        try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
+            StringBuilder values = new StringBuilder();
+            for (int i = 1; i <= 1_000; i++) {
+                values.append(i == 1 ? "" : ", ").append("('w").append(i).append("', ").append(i).append(")");
+            }
+            statement.execute("INSERT INTO words VALUES " + values);
+        }
+        List<String> original = TableContents.rows(db, "words", List.of("w", "n"));
+        BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "words",
+                "MODIFY w VARCHAR(30) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NOT NULL", busyTableOptions()));
+        try (LongTransaction longTransaction = new LongTransaction(db,
+                "SELECT COUNT(*) FROM words WHERE w = 'w500' FOR UPDATE")) {
+            migration.runner().setPauseHook(point -> {
+                if (point == PausePoint.BEFORE_VERIFY) {
+                    longTransaction.begin();
+                }
+            });
+            migration.start();
+            migration.await("the checksum waiting for its table lock", progress ->
+                    progress.stage().contains("waiting for a consistent point"), TIMEOUT);
+
+            Progress done = migration.awaitEnd(TIMEOUT);
+
+            assertThat(done.phase()).isEqualTo(Phase.DONE);
+            assertThat(done.verification().orElseThrow().chunks()).isEqualTo(1);
+            assertThat(done.verification().orElseThrow().mismatchedChunks()).isZero();
+            assertThat(longTransaction.failure()).isNull();
+        }
+        assertThat(TableContents.rows(db, "words", List.of("w", "n"))).containsExactlyInAnyOrderElementsOf(original);
+    }
+
+    /** A lock timeout of 1 s and 2 cut-over attempts: the table lock would have failed within seconds. */
+    private static MigrationOptions busyTableOptions() {
+        return MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true).withChunkSize(500)
+                .withChunkTime(Duration.ZERO).withCutOverLockTimeout(LOCK_TIMEOUT).withCutOverMaxAttempts(2);
+    }
+
+    /**
+     * A transaction that reads rows of the table with a locking read and stays open for
+     * {@link #HELD_FOR}: like a report or a batch job that touched the table, it holds those rows
+     * and the table's metadata lock until it ends.
+     */
+    private static final class LongTransaction implements AutoCloseable {
+
+        private final TestDatabase db;
+        private final String lockingRead;
+        private final CountDownLatch holding = new CountDownLatch(1);
+        private final AtomicReference<Exception> failure = new AtomicReference<>();
+        private volatile boolean open;
+        private Thread thread;
+
+        LongTransaction(TestDatabase db, String lockingRead) {
+            this.db = db;
+            this.lockingRead = lockingRead;
+        }
+
+        /** Starts the transaction and returns once it holds its locks. */
+        void begin() throws InterruptedException {
+            thread = new Thread(this::hold, "long-transaction");
+            thread.setDaemon(true);
+            thread.start();
+            assertThat(holding.await(30, TimeUnit.SECONDS)).as("the long transaction took its locks").isTrue();
+        }
+
+        private void hold() {
+            try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                statement.executeQuery(lockingRead).close();
+                open = true;
+                holding.countDown();
+                Thread.sleep(HELD_FOR.toMillis());
+                open = false;
+                connection.commit();
+            } catch (SQLException | InterruptedException e) {
+                failure.set(e);
+                holding.countDown();
+            }
+        }
+
+        boolean isOpen() {
+            return open;
+        }
+
+        Exception failure() {
+            return failure.get();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (thread != null) {
+                thread.join(HELD_FOR.toMillis() + 30_000);
+            }
+        }
+    }
+}
