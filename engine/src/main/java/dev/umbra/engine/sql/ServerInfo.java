@@ -63,16 +63,16 @@ public record ServerInfo(boolean mariaDb, int major, int minor, int patch, Strin
     }
 
     /**
-     * The clause that makes a read lock rows in share mode without ever waiting for them (an error
-     * instead), or empty where the server has none: MySQL 8.0.1 and MariaDB 10.3 were the first
-     * with {@code NOWAIT}; MySQL 8 accepts it only after {@code FOR SHARE}, MariaDB only after
-     * {@code LOCK IN SHARE MODE}.
+     * The clause of a shared locking read that can be told not to wait ({@code NOWAIT}: fail at
+     * once on a locked row) or to pass locked rows by ({@code SKIP LOCKED}), or empty where the
+     * server lacks either: MySQL 8.0.1 and MariaDB 10.6 were the first with both. MySQL 8 accepts
+     * them only after {@code FOR SHARE}, MariaDB only after {@code LOCK IN SHARE MODE}.
      */
-    public Optional<String> sharedLockWithoutWaiting() {
+    public Optional<String> sharedLockThatNeedNotWait() {
         if (mariaDb) {
-            return atLeast(10, 3, 0) ? Optional.of("LOCK IN SHARE MODE NOWAIT") : Optional.empty();
+            return atLeast(10, 6, 0) ? Optional.of("LOCK IN SHARE MODE") : Optional.empty();
         }
-        return atLeast(8, 0, 1) ? Optional.of("FOR SHARE NOWAIT") : Optional.empty();
+        return atLeast(8, 0, 1) ? Optional.of("FOR SHARE") : Optional.empty();
     }
 
     public String flavorName() {

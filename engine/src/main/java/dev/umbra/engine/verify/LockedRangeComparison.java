@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -15,8 +16,10 @@ import java.util.UUID;
  *
  * <p>For each range, session L reads the original's sums with a locking read in share mode (in
  * REPEATABLE READ, so that the gaps between the range's keys are locked too). It keeps changes to
- * the range out, and it has waited for none: L's read refuses to wait ({@code NOWAIT}), failing at
- * once on a row another transaction has locked. So L is never part of a deadlock, and an
+ * the range out, and it never waits inside the server: its reads refuse to wait ({@code NOWAIT},
+ * failing at once on a row another transaction has locked) or pass locked rows by ({@code SKIP
+ * LOCKED}), and it tries again itself (see {@link #lockWholeRange}). So L is never part of a
+ * deadlock the server sees, and an
  * application's transaction is never chosen as a deadlock's victim because of the checksum (a
  * waiting read can close a cycle with a writer that holds one row of the range and waits for
  * another, and InnoDB rolls back the writer, the lighter of the two). Every transaction that
@@ -26,10 +29,11 @@ import java.util.UUID;
  * while L holds the locks. Session G opens a snapshot then, L commits, and G reads the ghost's
  * sums in its snapshot.
  *
- * <p>A range with a locked row, or whose marker the applier does not apply within the lock
- * timeout, releases what it holds and reports {@link Busy}; the caller decides when to try again.
+ * <p>A range with a row that stays locked for half the lock timeout, or whose marker the applier
+ * does not apply within the lock timeout, releases what it holds and reports {@link Busy}; the
+ * caller decides when to try again. A writer waits for L's locks at most the lock timeout.
  * Only servers whose locking reads can refuse to wait compare this way (see
- * {@link dev.umbra.engine.sql.ServerInfo#sharedLockWithoutWaiting()}).
+ * {@link dev.umbra.engine.sql.ServerInfo#sharedLockThatNeedNotWait()}).
  */
 final class LockedRangeComparison implements AutoCloseable {
 
@@ -81,7 +85,7 @@ final class LockedRangeComparison implements AutoCloseable {
         this.markerSession = markerSession;
     }
 
-    /** @param lockClause the server's clause for a shared locking read that does not wait */
+    /** @param lockClause the server's clause for a shared locking read that can be told not to wait */
     static LockedRangeComparison open(VerifyContext context, ChunkChecksum checksum, String lockClause)
             throws SQLException {
         Connection lock = null;
@@ -103,15 +107,23 @@ final class LockedRangeComparison implements AutoCloseable {
         }
     }
 
-    /** One try at comparing the range. */
+    /**
+     * One try at comparing the range. From the first lock to the last release it holds the range
+     * at most the lock timeout: half of it to get every row, the rest for the marker.
+     */
     Outcome compare(KeyRange range) throws SQLException, InterruptedException {
         long started = System.nanoTime();
         ChunkChecksum.Sums original;
         try {
-            original = checksum.lockedOriginal(lockSession, range, lockClause);
+            original = lockWholeRange(range, started);
+            if (original == null) {
+                lockSession.rollback();
+                return new Busy(Obstacle.ROWS_LOCKED);
+            }
             String marker = "verify-chunk-" + UUID.randomUUID();
             context.changelog().writeMarker(markerSession, marker);
-            if (!context.applyLoop().awaitMarkerApplied(marker, context.lockTimeout())) {
+            Duration left = context.lockTimeout().minus(Duration.ofNanos(System.nanoTime() - started));
+            if (!context.applyLoop().awaitMarkerApplied(marker, left.isNegative() ? Duration.ZERO : left)) {
                 lockSession.rollback();
                 return new Busy(Obstacle.APPLIER_BEHIND);
             }
@@ -125,9 +137,6 @@ final class LockedRangeComparison implements AutoCloseable {
             lockSession.commit();
         } catch (SQLException e) {
             TransactionCleanup.rollback(lockSession, e);
-            if (TransientErrors.isLockContention(e)) {
-                return new Busy(Obstacle.ROWS_LOCKED);
-            }
             throw e;
         }
         Duration lockTime = Duration.ofNanos(System.nanoTime() - started);
@@ -135,6 +144,47 @@ final class LockedRangeComparison implements AutoCloseable {
             ChunkChecksum.Sums ghost = checksum.ghost(ghostSession, range);
             end.execute("COMMIT");
             return new Compared(new ComparedChunk(original, ghost, lockTime));
+        }
+    }
+
+    /**
+     * Locks every row and gap of the range and returns the original's sums read under those
+     * locks, or null if some row stayed locked by another transaction for half the lock timeout.
+     *
+     * <p>A range that writers keep busy (above all the last one, open above, where every insert
+     * of an auto-increment key lands) nearly always has a row some transaction has just written
+     * and not yet committed, so a read that fails on any locked row would fail for ever. So the
+     * rows and gaps that are free are locked first, passing the busy rows by ({@code SKIP LOCKED}):
+     * from then on no new change can enter the range, the transactions in flight commit one by one,
+     * and a read that refuses to wait soon finds none left.
+     */
+    private ChunkChecksum.Sums lockWholeRange(KeyRange range, long started) throws SQLException, InterruptedException {
+        Optional<ChunkChecksum.Sums> sums = readWithoutWaiting(range);
+        if (sums.isPresent()) {
+            return sums.get();
+        }
+        checksum.lockedOriginal(lockSession, range, lockClause + " SKIP LOCKED");
+        long patience = context.lockTimeout().toNanos() / 2;
+        for (int attempt = 1; System.nanoTime() - started < patience; attempt++) {
+            Thread.sleep(Math.min(20, attempt));
+            sums = readWithoutWaiting(range);
+            if (sums.isPresent()) {
+                return sums.get();
+            }
+        }
+        return null;
+    }
+
+    /** The sums read under locks, or empty (at once) if a row of the range is locked by another transaction. */
+    private Optional<ChunkChecksum.Sums> readWithoutWaiting(KeyRange range) throws SQLException {
+        try {
+            return Optional.of(checksum.lockedOriginal(lockSession, range, lockClause + " NOWAIT"));
+        } catch (SQLException e) {
+            // Only the statement is rolled back: the locks the transaction holds stay.
+            if (TransientErrors.isLockContention(e)) {
+                return Optional.empty();
+            }
+            throw e;
         }
     }
 

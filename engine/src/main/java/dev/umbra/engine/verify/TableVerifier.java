@@ -157,7 +157,7 @@ public final class TableVerifier {
      */
     private Round compare(boolean sameKeyOrder, Ranges ranges, IntFunction<String> ofHowMany, Observer observer) throws Exception {
         List<KeyRange> mismatched = new ArrayList<>();
-        Optional<String> lockClause = sameKeyOrder ? context.server().sharedLockWithoutWaiting() : Optional.empty();
+        Optional<String> lockClause = sameKeyOrder ? context.server().sharedLockThatNeedNotWait() : Optional.empty();
         try (ChunkComparer comparer = lockClause.isPresent() ? LockedChunks.open(context, checksum, lockClause.get(), observer)
                 : SnapshotChunks.open(context, checksum, observer)) {
             int chunk = 0;

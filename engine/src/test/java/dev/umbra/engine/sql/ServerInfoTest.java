@@ -14,20 +14,22 @@ import org.junit.jupiter.api.Test;
 class ServerInfoTest {
 
     @Test
-    void aSharedLockThatDoesNotWaitIsOfferedInEachServersOwnSyntaxWhereItExists() {
-        assertThat(ServerInfo.parse("8.0.15", "MySQL Community Server - GPL").sharedLockWithoutWaiting())
-                .contains("FOR SHARE NOWAIT");
-        assertThat(ServerInfo.parse("11.4.5-MariaDB", "MariaDB Server").sharedLockWithoutWaiting())
-                .contains("LOCK IN SHARE MODE NOWAIT");
-        assertThat(ServerInfo.parse("10.3.39-MariaDB", "MariaDB Server").sharedLockWithoutWaiting())
-                .contains("LOCK IN SHARE MODE NOWAIT");
-        assertThat(ServerInfo.parse("10.2.44-MariaDB", "MariaDB Server").sharedLockWithoutWaiting()).isEmpty();
-        assertThat(ServerInfo.parse("5.7.22-log", "MySQL Community Server (GPL)").sharedLockWithoutWaiting()).isEmpty();
+    void aSharedLockThatNeedNotWaitIsOfferedInEachServersOwnSyntaxWhereItExists() {
+        assertThat(ServerInfo.parse("8.0.15", "MySQL Community Server - GPL").sharedLockThatNeedNotWait())
+                .contains("FOR SHARE");
+        assertThat(ServerInfo.parse("11.4.5-MariaDB", "MariaDB Server").sharedLockThatNeedNotWait())
+                .contains("LOCK IN SHARE MODE");
+        assertThat(ServerInfo.parse("10.6.20-MariaDB", "MariaDB Server").sharedLockThatNeedNotWait())
+                .contains("LOCK IN SHARE MODE");
+        assertThat(ServerInfo.parse("10.5.27-MariaDB", "MariaDB Server").sharedLockThatNeedNotWait())
+                .as("NOWAIT but no SKIP LOCKED").isEmpty();
+        assertThat(ServerInfo.parse("5.7.22-log", "MySQL Community Server (GPL)").sharedLockThatNeedNotWait()).isEmpty();
     }
 
     /**
-     * The clause the server's version promises is accepted, and fails at once on a locked row;
-     * where none is promised (MySQL 5.7), the server indeed refuses NOWAIT.
+     * The clause the server's version promises is accepted: with NOWAIT it fails at once on a
+     * locked row, with SKIP LOCKED it passes the row by; where none is promised (MySQL 5.7), the
+     * server indeed refuses NOWAIT.
      */
     @EveryFlavor
     void theOfferedClauseFailsAtOnceOnALockedRowInsteadOfWaiting(TestDatabase db) throws Exception {
@@ -35,14 +37,14 @@ class ServerInfoTest {
         db.execute("INSERT INTO t VALUES (1), (2), (3)");
         try (Connection holder = db.connect(); Connection reader = db.connect()) {
             ServerInfo server = ServerInfo.read(reader);
-            if (server.sharedLockWithoutWaiting().isEmpty()) {
+            if (server.sharedLockThatNeedNotWait().isEmpty()) {
                 try (Statement read = reader.createStatement()) {
                     assertThatThrownBy(() -> read.executeQuery("SELECT COUNT(*) FROM t FOR SHARE NOWAIT"))
                             .isInstanceOf(SQLException.class).hasMessageContaining("syntax");
                 }
                 return;
             }
-            String clause = server.sharedLockWithoutWaiting().get();
+            String clause = server.sharedLockThatNeedNotWait().get();
             holder.setAutoCommit(false);
             try (Statement hold = holder.createStatement()) {
                 hold.execute("UPDATE t SET id = 20 WHERE id = 2");
@@ -51,7 +53,7 @@ class ServerInfoTest {
             long started = System.nanoTime();
             SQLException refused = null;
             try (Statement read = reader.createStatement()) {
-                read.executeQuery("SELECT COUNT(*) FROM t WHERE id BETWEEN 1 AND 3 " + clause).close();
+                read.executeQuery("SELECT COUNT(*) FROM t WHERE id BETWEEN 1 AND 3 " + clause + " NOWAIT").close();
             } catch (SQLException e) {
                 refused = e;
             }
@@ -59,6 +61,12 @@ class ServerInfoTest {
             assertThat((Throwable) refused).as("the read of a locked row fails").isNotNull();
             assertThat(TransientErrors.isLockContention(refused)).as(refused.getMessage()).isTrue();
             assertThat(tookMillis).as("it did not wait for innodb_lock_wait_timeout").isLessThan(1_000);
+            try (Statement read = reader.createStatement();
+                 java.sql.ResultSet unlocked = read.executeQuery("SELECT COUNT(*) FROM t WHERE id BETWEEN 1 AND 3 " + clause
+                         + " SKIP LOCKED")) {
+                unlocked.next();
+                assertThat(unlocked.getInt(1)).as("rows 1 and 3; row 2 is locked").isEqualTo(2);
+            }
             reader.rollback();
             holder.rollback();
         }
