@@ -3,6 +3,7 @@ package dev.umbra.benchmark;
 import dev.umbra.engine.alter.AlterParser;
 import dev.umbra.testkit.DatabaseServer;
 import dev.umbra.testkit.Flavor;
+import dev.umbra.testkit.ServerOptions;
 import dev.umbra.testkit.SharedServers;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -43,8 +44,15 @@ public final class Benchmark implements Callable<Integer> {
     @Option(names = "--writer-rate", description = "operations per second of the steady writer, case c (default ${DEFAULT-VALUE})")
     int writerRate = 1_000;
 
-    @Option(names = "--writer-threads", description = "threads of the writers of cases c and d (default ${DEFAULT-VALUE})")
+    @Option(names = "--writer-threads", description = "threads of the steady writer, case c (default ${DEFAULT-VALUE})")
     int writerThreads = 4;
+
+    @Option(names = "--flat-out-threads", description = "threads of the flat-out writer, case d (default ${DEFAULT-VALUE})")
+    int flatOutThreads = 16;
+
+    @Option(names = "--buffer-pool-mb", description = "the servers' InnoDB buffer pool in MB; 128 is the servers' own"
+            + " default, too small for the tables of a 1,000,000-row run (default ${DEFAULT-VALUE})")
+    int bufferPoolMb = 2_048;
 
     @Option(names = "--chunk-size", description = "Umbra's initial rows per copy chunk (default: Umbra's default)")
     int chunkSize;
@@ -59,13 +67,15 @@ public final class Benchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream out = System.out;
         List<BenchmarkCase> selected = cases.stream().map(BenchmarkCase::byLetter).toList();
-        BenchmarkSettings settings = new BenchmarkSettings(rows, writerRate, writerThreads, selected, chunkSize);
+        BenchmarkSettings settings = new BenchmarkSettings(rows, writerRate, writerThreads, flatOutThreads, selected,
+                chunkSize);
         out.printf("Umbra benchmark, %s%n", Instant.now());
         out.printf("Machine: %d cores, %s memory, JVM heap limit %d MB, Java %s%n",
                 Runtime.getRuntime().availableProcessors(), memory(), HeapMeter.maxBytes() >> 20,
                 System.getProperty("java.version"));
-        out.printf("Table: %,d rows; ALTER: %s; steady writer %,d ops/s; writers %d threads%n%n", rows,
-                BenchmarkRun.ALTER, writerRate, writerThreads);
+        out.printf("Servers: InnoDB buffer pool %,d MB%n", bufferPoolMb);
+        out.printf("Table: %,d rows; ALTER: %s; steady writer %,d ops/s on %d threads; flat-out writer %d threads%n%n",
+                rows, BenchmarkRun.ALTER, writerRate, writerThreads, flatOutThreads);
         // The ALTER grammar (Debezium's MySqlParser, ANTLR) builds its tables on first use: seconds,
         // once per JVM. Paid here, untimed, so that the first Umbra case does not carry it alone.
         long warmUp = System.nanoTime();
@@ -75,7 +85,8 @@ public final class Benchmark implements Callable<Integer> {
         boolean allCorrect = true;
         for (String id : flavors) {
             Flavor flavor = Flavor.byId(id.trim());
-            DatabaseServer server = SharedServers.get(flavor);
+            DatabaseServer server = SharedServers.get(flavor, ServerOptions.defaults().withArguments(
+                    List.of("--innodb-buffer-pool-size=" + bufferPoolMb + "M")));
             String schema = "umbra_bench";
             server.executeAsRoot("DROP DATABASE IF EXISTS `" + schema + "`", "CREATE DATABASE `" + schema + "`");
             String version = version(server, schema);

@@ -156,7 +156,8 @@ final class BenchmarkRun {
                         progress.applyBacklog());
             }
         });
-        MirroredWorkload writer = writing ? new MirroredWorkload(this::open, table, mirror, settings.writerThreads(),
+        MirroredWorkload writer = writing ? new MirroredWorkload(this::open, table, mirror,
+                writerRate < 0 ? settings.flatOutThreads() : settings.writerThreads(),
                 Math.max(0, writerRate)) : null;
         Progress done;
         Duration wall;

@@ -7,9 +7,10 @@ import java.util.List;
  *
  * @param rows          rows in the table
  * @param writerRate    total operations per second of the steady writer (case c)
- * @param writerThreads threads of both writers
+ * @param writerThreads threads of the steady writer (case c)
+ * @param flatOutThreads threads of the flat-out writer (case d), each writing as fast as the server allows
  * @param cases         the cases, in order; the baseline (a) should be among them for the ratios
  * @param chunkSize     Umbra's initial rows per copy chunk; 0 for its default
  */
-record BenchmarkSettings(long rows, int writerRate, int writerThreads, List<BenchmarkCase> cases, int chunkSize) {
+record BenchmarkSettings(long rows, int writerRate, int writerThreads, int flatOutThreads, List<BenchmarkCase> cases, int chunkSize) {
 }

@@ -51,7 +51,7 @@ class BenchmarkTest {
 
     @EveryFlavor
     void everyCaseOfASmallRunEndsWithTheControlTablesRows(TestDatabase db) throws Exception {
-        BenchmarkSettings settings = new BenchmarkSettings(ROWS, 200, 2, List.of(BenchmarkCase.values()), 0);
+        BenchmarkSettings settings = new BenchmarkSettings(ROWS, 200, 2, 4, List.of(BenchmarkCase.values()), 0);
         List<CaseResult> results = new BenchmarkRun(db.server(), db.schema(), settings, new PrintStream(OutputStream.nullOutputStream()))
                 .run();
 
