@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicReference;
 class ConvergingChecksumTest {
 
     private static final Duration LOCK_TIMEOUT = Duration.ofSeconds(1);
-    private static final Duration HELD_FOR = Duration.ofSeconds(5);
+    private static final Duration HELD_FOR = Duration.ofSeconds(3);
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final List<String> ITEM_COLUMNS = List.of("id", "name", "qty", "updated_at", "note");
 
@@ -77,7 +77,7 @@ class ConvergingChecksumTest {
         assertThat(verification.mismatchedChunks()).as("each chunk compared at a point where both sides must be equal")
                 .isZero();
         assertThat(verification.duration()).as("the checksum waited for the long transaction")
-                .isGreaterThanOrEqualTo(HELD_FOR.minusSeconds(2));
+                .isGreaterThanOrEqualTo(HELD_FOR.minusSeconds(1));
         System.out.printf("[%s] checksum of %d chunks beside a %d s transaction and 4 writers: %d ms, longest lock %d ms%n",
                 db, verification.chunks(), HELD_FOR.toSeconds(), verification.duration().toMillis(),
                 verification.longestLock().toMillis());
@@ -96,11 +96,16 @@ class ConvergingChecksumTest {
                 "ADD COLUMN status TINYINT NOT NULL DEFAULT 1", busyTableOptions()));
         Progress done;
         try (SlowInserts inserts = new SlowInserts(db, "items", 3)) {
+            // The checksum starts only once inserts are under way, so that it meets them.
+            migration.runner().setPauseHook(point -> {
+                if (point == PausePoint.BEFORE_VERIFY) {
+                    inserts.awaitMore(5);
+                }
+            });
             migration.start();
             done = migration.awaitEnd(TIMEOUT);
             inserts.close();
             assertThat(inserts.errors()).as("no insert failed").isEmpty();
-            assertThat(inserts.inserted()).as("inserts went on through the migration").isGreaterThan(50);
         }
         assertThat(done.phase()).isEqualTo(Phase.DONE);
         assertThat(done.verification().orElseThrow().mismatchedChunks()).isZero();
@@ -148,7 +153,7 @@ class ConvergingChecksumTest {
         assertThat(TableContents.rows(db, "words", List.of("w", "n"))).containsExactlyInAnyOrderElementsOf(original);
     }
 
-    /** A lock timeout of 1 s and 2 cut-over attempts: the table lock would have failed within seconds. */
+    /** A lock timeout of 1 s (a third of {@link #HELD_FOR}) and 2 cut-over attempts: the table lock would have failed within seconds. */
     private static MigrationOptions busyTableOptions() {
         return MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true).withChunkSize(500)
                 .withChunkTime(Duration.ZERO).withCutOverLockTimeout(LOCK_TIMEOUT).withCutOverMaxAttempts(2);
@@ -206,8 +211,14 @@ class ConvergingChecksumTest {
             }
         }
 
-        long inserted() {
-            return inserted.get();
+        /** Returns once {@code count} more rows were inserted (fails the test after 30 s). */
+        void awaitMore(int count) throws InterruptedException {
+            long target = inserted.get() + count;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (inserted.get() < target) {
+                assertThat(System.nanoTime()).as("%d more inserts within 30 s", count).isLessThan(deadline);
+                Thread.sleep(10);
+            }
         }
 
         List<String> errors() {

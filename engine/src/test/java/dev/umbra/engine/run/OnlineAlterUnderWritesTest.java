@@ -20,7 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 class OnlineAlterUnderWritesTest {
 
-    private static final int ROWS = 100_000;
+    private static final int ROWS = 50_000;
     private static final List<String> SHARED_COLUMNS = List.of("id", "name", "qty", "updated_at", "note");
 
     @EveryFlavor

@@ -41,7 +41,7 @@ class ReconnectTest {
 
     @EveryFlavor
     void aKilledCopyConnectionIsReopenedAndTheCopyGoesOn(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", 10_000);
+        MirroredWriter.createTables(db, "items", 3_000);
         MigrationOptions options = MigrationOptions.defaults().withInstantDdl(false).withChunkTime(Duration.ZERO).withAutoApproveCutOver(true).withChunkSize(20);
         try (MirroredWriter writer = new MirroredWriter(db, "items")) {
             writer.start(2);
