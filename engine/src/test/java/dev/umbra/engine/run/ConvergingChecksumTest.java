@@ -49,7 +49,7 @@ class ConvergingChecksumTest {
         try (MirroredWriter writer = new MirroredWriter(db, "items");
              LongTransaction longTransaction = new LongTransaction(db,
                      "SELECT COUNT(*) FROM items WHERE id BETWEEN 1500 AND 1600 FOR UPDATE")) {
-            writer.start(4);
+            writer.startFlatOut(4);
             migration.runner().setPauseHook(point -> {
                 if (point == PausePoint.BEFORE_VERIFY) {
                     longTransaction.begin();

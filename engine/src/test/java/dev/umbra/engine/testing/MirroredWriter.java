@@ -29,6 +29,13 @@ public final class MirroredWriter implements AutoCloseable {
     /** Rows whose key changes move to negative ids, which AUTO_INCREMENT never hands out. */
     private static final long MOVED_IDS_START = 0;
 
+    /**
+     * A paced writer rests this long after each operation: a few hundred operations a second from
+     * two threads, plenty to race every step of a migration, while flat-out writers in one test
+     * fork starved the other fork's migrations of the two cores (a 1 s test took 7 s beside them).
+     */
+    private static final long PACED_PAUSE_MILLIS = 3;
+
     /** Named, because the migrated table gains columns at cut-over. */
     private static final String COLUMNS = "id, name, qty, updated_at, note";
 
@@ -44,6 +51,7 @@ public final class MirroredWriter implements AutoCloseable {
     private final AtomicLong nextMovedId = new AtomicLong(MOVED_IDS_START);
     private volatile boolean running;
     private volatile long maxInitialId;
+    private volatile long pauseMillis = PACED_PAUSE_MILLIS;
 
     public MirroredWriter(TestDatabase db, String table) {
         this.db = db;
@@ -80,7 +88,18 @@ public final class MirroredWriter implements AutoCloseable {
         }
     }
 
+    /** Starts paced writer threads (see {@link #PACED_PAUSE_MILLIS}). */
     public void start(int threadCount) throws SQLException {
+        begin(threadCount, PACED_PAUSE_MILLIS);
+    }
+
+    /** Starts writer threads that write as fast as the server lets them, for tests of load itself. */
+    public void startFlatOut(int threadCount) throws SQLException {
+        begin(threadCount, 0);
+    }
+
+    private void begin(int threadCount, long pause) throws SQLException {
+        pauseMillis = pause;
         try (Connection connection = db.connect(); Statement statement = connection.createStatement();
              ResultSet row = statement.executeQuery("SELECT COALESCE(MAX(id), 0) FROM `" + table + "`")) {
             row.next();
@@ -125,6 +144,9 @@ public final class MirroredWriter implements AutoCloseable {
                     errors.add(e.getMessage() + " (" + lastStep.get() + ")");
                 }
                 longestStallNanos.accumulateAndGet(System.nanoTime() - began, Math::max);
+                if (pauseMillis > 0) {
+                    sleepQuietly(pauseMillis);
+                }
             }
         } finally {
             closeQuietly(connection);
