@@ -64,6 +64,7 @@ final class ConsistentSnapshot implements AutoCloseable {
                 throw e;
             }
             String failure;
+            String why = "the table could not be locked for reading within " + context.lockTimeout().toSeconds() + " s";
             try {
                 Duration lockTime = attempt(context, session, ghostSession);
                 if (lockTime != null) {
@@ -79,6 +80,9 @@ final class ConsistentSnapshot implements AutoCloseable {
                     throw e;
                 }
                 failure = e.getMessage();
+                if (e instanceof DrainTooSlow) {
+                    why = "the binlog applier did not catch up under the lock within " + context.lockTimeout().toSeconds() + " s";
+                }
             }
             closeQuietly(session);
             closeQuietly(ghostSession);
@@ -90,8 +94,8 @@ final class ConsistentSnapshot implements AutoCloseable {
             long waiting = Duration.ofNanos(System.nanoTime() - firstFailure).toSeconds();
             log.warn("Attempt {} to take a consistent point for the checksum of `{}` failed (trying again): {}", failed,
                     context.original(), failure);
-            observer.stage("Verifying: waiting for a consistent point, the table could not be locked for reading within "
-                    + context.lockTimeout().toSeconds() + " s (attempt " + failed + ", " + waiting + " s so far)");
+            observer.stage("Verifying: waiting for a consistent point, " + why + " (attempt " + failed + ", " + waiting
+                    + " s so far)");
             Thread.sleep(Math.min(10_000, 500L * failed));
         }
     }
