@@ -190,6 +190,10 @@ final class BenchmarkRun {
         List<String> notes = new ArrayList<>();
         notes.add(String.format("copied %,d rows, applied %,d binlog row changes", done.rowsCopied(), done.eventsApplied()));
         notes.add("time by stage: " + stages.summary());
+        done.verification().ifPresent(verification -> notes.add(String.format(
+                "checksum: %,d chunks in %.1f s, %d mismatched; its longest lock held writers %d ms",
+                verification.chunks(), verification.duration().toMillis() / 1000.0, verification.mismatchedChunks(),
+                verification.longestLock().toMillis())));
         Optional<Double> opsPerSecond = Optional.empty();
         Optional<Duration> longestStall = Optional.empty();
         Optional<Duration> cutOverStall = Optional.empty();
