@@ -15,6 +15,7 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +53,21 @@ public final class Connections implements AutoCloseable {
      * at most), the copy planner and the applier, with room to spare. Sessions are opened on demand.
      */
     static final int MAX_POOLED_SESSIONS = 24;
+
+    /**
+     * How long the server keeps a pooled session that waits for its client ({@code wait_timeout}).
+     * A session the engine lost can stay open on the server with its transaction and row locks: a
+     * node that is gone, or a KILL that MySQL 5.7 sets on a session about to wait for its next
+     * command without waking it (it is listed as {@code Killed} until it times out, by default
+     * after eight hours). This bounds how long such a session blocks the application's writes and
+     * the copy. Idle pooled sessions are kept alive well within it ({@link #KEEPALIVE}); every unit
+     * of work borrows a session and gives it back ({@link ReconnectingSession}), so none is held
+     * idle outside the pool.
+     */
+    static final Duration POOLED_SESSION_IDLE_LIMIT = Duration.ofSeconds(60);
+
+    /** How often an idle pooled session is pinged: HikariCP's shortest keep-alive. */
+    private static final Duration KEEPALIVE = Duration.ofSeconds(30);
 
     private final ConnectionSettings settings;
     private final String schema;
@@ -180,6 +196,7 @@ public final class Connections implements AutoCloseable {
             config.setConnectionTimeout(TimeUnit.SECONDS.toMillis(15));
             config.setValidationTimeout(TimeUnit.SECONDS.toMillis(5));
             config.setIdleTimeout(TimeUnit.SECONDS.toMillis(60));
+            config.setKeepaliveTime(KEEPALIVE.toMillis());
             // The first session is opened at once, so that a server that cannot be reached fails the
             // first borrow with the driver's own reason rather than after the pool's timeout.
             config.setInitializationFailTimeout(1);
@@ -211,12 +228,23 @@ public final class Connections implements AutoCloseable {
 
         @Override
         public Connection getConnection() throws SQLException {
-            return open();
+            return openPooled();
         }
 
         @Override
         public Connection getConnection(String username, String password) throws SQLException {
-            return open();
+            return openPooled();
+        }
+
+        private Connection openPooled() throws SQLException {
+            Connection connection = open();
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET SESSION wait_timeout = " + POOLED_SESSION_IDLE_LIMIT.toSeconds());
+            } catch (SQLException e) {
+                connection.close();
+                throw e;
+            }
+            return connection;
         }
 
         @Override

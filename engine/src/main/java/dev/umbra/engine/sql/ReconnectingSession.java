@@ -35,7 +35,9 @@ public final class ReconnectingSession implements AutoCloseable {
     private final String purpose;
     private final Connections connections;
     private final Duration budget;
+    /** The session of the unit running now; null between units. */
     private Connection session;
+    private boolean lostSinceLastUnit;
     private int reconnects;
 
     /**
@@ -48,26 +50,32 @@ public final class ReconnectingSession implements AutoCloseable {
         this.budget = budget;
     }
 
-    /** Runs the work, on a new session as often as needed within the budget. */
+    /**
+     * Runs the work, on a new session as often as needed within the budget. The session is
+     * borrowed for the unit and given back after it: the pool keeps idle sessions alive within
+     * the server's idle limit ({@link Connections#POOLED_SESSION_IDLE_LIMIT}).
+     */
     public <T> T run(Work<T> work) throws SQLException, InterruptedException {
         long firstFailure = 0;
         long pause = FIRST_PAUSE_MILLIS;
         for (int attempt = 1; ; attempt++) {
             try {
-                boolean fresh = session == null;
-                if (fresh) {
-                    session = connections.borrow();
-                    if (reconnects > 0 || attempt > 1) {
-                        requireWritable(session);
-                    }
+                session = connections.borrow();
+                if (lostSinceLastUnit) {
+                    requireWritable(session);
+                    lostSinceLastUnit = false;
                 }
                 Connection current = session;
-                return TransientErrors.retry(() -> work.run(current));
+                T result = TransientErrors.retry(() -> work.run(current));
+                giveBack();
+                return result;
             } catch (SQLException e) {
                 if (e instanceof ServerReadOnlyException || !(TransientErrors.isConnectionLoss(e) || sessionGone())) {
+                    giveBack();
                     throw e;
                 }
                 discardSession();
+                lostSinceLastUnit = true;
                 long now = System.nanoTime();
                 if (firstFailure == 0) {
                     firstFailure = now;
@@ -83,6 +91,9 @@ public final class ReconnectingSession implements AutoCloseable {
                 reconnects++;
                 Thread.sleep(pause);
                 pause = Math.min(LONGEST_PAUSE_MILLIS, pause * 2);
+            } catch (RuntimeException | InterruptedException e) {
+                giveBack();
+                throw e;
             }
         }
     }
@@ -117,12 +128,13 @@ public final class ReconnectingSession implements AutoCloseable {
         }
     }
 
-    private void closeSession() {
+    /** Gives the unit's session back to the pool, which rolls back anything the unit left open. */
+    private void giveBack() {
         if (session != null) {
             try {
                 session.close();
             } catch (SQLException ignored) {
-                // the session is gone either way
+                // the pool drops a session it cannot reset
             }
             session = null;
         }
@@ -130,6 +142,6 @@ public final class ReconnectingSession implements AutoCloseable {
 
     @Override
     public void close() {
-        closeSession();
+        giveBack();
     }
 }

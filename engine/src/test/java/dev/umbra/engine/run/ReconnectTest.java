@@ -53,7 +53,8 @@ class ReconnectTest {
                         || migration.runner().progress().phase().isFinal(), "the copy to go on");
             } catch (AssertionError timedOut) {
                 throw new AssertionError(timedOut.getMessage() + "; killed session " + killed + " gone: " + sessionGone(db, killed)
-                        + "; progress: " + migration.runner().progress() + "; sessions: " + sessions(db), timedOut);
+                        + "; progress: " + migration.runner().progress() + "; sessions: " + sessions(db)
+                        + "; transactions: " + transactions(db), timedOut);
             }
             assertEqualsMirror(db, writer, migration.awaitEnd(TIMEOUT));
         }
@@ -193,6 +194,24 @@ class ReconnectTest {
             sessions.add("processlist unreadable: " + e.getMessage());
         }
         return sessions;
+    }
+
+    /** InnoDB's open transactions, for a failure message: who holds or waits for what. */
+    private static List<String> transactions(TestDatabase db) {
+        List<String> transactions = new java.util.ArrayList<>();
+        try (Connection root = db.server().connectAsRoot(); Statement statement = root.createStatement();
+             ResultSet row = statement.executeQuery("SELECT trx_mysql_thread_id, trx_state, trx_operation_state, trx_started,"
+                     + " trx_rows_locked, trx_rows_modified, trx_lock_structs, LEFT(trx_query, 60), trx_requested_lock_id"
+                     + " FROM information_schema.INNODB_TRX")) {
+            while (row.next()) {
+                transactions.add("thread " + row.getLong(1) + " " + row.getString(2) + " op=" + row.getString(3) + " since "
+                        + row.getString(4) + " locked=" + row.getLong(5) + " modified=" + row.getLong(6) + " structs=" + row.getLong(7)
+                        + " query=" + row.getString(8) + " waits for " + row.getString(9));
+            }
+        } catch (SQLException e) {
+            transactions.add("INNODB_TRX unreadable: " + e.getMessage());
+        }
+        return transactions;
     }
 
     private static boolean sessionGone(TestDatabase db, long id) {

@@ -62,13 +62,32 @@ class ConnectionsTest {
     void aReconnectingSessionSurvivesItsPooledSessionBeingKilled(TestDatabase db) throws Exception {
         try (Connections connections = connectionsTo(db);
              ReconnectingSession session = new ReconnectingSession("test", connections, Duration.ofSeconds(30))) {
-            long first = session.run(ConnectionsTest::connectionId);
-            db.server().executeAsRoot("KILL " + first);
+            List<Long> sessionsUsed = new java.util.ArrayList<>();
+            long finishedOn = session.run(connection -> {
+                long id = connectionId(connection);
+                sessionsUsed.add(id);
+                if (sessionsUsed.size() == 1) {
+                    db.server().executeAsRoot("KILL " + id); // as a DBA kills it in the middle of a unit
+                }
+                return connectionId(connection);
+            });
 
-            long second = session.run(ConnectionsTest::connectionId);
-
-            assertThat(second).isNotEqualTo(first);
+            assertThat(sessionsUsed).hasSize(2).doesNotHaveDuplicates();
+            assertThat(finishedOn).isEqualTo(sessionsUsed.get(1));
             assertThat(session.reconnects()).isEqualTo(1);
+        }
+    }
+
+    @EveryFlavor
+    void pooledSessionsEndOnTheServerSoonAfterTheirClientStopsTalking(TestDatabase db) throws Exception {
+        try (Connections connections = connectionsTo(db);
+             Connection session = connections.borrow();
+             Statement statement = session.createStatement();
+             ResultSet row = statement.executeQuery("SELECT @@SESSION.wait_timeout")) {
+            row.next();
+            // A lost session (a node gone, a KILL that did not wake it) would otherwise keep its
+            // transaction's row locks for the server's default eight hours.
+            assertThat(row.getLong(1)).isEqualTo(Connections.POOLED_SESSION_IDLE_LIMIT.toSeconds());
         }
     }
 
