@@ -6,6 +6,7 @@ import dev.umbra.operator.metrics.MigrationMetrics;
 import dev.umbra.operator.model.SchemaMigration;
 import dev.umbra.operator.status.Events;
 import dev.umbra.operator.status.StatusRecorder;
+import java.time.Clock;
 import java.util.function.Function;
 
 /**
@@ -22,7 +23,7 @@ public final class MigrationFactory {
         return onEnd -> {
             MigrationRunner[] runner = new MigrationRunner[1];
             ProgressSink sink = new ProgressSink(resource, recorder, events,
-                    () -> runner[0] == null ? -1 : runner[0].throttler().replicaLagMillis(), metrics);
+                    () -> runner[0] == null ? -1 : runner[0].throttler().replicaLagMillis(), metrics, Clock.systemUTC());
             runner[0] = new MigrationRunner(plan, sink);
             return new ActiveMigration(resource, runner[0], recorder, events, manualApproval, onEnd);
         };

@@ -9,7 +9,8 @@ import dev.umbra.operator.status.Events;
 import dev.umbra.operator.status.ProgressStatus;
 import dev.umbra.operator.status.StatusRecorder;
 import dev.umbra.operator.model.SchemaMigrationStatus;
-import java.util.Objects;
+import java.time.Clock;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -27,16 +28,17 @@ final class ProgressSink implements ProgressListener {
     private final Events events;
     private final LongSupplier replicaLagMillis;
     private final MigrationMetrics metrics;
-    private String lastThrottle;
+    private final ThrottleTransitions throttleTransitions;
 
     /** @param replicaLagMillis the replicas' lag at the last throttle check, or -1 when not measured */
     ProgressSink(SchemaMigration resource, StatusRecorder recorder, Events events, LongSupplier replicaLagMillis,
-                 MigrationMetrics metrics) {
+                 MigrationMetrics metrics, Clock clock) {
         this.resource = resource;
         this.recorder = recorder;
         this.events = events;
         this.replicaLagMillis = replicaLagMillis;
         this.metrics = metrics;
+        this.throttleTransitions = new ThrottleTransitions(clock);
     }
 
     @Override
@@ -58,16 +60,10 @@ final class ProgressSink implements ProgressListener {
         if (phaseChanged && !phase.isFinal()) {
             events.normal(resource, phase.displayName(), progress.message());
         }
-        String throttle = progress.phase().isFinal() ? null : progress.throttleReason().orElse(null);
-        boolean throttled = throttle != null && !throttle.startsWith(PAUSED_BY_USER);
-        boolean wasThrottled = lastThrottle != null && !lastThrottle.startsWith(PAUSED_BY_USER);
-        if (throttled && !wasThrottled) {
-            events.normal(resource, "Throttled", "Copy and apply hold back: " + throttle);
-        } else if (!throttled && wasThrottled) {
-            events.normal(resource, "ThrottleReleased", "Copy and apply run again.");
-        }
-        if (!Objects.equals(throttle, lastThrottle)) {
-            lastThrottle = throttle;
-        }
+        // A pause has its own Events (Paused, Resumed); a run that ended is held by nothing.
+        Optional<String> throttle = progress.phase().isFinal() ? Optional.empty()
+                : progress.throttleReason().filter(reason -> !reason.startsWith(PAUSED_BY_USER));
+        throttleTransitions.observe(throttle)
+                .ifPresent(transition -> events.normal(resource, transition.eventReason(), transition.message()));
     }
 }
