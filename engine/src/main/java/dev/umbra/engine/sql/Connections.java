@@ -64,7 +64,7 @@ public final class Connections implements AutoCloseable {
      * of work borrows a session and gives it back ({@link ReconnectingSession}), so none is held
      * idle outside the pool.
      */
-    static final Duration POOLED_SESSION_IDLE_LIMIT = Duration.ofSeconds(60);
+    public static final Duration IDLE_SESSION_LIMIT = Duration.ofSeconds(60);
 
     /** How often an idle pooled session is pinged: HikariCP's shortest keep-alive. */
     private static final Duration KEEPALIVE = Duration.ofSeconds(30);
@@ -239,7 +239,7 @@ public final class Connections implements AutoCloseable {
         private Connection openPooled() throws SQLException {
             Connection connection = open();
             try (Statement statement = connection.createStatement()) {
-                statement.execute("SET SESSION wait_timeout = " + POOLED_SESSION_IDLE_LIMIT.toSeconds());
+                statement.execute("SET SESSION wait_timeout = " + IDLE_SESSION_LIMIT.toSeconds());
             } catch (SQLException e) {
                 connection.close();
                 throw e;

@@ -53,7 +53,7 @@ public final class ReconnectingSession implements AutoCloseable {
     /**
      * Runs the work, on a new session as often as needed within the budget. The session is
      * borrowed for the unit and given back after it: the pool keeps idle sessions alive within
-     * the server's idle limit ({@link Connections#POOLED_SESSION_IDLE_LIMIT}).
+     * the server's idle limit ({@link Connections#IDLE_SESSION_LIMIT}).
      */
     public <T> T run(Work<T> work) throws SQLException, InterruptedException {
         long firstFailure = 0;

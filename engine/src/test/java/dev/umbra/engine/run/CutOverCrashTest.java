@@ -91,6 +91,31 @@ class CutOverCrashTest {
         assertThat(crash.done().cutOverAttempts()).as("attempts").isEqualTo(1);
     }
 
+    /**
+     * A locking session lost without dying (its node gone, or a KILL that MySQL 5.7 leaves waiting
+     * for its client) keeps its table locks until the server gives up on its client: that must be
+     * about a minute, not the server's default of eight hours.
+     */
+    @EveryFlavor
+    void theLockingSessionIsEndedByTheServerSoonAfterItsClientStopsTalking(TestDatabase db) throws Exception {
+        MirroredWriter.createTables(db, "items", 200);
+        BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items",
+                "ADD COLUMN status TINYINT NOT NULL DEFAULT 1",
+                MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true).withCutOverLockTimeout(Duration.ofSeconds(3))));
+        List<Long> idleLimits = new java.util.concurrent.CopyOnWriteArrayList<>();
+        migration.runner().setCutOverHook((reached, sessions) -> {
+            if (reached == CutOverStep.LOCKED) {
+                try (java.sql.Statement statement = sessions.locking().createStatement();
+                     java.sql.ResultSet row = statement.executeQuery("SELECT @@SESSION.wait_timeout")) {
+                    row.next();
+                    idleLimits.add(row.getLong(1));
+                }
+            }
+        });
+        assertThat(migration.start().awaitEnd(TIMEOUT).phase()).isEqualTo(Phase.DONE);
+        assertThat(idleLimits).isNotEmpty().allSatisfy(seconds -> assertThat(seconds).isBetween(6L, 60L));
+    }
+
     private record Crash(Progress done, List<String> messages) {
     }
 

@@ -87,7 +87,7 @@ class ConnectionsTest {
             row.next();
             // A lost session (a node gone, a KILL that did not wake it) would otherwise keep its
             // transaction's row locks for the server's default eight hours.
-            assertThat(row.getLong(1)).isEqualTo(Connections.POOLED_SESSION_IDLE_LIMIT.toSeconds());
+            assertThat(row.getLong(1)).isEqualTo(Connections.IDLE_SESSION_LIMIT.toSeconds());
         }
     }
 
