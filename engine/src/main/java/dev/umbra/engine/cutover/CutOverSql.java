@@ -1,6 +1,5 @@
 package dev.umbra.engine.cutover;
 
-import dev.umbra.engine.sql.Connections;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,19 +20,6 @@ final class CutOverSql {
         try (Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
-    }
-
-    /**
-     * Bounds every metadata-lock wait of this session: a blocked attempt gives up instead of stalling
-     * writers. Also bounds how long the server keeps the session once its client stops talking: a
-     * session lost while it holds the tables' locks (a vanished node, a KILL that MySQL 5.7 does not
-     * act on) must not block writers for the server's default eight hours. Within an attempt the
-     * client never leaves it waiting longer than the lock timeout.
-     */
-    static void boundLockWaits(Connection connection, Duration timeout) throws SQLException {
-        long seconds = Math.max(1, timeout.toSeconds());
-        long idleLimit = Math.max(Connections.IDLE_SESSION_LIMIT.toSeconds(), 2 * seconds);
-        execute(connection, "SET SESSION lock_wait_timeout = " + seconds + ", wait_timeout = " + idleLimit);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.umbra.engine.cutover;
 
 import dev.umbra.engine.logging.LogContext;
+import dev.umbra.engine.sql.LockingSessions;
 import dev.umbra.engine.sql.Sql;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -81,7 +82,7 @@ final class RenameQueuePosition implements AutoCloseable {
     void awaitHeld(CompletableFuture<Void> renaming, LockBudget budget)
             throws SQLException, CutOverAttemptException, InterruptedException {
         probe = context.connections().open();
-        CutOverSql.boundLockWaits(probe, budget.total().multipliedBy(2));
+        LockingSessions.boundWaits(probe, budget.total().multipliedBy(2));
         asker = Executors.newSingleThreadExecutor(LogContext.capture().threadFactory("umbra-cut-over-probe-" + context.original()));
         while (true) {
             asking = asker.submit(this::ask);

@@ -1,6 +1,7 @@
 package dev.umbra.engine.cutover;
 
 import dev.umbra.engine.apply.ApplyLoop;
+import dev.umbra.engine.sql.LockingSessions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -27,7 +28,7 @@ public final class SingleSessionCutOver implements CutOver {
         Connection lock = null;
         try {
             lock = context.connections().open();
-            CutOverSql.boundLockWaits(lock, context.lockTimeout());
+            LockingSessions.boundWaits(lock, context.lockTimeout());
             ApplyLoop.TakeOver takeOver = context.applyLoop().takeOver(context.lockTimeout())
                     .orElseThrow(() -> new CutOverAttemptException("the binlog applier did not pause within "
                             + context.lockTimeout().toSeconds() + " s"));

@@ -1,6 +1,7 @@
 package dev.umbra.engine.cutover;
 
 import dev.umbra.engine.apply.ApplyLoop;
+import dev.umbra.engine.sql.LockingSessions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -59,7 +60,7 @@ public final class TwoSessionCutOver implements CutOver {
                 guard.get().create(control, context);
             }
             lock = context.connections().open();
-            CutOverSql.boundLockWaits(lock, context.lockTimeout());
+            LockingSessions.boundWaits(lock, context.lockTimeout());
             LockBudget budget = new LockBudget(context.lockTimeout());
             CutOverSql.lockTables(lock, context, context.qualifiedOriginal() + " WRITE"
                     + guard.map(g -> ", " + g.lockEntry()).orElse(""));
@@ -91,7 +92,7 @@ public final class TwoSessionCutOver implements CutOver {
             CutOverSql.checkStillLocked(lock);
             context.reached(CutOverStep.LOCK_CHECKED, new CutOverHook.Sessions(lock, null));
             rename = context.connections().open();
-            CutOverSql.boundLockWaits(rename, context.lockTimeout().multipliedBy(2));
+            LockingSessions.boundWaits(rename, context.lockTimeout().multipliedBy(2));
             renaming = renameAsync(rename, context, token, guard.map(RenameGuard::renameClause).orElse(""));
             awaitRenameQueued(control, token, renaming, budget.remaining());
             // Seen waiting is not enough: it may wait for a name before the original's, held by someone else.

@@ -1,6 +1,7 @@
 package dev.umbra.engine.cutover;
 
 import dev.umbra.engine.apply.ApplyLoop;
+import dev.umbra.engine.sql.LockingSessions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -18,7 +19,7 @@ public final class TwoStepCutOver implements CutOver {
         Connection lock = null;
         try (Connection control = context.connections().open()) {
             lock = context.connections().open();
-            CutOverSql.boundLockWaits(lock, context.lockTimeout());
+            LockingSessions.boundWaits(lock, context.lockTimeout());
             CutOverSql.lockTables(lock, context, context.qualifiedOriginal() + " WRITE");
             long lockedAt = System.nanoTime();
             context.checkNotThrottled();

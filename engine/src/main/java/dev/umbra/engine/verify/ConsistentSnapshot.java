@@ -1,5 +1,6 @@
 package dev.umbra.engine.verify;
 
+import dev.umbra.engine.sql.LockingSessions;
 import dev.umbra.engine.sql.Sql;
 import dev.umbra.engine.sql.TransientErrors;
 import java.sql.Connection;
@@ -114,7 +115,7 @@ final class ConsistentSnapshot implements AutoCloseable {
         }
         try (Connection lock = context.connections().open(); Connection control = context.connections().open();
              Statement locking = lock.createStatement()) {
-            locking.execute("SET SESSION lock_wait_timeout = " + Math.max(1, context.lockTimeout().toSeconds()));
+            LockingSessions.boundWaits(lock, context.lockTimeout());
             locking.execute("LOCK TABLES " + Sql.qualified(context.schema(), context.original()) + " READ");
             long lockedAt = System.nanoTime();
             try {

@@ -1,0 +1,31 @@
+package dev.umbra.engine.sql;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+/**
+ * Settings for a dedicated session that holds table locks for one short step (a cut-over attempt,
+ * the checksum's snapshot lock).
+ */
+public final class LockingSessions {
+
+    private LockingSessions() {
+    }
+
+    /**
+     * Bounds every metadata-lock wait of the session, so a blocked step gives up instead of stalling
+     * writers, and how long the server keeps the session once its client stops talking: a session
+     * lost while it holds the locks (a vanished node, a KILL that MySQL 5.7 does not act on) must
+     * not block writers for the server's default eight hours. Within the step the client never
+     * leaves the session waiting longer than the lock timeout.
+     */
+    public static void boundWaits(Connection connection, Duration lockTimeout) throws SQLException {
+        long seconds = Math.max(1, lockTimeout.toSeconds());
+        long idleLimit = Math.max(Connections.IDLE_SESSION_LIMIT.toSeconds(), 2 * seconds);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET SESSION lock_wait_timeout = " + seconds + ", wait_timeout = " + idleLimit);
+        }
+    }
+}
