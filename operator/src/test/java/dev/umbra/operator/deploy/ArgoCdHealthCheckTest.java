@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.umbra.operator.model.MigrationPhase;
 import dev.umbra.operator.model.SchemaMigration;
-import dev.umbra.operator.model.SchemaMigrationStatus;
-import dev.umbra.operator.status.Conditions;
-import dev.umbra.operator.status.Lifecycle;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.file.Files;
@@ -38,24 +35,22 @@ class ArgoCdHealthCheckTest {
             case FAILED, ABORTED -> "Degraded";
             default -> "Progressing";
         };
-        assertThat(health(migrationIn(phase, true)).get("status").tojstring()).as("%s", phase).isEqualTo(expected);
+        assertThat(health(MigrationInPhase.of(phase, true)).get("status").tojstring()).as("%s", phase).isEqualTo(expected);
     }
 
     @Test
     void waitingForTheCutOverApprovalOrPausedIsSuspendedWithTheReason() throws Exception {
-        LuaValue awaiting = health(migrationIn(MigrationPhase.AWAITING_CUT_OVER, false));
+        LuaValue awaiting = health(MigrationInPhase.of(MigrationPhase.AWAITING_CUT_OVER, false));
         assertThat(awaiting.get("status").tojstring()).isEqualTo("Suspended");
         assertThat(awaiting.get("message").tojstring()).startsWith("AwaitingCutOverApproval: ");
 
-        SchemaMigration paused = migrationIn(MigrationPhase.COPYING, true);
-        Conditions.set(paused.getStatus(), Conditions.PAUSED, true, "PausedByAnnotation", "paused");
-        Lifecycle.derive(paused.getStatus());
+        SchemaMigration paused = MigrationInPhase.paused(MigrationPhase.COPYING);
         assertThat(health(paused).get("status").tojstring()).isEqualTo("Suspended");
     }
 
     @Test
     void aChangeTheOperatorHasNotSeenYetIsProgressingAndNoStatusIsToo() throws Exception {
-        SchemaMigration done = migrationIn(MigrationPhase.DONE, true);
+        SchemaMigration done = MigrationInPhase.of(MigrationPhase.DONE, true);
         done.getMetadata().setGeneration(2L);
         assertThat(health(done).get("status").tojstring()).isEqualTo("Progressing");
 
@@ -71,21 +66,6 @@ class ArgoCdHealthCheckTest {
                 .object(ConfigMap.class, "umbra-argocd-health");
         assertThat(snippet.getData().get("resource.customizations.health.umbra.dev_SchemaMigration").strip())
                 .isEqualTo(script().strip());
-    }
-
-    private static SchemaMigration migrationIn(MigrationPhase phase, boolean cutOverApproved) {
-        SchemaMigration migration = new SchemaMigration();
-        migration.getMetadata().setName("items-add-status");
-        migration.getMetadata().setGeneration(1L);
-        SchemaMigrationStatus status = new SchemaMigrationStatus();
-        status.setObservedGeneration(1L);
-        status.setPhase(phase);
-        status.setMessage(phase.displayName() + ": ...");
-        Conditions.set(status, Conditions.CUT_OVER_APPROVED, cutOverApproved, "test", "test");
-        Conditions.set(status, Conditions.READY, phase == MigrationPhase.DONE, phase.displayName(), "test");
-        Lifecycle.derive(status);
-        migration.setStatus(status);
-        return migration;
     }
 
     /** Runs the check as Argo CD does: the resource as the global {@code obj}, the returned table's fields. */

@@ -14,9 +14,6 @@ import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import dev.umbra.operator.model.MigrationPhase;
 import dev.umbra.operator.model.SchemaMigration;
-import dev.umbra.operator.model.SchemaMigrationStatus;
-import dev.umbra.operator.status.Conditions;
-import dev.umbra.operator.status.Lifecycle;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,26 +46,24 @@ class FluxHealthCheckTest {
             case FAILED, ABORTED -> "Failed";
             default -> "InProgress";
         };
-        assertThat(health(migrationIn(phase, true))).as("%s", phase).isEqualTo(expected);
+        assertThat(health(MigrationInPhase.of(phase, true))).as("%s", phase).isEqualTo(expected);
     }
 
     @Test
     void waitingForAPersonIsInProgressNotFailed() throws Exception {
-        assertThat(health(migrationIn(MigrationPhase.AWAITING_CUT_OVER, false))).isEqualTo("InProgress");
+        assertThat(health(MigrationInPhase.of(MigrationPhase.AWAITING_CUT_OVER, false))).isEqualTo("InProgress");
 
-        SchemaMigration paused = migrationIn(MigrationPhase.COPYING, true);
-        Conditions.set(paused.getStatus(), Conditions.PAUSED, true, "PausedByAnnotation", "paused");
-        Lifecycle.derive(paused.getStatus());
+        SchemaMigration paused = MigrationInPhase.paused(MigrationPhase.COPYING);
         assertThat(health(paused)).isEqualTo("InProgress");
     }
 
     @Test
     void aChangeTheOperatorHasNotSeenYetIsInProgress() throws Exception {
-        SchemaMigration done = migrationIn(MigrationPhase.DONE, true);
+        SchemaMigration done = MigrationInPhase.of(MigrationPhase.DONE, true);
         done.getMetadata().setGeneration(2L);
         assertThat(health(done)).isEqualTo("InProgress");
 
-        SchemaMigration failed = migrationIn(MigrationPhase.FAILED, true);
+        SchemaMigration failed = MigrationInPhase.of(MigrationPhase.FAILED, true);
         failed.getMetadata().setGeneration(2L);
         assertThat(health(failed)).isEqualTo("InProgress");
     }
@@ -82,21 +77,6 @@ class FluxHealthCheckTest {
         for (String field : List.of("failed", "current")) {
             assertThat(page).contains(field + ": \"" + check.get(field) + "\"");
         }
-    }
-
-    private static SchemaMigration migrationIn(MigrationPhase phase, boolean cutOverApproved) {
-        SchemaMigration migration = new SchemaMigration();
-        migration.getMetadata().setName("items-add-status");
-        migration.getMetadata().setGeneration(1L);
-        SchemaMigrationStatus status = new SchemaMigrationStatus();
-        status.setObservedGeneration(1L);
-        status.setPhase(phase);
-        status.setMessage(phase.displayName() + ": ...");
-        Conditions.set(status, Conditions.CUT_OVER_APPROVED, cutOverApproved, "test", "test");
-        Conditions.set(status, Conditions.READY, phase == MigrationPhase.DONE, phase.displayName(), "test");
-        Lifecycle.derive(status);
-        migration.setStatus(status);
-        return migration;
     }
 
     /** Flux's evaluation, step by step (fluxcd/pkg runtime/cel StatusEvaluator). */
