@@ -48,6 +48,8 @@ public final class KubectlUmbra implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Before any logger exists: the jar's logback.xml is the operator's, which logs to stdout.
+        System.setProperty("logback.configurationFile", "kubectl-umbra-logback.xml");
         int exitCode;
         try (KubernetesClient client = new KubernetesClientBuilder().build()) {
             exitCode = run(client, Clock.systemUTC(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);

@@ -1,0 +1,60 @@
+package dev.umbra.operator.kubectl;
+
+import dev.umbra.operator.model.SchemaMigration;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * A command that steers one SchemaMigration by its control annotations. Each finds the resource,
+ * refuses one that has ended (an annotation would change nothing, and abort would not undo it),
+ * and then sets or removes its annotation by a merge patch of the annotations alone.
+ */
+abstract class SteeringCommand implements Callable<Integer> {
+
+    @ParentCommand
+    private KubectlUmbra root;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private NamespaceOption namespace;
+
+    @Parameters(paramLabel = "NAME", description = "The SchemaMigration.")
+    private String name;
+
+    /** What the command does, in the refusal of an ended migration ("approve", "pause", ...). */
+    abstract String verb();
+
+    /** Steers the migration found; prints what it did or why nothing changed. */
+    abstract void steer(Target target, PrintWriter out);
+
+    @Override
+    public final Integer call() {
+        Migrations migrations = root.migrations();
+        String inNamespace = namespace.resolve(migrations.client());
+        SchemaMigration migration = migrations.get(inNamespace, name);
+        Migrations.refuseIfFinal(migration, verb());
+        steer(new Target(migrations, inNamespace, name, migration), spec.commandLine().getOut());
+        return KubectlUmbra.EXIT_OK;
+    }
+
+    /** The migration a command steers, as read before it changes anything. */
+    record Target(Migrations migrations, String namespace, String name, SchemaMigration migration) {
+
+        /** "SchemaMigration namespace/name", for messages. */
+        String described() {
+            return "SchemaMigration " + Migrations.qualifiedName(migration);
+        }
+
+        /** Sets the annotation, or removes it when {@code value} is null. */
+        void annotate(String annotation, String value) {
+            migrations.annotate(namespace, name, annotation, value);
+        }
+    }
+}
