@@ -11,17 +11,22 @@ import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Prints what a dry run found: the plan a real run would follow. */
-final class PlanPrinter {
+/** Prints what a dry run found: the plan a real run would follow (the CLI's and kubectl umbra's). */
+public final class PlanPrinter {
 
     private PlanPrinter() {
     }
 
     static void print(PrintWriter out, String schema, String table, Inspection inspection) {
-        ParsedAlter alter = inspection.alter();
-        ColumnMapping mapping = inspection.mapping();
         out.println("Dry run: inspection passed; nothing was changed. Add --execute to migrate.");
         out.println();
+        printPlan(out, schema, table, inspection);
+    }
+
+    /** The plan alone: server, table, what the ALTER does, helper tables, key, columns, estimated rows. */
+    public static void printPlan(PrintWriter out, String schema, String table, Inspection inspection) {
+        ParsedAlter alter = inspection.alter();
+        ColumnMapping mapping = inspection.mapping();
         row(out, "Server", inspection.server().flavorName() + " (" + inspection.server().versionText() + ")");
         row(out, "Table", "`" + schema + "`.`" + table + "` (" + inspection.original().engine() + ")");
         row(out, "ALTER", alter.clauseList());

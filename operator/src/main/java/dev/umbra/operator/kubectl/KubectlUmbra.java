@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
         versionProvider = KubectlUmbra.Version.class,
         description = "Watch and steer Umbra SchemaMigrations (umbra.dev/v1alpha1).",
         subcommands = {ListCommand.class, StatusCommand.class, ApproveCommand.class, PauseCommand.class,
-            ResumeCommand.class, AbortCommand.class})
+            ResumeCommand.class, AbortCommand.class, PlanCommand.class})
 public final class KubectlUmbra implements Runnable {
 
     public static final int EXIT_OK = 0;
