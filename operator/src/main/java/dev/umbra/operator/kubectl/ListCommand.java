@@ -6,42 +6,28 @@ import java.io.PrintWriter;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "list", mixinStandardHelpOptions = true,
         description = "List SchemaMigrations with their phase, progress, ETA, apply lag and what they wait for.")
-final class ListCommand implements Callable<Integer> {
-
-    @ParentCommand
-    private KubectlUmbra root;
-
-    @Spec
-    private CommandSpec spec;
-
-    @Mixin
-    private NamespaceOption namespace;
+final class ListCommand extends KubectlCommand {
 
     @Option(names = {"-A", "--all-namespaces"}, description = "List the SchemaMigrations of every namespace.")
     private boolean allNamespaces;
 
     @Override
     public Integer call() {
-        Migrations migrations = root.migrations();
-        String inNamespace = namespace.resolve(migrations.client());
+        Migrations migrations = migrations();
+        String inNamespace = namespace();
         List<SchemaMigration> items = (allNamespaces ? migrations.listAllNamespaces() : migrations.list(inNamespace)).stream()
                 .sorted(Comparator.comparing((SchemaMigration m) -> m.getMetadata().getNamespace())
                         .thenComparing(m -> m.getMetadata().getName()))
                 .toList();
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (items.isEmpty()) {
             // on stderr, as kubectl says it, so that a script reading stdout sees no rows
-            spec.commandLine().getErr().println(allNamespaces ? "No SchemaMigrations found."
+            err().println(allNamespaces ? "No SchemaMigrations found."
                     : "No SchemaMigrations found in namespace " + inNamespace + ".");
             return KubectlUmbra.EXIT_OK;
         }

@@ -15,29 +15,15 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = {"Inspect a SchemaMigration manifest against its database without creating the resource:"
                 + " the checks the operator runs first (server, grants, table, ALTER) and the plan a run would follow.",
             "Reads the login Secret the manifest names from the cluster; connects to the database from where this"
                 + " runs (use a port-forward for a database only the cluster reaches). Nothing is created or changed."})
-final class PlanCommand implements Callable<Integer> {
-
-    @ParentCommand
-    private KubectlUmbra root;
-
-    @Spec
-    private CommandSpec spec;
-
-    @Mixin
-    private NamespaceOption namespace;
+final class PlanCommand extends KubectlCommand {
 
     @Option(names = {"-f", "--filename"}, required = true, paramLabel = "MANIFEST",
             description = "A file holding one SchemaMigration.")
@@ -45,10 +31,10 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Migrations migrations = root.migrations();
+        Migrations migrations = migrations();
         SchemaMigration migration = read(migrations);
         String inNamespace = migration.getMetadata().getNamespace() != null ? migration.getMetadata().getNamespace()
-                : namespace.resolve(migrations.client());
+                : namespace();
         MigrationPlan plan;
         try {
             plan = PlanFactory.plan(migration.getSpec(),
@@ -56,7 +42,7 @@ final class PlanCommand implements Callable<Integer> {
         } catch (InvalidMigrationException e) {
             throw new CommandFailure("Invalid (" + e.reason() + "): " + e.getMessage());
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         try {
             Inspection inspection = new MigrationRunner(plan, progress -> { }).inspectOnly();
             out.println("Plan for SchemaMigration " + inNamespace + "/" + migration.getMetadata().getName()

@@ -13,40 +13,26 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Show one SchemaMigration: phase, progress, lag, throttling, what it waits for, its conditions"
                 + " and its last 5 Events.")
-final class StatusCommand implements Callable<Integer> {
+final class StatusCommand extends KubectlCommand {
 
     static final int EVENTS_SHOWN = 5;
     private static final String LABEL = "%-19s%s";
-
-    @ParentCommand
-    private KubectlUmbra root;
-
-    @Spec
-    private CommandSpec spec;
-
-    @Mixin
-    private NamespaceOption namespace;
 
     @Parameters(paramLabel = "NAME", description = "The SchemaMigration.")
     private String name;
 
     @Override
     public Integer call() {
-        Migrations migrations = root.migrations();
-        SchemaMigration migration = migrations.get(namespace.resolve(migrations.client()), name);
+        Migrations migrations = migrations();
+        SchemaMigration migration = migrations.get(namespace(), name);
         SchemaMigrationStatus status = migration.getStatus() != null ? migration.getStatus() : new SchemaMigrationStatus();
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         line(out, "Name:", Migrations.qualifiedName(migration));
         line(out, "Table:", migration.getSpec() == null ? null : migration.getSpec().getTable());
         line(out, "Phase:", status.getPhase());
@@ -116,7 +102,7 @@ final class StatusCommand implements Callable<Integer> {
             line(out, "Events:", "none (Events expire, by default after an hour)");
             return;
         }
-        Instant now = root.clock().instant();
+        Instant now = root().clock().instant();
         List<Event> newestFirst = events.stream()
                 .sorted(Comparator.comparing(StatusCommand::lastSeen, Comparator.nullsLast(Comparator.reverseOrder())))
                 .limit(EVENTS_SHOWN)

@@ -2,28 +2,14 @@ package dev.umbra.operator.kubectl;
 
 import dev.umbra.operator.model.SchemaMigration;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * A command that steers one SchemaMigration by its control annotations. Each finds the resource,
  * refuses one that has ended (an annotation would change nothing, and abort would not undo it),
  * and then sets or removes its annotation by a merge patch of the annotations alone.
  */
-abstract class SteeringCommand implements Callable<Integer> {
-
-    @ParentCommand
-    private KubectlUmbra root;
-
-    @Spec
-    private CommandSpec spec;
-
-    @Mixin
-    private NamespaceOption namespace;
+abstract class SteeringCommand extends KubectlCommand {
 
     @Parameters(paramLabel = "NAME", description = "The SchemaMigration.")
     private String name;
@@ -36,11 +22,11 @@ abstract class SteeringCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
-        Migrations migrations = root.migrations();
-        String inNamespace = namespace.resolve(migrations.client());
+        Migrations migrations = migrations();
+        String inNamespace = namespace();
         SchemaMigration migration = migrations.get(inNamespace, name);
         Migrations.refuseIfFinal(migration, verb());
-        steer(new Target(migrations, inNamespace, name, migration), spec.commandLine().getOut());
+        steer(new Target(migrations, inNamespace, name, migration), out());
         return KubectlUmbra.EXIT_OK;
     }
 
