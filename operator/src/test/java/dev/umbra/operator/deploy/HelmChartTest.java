@@ -141,6 +141,35 @@ class HelmChartTest {
     }
 
     /**
+     * On request, roles for the people and pipelines that use SchemaMigrations (kubectl umbra,
+     * GitOps): read-only and read-write, aggregated into Kubernetes' view, edit and admin roles,
+     * bound to nobody by the chart. Nothing of it by default (the default test sees no ClusterRole).
+     */
+    @Test
+    void userRolesAreOfferedOnRequestAggregatedAndBoundToNobody() {
+        RenderedChart chart = RenderedChart.render(values -> values.set("rbac.userRoles", true));
+        assertThat(chart.all(ClusterRoleBinding.class)).isEmpty();
+        ClusterRole view = chart.object(ClusterRole.class, FULL_NAME + "-view");
+        assertThat(view.getMetadata().getLabels()).containsEntry("rbac.authorization.k8s.io/aggregate-to-view", "true")
+                .containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true");
+        assertThat(view.getRules()).allSatisfy(rule -> assertThat(rule.getVerbs()).containsExactly("get", "list", "watch"));
+        assertThat(view.getRules()).anySatisfy(rule -> {
+            assertThat(rule.getApiGroups()).containsExactly("umbra.dev");
+            assertThat(rule.getResources()).contains("schemamigrations");
+        });
+        assertThat(view.getRules()).anySatisfy(rule -> assertThat(rule.getResources()).containsExactly("events"));
+        ClusterRole edit = chart.object(ClusterRole.class, FULL_NAME + "-edit");
+        assertThat(edit.getMetadata().getLabels()).containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true")
+                .doesNotContainKey("rbac.authorization.k8s.io/aggregate-to-view");
+        assertThat(edit.getRules()).singleElement().satisfies(rule -> {
+            assertThat(rule.getResources()).containsExactly("schemamigrations");
+            assertThat(rule.getVerbs()).contains("patch", "create", "delete");
+        });
+        assertThat(chart.all(ClusterRole.class)).noneSatisfy(role -> assertThat(role.getRules())
+                .anySatisfy(rule -> assertThat(rule.getResources()).contains("secrets")));
+    }
+
+    /**
      * The NetworkPolicy: egress only to the databases, the API server and DNS; ingress only to the
      * metrics port, only from the selected pods; and no policy that would cut the operator off the API.
      */
