@@ -187,6 +187,7 @@ public final class MigrationRunner {
             }
             state.rowsEstimated = inspection.estimatedRows();
             state.resumeNote = inspection.resume().note().orElse(null);
+            connections.requireWritableServer(true);
             try {
                 if (alteredInstantly(connection)) {
                     finishInstant(connection);
@@ -201,16 +202,16 @@ public final class MigrationRunner {
                 if (leftForResume(e)) {
                     throw e;
                 }
-                cleanUp();
-                fail(Phase.ABORTED, "Aborted (" + e.getMessage() + "); the original table is untouched and the helper tables were dropped.");
+                String helpers = cleanUp();
+                fail(Phase.ABORTED, "Aborted (" + e.getMessage() + "); the original table is untouched and " + helpers + ".");
                 throw e;
             } catch (Exception e) {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                 }
-                cleanUp();
+                String helpers = cleanUp();
                 String reason = e instanceof MigrationFailedException ? e.getMessage() : describe(e);
-                fail(Phase.FAILED, "Failed: " + reason + ". The original table is untouched and the helper tables were dropped.");
+                fail(Phase.FAILED, "Failed: " + reason + ". The original table is untouched and " + helpers + ".");
                 throw e instanceof MigrationFailedException failed ? failed : new MigrationFailedException(reason, e);
             }
             finish();
@@ -676,22 +677,30 @@ public final class MigrationRunner {
         enter(Phase.DONE, "done (online copy)");
     }
 
-    /** On a session of its own: the migration's first one may have been lost to a server restart. */
-    private void cleanUp() {
+    /**
+     * On a session of its own: the migration's first one may have been lost to a server restart.
+     * Umbra's own helper tables are dropped even on a server that turned read-only (if the account
+     * may), so that a failed run leaves nothing behind. Returns what happened to them, for the status.
+     */
+    private String cleanUp() {
         stopBackground();
         closeWorkers();
         if (inspection == null) {
-            return;
+            return "nothing was created";
         }
+        connections.requireWritableServer(false);
         try (Connection connection = connections.open(); var statement = connection.createStatement()) {
             statement.execute("DROP TABLE IF EXISTS " + dev.umbra.engine.sql.Sql.qualified(plan.schema(), inspection.helpers().ghost()));
             if (changelog != null) {
                 changelog.drop(connection);
             }
             dropCheckpoint(connection);
+            return "the helper tables were dropped";
         } catch (SQLException e) {
             log.error("Could not drop the helper tables of `{}`: {}. Drop `{}` and `{}` by hand.", plan.table(), e.getMessage(),
                     inspection.helpers().ghost(), inspection.helpers().changelog());
+            return "the helper tables `" + inspection.helpers().ghost() + "` and `" + inspection.helpers().changelog()
+                    + "` could not be dropped (" + e.getMessage() + "): drop them by hand";
         }
     }
 

@@ -10,14 +10,18 @@ import dev.umbra.engine.tls.TlsFailure;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -73,6 +77,9 @@ public final class Connections implements AutoCloseable {
     private final String schema;
     private final DriverTlsFiles driverTls;
     private volatile SessionInitializer initializer = connection -> { };
+    private volatile boolean writableServerRequired;
+    /** Pooled sessions not yet checked by {@link #requireWritableServer}; weak: the pool may drop them unborrowed. */
+    private final Set<Connection> uncheckedPooledSessions = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     private HikariDataSource pool;
     private boolean closed;
 
@@ -92,13 +99,37 @@ public final class Connections implements AutoCloseable {
     }
 
     /**
+     * From now on, every new session first checks that the server is still writable (a dedicated
+     * one when opened, a pooled one when first borrowed), and fails with
+     * {@link ServerReadOnlyException} if not. A new session is where a
+     * failover shows: the old primary comes back read-only, or the address now leads to a replica.
+     * A pool replaces lost sessions on its own, so the check belongs here, where every one is
+     * opened, and not only where a step notices a loss. (An account with SUPER or READ_ONLY ADMIN
+     * could still write to a read-only server; writing to a demoted primary loses those rows.)
+     */
+    public void requireWritableServer(boolean required) {
+        writableServerRequired = required;
+    }
+
+    /** Fails with {@link ServerReadOnlyException} if the session's server is read-only. */
+    public void checkWritable(Connection session) throws SQLException {
+        try (Statement statement = session.createStatement();
+             ResultSet row = statement.executeQuery("SELECT @@global.read_only")) {
+            if (row.next() && row.getLong(1) != 0) {
+                throw new ServerReadOnlyException(settings.host() + ":" + settings.port());
+            }
+        }
+    }
+
+    /**
      * An interchangeable session from the pool, opened if none is idle; {@link Connection#close()}
      * gives it back. Never change session state (variables, locks) on it: use {@link #open()}.
      */
     public Connection borrow() throws SQLException {
         HikariDataSource sessions = pool();
+        Connection borrowed;
         try {
-            return sessions.getConnection();
+            borrowed = sessions.getConnection();
         } catch (SQLTransientConnectionException timedOut) {
             // The pool's own message says only that it timed out; the reason is the last failed connect.
             Throwable reason = timedOut.getCause();
@@ -107,6 +138,15 @@ public final class Connections implements AutoCloseable {
                     + TimeUnit.MILLISECONDS.toSeconds(sessions.getConnectionTimeout()) + " s"
                     + (reason == null ? "" : ": " + reason.getMessage()), state, timedOut);
         }
+        if (writableServerRequired && uncheckedPooledSessions.remove(borrowed.unwrap(Connection.class))) {
+            try {
+                checkWritable(borrowed);
+            } catch (SQLException e) {
+                discard(borrowed);
+                throw e;
+            }
+        }
+        return borrowed;
     }
 
     /**
@@ -129,6 +169,19 @@ public final class Connections implements AutoCloseable {
 
     /** A new dedicated session, never pooled; closing it ends it. */
     public Connection open() throws SQLException {
+        Connection connection = connect();
+        if (writableServerRequired) {
+            try {
+                checkWritable(connection);
+            } catch (SQLException e) {
+                connection.close();
+                throw e;
+            }
+        }
+        return connection;
+    }
+
+    private Connection connect() throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", settings.user());
         properties.setProperty("password", settings.password());
@@ -237,13 +290,16 @@ public final class Connections implements AutoCloseable {
         }
 
         private Connection openPooled() throws SQLException {
-            Connection connection = open();
+            Connection connection = connect();
             try (Statement statement = connection.createStatement()) {
                 statement.execute("SET SESSION wait_timeout = " + IDLE_SESSION_LIMIT.toSeconds());
             } catch (SQLException e) {
                 connection.close();
                 throw e;
             }
+            // Checked when first borrowed, not here: a failure here would only make the pool try
+            // again until its timeout, and hide the reason.
+            uncheckedPooledSessions.add(connection);
             return connection;
         }
 

@@ -1,9 +1,7 @@
 package dev.umbra.engine.sql;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +15,9 @@ import org.slf4j.LoggerFactory;
  * Deadlocks and lock waits are retried as {@link TransientErrors} does.
  *
  * <p>The session gives up when it has not worked for the whole budget, and a server that comes
- * back read-only fails at once ({@link ServerReadOnlyException}): writing to a demoted primary
- * would be worse than stopping.
+ * back read-only fails at once ({@link ServerReadOnlyException}, checked on the first session
+ * after a loss and by {@link Connections#requireWritableServer} on every new one): writing to a
+ * demoted primary would be worse than stopping.
  */
 public final class ReconnectingSession implements AutoCloseable {
 
@@ -62,7 +61,9 @@ public final class ReconnectingSession implements AutoCloseable {
             try {
                 session = connections.borrow();
                 if (lostSinceLastUnit) {
-                    requireWritable(session);
+                    // The pool may hand out a session opened before the loss, which the pool's own check did not see.
+                    connections.checkWritable(session);
+                    log.info("The {} session is connected again to {}", purpose, connections.settings());
                     lostSinceLastUnit = false;
                 }
                 Connection current = session;
@@ -101,16 +102,6 @@ public final class ReconnectingSession implements AutoCloseable {
     /** How many times the session was lost and opened again. */
     public int reconnects() {
         return reconnects;
-    }
-
-    private void requireWritable(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery("SELECT @@global.read_only")) {
-            if (row.next() && row.getLong(1) != 0) {
-                throw new ServerReadOnlyException(connections.settings().host() + ":" + connections.settings().port());
-            }
-        }
-        log.info("The {} session is connected again to {}", purpose, connections.settings());
     }
 
     /**

@@ -4,7 +4,9 @@ import static dev.umbra.engine.run.ThrottleTest.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.umbra.engine.plan.ConnectionSettings;
 import dev.umbra.engine.plan.MigrationOptions;
+import dev.umbra.engine.plan.MigrationPlan;
 import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.testing.BackgroundMigration;
@@ -124,9 +126,10 @@ class ReconnectTest {
             MigrationOptions options = MigrationOptions.defaults().withInstantDdl(false).withChunkTime(Duration.ZERO).withAutoApproveCutOver(true).withChunkSize(10);
             BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER, options)).start();
             await(() -> migration.runner().progress().rowsCopied() > 100, "the copy to be under way");
-            // As a failover leaves the old primary: read-only, its sessions gone.
+            // As a failover leaves the old primary: read-only, every session of the migration gone
+            // (the test account has SUPER, which read_only does not stop: only Umbra's check does).
             server.executeAsRoot("SET GLOBAL read_only = ON");
-            killSessionRunning(db, COPY_STATEMENT);
+            killEverySessionOf(db);
             assertThatThrownBy(() -> migration.awaitEnd(TIMEOUT)).isInstanceOf(MigrationFailedException.class)
                     .hasMessageContaining("the server 127.0.0.1:" + server.port() + " is read-only: is it still the primary?");
             Progress failed = migration.runner().progress();
@@ -135,6 +138,37 @@ class ReconnectTest {
                     .contains("The original table is untouched");
             assertThat(TableContents.rows(db, "items", SHARED_COLUMNS)).isEqualTo(before);
             assertThat(TableContents.tables(db)).containsExactly("items", "items_mirror");
+        }
+    }
+
+    @EveryFlavor
+    void aServerTurnedReadOnlyUnderAnOrdinaryAccountFailsAndSaysWhichHelperTablesAreLeft(TestDatabase flavor) throws Exception {
+        try (DatabaseServer server = SharedServers.startPrivate(flavor.flavor(), flavor.server().options());
+             TestDatabase db = TestDatabase.on(server)) {
+            MirroredWriter.createTables(db, "items", 5_000);
+            List<String> before = TableContents.rows(db, "items", SHARED_COLUMNS);
+            // The grants Umbra asks for, and no SUPER: read_only stops this account's writes.
+            server.executeAsRoot("CREATE USER 'ordinary'@'%' IDENTIFIED BY 'Ordinary-Pa55'",
+                    "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, INDEX, LOCK TABLES ON `" + db.schema() + "`.* TO 'ordinary'@'%'",
+                    "GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'ordinary'@'%'");
+            MigrationOptions options = MigrationOptions.defaults().withInstantDdl(false).withChunkTime(Duration.ZERO).withChunkSize(10);
+            MigrationPlan plan = new MigrationPlan(new ConnectionSettings(db.host(), db.port(), "ordinary", "Ordinary-Pa55"),
+                    db.schema(), "items", ALTER, options);
+            BackgroundMigration migration = new BackgroundMigration(plan).start();
+            await(() -> migration.runner().progress().rowsCopied() > 100, "the copy to be under way");
+
+            server.executeAsRoot("SET GLOBAL read_only = ON");
+
+            assertThatThrownBy(() -> migration.awaitEnd(TIMEOUT)).isInstanceOf(MigrationFailedException.class)
+                    .hasMessageContaining("read-only");
+            Progress failed = migration.runner().progress();
+            assertThat(failed.phase()).isEqualTo(Phase.FAILED);
+            // The status must not claim a clean-up that the server refused.
+            assertThat(failed.message()).contains("The original table is untouched")
+                    .contains("the helper tables `_items_gho` and `_items_ghc` could not be dropped")
+                    .contains("drop them by hand").doesNotContain("were dropped");
+            assertThat(TableContents.rows(db, "items", SHARED_COLUMNS)).isEqualTo(before);
+            assertThat(TableContents.tables(db)).contains("_items_gho", "_items_ghc");
         }
     }
 
@@ -152,6 +186,27 @@ class ReconnectTest {
     /** Kills (KILL, the whole connection) the first session of the test user seen running such a statement. */
     private static long killSessionRunning(TestDatabase db, String statementPattern) throws Exception {
         return killSessionWhere(db, "DB = '" + db.schema() + "' AND INFO LIKE '" + statementPattern + "'");
+    }
+
+    private static void killEverySessionOf(TestDatabase db) throws Exception {
+        try (Connection root = db.server().connectAsRoot();
+             PreparedStatement find = root.prepareStatement("SELECT ID FROM information_schema.PROCESSLIST WHERE USER = ?")) {
+            find.setString(1, db.user());
+            List<Long> ids = new java.util.ArrayList<>();
+            try (ResultSet row = find.executeQuery()) {
+                while (row.next()) {
+                    ids.add(row.getLong(1));
+                }
+            }
+            assertThat(ids).as("the migration's sessions").isNotEmpty();
+            for (long id : ids) {
+                try (Statement kill = root.createStatement()) {
+                    kill.execute("KILL " + id);
+                } catch (SQLException ended) {
+                    // it ended between the look and the kill
+                }
+            }
+        }
     }
 
     private static long killSessionWhere(TestDatabase db, String condition) throws Exception {

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.umbra.engine.plan.ConnectionSettings;
+import dev.umbra.testkit.DatabaseServer;
 import dev.umbra.testkit.EveryFlavor;
+import dev.umbra.testkit.SharedServers;
 import dev.umbra.testkit.TestDatabase;
 import java.net.ServerSocket;
 import java.sql.Connection;
@@ -75,6 +77,38 @@ class ConnectionsTest {
             assertThat(sessionsUsed).hasSize(2).doesNotHaveDuplicates();
             assertThat(finishedOn).isEqualTo(sessionsUsed.get(1));
             assertThat(session.reconnects()).isEqualTo(1);
+        }
+    }
+
+    @EveryFlavor
+    void onceAWritableServerIsRequiredNoNewSessionWritesToAServerThatTurnedReadOnly(TestDatabase flavor) throws Exception {
+        try (DatabaseServer server = SharedServers.startPrivate(flavor.flavor(), flavor.server().options());
+             TestDatabase db = TestDatabase.on(server);
+             Connections connections = connectionsTo(db);
+             ReconnectingSession session = new ReconnectingSession("test", connections, Duration.ofSeconds(30))) {
+            connections.requireWritableServer(true);
+            long first = session.run(ConnectionsTest::connectionId);
+            // As a failover leaves the old primary. The test account has SUPER, which read_only does
+            // not stop: only Umbra's own check keeps it from writing there.
+            server.executeAsRoot("SET GLOBAL read_only = ON");
+            server.executeAsRoot("KILL " + first);
+            // Past the pool's half-second liveness bypass: the pool itself finds the idle session
+            // dead and opens a new one, a loss no unit of work ever sees.
+            Thread.sleep(600);
+            List<Long> unitsRun = new java.util.ArrayList<>();
+
+            assertThatThrownBy(() -> session.run(connection -> {
+                unitsRun.add(connectionId(connection));
+                return null;
+            })).isInstanceOf(ServerReadOnlyException.class)
+                    .hasMessageContaining("the server " + db.host() + ":" + db.port() + " is read-only: is it still the primary?");
+            assertThat(unitsRun).as("no unit ran on the read-only server").isEmpty();
+            assertThatThrownBy(connections::open).as("a dedicated session").isInstanceOf(ServerReadOnlyException.class);
+
+            connections.requireWritableServer(false);
+            try (Connection cleanUp = connections.open()) {
+                assertThat(connectionId(cleanUp)).as("clean-up may still connect").isPositive();
+            }
         }
     }
 
