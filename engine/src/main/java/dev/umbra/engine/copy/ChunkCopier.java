@@ -61,13 +61,10 @@ public final class ChunkCopier {
     public Optional<List<Object>> upperBound(Connection connection) throws SQLException {
         String sql = "SELECT " + Sql.columnList(mapping.originalKeyNames()) + " FROM " + Sql.qualified(schema, original)
                 + " FORCE INDEX (" + Sql.quote(keyIndex) + ") ORDER BY " + orderBy(" DESC") + " LIMIT 1 LOCK IN SHARE MODE";
-        connection.setAutoCommit(false);
+        // In autocommit mode, as the chunk copy: the read's locks end with the statement.
+        connection.setAutoCommit(true);
         try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
-            Optional<List<Object>> bound = row.next() ? Optional.of(readKey(row)) : Optional.empty();
-            connection.commit();
-            return bound;
-        } finally {
-            TransactionCleanup.restoreAutoCommit(connection, true);
+            return row.next() ? Optional.of(readKey(row)) : Optional.empty();
         }
     }
 
@@ -83,32 +80,38 @@ public final class ChunkCopier {
 
     /**
      * Copies the rows after {@code lowerExclusive} (null: from the start) up to and including
-     * {@code end}, in one transaction; returns the rows written.
+     * {@code end}; returns the rows written.
+     *
+     * <p>One statement in autocommit mode, so it commits as it ends and no transaction outlives
+     * it: a session lost just after it (a KILL that MySQL 5.7 leaves waiting for the next command,
+     * a client that dies) holds no locks on the original's rows, where an open transaction would
+     * keep the application's writers waiting until the server ends the session.
      */
     public int copyRange(Connection connection, List<Object> lowerExclusive, List<Object> end)
             throws SQLException, InterruptedException {
+        String ghostColumns = Sql.columnList(mapping.ghostNames());
+        String originalColumns = mapping.selectList();
+        String sql = "INSERT INTO " + Sql.qualified(schema, ghost) + " (" + ghostColumns + ") SELECT " + originalColumns
+                + " FROM " + Sql.qualified(schema, original) + " FORCE INDEX (" + Sql.quote(keyIndex) + ")"
+                + " WHERE " + range(lowerExclusive != null) + " LOCK IN SHARE MODE" + clause.keepExisting();
+        connection.setAutoCommit(true);
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            int index = 1;
+            if (lowerExclusive != null) {
+                index = bind(statement, index, lowerExclusive);
+            }
+            bind(statement, index, end);
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            if (!clause.isConflict(e)) {
+                throw e;
+            }
+        }
+        // The failed statement was rolled back whole; the rare chunk with a unique-key conflict is
+        // copied row by row in one transaction.
         connection.setAutoCommit(false);
         try {
-            String ghostColumns = Sql.columnList(mapping.ghostNames());
-            String originalColumns = mapping.selectList();
-            String sql = "INSERT INTO " + Sql.qualified(schema, ghost) + " (" + ghostColumns + ") SELECT " + originalColumns
-                    + " FROM " + Sql.qualified(schema, original) + " FORCE INDEX (" + Sql.quote(keyIndex) + ")"
-                    + " WHERE " + range(lowerExclusive != null) + " LOCK IN SHARE MODE" + clause.keepExisting();
-            int rows;
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                int index = 1;
-                if (lowerExclusive != null) {
-                    index = bind(statement, index, lowerExclusive);
-                }
-                bind(statement, index, end);
-                rows = statement.executeUpdate();
-            } catch (SQLException e) {
-                if (!clause.isConflict(e)) {
-                    throw e;
-                }
-                connection.rollback();
-                rows = copyRowByRow(connection, lowerExclusive, end);
-            }
+            int rows = copyRowByRow(connection, lowerExclusive, end);
             connection.commit();
             return rows;
         } catch (SQLException e) {
