@@ -6,6 +6,7 @@ import dev.umbra.engine.inspect.Inspection;
 import dev.umbra.engine.table.ColumnMapping;
 import dev.umbra.engine.table.MappedColumn;
 import dev.umbra.engine.table.UniqueKey;
+import dev.umbra.engine.trigger.TableTrigger;
 import java.io.PrintWriter;
 import java.util.Collection;
 import java.util.List;
@@ -62,6 +63,10 @@ public final class PlanPrinter {
         if (mapping.shiftsTemporalValues()) {
             row(out, "Time zone", "TIMESTAMP <-> DATETIME values convert in " + mapping.zone().name()
                     + " (the server's @@global.time_zone), as the server's own ALTER would");
+        }
+        if (!inspection.triggers().isEmpty()) {
+            row(out, "Triggers", inspection.triggers().stream().map(TableTrigger::describe).collect(Collectors.joining(", "))
+                    + ": kept, moved to the new table at the cut-over under its lock (an instant ALTER leaves them in place)");
         }
         row(out, "Estimated rows", Long.toString(inspection.estimatedRows()));
         out.flush();

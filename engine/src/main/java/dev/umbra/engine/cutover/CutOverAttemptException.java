@@ -10,4 +10,14 @@ public class CutOverAttemptException extends Exception {
     public CutOverAttemptException(String message) {
         super(message);
     }
+
+    /** This failure with {@code addition} appended to its message, if there is one. */
+    CutOverAttemptException adding(java.util.Optional<String> addition) {
+        if (addition.isEmpty()) {
+            return this;
+        }
+        CutOverAttemptException longer = new CutOverAttemptException(getMessage() + "; " + addition.get(), getCause());
+        longer.setStackTrace(getStackTrace());
+        return longer;
+    }
 }

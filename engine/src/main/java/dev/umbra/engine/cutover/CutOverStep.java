@@ -9,6 +9,11 @@ public enum CutOverStep {
     LOCKED,
     /** Still locked; every change up to the lock is applied; the RENAME is not issued yet. */
     CAUGHT_UP,
+    /**
+     * Still locked; the original's triggers (if any) are on the ghost now and none on the original;
+     * nothing is renamed yet.
+     */
+    TRIGGERS_MOVED,
     /** Two sessions only: the locking session was just seen alive; the RENAME is sent next. */
     LOCK_CHECKED,
     /** Two sessions only: the RENAME waits for its metadata lock behind the locking session. */

@@ -2,6 +2,7 @@ package dev.umbra.engine.cutover;
 
 import dev.umbra.engine.apply.ApplyLoop;
 import dev.umbra.engine.sql.LockingSessions;
+import dev.umbra.engine.trigger.TriggerMove;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -10,13 +11,15 @@ import java.util.UUID;
 /**
  * The non-atomic cut-over: under a write lock the original is renamed away, then the ghost is
  * renamed into place. Between the two, the table does not exist and writers fail with "Table
- * doesn't exist". Offered only as an option for setups where the atomic form cannot work.
+ * doesn't exist". Offered only as an option for setups where the atomic form cannot work. The
+ * original's triggers move to the ghost before the first rename, while the lock is held.
  */
 public final class TwoStepCutOver implements CutOver {
 
     @Override
     public Duration attempt(CutOverContext context) throws CutOverAttemptException, InterruptedException {
         Connection lock = null;
+        AttemptTriggers triggers = new AttemptTriggers(context);
         try (Connection control = context.connections().open()) {
             lock = context.connections().open();
             LockingSessions.boundWaits(lock, context.lockTimeout());
@@ -35,15 +38,25 @@ public final class TwoStepCutOver implements CutOver {
                 if (context.carryAutoIncrement()) {
                     CutOverSql.carryAutoIncrement(control, context);
                 }
+                try {
+                    triggers.moveToGhost(lock, control);
+                    context.reached(CutOverStep.TRIGGERS_MOVED, new CutOverHook.Sessions(lock, control));
+                } catch (SQLException | CutOverAttemptException e) {
+                    CutOverAttemptException failure = e instanceof CutOverAttemptException attempt ? attempt
+                            : new CutOverAttemptException(e.getMessage(), e);
+                    throw failure.adding(triggers.putBack(lock, control));
+                }
                 CutOverSql.execute(lock, "ALTER TABLE " + context.qualifiedOriginal() + " RENAME TO " + context.qualifiedOld());
                 CutOverSql.execute(lock, "UNLOCK TABLES");
                 try {
                     CutOverSql.execute(control, "RENAME TABLE " + context.qualifiedGhost() + " TO " + context.qualifiedOriginal());
                 } catch (SQLException e) {
-                    // Put the original back rather than leave no table under its name.
+                    // Put the original back, with its triggers, rather than leave no table under its name.
+                    TriggerMove.of(control, context.schema(), context.ghost(), context.old()).run(control, control);
                     CutOverSql.execute(control, "RENAME TABLE " + context.qualifiedOld() + " TO " + context.qualifiedOriginal());
                     throw e;
                 }
+                triggers.swapped();
                 takeOver.finishApplying();
                 return Duration.ofNanos(System.nanoTime() - lockedAt);
             }

@@ -13,12 +13,18 @@ import dev.umbra.engine.sql.Sql;
 import dev.umbra.engine.table.ColumnMapping;
 import dev.umbra.engine.table.HelperTables;
 import dev.umbra.engine.table.TableSchema;
+import dev.umbra.engine.trigger.TableTrigger;
+import dev.umbra.engine.trigger.TableTriggers;
+import dev.umbra.engine.trigger.TriggerMove;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides whether a migration may run, and refuses clearly when not. Every check but the last ones
@@ -31,6 +37,8 @@ import java.util.Optional;
  * an interrupted run and are resumed from (see {@link ResumeCheck}) instead of refused.
  */
 public final class Inspector {
+
+    private static final Logger log = LoggerFactory.getLogger(Inspector.class);
 
     private final MigrationPlan plan;
     private final boolean dryRun;
@@ -74,7 +82,9 @@ public final class Inspector {
             ColumnMapping mapping = ColumnMapping.build(original, ghost, alter, timeZone.zone());
             timeZone.check(connection, plan.schema(), plan.table(), mapping);
             UniqueKeyCheck.check(connection, plan.schema(), plan.table(), helpers.ghost(), mapping, plan.options().diagnostics());
-            return new Inspection(server, original, ghost, alter, mapping, helpers, estimatedRows, resume);
+            List<TableTrigger> triggers = TableTriggers.read(connection, plan.schema(), plan.table());
+            TriggersCheck.check(connection, plan.schema(), plan.table(), helpers.ghost(), triggers);
+            return new Inspection(server, original, ghost, alter, mapping, helpers, estimatedRows, resume, triggers);
         } catch (ColumnMapping.ShapeException e) {
             ghostTable.drop(connection);
             throw new MigrationRefusedException(e.getMessage(), e);
@@ -93,12 +103,21 @@ public final class Inspector {
         HelperTablesCheck.checkOld(connection, plan.schema(), helpers, plan.options());
         TableSchema ghost = TableSchema.read(connection, plan.schema(), helpers.ghost())
                 .orElseThrow(() -> new SQLException("The ghost table `" + helpers.ghost() + "` vanished during inspection"));
+        // A run interrupted inside its cut-over may have left the original's triggers on the ghost.
+        TriggerMove stranded = TriggerMove.of(connection, plan.schema(), helpers.ghost(), plan.table());
+        if (!stranded.isEmpty()) {
+            stranded.run(connection, connection);
+            log.warn("The interrupted run had moved the triggers {} of `{}` to `{}` before it stopped; they are back on `{}`",
+                    stranded.describe(), plan.table(), helpers.ghost(), plan.table());
+        }
         try {
             ServerTimeZone timeZone = ServerTimeZone.read(connection);
             ColumnMapping mapping = ColumnMapping.build(original, ghost, alter, timeZone.zone());
             timeZone.check(connection, plan.schema(), plan.table(), mapping);
             UniqueKeyCheck.check(connection, plan.schema(), plan.table(), helpers.ghost(), mapping, plan.options().diagnostics());
-            return new Inspection(server, original, ghost, alter, mapping, helpers, estimateRows(connection), resume);
+            List<TableTrigger> triggers = TableTriggers.read(connection, plan.schema(), plan.table());
+            TriggersCheck.check(connection, plan.schema(), plan.table(), helpers.ghost(), triggers);
+            return new Inspection(server, original, ghost, alter, mapping, helpers, estimateRows(connection), resume, triggers);
         } catch (ColumnMapping.ShapeException e) {
             throw new MigrationRefusedException(e.getMessage(), e);
         }

@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * Refuses tables with foreign keys (either side: after a table swap, child constraints would point
- * at the old table) and tables with triggers (they would fire on the original but not the ghost).
+ * at the old table). Triggers are moved at the cut-over instead (see {@link TriggersCheck}).
  */
 final class RelationsCheck {
 
@@ -38,22 +38,6 @@ final class RelationsCheck {
             throw new MigrationRefusedException("`" + table + "` takes part in foreign keys: " + String.join(", ", foreignKeys)
                     + ". Umbra swaps tables at cut-over, which would leave these constraints pointing at the old"
                     + " table; drop the foreign keys first, or use a native ALTER.");
-        }
-        List<String> triggers = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = ? AND EVENT_OBJECT_TABLE = ?")) {
-            statement.setString(1, schema);
-            statement.setString(2, table);
-            try (ResultSet row = statement.executeQuery()) {
-                while (row.next()) {
-                    triggers.add(row.getString(1));
-                }
-            }
-        }
-        if (!triggers.isEmpty()) {
-            throw new MigrationRefusedException("`" + table + "` has triggers: " + String.join(", ", triggers)
-                    + ". They would not fire for the rows Umbra copies and would be lost at cut-over;"
-                    + " drop them before the migration and recreate them after.");
         }
     }
 }

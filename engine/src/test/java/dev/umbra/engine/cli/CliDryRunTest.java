@@ -38,6 +38,28 @@ class CliDryRunTest {
     }
 
     @EveryFlavor
+    void thePlanListsTheTriggersThatMoveAndADryRunLeavesThemWhereTheyAre(TestDatabase db) throws Exception {
+        UmbraCommand.createTable(db, 20);
+        db.execute("CREATE TABLE t_log (id INT NOT NULL)",
+                "CREATE TRIGGER t_log_delete AFTER DELETE ON t FOR EACH ROW INSERT INTO t_log VALUES (OLD.id)",
+                "CREATE TRIGGER t_stamp BEFORE INSERT ON t FOR EACH ROW SET @stamped = NEW.id");
+        List<String> tablesBefore = TableContents.tables(db);
+
+        UmbraCommand.Result result = UmbraCommand.run(UmbraCommand.migrate(db, "t", "ADD COLUMN status TINYINT"));
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).containsPattern("Triggers: +`t_log_delete` \\(AFTER DELETE\\), `t_stamp` \\(BEFORE INSERT\\):"
+                + " kept, moved to the new table at the cut-over under its lock");
+        assertThat(TableContents.tables(db)).isEqualTo(tablesBefore);
+        try (var connection = db.connect(); var statement = connection.createStatement();
+             var row = statement.executeQuery("SELECT GROUP_CONCAT(TRIGGER_NAME, ' on ', EVENT_OBJECT_TABLE ORDER BY TRIGGER_NAME)"
+                     + " FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()")) {
+            row.next();
+            assertThat(row.getString(1)).isEqualTo("t_log_delete on t,t_stamp on t");
+        }
+    }
+
+    @EveryFlavor
     void passwordComesFromUmbraPassword(TestDatabase db) throws Exception {
         UmbraCommand.createTable(db, 10);
         List<String> args = new ArrayList<>(UmbraCommand.connection(db));

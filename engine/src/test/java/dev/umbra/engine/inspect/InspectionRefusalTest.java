@@ -135,9 +135,27 @@ class InspectionRefusalTest {
     }
 
     @EveryFlavor
-    void triggers(TestDatabase db) throws Exception {
-        db.execute(TABLE, "CREATE TRIGGER t_bump BEFORE INSERT ON t FOR EACH ROW SET NEW.b = 1");
-        assertThat(refusal(db, "t", "ADD COLUMN c INT")).contains("has triggers: t_bump");
+    void aTriggerThatDoesNotFitTheNewTableIsNamedWithTheServersReason(TestDatabase db) throws Exception {
+        db.execute(TABLE, "CREATE TRIGGER t_bump BEFORE INSERT ON t FOR EACH ROW SET NEW.b = 1",
+                "CREATE TRIGGER t_log AFTER DELETE ON t FOR EACH ROW SET @deleted = OLD.id");
+        List<String> triggersBefore = triggers(db);
+
+        assertThat(refusal(db, "t", "DROP COLUMN b")).contains("Trigger `t_bump` (BEFORE INSERT)")
+                .contains("Unknown column 'b' in 'NEW'").contains("Change the trigger (or the ALTER)");
+
+        assertThat(triggers(db)).isEqualTo(triggersBefore); // and no probe left on any table
+    }
+
+    private static List<String> triggers(TestDatabase db) throws Exception {
+        List<String> triggers = new java.util.ArrayList<>();
+        try (java.sql.Connection connection = db.connect(); java.sql.Statement statement = connection.createStatement();
+             java.sql.ResultSet row = statement.executeQuery("SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_STATEMENT"
+                     + " FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() ORDER BY TRIGGER_NAME")) {
+            while (row.next()) {
+                triggers.add(row.getString(1) + " on " + row.getString(2) + ": " + row.getString(3));
+            }
+        }
+        return triggers;
     }
 
     @EveryFlavor
