@@ -146,9 +146,9 @@ final class ClauseAnalyzer {
         } else if (item.FOREIGN_SYMBOL() != null) {
             if (!allowForeignKeys) {
                 throw new InvalidAlterException("The alter text drops a foreign key ("
-                        + source.excerpt(item) + "). Umbra does not migrate tables with foreign"
-                        + " keys, and its ghost table has none to drop; drop the foreign key with"
-                        + " a plain ALTER TABLE before the migration.");
+                        + source.excerpt(item) + "). Umbra moves the table's foreign keys to the new"
+                        + " table as they are; dropping one only changes metadata, so drop it with a"
+                        + " plain ALTER TABLE before the migration.");
             }
         } else if (item.keyOrIndex() != null) {
             // MySQL drops the primary key for DROP INDEX `PRIMARY` too.
@@ -226,9 +226,10 @@ final class ClauseAnalyzer {
                 clause = clause.getParent();
             }
             throw new InvalidAlterException("The alter text adds a foreign key ("
-                    + source.excerpt(clause) + "). Umbra refuses foreign keys: a ghost-table"
-                    + " migration cannot keep them pointing at the right table through the"
-                    + " cut-over. Remove the foreign key from the alter text.");
+                    + source.excerpt(clause) + "). Umbra moves the table's existing foreign keys"
+                    + " to the new table but does not add new ones (the copy would have to check"
+                    + " every row against the parent); remove it from the alter text and add it"
+                    + " with a plain ALTER TABLE after the migration.");
         }
         addsForeignKey = true;
     }

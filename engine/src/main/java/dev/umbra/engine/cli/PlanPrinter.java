@@ -6,7 +6,8 @@ import dev.umbra.engine.inspect.Inspection;
 import dev.umbra.engine.table.ColumnMapping;
 import dev.umbra.engine.table.MappedColumn;
 import dev.umbra.engine.table.UniqueKey;
-import dev.umbra.engine.trigger.TableTrigger;
+import dev.umbra.engine.relation.ForeignKey;
+import dev.umbra.engine.relation.TableTrigger;
 import java.io.PrintWriter;
 import java.util.Collection;
 import java.util.List;
@@ -63,6 +64,10 @@ public final class PlanPrinter {
         if (mapping.shiftsTemporalValues()) {
             row(out, "Time zone", "TIMESTAMP <-> DATETIME values convert in " + mapping.zone().name()
                     + " (the server's @@global.time_zone), as the server's own ALTER would");
+        }
+        if (!inspection.foreignKeys().isEmpty()) {
+            row(out, "Foreign keys", inspection.foreignKeys().stream().map(ForeignKey::describe).collect(Collectors.joining(", "))
+                    + ": kept, moved to the new table at the cut-over under its lock");
         }
         if (!inspection.triggers().isEmpty()) {
             row(out, "Triggers", inspection.triggers().stream().map(TableTrigger::describe).collect(Collectors.joining(", "))

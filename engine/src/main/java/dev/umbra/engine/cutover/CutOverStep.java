@@ -10,10 +10,11 @@ public enum CutOverStep {
     /** Still locked; every change up to the lock is applied; the RENAME is not issued yet. */
     CAUGHT_UP,
     /**
-     * Still locked; the original's triggers (if any) are on the ghost now and none on the original;
-     * nothing is renamed yet.
+     * Still locked; the original's triggers and foreign keys (if any) are off it and on the ghost
+     * (two-step: not yet on the ghost, which gets them once the original is renamed away); nothing
+     * is renamed yet.
      */
-    TRIGGERS_MOVED,
+    RELATIONS_MOVED,
     /** Two sessions only: the locking session was just seen alive; the RENAME is sent next. */
     LOCK_CHECKED,
     /** Two sessions only: the RENAME waits for its metadata lock behind the locking session. */

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * The atomic cut-over for servers that rename tables the same session holds under LOCK TABLES
  * (MySQL 8.0.13 and later). One session locks the original and the ghost, applies the last binlog
  * changes itself (it holds the ghost's lock), moves the original's triggers to the ghost (see
- * {@link AttemptTriggers}), and swaps both names in one RENAME. No other
+ * {@link AttemptRelations}), and swaps both names in one RENAME. No other
  * session is involved, so nothing depends on finding sessions in the processlist.
  *
  * <p>If the session dies, its locks go with it. Before the RENAME that only fails the attempt (the
@@ -27,7 +27,7 @@ public final class SingleSessionCutOver implements CutOver {
     @Override
     public Duration attempt(CutOverContext context) throws CutOverAttemptException, InterruptedException {
         Connection lock = null;
-        AttemptTriggers triggers = new AttemptTriggers(context);
+        AttemptRelations relations = new AttemptRelations(context);
         try {
             lock = context.connections().open();
             LockingSessions.boundWaits(lock, context.lockTimeout());
@@ -58,10 +58,10 @@ public final class SingleSessionCutOver implements CutOver {
                 context.reached(CutOverStep.CAUGHT_UP, sessions);
                 context.checkNotThrottled();
                 budget.check("catching up under the lock");
-                triggers.moveToGhost(lock, lock);
-                context.reached(CutOverStep.TRIGGERS_MOVED, sessions);
+                relations.moveToGhost(lock, lock);
+                context.reached(CutOverStep.RELATIONS_MOVED, sessions);
                 rename(lock, context);
-                triggers.swapped();
+                relations.swapped();
                 takeOver.finishApplying();
                 Duration lockTime = Duration.ofNanos(System.nanoTime() - lockedAt);
                 context.reached(CutOverStep.SWAPPED, sessions);
@@ -75,9 +75,9 @@ public final class SingleSessionCutOver implements CutOver {
         } catch (SQLException | CutOverAttemptException e) {
             CutOverAttemptException failure = e instanceof CutOverAttemptException attempt ? attempt
                     : new CutOverAttemptException(e.getMessage(), e);
-            throw failure.adding(triggers.putBack(lock, lock));
+            throw failure.adding(relations.putBack(lock, lock));
         } catch (InterruptedException e) {
-            triggers.putBack(lock, lock);
+            relations.putBack(lock, lock);
             throw e;
         } finally {
             CutOverSql.closeQuietly(lock); // releases the locks if anything above failed

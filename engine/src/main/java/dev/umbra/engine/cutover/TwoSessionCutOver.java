@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Session L locks the original for writing and waits until every binlog change up to the lock
  * is applied; the applier is then held, and the original's triggers move to the ghost (see
- * {@link AttemptTriggers}). Session R issues
+ * {@link AttemptRelations}). Session R issues
  * {@code RENAME TABLE t TO _t_del, _t_gho TO t}. R takes its metadata locks in name order, so it
  * first takes {@code _t_del} and {@code _t_gho} and then queues on {@code t} itself, behind L. A
  * queued exclusive lock is granted before queued writes, so when L unlocks, the swap happens
@@ -54,7 +54,7 @@ public final class TwoSessionCutOver implements CutOver {
         Optional<RenameQueuePosition> position = Optional.empty();
         String token = "umbra-cut-over-" + UUID.randomUUID();
         Optional<RenameGuard> guard = RenameGuard.forAttempt(context);
-        AttemptTriggers triggers = new AttemptTriggers(context);
+        AttemptRelations relations = new AttemptRelations(context);
         long lockedAt = System.nanoTime();
         try {
             control = context.connections().open();
@@ -91,8 +91,8 @@ public final class TwoSessionCutOver implements CutOver {
             budget.check("catching up under the lock");
             // Nothing writes to the ghost now (the applier is held), and nobody locks it, so the
             // control session may create triggers there.
-            triggers.moveToGhost(lock, control);
-            context.reached(CutOverStep.TRIGGERS_MOVED, new CutOverHook.Sessions(lock, null));
+            relations.moveToGhost(lock, control);
+            context.reached(CutOverStep.RELATIONS_MOVED, new CutOverHook.Sessions(lock, null));
             // R must queue behind L's lock. If L died, writers got in after the last applied change,
             // and R would swap at once without them: give up instead.
             CutOverSql.checkStillLocked(lock);
@@ -119,7 +119,7 @@ public final class TwoSessionCutOver implements CutOver {
                 throw new CutOverAttemptException("the RENAME did not complete after the lock was released: "
                         + causeOf(e), e);
             }
-            triggers.swapped();
+            relations.swapped();
             takeOver.finishApplying();
             context.reached(CutOverStep.SWAPPED, new CutOverHook.Sessions(lock, rename));
             return lockTime;
@@ -131,12 +131,12 @@ public final class TwoSessionCutOver implements CutOver {
             }
             CutOverAttemptException failure = e instanceof CutOverAttemptException attempt ? attempt
                     : new CutOverAttemptException(e.getMessage(), e);
-            throw failure.adding(triggers.putBack(lock, control)); // while L, if alive, still keeps writers out
+            throw failure.adding(relations.putBack(lock, control)); // while L, if alive, still keeps writers out
         } catch (InterruptedException e) {
             Thread.interrupted(); // cancel R first, then pass the interrupt on
             boolean swapped = cancelRename(control, token, renaming);
             if (!swapped) {
-                triggers.putBack(lock, control);
+                relations.putBack(lock, control);
             }
             Thread.currentThread().interrupt();
             if (swapped) {

@@ -6,18 +6,20 @@ import dev.umbra.engine.sql.ServerInfo;
 import dev.umbra.engine.table.ColumnMapping;
 import dev.umbra.engine.table.HelperTables;
 import dev.umbra.engine.table.TableSchema;
-import dev.umbra.engine.trigger.TableTrigger;
+import dev.umbra.engine.relation.ForeignKey;
+import dev.umbra.engine.relation.TableTrigger;
 import java.util.List;
 
 /**
  * What inspection found: enough to run the migration. By the time this exists the ghost table has
  * been created and altered (the last step of inspection, undone if the new shape is refused), or,
  * when {@code resume} is a {@link ResumeDecision.Resume}, kept from the interrupted run it resumes.
- * {@code triggers} are the original's, each proven to fit the new table; they move to it at the cut-over.
+ * {@code triggers} and {@code foreignKeys} are the original's, each proven to fit the new table;
+ * they move to it at the cut-over.
  */
 public record Inspection(ServerInfo server, TableSchema original, TableSchema ghost, ParsedAlter alter,
                          ColumnMapping mapping, HelperTables helpers, long estimatedRows, ResumeDecision resume,
-                         List<TableTrigger> triggers) {
+                         List<TableTrigger> triggers, List<ForeignKey> foreignKeys) {
 
     public java.util.Optional<dev.umbra.engine.checkpoint.Checkpoint> resumedCheckpoint() {
         return resume instanceof ResumeDecision.Resume resumed ? java.util.Optional.of(resumed.checkpoint())

@@ -13,9 +13,10 @@ import dev.umbra.engine.sql.Sql;
 import dev.umbra.engine.table.ColumnMapping;
 import dev.umbra.engine.table.HelperTables;
 import dev.umbra.engine.table.TableSchema;
-import dev.umbra.engine.trigger.TableTrigger;
-import dev.umbra.engine.trigger.TableTriggers;
-import dev.umbra.engine.trigger.TriggerMove;
+import dev.umbra.engine.relation.TableTrigger;
+import dev.umbra.engine.relation.TableTriggers;
+import dev.umbra.engine.relation.ForeignKey;
+import dev.umbra.engine.relation.TableRelations;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -59,14 +60,17 @@ public final class Inspector {
         GrantsCheck.check(connection, plan.schema());
         TableSchema original = readOriginal(connection);
         ParsedAlter alter = parseAlter();
-        RelationsCheck.check(connection, plan.schema(), plan.table());
         HelperTables helpers = HelperTables.forTable(plan.table());
         MigrationLock.acquire(connection, plan.schema(), plan.table());
+        if (!dryRun) {
+            putBackStrandedRelations(connection, helpers);
+        }
+        List<ForeignKey> foreignKeys = RelationsCheck.check(connection, plan.schema(), plan.table());
         ResumeDecision resume = plan.options().resume()
                 ? ResumeCheck.decide(connection, server, plan.schema(), plan.table(), alter.clauseList(), helpers, dryRun)
                 : new ResumeDecision.Fresh();
         if (resume instanceof ResumeDecision.Resume) {
-            return resumed(connection, server, original, alter, helpers, resume);
+            return resumed(connection, server, original, alter, helpers, resume, foreignKeys);
         }
         if (dryRun && resume instanceof ResumeDecision.StartOver startOver) {
             throw new MigrationRefusedException("An interrupted migration of this table left a checkpoint that cannot be"
@@ -84,7 +88,9 @@ public final class Inspector {
             UniqueKeyCheck.check(connection, plan.schema(), plan.table(), helpers.ghost(), mapping, plan.options().diagnostics());
             List<TableTrigger> triggers = TableTriggers.read(connection, plan.schema(), plan.table());
             TriggersCheck.check(connection, plan.schema(), plan.table(), helpers.ghost(), triggers);
-            return new Inspection(server, original, ghost, alter, mapping, helpers, estimatedRows, resume, triggers);
+            ForeignKeysCheck.makeIndexesPlain(connection, plan.schema(), helpers.ghost(), foreignKeys);
+            ForeignKeysCheck.check(connection, plan.schema(), plan.table(), helpers.ghost(), foreignKeys);
+            return new Inspection(server, original, ghost, alter, mapping, helpers, estimatedRows, resume, triggers, foreignKeys);
         } catch (ColumnMapping.ShapeException e) {
             ghostTable.drop(connection);
             throw new MigrationRefusedException(e.getMessage(), e);
@@ -99,17 +105,11 @@ public final class Inspector {
      * here leaves the helper tables, so that the run can resume once the cause is fixed.
      */
     private Inspection resumed(Connection connection, ServerInfo server, TableSchema original, ParsedAlter alter,
-                               HelperTables helpers, ResumeDecision resume) throws SQLException, MigrationRefusedException {
+                               HelperTables helpers, ResumeDecision resume, List<ForeignKey> foreignKeys)
+            throws SQLException, MigrationRefusedException {
         HelperTablesCheck.checkOld(connection, plan.schema(), helpers, plan.options());
         TableSchema ghost = TableSchema.read(connection, plan.schema(), helpers.ghost())
                 .orElseThrow(() -> new SQLException("The ghost table `" + helpers.ghost() + "` vanished during inspection"));
-        // A run interrupted inside its cut-over may have left the original's triggers on the ghost.
-        TriggerMove stranded = TriggerMove.of(connection, plan.schema(), helpers.ghost(), plan.table());
-        if (!stranded.isEmpty()) {
-            stranded.run(connection, connection);
-            log.warn("The interrupted run had moved the triggers {} of `{}` to `{}` before it stopped; they are back on `{}`",
-                    stranded.describe(), plan.table(), helpers.ghost(), plan.table());
-        }
         try {
             ServerTimeZone timeZone = ServerTimeZone.read(connection);
             ColumnMapping mapping = ColumnMapping.build(original, ghost, alter, timeZone.zone());
@@ -117,9 +117,24 @@ public final class Inspector {
             UniqueKeyCheck.check(connection, plan.schema(), plan.table(), helpers.ghost(), mapping, plan.options().diagnostics());
             List<TableTrigger> triggers = TableTriggers.read(connection, plan.schema(), plan.table());
             TriggersCheck.check(connection, plan.schema(), plan.table(), helpers.ghost(), triggers);
-            return new Inspection(server, original, ghost, alter, mapping, helpers, estimateRows(connection), resume, triggers);
+            ForeignKeysCheck.check(connection, plan.schema(), plan.table(), helpers.ghost(), foreignKeys);
+            return new Inspection(server, original, ghost, alter, mapping, helpers, estimateRows(connection), resume, triggers,
+                    foreignKeys);
         } catch (ColumnMapping.ShapeException e) {
             throw new MigrationRefusedException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A run interrupted inside its cut-over may have left the original's triggers and foreign keys
+     * on the ghost; they go back before anything decides about the ghost (resume it or drop it).
+     */
+    private void putBackStrandedRelations(Connection connection, HelperTables helpers) throws SQLException {
+        TableRelations stranded = TableRelations.of(connection, plan.schema(), helpers.ghost(), plan.table());
+        if (!stranded.isEmpty()) {
+            stranded.move(connection, connection);
+            log.warn("An interrupted run had moved {} of `{}` to `{}` before it stopped; they are back on `{}`",
+                    stranded.describe(), plan.table(), helpers.ghost(), plan.table());
         }
     }
 

@@ -1,8 +1,8 @@
 package dev.umbra.engine.inspect;
 
 import dev.umbra.engine.run.MigrationRefusedException;
-import dev.umbra.engine.trigger.TableTrigger;
-import dev.umbra.engine.trigger.TableTriggers;
+import dev.umbra.engine.relation.TableTrigger;
+import dev.umbra.engine.relation.TableTriggers;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;

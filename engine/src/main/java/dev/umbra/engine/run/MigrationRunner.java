@@ -37,7 +37,7 @@ import dev.umbra.engine.progress.Verification;
 import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.sql.ReconnectingSession;
 import dev.umbra.engine.throttle.Throttler;
-import dev.umbra.engine.trigger.TriggerMove;
+import dev.umbra.engine.relation.TableRelations;
 import dev.umbra.engine.unique.ConflictClause;
 import dev.umbra.engine.unique.ConflictResolver;
 import dev.umbra.engine.unique.HeldRows;
@@ -691,7 +691,7 @@ public final class MigrationRunner {
         }
         connections.requireWritableServer(false);
         try (Connection connection = connections.open(); var statement = connection.createStatement()) {
-            putBackStrandedTriggers(connection);
+            putBackStrandedRelations(connection);
             statement.execute("DROP TABLE IF EXISTS " + dev.umbra.engine.sql.Sql.qualified(plan.schema(), inspection.helpers().ghost()));
             if (changelog != null) {
                 changelog.drop(connection);
@@ -706,13 +706,12 @@ public final class MigrationRunner {
         }
     }
 
-    /** A cut-over attempt that failed and could not put the original's triggers back left them on the ghost. */
-    private void putBackStrandedTriggers(Connection connection) throws SQLException {
-        TriggerMove stranded = TriggerMove.of(connection, plan.schema(), inspection.helpers().ghost(), plan.table());
+    /** A cut-over attempt that failed and could not put the original's triggers and foreign keys back left them on the ghost. */
+    private void putBackStrandedRelations(Connection connection) throws SQLException {
+        TableRelations stranded = TableRelations.of(connection, plan.schema(), inspection.helpers().ghost(), plan.table());
         if (!stranded.isEmpty()) {
-            stranded.run(connection, connection);
-            log.warn("The triggers {} were still on `{}`; they are back on `{}`", stranded.describe(),
-                    inspection.helpers().ghost(), plan.table());
+            stranded.move(connection, connection);
+            log.warn("{} were still on `{}`; they are back on `{}`", stranded.describe(), inspection.helpers().ghost(), plan.table());
         }
     }
 

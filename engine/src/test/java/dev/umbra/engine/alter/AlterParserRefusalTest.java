@@ -136,8 +136,8 @@ class AlterParserRefusalTest {
         "ADD (org_id INT, FOREIGN KEY (org_id) REFERENCES orgs (id))",
     })
     void refusesAddingForeignKeys(String alterText) {
-        assertRefused(alterText, "adds a foreign key", "Umbra refuses foreign keys",
-                "Remove the foreign key");
+        assertRefused(alterText, "adds a foreign key", "does not add new ones",
+                "remove it from the alter text");
     }
 
     @Test

@@ -38,9 +38,11 @@ class CliDryRunTest {
     }
 
     @EveryFlavor
-    void thePlanListsTheTriggersThatMoveAndADryRunLeavesThemWhereTheyAre(TestDatabase db) throws Exception {
+    void thePlanListsTheTriggersAndForeignKeysThatMoveAndADryRunLeavesThemWhereTheyAre(TestDatabase db) throws Exception {
         UmbraCommand.createTable(db, 20);
-        db.execute("CREATE TABLE t_log (id INT NOT NULL)",
+        db.execute("CREATE TABLE owners (id INT PRIMARY KEY)",
+                "ALTER TABLE t ADD COLUMN owner_id INT, ADD CONSTRAINT t_owner FOREIGN KEY (owner_id) REFERENCES owners (id)",
+                "CREATE TABLE t_log (id INT NOT NULL)",
                 "CREATE TRIGGER t_log_delete AFTER DELETE ON t FOR EACH ROW INSERT INTO t_log VALUES (OLD.id)",
                 "CREATE TRIGGER t_stamp BEFORE INSERT ON t FOR EACH ROW SET @stamped = NEW.id");
         List<String> tablesBefore = TableContents.tables(db);
@@ -50,7 +52,10 @@ class CliDryRunTest {
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.out()).containsPattern("Triggers: +`t_log_delete` \\(AFTER DELETE\\), `t_stamp` \\(BEFORE INSERT\\):"
                 + " kept, moved to the new table at the cut-over under its lock");
+        assertThat(result.out()).containsPattern("Foreign keys: +`t_owner` \\(owner_id\\) -> `" + db.schema()
+                + "`.`owners` \\(id\\): kept, moved to the new table at the cut-over under its lock");
         assertThat(TableContents.tables(db)).isEqualTo(tablesBefore);
+        assertThat(TableContents.createStatement(db, "t")).contains("CONSTRAINT `t_owner` FOREIGN KEY");
         try (var connection = db.connect(); var statement = connection.createStatement();
              var row = statement.executeQuery("SELECT GROUP_CONCAT(TRIGGER_NAME, ' on ', EVENT_OBJECT_TABLE ORDER BY TRIGGER_NAME)"
                      + " FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()")) {

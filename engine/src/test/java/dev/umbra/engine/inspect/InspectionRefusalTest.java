@@ -122,16 +122,33 @@ class InspectionRefusalTest {
     }
 
     @EveryFlavor
-    void foreignKeyFromTheTable(TestDatabase db) throws Exception {
+    void aForeignKeyThatChangesTheTablesRowsIsRefusedWithTheReasonAndTheChoices(TestDatabase db) throws Exception {
         db.execute("CREATE TABLE parent (id INT PRIMARY KEY) ENGINE=InnoDB",
-                "CREATE TABLE t (id INT PRIMARY KEY, parent_id INT, CONSTRAINT fk_parent FOREIGN KEY (parent_id) REFERENCES parent (id)) ENGINE=InnoDB");
-        assertThat(refusal(db, "t", "ADD COLUMN c INT")).contains("takes part in foreign keys: fk_parent").contains("drop the foreign keys first");
+                "CREATE TABLE t (id INT PRIMARY KEY, parent_id INT, CONSTRAINT fk_parent FOREIGN KEY (parent_id)"
+                        + " REFERENCES parent (id) ON DELETE CASCADE) ENGINE=InnoDB");
+        assertThat(refusal(db, "t", "ADD COLUMN c INT")).contains("`fk_parent` (parent_id) -> `" + db.schema() + "`.`parent` (id)"
+                + " ON DELETE CASCADE").contains("not write them to the binary log").contains("Choose one")
+                .contains("RESTRICT or NO ACTION are migrated");
     }
 
     @EveryFlavor
-    void foreignKeyPointingAtTheTable(TestDatabase db) throws Exception {
-        db.execute(TABLE, "CREATE TABLE child (id INT PRIMARY KEY, t_id INT, CONSTRAINT fk_child FOREIGN KEY (t_id) REFERENCES t (id)) ENGINE=InnoDB");
-        assertThat(refusal(db, "t", "ADD COLUMN c INT")).contains("takes part in foreign keys: fk_child");
+    void aForeignKeyWhoseColumnTheAlterDropsIsNamedWithTheServersReason(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE parent (id INT PRIMARY KEY) ENGINE=InnoDB",
+                "CREATE TABLE t (id INT PRIMARY KEY, parent_id INT, CONSTRAINT fk_parent FOREIGN KEY (parent_id)"
+                        + " REFERENCES parent (id)) ENGINE=InnoDB");
+        assertThat(refusal(db, "t", "DROP COLUMN parent_id")).contains("Foreign key `fk_parent` (parent_id)")
+                .contains("cannot be added to the new table").contains("Nothing was changed");
+        assertThat(refusal(db, "t", "MODIFY parent_id VARCHAR(10)")).contains("Foreign key `fk_parent` (parent_id)")
+                .contains("cannot be added to the new table");
+    }
+
+    @EveryFlavor
+    void aForeignKeyWhoseIndexTheAlterDropsIsRefused(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE parent (id INT PRIMARY KEY) ENGINE=InnoDB",
+                "CREATE TABLE t (id INT PRIMARY KEY, parent_id INT, KEY by_parent (parent_id), CONSTRAINT fk_parent"
+                        + " FOREIGN KEY (parent_id) REFERENCES parent (id)) ENGINE=InnoDB");
+        assertThat(refusal(db, "t", "DROP INDEX by_parent")).contains("needs an index that starts with (parent_id)")
+                .contains("Keep such an index in the ALTER");
     }
 
     @EveryFlavor

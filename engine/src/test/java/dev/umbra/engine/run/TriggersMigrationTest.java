@@ -14,7 +14,7 @@ import dev.umbra.engine.testing.Migrations;
 import dev.umbra.engine.testing.MirroredWriter;
 import dev.umbra.engine.testing.ServerSessions;
 import dev.umbra.engine.testing.TableContents;
-import dev.umbra.engine.trigger.TriggerMove;
+import dev.umbra.engine.relation.TableRelations;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
 import java.sql.Connection;
@@ -72,7 +72,7 @@ class TriggersMigrationTest {
         List<String> seenOnTheGhost = new ArrayList<>();
         AtomicInteger failures = new AtomicInteger();
         migration.runner().setCutOverHook((step, sessions) -> {
-            if (step == CutOverStep.TRIGGERS_MOVED && failures.getAndIncrement() == 0) {
+            if (step == CutOverStep.RELATIONS_MOVED && failures.getAndIncrement() == 0) {
                 seenOnTheGhost.addAll(triggerNames(db, "_items_gho"));
                 throw new IllegalStateException("failing the first attempt on purpose");
             }
@@ -108,7 +108,7 @@ class TriggersMigrationTest {
                 MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true)));
         AtomicInteger kills = new AtomicInteger();
         migration.runner().setCutOverHook((step, sessions) -> {
-            if (step == CutOverStep.TRIGGERS_MOVED && kills.getAndIncrement() == 0) {
+            if (step == CutOverStep.RELATIONS_MOVED && kills.getAndIncrement() == 0) {
                 ServerSessions.kill(db, sessions.locking());
             }
         });
@@ -117,7 +117,7 @@ class TriggersMigrationTest {
         assertThat(done.phase()).isEqualTo(Phase.DONE);
         assertThat(done.cutOverAttempts()).isEqualTo(2);
         assertThat(migration.snapshots()).anySatisfy(progress -> assertThat(progress.message())
-                .contains("Cut-over attempt 1 failed").contains("the session holding the lock was lost after the triggers")
+                .contains("Cut-over attempt 1 failed").contains("the session holding the lock was lost after `")
                 .contains("`items_note_a` (BEFORE INSERT)").contains("ran without them"));
         assertThat(triggerDefinitions(db, "items")).isEqualTo(definitionsBefore);
         assertThat(triggerNames(db, "_items_del")).isEmpty();
@@ -192,7 +192,7 @@ class TriggersMigrationTest {
     /** What a cut-over attempt that dies right after moving the triggers leaves behind. */
     private static void strandTriggersOnTheGhost(TestDatabase db) throws SQLException {
         try (Connection connection = db.connect()) {
-            TriggerMove.of(connection, db.schema(), "items", "_items_gho").run(connection, connection);
+            TableRelations.of(connection, db.schema(), "items", "_items_gho").move(connection, connection);
         }
         assertThat(triggerNames(db, "_items_gho")).hasSize(5);
     }

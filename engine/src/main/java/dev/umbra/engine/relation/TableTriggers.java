@@ -1,4 +1,4 @@
-package dev.umbra.engine.trigger;
+package dev.umbra.engine.relation;
 
 import dev.umbra.engine.sql.Sql;
 import java.sql.Connection;
