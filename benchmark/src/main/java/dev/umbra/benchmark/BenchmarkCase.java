@@ -8,7 +8,8 @@ enum BenchmarkCase {
     FLAT_OUT_WRITER("d", "Umbra online copy, writer flat out"),
     INSTANT("i", "Umbra with instant DDL allowed, idle"),
     FIXED_CHUNKS("f", "Umbra online copy, idle, fixed 1,000-row chunks"),
-    TWO_WORKERS("p", "Umbra online copy, idle, two copy workers");
+    TWO_WORKERS("p", "Umbra online copy, idle, two copy workers"),
+    ONE_LARGE_TRANSACTION("t", "Umbra online copy, one transaction updating every row during the copy");
 
     private final String letter;
     private final String description;
@@ -32,6 +33,6 @@ enum BenchmarkCase {
                 return value;
             }
         }
-        throw new IllegalArgumentException("unknown case '" + letter + "': use a, b, c, d, i, f or p");
+        throw new IllegalArgumentException("unknown case '" + letter + "': use a, b, c, d, i, f, p or t");
     }
 }

@@ -69,7 +69,7 @@ final class BenchmarkRun {
                 case STEADY_WRITER -> umbra(benchmarkCase, false, settings.writerRate());
                 case FLAT_OUT_WRITER -> umbra(benchmarkCase, false, -1);
                 case INSTANT -> umbra(benchmarkCase, true, 0);
-                case FIXED_CHUNKS, TWO_WORKERS -> umbra(benchmarkCase, false, 0);
+                case FIXED_CHUNKS, TWO_WORKERS, ONE_LARGE_TRANSACTION -> umbra(benchmarkCase, false, 0);
             };
             log.printf("  case (%s) %.1f s, %s%n", benchmarkCase.letter(), result.wall().toMillis() / 1000.0,
                     result.verdict().describe());
@@ -109,7 +109,8 @@ final class BenchmarkRun {
     private CaseResult umbra(BenchmarkCase benchmarkCase, boolean instant, int writerRate) throws Exception {
         String table = "bench_" + benchmarkCase.name().toLowerCase();
         String mirror = table + "_mirror";
-        boolean writing = writerRate != 0;
+        boolean largeTransaction = benchmarkCase == BenchmarkCase.ONE_LARGE_TRANSACTION;
+        boolean writing = writerRate != 0 || largeTransaction;
         try (Connection connection = open()) {
             BenchmarkTable.copy(connection, SOURCE, table);
             if (writing) {
@@ -136,7 +137,11 @@ final class BenchmarkRun {
         long created = System.nanoTime();
         AtomicLong lastPrinted = new AtomicLong(created);
         StageClock stages = new StageClock();
+        LargeTransaction backfill = largeTransaction ? new LargeTransaction(this::open, table, mirror) : null;
         MigrationRunner runner = new MigrationRunner(plan, progress -> {
+            if (backfill != null && progress.phase() == Phase.COPYING && progress.rowsCopied() > 0) {
+                backfill.startOnce();
+            }
             Phase previous = lastPhase.getAndSet(progress.phase());
             long now = System.nanoTime();
             stages.observe(progress, now);
@@ -156,7 +161,7 @@ final class BenchmarkRun {
                         progress.applyBacklog());
             }
         });
-        MirroredWorkload writer = writing ? new MirroredWorkload(this::open, table, mirror,
+        MirroredWorkload writer = writerRate != 0 ? new MirroredWorkload(this::open, table, mirror,
                 writerRate < 0 ? settings.flatOutThreads() : settings.writerThreads(),
                 Math.max(0, writerRate)) : null;
         Progress done;
@@ -175,6 +180,9 @@ final class BenchmarkRun {
             began = System.nanoTime();
             done = runner.run();
             wall = Duration.ofNanos(System.nanoTime() - began);
+            if (backfill != null) {
+                backfill.await();
+            }
             jvmCpu = cpu.jvm();
             serverCpu = cpu.server();
             if (writer != null) {
@@ -188,6 +196,10 @@ final class BenchmarkRun {
         }
         long heap = HeapMeter.peakBytes();
         List<String> notes = new ArrayList<>();
+        notes.add(String.format("heap in use right after a collection: at most %,d MB", HeapMeter.liveBytes() >> 20));
+        if (backfill != null) {
+            notes.add(backfill.summary());
+        }
         notes.add(String.format("copied %,d rows, applied %,d binlog row changes", done.rowsCopied(), done.eventsApplied()));
         notes.add("time by stage: " + stages.summary());
         done.verification().ifPresent(verification -> notes.add(String.format(
@@ -207,10 +219,8 @@ final class BenchmarkRun {
                         : Optional.of(writer.stalls().longestGapOverlapping(cutOverStart.get(), to));
                 notes.add(String.format("writer: %,d ops during the migration, %,d failed", opsDuring, writer.failedOperations()));
                 writer.errors().stream().limit(3).forEach(error -> notes.add("writer error: " + error));
-                verdict = MirrorVerdict.compare(this::open, table, mirror, "e", "0");
-            } else {
-                verdict = MirrorVerdict.compare(this::open, table, SOURCE, "e", "0");
             }
+            verdict = MirrorVerdict.compare(this::open, table, writing ? mirror : SOURCE, "e", "0");
             BenchmarkTable.drop(connection, table, mirror);
         }
         String path = copied.get() ? "online copy" : "instant";

@@ -1,8 +1,14 @@
 package dev.umbra.benchmark;
 
+import com.sun.management.GarbageCollectionNotificationInfo;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
 
 /**
  * The JVM's peak heap use during one case: the heap pools' peak usage, reset (after a GC) before
@@ -13,11 +19,31 @@ import java.lang.management.MemoryType;
  */
 final class HeapMeter {
 
+    /** The most heap in use right after a collection since the last reset: what the process kept, not what it had yet to collect. */
+    private static final AtomicLong liveAfterCollection = new AtomicLong();
+
+    static {
+        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (collector instanceof NotificationEmitter emitter) {
+                emitter.addNotificationListener((notification, handback) -> {
+                    if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+                        GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from(
+                                (CompositeData) notification.getUserData());
+                        long used = info.getGcInfo().getMemoryUsageAfterGc().values().stream()
+                                .mapToLong(MemoryUsage::getUsed).sum();
+                        liveAfterCollection.accumulateAndGet(used, Math::max);
+                    }
+                }, null, null);
+            }
+        }
+    }
+
     private HeapMeter() {
     }
 
     static void reset() {
         System.gc();
+        liveAfterCollection.set(0);
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {
                 pool.resetPeakUsage();
@@ -34,6 +60,14 @@ final class HeapMeter {
             }
         }
         return total;
+    }
+
+    /**
+     * Bytes: the most heap in use right after any collection since the last {@link #reset()}
+     * (young collections included): what the process held on to, independent of -Xmx.
+     */
+    static long liveBytes() {
+        return liveAfterCollection.get();
     }
 
     /** The heap limit (-Xmx) in bytes. */

@@ -2,6 +2,7 @@ package dev.umbra.engine.apply;
 
 import dev.umbra.engine.binlog.BinlogPosition;
 import dev.umbra.engine.binlog.BinlogTransaction;
+import dev.umbra.engine.binlog.TransactionQueue;
 import dev.umbra.engine.binlog.RowChange;
 import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.sql.ReconnectingSession;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -36,7 +36,7 @@ public final class ApplyLoop implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ApplyLoop.class);
 
-    private final BlockingQueue<BinlogTransaction> queue;
+    private final TransactionQueue queue;
     private final ChangeApplier applier;
     private final String originalTable;
     private final String changelogTable;
@@ -70,7 +70,7 @@ public final class ApplyLoop implements AutoCloseable {
      * @param reconnectTimeout how long the loop keeps reopening its session after losing the server
      *             (each batch is applied again whole on the new session) before it fails
      */
-    public ApplyLoop(BlockingQueue<BinlogTransaction> queue, ChangeApplier applier, String originalTable,
+    public ApplyLoop(TransactionQueue queue, ChangeApplier applier, String originalTable,
                      String changelogTable, Connections connections, BooleanSupplier paused, int batchSize,
                      HeldRows held, Duration reconnectTimeout) {
         this.reconnectTimeout = reconnectTimeout;
@@ -209,7 +209,11 @@ public final class ApplyLoop implements AutoCloseable {
             eventsApplied.addAndGet(originalChanges.size());
             lastAppliedAt = Instant.now();
         }
-        appliedPosition = batch.get(batch.size() - 1).end();
+        for (BinlogTransaction transaction : batch) {
+            if (transaction.endsTransaction()) {
+                appliedPosition = transaction.end(); // a piece of a larger transaction is no place to resume from
+            }
+        }
         for (RowChange change : changelogChanges) {
             Changelog.entryOf(change.after()).ifPresent(this::onChangelogEntry);
         }
@@ -359,11 +363,7 @@ public final class ApplyLoop implements AutoCloseable {
 
     /** Row changes received but not applied yet. */
     public long backlog() {
-        long total = 0;
-        for (BinlogTransaction transaction : queue) {
-            total += transaction.changes().size();
-        }
-        return total;
+        return queue.changes();
     }
 
     public Exception failure() {

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
@@ -35,14 +34,18 @@ import org.slf4j.LoggerFactory;
  * Follows the binary log from a given position and hands over, whole transaction by whole
  * transaction, the row changes of the followed tables of one schema.
  *
- * <p>Only complete transactions leave this class, each with the position past its commit. When the
- * connection drops, the partial transaction is discarded and the stream reconnects from the end of
- * the last complete one, so nothing is lost and nothing is handed over twice. The library's own
+ * <p>Transactions leave this class each with the position past its commit; one with more than
+ * {@link #PIECE_CHANGES} row changes (or {@link #PIECE_BYTES} of row images) leaves in pieces
+ * before that (see {@link BinlogTransaction}), so that no transaction, however large, is held
+ * whole in memory. When the connection drops, the partial transaction is discarded and the stream
+ * reconnects from the end of the last complete one, so nothing is lost; pieces of the transaction
+ * it was inside are handed over again, which applying tolerates. The library's own
  * keep-alive reconnect is off because it resumes from the last event, which can be mid-transaction
  * (and on MariaDB 11.4, row events carry no next position at all).
  *
- * <p>The hand-over queue is bounded: when the applier falls behind (or is paused), reading stops
- * and the server holds the backlog, so memory stays bounded.
+ * <p>The hand-over queue is bounded in transactions and in bytes ({@link TransactionQueue}): when
+ * the applier falls behind (or is paused), reading stops and the server holds the backlog, so
+ * memory stays bounded.
  */
 public final class BinlogStream implements AutoCloseable {
 
@@ -54,9 +57,17 @@ public final class BinlogStream implements AutoCloseable {
     private static final long HAND_OVER_POLL_MILLIS = 100;
 
     private final Set<String> tables;
-    private final BlockingQueue<BinlogTransaction> sink;
+    /** A transaction with more row changes than this is handed over in pieces of at most this many. */
+    public static final int PIECE_CHANGES = 10_000;
+    /** Or with row images holding more than this, roughly. */
+    public static final long PIECE_BYTES = 16L << 20;
+
+    private final TransactionQueue sink;
     private final Map<Long, String> followedTableIds = new HashMap<>();
     private final List<RowChange> pending = new ArrayList<>();
+    private long pendingBytes;
+    /** Whether pieces of the current transaction were handed over: its end must follow them, even with no change left. */
+    private boolean piecesHandedOver;
     private final AtomicInteger reconnects = new AtomicInteger();
 
     /** The threads of the stream (the client's, reconnects) log in the context of the thread that created it. */
@@ -69,7 +80,7 @@ public final class BinlogStream implements AutoCloseable {
     private GtidTracker gtids;
     private boolean inTransaction;
 
-    public BinlogStream(ConnectionSettings settings, String schema, Set<String> tables, BlockingQueue<BinlogTransaction> sink) {
+    public BinlogStream(ConnectionSettings settings, String schema, Set<String> tables, TransactionQueue sink) {
         this.settings = settings;
         this.schema = schema;
         this.tables = Set.copyOf(tables);
@@ -131,6 +142,8 @@ public final class BinlogStream implements AutoCloseable {
         });
         synchronized (pending) {
             pending.clear();
+            pendingBytes = 0;
+            piecesHandedOver = false;
             followedTableIds.clear();
             inTransaction = false;
             if (gtids != null) {
@@ -197,22 +210,25 @@ public final class BinlogStream implements AutoCloseable {
                 String table = followedTableIds.get(write.getTableId());
                 if (table != null) {
                     for (Serializable[] row : write.getRows()) {
-                        pending.add(new RowChange(RowChange.Kind.INSERT, table, null, row));
+                        add(new RowChange(RowChange.Kind.INSERT, table, null, row));
                     }
+                    handOverPieceIfLarge();
                 }
             } else if (data instanceof UpdateRowsEventData update) {
                 String table = followedTableIds.get(update.getTableId());
                 if (table != null) {
                     for (Map.Entry<Serializable[], Serializable[]> row : update.getRows()) {
-                        pending.add(new RowChange(RowChange.Kind.UPDATE, table, row.getKey(), row.getValue()));
+                        add(new RowChange(RowChange.Kind.UPDATE, table, row.getKey(), row.getValue()));
                     }
+                    handOverPieceIfLarge();
                 }
             } else if (data instanceof DeleteRowsEventData delete) {
                 String table = followedTableIds.get(delete.getTableId());
                 if (table != null) {
                     for (Serializable[] row : delete.getRows()) {
-                        pending.add(new RowChange(RowChange.Kind.DELETE, table, row, null));
+                        add(new RowChange(RowChange.Kind.DELETE, table, row, null));
                     }
+                    handOverPieceIfLarge();
                 }
             } else if (data instanceof GtidEventData gtid) {
                 beginGtid(gtid.getGtid());
@@ -263,24 +279,48 @@ public final class BinlogStream implements AutoCloseable {
         }
         BinlogPosition end = new BinlogPosition(current.getBinlogFilename(), next > 0 ? next : current.getBinlogPosition(),
                 gtids == null ? null : gtids.snapshot());
-        if (!pending.isEmpty()) {
-            BinlogTransaction transaction = new BinlogTransaction(List.copyOf(pending), end);
-            try {
-                // A full queue waits for the applier (the back-pressure), but not past close(): the
-                // client's disconnect waits for this thread, which would otherwise wait forever for
-                // an applier that had stopped (seen: a failed applier hung the migration's end).
-                while (!sink.offer(transaction, HAND_OVER_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
-                    if (closing) {
-                        return; // not recorded as complete: nothing resumes from a closed stream
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return; // not recorded as complete: a reconnect resumes before it
-            }
-            pending.clear();
+        if ((!pending.isEmpty() || piecesHandedOver) && !handOver(new BinlogTransaction(List.copyOf(pending), end, pendingBytes))) {
+            return; // not recorded as complete: a reconnect resumes before it
         }
+        pending.clear();
+        pendingBytes = 0;
+        piecesHandedOver = false;
         lastComplete = end;
+    }
+
+    private void add(RowChange change) {
+        pending.add(change);
+        pendingBytes += change.estimatedBytes();
+    }
+
+    /** Hands over what a large transaction has so far, without an end: a rows event holds at most a few kilobytes. */
+    private void handOverPieceIfLarge() {
+        if ((pending.size() >= PIECE_CHANGES || pendingBytes >= PIECE_BYTES)
+                && handOver(new BinlogTransaction(List.copyOf(pending), null, pendingBytes))) {
+            pending.clear();
+            pendingBytes = 0;
+            piecesHandedOver = true;
+        }
+    }
+
+    /**
+     * Queues the transaction (or piece). A full queue waits for the applier (the back-pressure), but
+     * not past close(): the client's disconnect waits for this thread, which would otherwise wait
+     * forever for an applier that had stopped (seen: a failed applier hung the migration's end).
+     * False if it was not queued (the stream is closing, or the thread was interrupted).
+     */
+    private boolean handOver(BinlogTransaction transaction) {
+        try {
+            while (!sink.offer(transaction, HAND_OVER_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                if (closing) {
+                    return false; // nothing resumes from a closed stream
+                }
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Waits for a reconnect in flight (it holds this monitor), so that no fresh connection outlives the stream. */

@@ -5,7 +5,7 @@ import dev.umbra.engine.apply.ChangeApplier;
 import dev.umbra.engine.apply.Changelog;
 import dev.umbra.engine.binlog.BinlogPosition;
 import dev.umbra.engine.binlog.BinlogStream;
-import dev.umbra.engine.binlog.BinlogTransaction;
+import dev.umbra.engine.binlog.TransactionQueue;
 import dev.umbra.engine.binlog.RowImageConverter;
 import dev.umbra.engine.checkpoint.Checkpoint;
 import dev.umbra.engine.checkpoint.Checkpointer;
@@ -54,8 +54,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +73,8 @@ public final class MigrationRunner {
     private static final Logger log = LoggerFactory.getLogger(MigrationRunner.class);
     private static final Duration STREAM_LIVE_TIMEOUT = Duration.ofSeconds(30);
     private static final int QUEUE_TRANSACTIONS = 2_000;
+    /** What the queued row images may hold: with a transaction's pieces, bounds the binlog's memory at any write load. */
+    private static final long QUEUE_BYTES = 32L << 20;
 
     private final MigrationPlan plan;
     private final MigrationOptions options;
@@ -346,7 +346,7 @@ public final class MigrationRunner {
             changelog.create(connection);
         }
         throttler.start(changelog);
-        BlockingQueue<BinlogTransaction> queue = new ArrayBlockingQueue<>(QUEUE_TRANSACTIONS);
+        TransactionQueue queue = new TransactionQueue(QUEUE_TRANSACTIONS, QUEUE_BYTES);
         BinlogPosition start = resumed.isPresent() ? resumed.get().appliedPosition()
                 : BinlogPosition.current(connection, inspection.server());
         stream = new BinlogStream(plan.connection(), plan.schema(), Set.of(plan.table(), changelog.table()), queue);

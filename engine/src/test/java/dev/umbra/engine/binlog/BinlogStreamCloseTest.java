@@ -8,8 +8,6 @@ import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
 import java.sql.Connection;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -22,7 +20,7 @@ class BinlogStreamCloseTest {
     @EveryFlavor
     void aStreamBlockedOnAFullQueueClosesPromptly(TestDatabase db) throws Exception {
         db.execute("CREATE TABLE seq (id BIGINT PRIMARY KEY)");
-        BlockingQueue<BinlogTransaction> queue = new ArrayBlockingQueue<>(1);
+        TransactionQueue queue = new TransactionQueue(1, Long.MAX_VALUE);
         BinlogStream stream = new BinlogStream(new ConnectionSettings(db.host(), db.port(), db.user(), db.password()),
                 db.schema(), Set.of("seq"), queue);
         try (Connection writer = db.connect()) {
@@ -30,10 +28,10 @@ class BinlogStreamCloseTest {
         }
         db.execute("INSERT INTO seq VALUES (1)", "INSERT INTO seq VALUES (2)", "INSERT INTO seq VALUES (3)");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (queue.remainingCapacity() > 0 && System.nanoTime() < deadline) {
+        while (queue.size() < 1 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(queue).as("the first transaction fills the queue").hasSize(1);
+        assertThat(queue.size()).as("the first transaction fills the queue").isEqualTo(1);
         Thread.sleep(300); // the stream now waits to hand over the second
 
         CompletableFuture<Void> closed = CompletableFuture.runAsync(stream::close);

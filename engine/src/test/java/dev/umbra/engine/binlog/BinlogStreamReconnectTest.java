@@ -19,8 +19,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
@@ -60,7 +58,7 @@ class BinlogStreamReconnectTest {
     void aStreamHeldLongerThanTheServersWriteTimeoutResumesWhereItStopped(TestDatabase db) throws Exception {
         int transactions = 1_500; // 16 KiB each: more than the socket buffers between server and client hold
         db.execute("CREATE TABLE big (id BIGINT PRIMARY KEY, pad MEDIUMTEXT)");
-        BlockingQueue<BinlogTransaction> queue = new ArrayBlockingQueue<>(1);
+        TransactionQueue queue = new TransactionQueue(1, Long.MAX_VALUE);
         String streamUser = "binlog_" + Long.toHexString(System.nanoTime());
         db.server().executeAsRoot("CREATE USER '" + streamUser + "'@'%' IDENTIFIED BY 'Stream-Pa55'",
                 "GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '" + streamUser + "'@'%'");
@@ -119,7 +117,7 @@ class BinlogStreamReconnectTest {
 
     private static void killTwiceAndCompare(TestDatabase db) throws Exception {
         db.execute("CREATE TABLE seq (id BIGINT PRIMARY KEY, pad VARCHAR(100))");
-        BlockingQueue<BinlogTransaction> queue = new ArrayBlockingQueue<>(10_000);
+        TransactionQueue queue = new TransactionQueue(10_000, Long.MAX_VALUE);
         List<Long> received = new ArrayList<>();
         // The stream gets an account of its own, so that the kills hit its dump thread and no other.
         String streamUser = "binlog_" + Long.toHexString(System.nanoTime());

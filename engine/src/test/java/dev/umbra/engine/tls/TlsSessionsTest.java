@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.umbra.engine.binlog.BinlogPosition;
 import dev.umbra.engine.binlog.BinlogStream;
+import dev.umbra.engine.binlog.TransactionQueue;
 import dev.umbra.engine.plan.ConnectionSettings;
 import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.plan.MigrationPlan;
@@ -35,7 +36,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -228,7 +228,7 @@ class TlsSessionsTest {
     }
 
     private static BinlogStream binlogStream(TestDatabase db, ConnectionSettings settings) {
-        return new BinlogStream(settings, db.schema(), Set.of("items"), new ArrayBlockingQueue<>(10));
+        return new BinlogStream(settings, db.schema(), Set.of("items"), new TransactionQueue(10, Long.MAX_VALUE));
     }
 
     private static BinlogPosition currentPosition(TestDatabase db) throws SQLException {
