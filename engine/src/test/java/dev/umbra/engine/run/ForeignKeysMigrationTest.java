@@ -3,7 +3,6 @@ package dev.umbra.engine.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.umbra.engine.cutover.CutOverStep;
 import dev.umbra.engine.plan.CutOverMethod;
 import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.plan.MigrationPlan;
@@ -22,7 +21,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -75,14 +73,8 @@ class ForeignKeysMigrationTest {
         String constraintBefore = constraintOf(db, "items");
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER,
                 MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true)));
-        List<String> seenOnTheGhost = new ArrayList<>();
-        AtomicInteger failures = new AtomicInteger();
-        migration.runner().setCutOverHook((step, sessions) -> {
-            if (step == CutOverStep.RELATIONS_MOVED && failures.getAndIncrement() == 0) {
-                seenOnTheGhost.add(constraintOf(db, "_items_gho"));
-                throw new IllegalStateException("failing the first attempt on purpose");
-            }
-        });
+        List<String> seenOnTheGhost = FirstAttemptFailure.afterRelationsMoved(migration.runner(),
+                () -> constraintOf(db, "_items_gho"));
         MirroredWriter writer = new MirroredWriter(db, "items");
         Progress done;
         try (writer) {
