@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The non-atomic cut-over: under a write lock the original is renamed away, then the ghost is
@@ -15,6 +17,9 @@ import java.util.UUID;
  * no table has the name.
  */
 public final class TwoStepCutOver implements CutOver {
+
+    private static final Logger log = LoggerFactory.getLogger(TwoStepCutOver.class);
+    private static final int RENAME_BACK_ATTEMPTS = 3;
 
     @Override
     public Duration attempt(CutOverContext context) throws CutOverAttemptException, InterruptedException {
@@ -53,8 +58,14 @@ public final class TwoStepCutOver implements CutOver {
                     relations.attach(control);
                     CutOverSql.execute(control, "RENAME TABLE " + context.qualifiedGhost() + " TO " + context.qualifiedOriginal());
                 } catch (SQLException e) {
+                    if (swappedAfterAll(context)) {
+                        log.info("The RENAME reported '{}', but the new table is in place", e.getMessage());
+                        relations.swapped();
+                        takeOver.finishApplying();
+                        return Duration.ofNanos(System.nanoTime() - lockedAt);
+                    }
                     // Put the original back, then its triggers and foreign keys, rather than leave no table under its name.
-                    CutOverSql.execute(control, "RENAME TABLE " + context.qualifiedOld() + " TO " + context.qualifiedOriginal());
+                    renameOriginalBack(context, control, e);
                     throw new CutOverAttemptException("the new table could not be put in place (" + e.getMessage()
                             + "); the original was renamed back", e).adding(relations.putBack(control, control));
                 }
@@ -67,5 +78,47 @@ public final class TwoStepCutOver implements CutOver {
         } finally {
             CutOverSql.closeQuietly(lock);
         }
+    }
+
+    /** Whether the new table's RENAME ran although its session reported a failure (it was lost as the statement ended). */
+    private static boolean swappedAfterAll(CutOverContext context) {
+        try {
+            return CutOverSql.swapped(context);
+        } catch (SQLException unknown) {
+            return false; // then renaming the original back fails too, and says so
+        }
+    }
+
+    /**
+     * Renames the original back, through the attempt's session or, if that is gone, new ones. If
+     * none can, the table is missing for the application and only a person can decide what to do:
+     * the attempt ends with {@link OriginalRenamedException}, which no retry and no clean-up touches.
+     */
+    private static void renameOriginalBack(CutOverContext context, Connection control, SQLException why)
+            throws OriginalRenamedException {
+        String renameBack = "RENAME TABLE " + context.qualifiedOld() + " TO " + context.qualifiedOriginal();
+        SQLException last = null;
+        for (int attempt = 0; attempt < RENAME_BACK_ATTEMPTS; attempt++) {
+            Connection session = null;
+            try {
+                session = attempt == 0 ? control : context.connections().open();
+                CutOverSql.execute(session, renameBack);
+                return;
+            } catch (SQLException e) {
+                last = e;
+                log.warn("Renaming `{}` back to `{}` failed: {}", context.old(), context.original(), e.getMessage());
+            } finally {
+                if (session != control) {
+                    CutOverSql.closeQuietly(session);
+                }
+            }
+        }
+        String message = "the original table was renamed to `" + context.old() + "` and neither the new table (" + why.getMessage()
+                + ") nor the original (" + (last == null ? "no session" : last.getMessage()) + ") could be put back under `"
+                + context.original() + "`: `" + context.original() + "` does not exist now. Nothing was dropped. Put the"
+                + " original back with: " + renameBack + "; the new table, complete up to the cut-over, is `"
+                + context.ghost() + "`";
+        log.error("{}", message);
+        throw new OriginalRenamedException(message, why);
     }
 }

@@ -20,6 +20,7 @@ import dev.umbra.engine.cutover.CutOverAttemptException;
 import dev.umbra.engine.cutover.CutOverContext;
 import dev.umbra.engine.cutover.CutOverHook;
 import dev.umbra.engine.cutover.InstantAlter;
+import dev.umbra.engine.cutover.OriginalRenamedException;
 import dev.umbra.engine.cutover.SingleSessionCutOver;
 import dev.umbra.engine.cutover.TwoSessionCutOver;
 import dev.umbra.engine.cutover.TwoStepCutOver;
@@ -104,6 +105,8 @@ public final class MigrationRunner {
     /** Sizes copy chunks; its final size also sizes the checksum's chunks. */
     private ChunkSizer copySizer;
     private volatile boolean crashed;
+    /** A two-step cut-over left the original under its old-table name: nothing may be cleaned up. */
+    private volatile boolean originalRenamed;
 
     public MigrationRunner(MigrationPlan plan, ProgressListener listener) {
         this.plan = plan;
@@ -210,8 +213,14 @@ public final class MigrationRunner {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                 }
-                String helpers = cleanUp();
                 String reason = e instanceof MigrationFailedException ? e.getMessage() : describe(e);
+                if (originalRenamed) {
+                    stopBackground(); // and nothing dropped: the original is under another name, and a person must put it back
+                    closeWorkers();
+                    fail(Phase.FAILED, "Failed: " + reason + ".");
+                    throw e instanceof MigrationFailedException failed ? failed : new MigrationFailedException(reason, e);
+                }
+                String helpers = cleanUp();
                 fail(Phase.FAILED, "Failed: " + reason + ". The original table is untouched and " + helpers + ".");
                 throw e instanceof MigrationFailedException failed ? failed : new MigrationFailedException(reason, e);
             }
@@ -646,6 +655,9 @@ public final class MigrationRunner {
             try {
                 state.lastLockTime = method.attempt(context);
                 return;
+            } catch (OriginalRenamedException e) {
+                originalRenamed = true;
+                throw new MigrationFailedException("OriginalRenamed: " + e.getMessage(), e);
             } catch (CutOverAttemptException e) {
                 last = e;
                 state.message = "Cut-over attempt " + attempt + " failed: " + e.getMessage() + "; the original table is serving.";

@@ -108,9 +108,9 @@ class ForeignKeysMigrationTest {
         createChildTables(db);
         String constraintBefore = constraintOf(db, "items");
         MigrationPlan plan = Migrations.plan(db, "items", ALTER, MigrationOptions.defaults().withInstantDdl(false)
-                .withChunkTime(Duration.ZERO).withChunkSize(50).withAutoApproveCutOver(true)
+                .withChunkTime(Duration.ZERO).withChunkSize(100).withAutoApproveCutOver(true)
                 .withCheckpointInterval(Duration.ofMillis(100)));
-        ResumeTest.crashMidCopy(plan, 1_000);
+        ResumeTest.crashMidCopy(plan, 500);
         try (Connection connection = db.connect()) {
             TableRelations.of(connection, db.schema(), "items", "_items_gho").move(connection, connection);
         }
@@ -154,7 +154,7 @@ class ForeignKeysMigrationTest {
 
     /** items and its mirror (as the mirrored writer uses them) with an owner_id pointing at owners, 1 to 200. */
     private static void createChildTables(TestDatabase db) throws SQLException {
-        MirroredWriter.createTables(db, "items", 3_000);
+        MirroredWriter.createTables(db, "items", 2_000);
         db.execute("CREATE TABLE owners (id INT PRIMARY KEY) ENGINE=InnoDB",
                 "INSERT INTO owners (id) SELECT id FROM items WHERE id <= 200",
                 "ALTER TABLE items ADD COLUMN owner_id INT NULL, ADD CONSTRAINT fk_items_owner FOREIGN KEY (owner_id)"
@@ -205,7 +205,7 @@ class ForeignKeysMigrationTest {
                             connection.commit();
                             deleteIfUnused(connection, random.nextInt(1, nextOwner + 1));
                         } else {
-                            long id = random.nextLong(1, 3_000);
+                            long id = random.nextLong(1, 2_000);
                             int owner = random.nextInt(1, 101);
                             execute(connection, "UPDATE items SET owner_id = " + owner + " WHERE id = " + id);
                             execute(connection, "UPDATE items_mirror SET owner_id = " + owner + " WHERE id = " + id);

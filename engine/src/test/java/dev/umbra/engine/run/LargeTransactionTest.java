@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 class LargeTransactionTest {
 
     private static final List<String> COLUMNS = List.of("id", "name", "qty", "updated_at", "note");
-    private static final int ROWS = 30_000;
+    private static final int ROWS = 24_000;
 
     @EveryFlavor
     void aTransactionOfManyPiecesDuringTheCopyIsAppliedWhole(TestDatabase db) throws Exception {

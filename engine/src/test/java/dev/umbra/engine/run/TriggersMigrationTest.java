@@ -155,9 +155,9 @@ class TriggersMigrationTest {
         createTablesWithTriggers(db);
         List<String> definitionsBefore = triggerDefinitions(db, "items");
         MigrationPlan plan = Migrations.plan(db, "items", ALTER, MigrationOptions.defaults().withInstantDdl(false)
-                .withChunkTime(Duration.ZERO).withChunkSize(50).withAutoApproveCutOver(true)
+                .withChunkTime(Duration.ZERO).withChunkSize(100).withAutoApproveCutOver(true)
                 .withCheckpointInterval(Duration.ofMillis(100)));
-        ResumeTest.crashMidCopy(plan, 1_000);
+        ResumeTest.crashMidCopy(plan, 500);
         strandTriggersOnTheGhost(db);
         assertThat(triggerNames(db, "items")).isEmpty();
 
@@ -224,7 +224,7 @@ class TriggersMigrationTest {
      * does not get those: it copies the inserted row from items.
      */
     private static void createTablesWithTriggers(TestDatabase db) throws SQLException {
-        MirroredWriter.createTables(db, "items", 3_000);
+        MirroredWriter.createTables(db, "items", 2_000);
         db.server().executeAsRoot("CREATE USER IF NOT EXISTS 'trigger_owner'@'%' IDENTIFIED BY 'unused-Password-1'",
                 "GRANT ALL ON `" + db.schema() + "`.* TO 'trigger_owner'@'%'");
         for (String table : List.of("items", "items_mirror")) {
