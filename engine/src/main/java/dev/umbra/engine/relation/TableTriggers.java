@@ -19,12 +19,14 @@ public final class TableTriggers {
     /**
      * The triggers of {@code schema.table}, in the order to create them again: within one event and
      * timing, a trigger created later runs later, so creating them in their action order keeps it.
+     * Looked up by TRIGGER_SCHEMA (a trigger lives in its table's schema), which MariaDB resolves to
+     * one schema's directory; the cut-over reads them under its lock.
      */
     public static List<TableTrigger> read(Connection connection, String schema, String table) throws SQLException {
         List<TableTrigger> triggers = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT TRIGGER_NAME, EVENT_MANIPULATION, ACTION_TIMING, ACTION_ORDER, ACTION_STATEMENT, DEFINER, SQL_MODE,"
-                        + " COLLATION_CONNECTION FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = ?"
+                        + " COLLATION_CONNECTION FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?"
                         + " AND EVENT_OBJECT_TABLE = ?")) {
             statement.setString(1, schema);
             statement.setString(2, table);
