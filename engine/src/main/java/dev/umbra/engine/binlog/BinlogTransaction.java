@@ -17,10 +17,6 @@ import java.util.List;
  */
 public record BinlogTransaction(List<RowChange> changes, BinlogPosition end, long estimatedBytes) {
 
-    public BinlogTransaction(List<RowChange> changes, BinlogPosition end) {
-        this(changes, end, changes.stream().mapToLong(RowChange::estimatedBytes).sum());
-    }
-
     /** Whether this ends a transaction (false for a piece handed over before the commit). */
     public boolean endsTransaction() {
         return end != null;

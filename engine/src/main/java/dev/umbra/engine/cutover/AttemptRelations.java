@@ -62,15 +62,16 @@ final class AttemptRelations {
         if (relations == null || !relations.sourceIsMissingSome()) {
             return Optional.empty();
         }
-        boolean lockHeld = alive(lock);
+        boolean lockHeld = lock != null && CutOverSql.alive(lock);
         Connection fresh = null;
         try {
-            if (!lockHeld || !alive(creator)) {
+            boolean creatorAlive = creator != null && CutOverSql.alive(creator);
+            if (!lockHeld || !creatorAlive) {
                 fresh = context.connections().open();
                 // Its DDL queues for the original's metadata lock, and writers queue behind it.
                 LockingSessions.boundWaits(fresh, context.lockTimeout());
             }
-            relations.undo(lockHeld ? lock : fresh, alive(creator) ? creator : fresh);
+            relations.undo(lockHeld ? lock : fresh, creatorAlive ? creator : fresh);
         } catch (SQLException e) {
             log.error("{} of `{}` could not be put back after a failed cut-over attempt: {}. Recreate any that is on"
                     + " neither table with:\n{}", relations.describe(), context.original(), e.getMessage(),
@@ -90,17 +91,5 @@ final class AttemptRelations {
         return Optional.of("the session holding the lock was lost after " + relations.describe()
                 + " had been moved, so writes to `" + context.original() + "` in the " + millis
                 + " ms before they were put back ran without them");
-    }
-
-    private static boolean alive(Connection session) {
-        if (session == null) {
-            return false;
-        }
-        try {
-            CutOverSql.execute(session, "DO 1");
-            return true;
-        } catch (SQLException e) {
-            return false;
-        }
     }
 }

@@ -87,6 +87,16 @@ final class CutOverSql {
         }
     }
 
+    /** Whether the session still answers (and so, if it held LOCK TABLES, still holds it). */
+    static boolean alive(Connection session) {
+        try {
+            checkStillLocked(session);
+            return true;
+        } catch (CutOverAttemptException gone) {
+            return false;
+        }
+    }
+
     /**
      * Whether the tables are swapped: the ghost's name is gone and the old table's name exists.
      * Asked through a new session when the attempt lost its own while the swap may have happened.

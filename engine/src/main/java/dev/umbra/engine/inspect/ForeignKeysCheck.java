@@ -41,11 +41,11 @@ final class ForeignKeysCheck {
         if (keys.isEmpty()) {
             return;
         }
-        Map<String, List<String>> indexes = plainIndexes(connection, schema, ghost);
         List<String> lines = ForeignKeys.createStatementLines(connection, schema, ghost);
         try (Statement statement = connection.createStatement()) {
-            for (Map.Entry<String, List<String>> index : indexes.entrySet()) {
-                boolean servesAKey = keys.stream().anyMatch(key -> startsWith(index.getValue(), key.columns()));
+            for (Map.Entry<String, Index> index : indexes(connection, schema, ghost).entrySet()) {
+                boolean plain = !index.getValue().unique() && index.getValue().btree();
+                boolean servesAKey = plain && keys.stream().anyMatch(key -> startsWith(index.getValue().columns(), key.columns()));
                 String prefix = "KEY " + Sql.quote(index.getKey()) + " (";
                 String definition = lines.stream().filter(line -> line.startsWith(prefix)).findFirst().orElse(null);
                 if (servesAKey && definition != null) {
@@ -107,40 +107,36 @@ final class ForeignKeysCheck {
         return true;
     }
 
-    /** Each index as its uniqueness and columns, whatever its name. */
-    private static Set<String> indexShapes(Connection connection, String schema, String table) throws SQLException {
+    /** An index as information_schema.STATISTICS describes it. */
+    private record Index(boolean unique, boolean btree, List<String> columns) {
+    }
+
+    private static Map<String, Index> indexes(Connection connection, String schema, String table) throws SQLException {
         Map<String, List<String>> columns = new LinkedHashMap<>();
         Map<String, Boolean> unique = new LinkedHashMap<>();
-        try (PreparedStatement statement = connection.prepareStatement("SELECT INDEX_NAME, NON_UNIQUE, COLUMN_NAME"
+        Map<String, Boolean> btree = new LinkedHashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT INDEX_NAME, NON_UNIQUE, INDEX_TYPE, COLUMN_NAME"
                 + " FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY INDEX_NAME, SEQ_IN_INDEX")) {
             statement.setString(1, schema);
             statement.setString(2, table);
             try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {
-                    columns.computeIfAbsent(row.getString(1), name -> new ArrayList<>()).add(row.getString(3));
+                    columns.computeIfAbsent(row.getString(1), name -> new ArrayList<>()).add(row.getString(4));
                     unique.put(row.getString(1), row.getInt(2) == 0);
+                    btree.put(row.getString(1), "BTREE".equals(row.getString(3)));
                 }
             }
         }
-        Set<String> shapes = new TreeSet<>();
-        columns.forEach((name, parts) -> shapes.add((unique.get(name) ? "unique " : "") + String.join(",", parts)));
-        return shapes;
+        Map<String, Index> indexes = new LinkedHashMap<>();
+        columns.forEach((name, parts) -> indexes.put(name, new Index(unique.get(name), btree.get(name), List.copyOf(parts))));
+        return indexes;
     }
 
-    /** The ghost's non-unique B-tree indexes and their columns. */
-    private static Map<String, List<String>> plainIndexes(Connection connection, String schema, String table) throws SQLException {
-        Map<String, List<String>> indexes = new LinkedHashMap<>();
-        try (PreparedStatement statement = connection.prepareStatement("SELECT INDEX_NAME, COLUMN_NAME"
-                + " FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND NON_UNIQUE = 1"
-                + " AND INDEX_TYPE = 'BTREE' ORDER BY INDEX_NAME, SEQ_IN_INDEX")) {
-            statement.setString(1, schema);
-            statement.setString(2, table);
-            try (ResultSet row = statement.executeQuery()) {
-                while (row.next()) {
-                    indexes.computeIfAbsent(row.getString(1), name -> new ArrayList<>()).add(row.getString(2));
-                }
-            }
-        }
-        return indexes;
+    /** Each index as its uniqueness and columns, whatever its name. */
+    private static Set<String> indexShapes(Connection connection, String schema, String table) throws SQLException {
+        Set<String> shapes = new TreeSet<>();
+        indexes(connection, schema, table).values().forEach(index ->
+                shapes.add((index.unique() ? "unique " : "") + String.join(",", index.columns())));
+        return shapes;
     }
 }

@@ -130,12 +130,9 @@ public final class Inspector {
      * on the ghost; they go back before anything decides about the ghost (resume it or drop it).
      */
     private void putBackStrandedRelations(Connection connection, HelperTables helpers) throws SQLException {
-        TableRelations stranded = TableRelations.of(connection, plan.schema(), helpers.ghost(), plan.table());
-        if (!stranded.isEmpty()) {
-            stranded.move(connection, connection);
-            log.warn("An interrupted run had moved {} of `{}` to `{}` before it stopped; they are back on `{}`",
-                    stranded.describe(), plan.table(), helpers.ghost(), plan.table());
-        }
+        TableRelations.putBackStranded(connection, plan.schema(), helpers.ghost(), plan.table()).ifPresent(moved ->
+                log.warn("An interrupted run had moved {} of `{}` to `{}` before it stopped; they are back on `{}`",
+                        moved, plan.table(), helpers.ghost(), plan.table()));
     }
 
     private TableSchema readOriginal(Connection connection) throws SQLException, MigrationRefusedException {

@@ -29,6 +29,20 @@ public final class TableRelations {
         return new TableRelations(moves);
     }
 
+    /**
+     * Moves back to {@code original} whatever relations {@code ghost} holds: a cut-over attempt that
+     * was interrupted (a crash) or could not undo its move left them there. Returns what it moved.
+     */
+    public static java.util.Optional<String> putBackStranded(Connection connection, String schema, String ghost,
+                                                              String original) throws SQLException {
+        TableRelations stranded = of(connection, schema, ghost, original);
+        if (stranded.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        stranded.move(connection, connection);
+        return java.util.Optional.of(stranded.describe());
+    }
+
     public boolean isEmpty() {
         return moves.isEmpty();
     }

@@ -703,7 +703,10 @@ public final class MigrationRunner {
         }
         connections.requireWritableServer(false);
         try (Connection connection = connections.open(); var statement = connection.createStatement()) {
-            putBackStrandedRelations(connection);
+            // A cut-over attempt that could not undo its move left the original's relations on the ghost.
+            TableRelations.putBackStranded(connection, plan.schema(), inspection.helpers().ghost(), plan.table())
+                    .ifPresent(moved -> log.warn("{} were still on `{}`; they are back on `{}`", moved,
+                            inspection.helpers().ghost(), plan.table()));
             statement.execute("DROP TABLE IF EXISTS " + dev.umbra.engine.sql.Sql.qualified(plan.schema(), inspection.helpers().ghost()));
             if (changelog != null) {
                 changelog.drop(connection);
@@ -715,15 +718,6 @@ public final class MigrationRunner {
                     inspection.helpers().ghost(), inspection.helpers().changelog());
             return "the helper tables `" + inspection.helpers().ghost() + "` and `" + inspection.helpers().changelog()
                     + "` could not be dropped (" + e.getMessage() + "): drop them by hand";
-        }
-    }
-
-    /** A cut-over attempt that failed and could not put the original's triggers and foreign keys back left them on the ghost. */
-    private void putBackStrandedRelations(Connection connection) throws SQLException {
-        TableRelations stranded = TableRelations.of(connection, plan.schema(), inspection.helpers().ghost(), plan.table());
-        if (!stranded.isEmpty()) {
-            stranded.move(connection, connection);
-            log.warn("{} were still on `{}`; they are back on `{}`", stranded.describe(), inspection.helpers().ghost(), plan.table());
         }
     }
 
