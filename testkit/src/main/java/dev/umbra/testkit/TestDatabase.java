@@ -38,6 +38,18 @@ public final class TestDatabase implements AutoCloseable {
         return db;
     }
 
+    /**
+     * The schema {@code schema} created on {@code server}: another server that holds a database of
+     * the same name, as a server rebuilt in place or a failover target does.
+     */
+    public static TestDatabase sameSchemaOn(DatabaseServer server, String schema) {
+        server.executeAsRoot("CREATE DATABASE `" + schema + "`");
+        TestDatabase db = new TestDatabase(server.flavor(), server.options());
+        db.server = server;
+        db.schema = schema;
+        return db;
+    }
+
     public Flavor flavor() {
         return flavor;
     }
