@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The changelog table {@code _<table>_ghc}: the engine writes marker rows and a heartbeat into it
@@ -33,7 +34,13 @@ public final class Changelog {
         return table;
     }
 
-    public void create(Connection connection) throws SQLException {
+    /** The table comment that names the run owning the helper tables. */
+    public static String comment(UUID run) {
+        return "Umbra changelog and heartbeat; run " + run;
+    }
+
+    /** Creates the table, owned by {@code run} (see {@link #comment}). */
+    public void create(Connection connection, UUID run) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE " + Sql.qualified(schema, table) + " ("
                     + "id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,"
@@ -41,7 +48,7 @@ public final class Changelog {
                     + " value VARCHAR(255) CHARACTER SET ascii NOT NULL"
                     // Markers take ids from 2 on: id 1 is the heartbeat's, and a marker that drew it
                     // would collide with (or be replaced by) the heartbeat written concurrently.
-                    + ") ENGINE=InnoDB AUTO_INCREMENT=" + (HEARTBEAT_ID + 1) + " COMMENT='Umbra changelog and heartbeat'");
+                    + ") ENGINE=InnoDB AUTO_INCREMENT=" + (HEARTBEAT_ID + 1) + " COMMENT='" + comment(run) + "'");
         }
     }
 

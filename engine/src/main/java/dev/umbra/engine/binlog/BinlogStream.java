@@ -14,6 +14,7 @@ import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
 import com.github.shyiko.mysql.binlog.event.XidEventData;
 import dev.umbra.engine.logging.LogContext;
 import dev.umbra.engine.plan.ConnectionSettings;
+import dev.umbra.engine.sql.UnsafeToContinueException;
 import dev.umbra.engine.tls.TlsFailure;
 import java.io.IOException;
 import java.io.Serializable;
@@ -80,11 +81,27 @@ public final class BinlogStream implements AutoCloseable {
     private GtidTracker gtids;
     private boolean inTransaction;
 
+    /** What must hold before the stream reconnects: it fails the stream for good by throwing {@link UnsafeToContinueException}. */
+    @FunctionalInterface
+    public interface ReconnectCheck {
+        void check(BinlogPosition from) throws Exception;
+    }
+
+    private volatile ReconnectCheck reconnectCheck = from -> { };
+
     public BinlogStream(ConnectionSettings settings, String schema, Set<String> tables, TransactionQueue sink) {
         this.settings = settings;
         this.schema = schema;
         this.tables = Set.copyOf(tables);
         this.sink = sink;
+    }
+
+    /**
+     * Checked before every reconnect: a position means something only on the server that wrote
+     * it, and only while its binary log is still there.
+     */
+    public void setReconnectCheck(ReconnectCheck check) {
+        this.reconnectCheck = check;
     }
 
     /** Connects and starts streaming from {@code from}; returns once connected. */
@@ -168,6 +185,7 @@ public final class BinlogStream implements AutoCloseable {
             try {
                 Thread.sleep(delayMillis);
                 log.warn("Binlog connection lost; reconnecting from {} (attempt {})", lastComplete, attempt);
+                reconnectCheck.check(lastComplete);
                 synchronized (this) {
                     if (closing) {
                         return;
@@ -179,7 +197,12 @@ public final class BinlogStream implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (IOException | TimeoutException | RuntimeException e) {
+            } catch (UnsafeToContinueException e) {
+                failure = e;
+                gaveUp = true;
+                log.error("The binlog stream stops: {}", e.getMessage());
+                return;
+            } catch (Exception e) {
                 failure = e;
                 delayMillis = Math.min(delayMillis * 2, 5_000);
             }

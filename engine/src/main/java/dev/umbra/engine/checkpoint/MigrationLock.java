@@ -1,19 +1,30 @@
 package dev.umbra.engine.checkpoint;
 
-import dev.umbra.engine.run.MigrationRefusedException;
+import dev.umbra.engine.run.TableInUseException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
- * A named server lock ({@code GET_LOCK}) that a migration holds on its main session for its whole
- * run. It makes "the helper tables belong to a run that is gone" a fact rather than a guess: a
- * run that dies loses its session and with it the lock, so a run that gets the lock may resume
- * (or drop) what the checkpoint describes; a run that does not get it is refused, because another
- * Umbra migration of the same table is running.
+ * A named server lock ({@code GET_LOCK}) that a migration holds for its whole run. It makes "the
+ * helper tables belong to a run that is gone" a fact rather than a guess: a run that dies loses
+ * its session and with it the lock, so a run that gets the lock may resume (or drop) what the
+ * checkpoint describes; a run that does not get it waits or is refused, because another Umbra
+ * migration of the same table is running.
  */
 public final class MigrationLock {
+
+    /**
+     * How long the server keeps the lock's session while its client says nothing
+     * ({@code wait_timeout}). The run pings it far more often; a run whose node is lost stops
+     * pinging, and the server then ends the session and frees the lock within this time, so that
+     * the run that takes over waits minutes, not the server's default eight hours.
+     */
+    public static final Duration SESSION_IDLE_LIMIT = Duration.ofSeconds(120);
 
     private MigrationLock() {
     }
@@ -23,26 +34,61 @@ public final class MigrationLock {
         return "umbra." + TableFingerprint.sha256(schema + "." + table).substring(0, 40);
     }
 
-    /**
-     * Takes the lock on {@code connection} without waiting, or refuses. The session is kept from
-     * timing out: it sits idle while the copy runs on other sessions, often for longer than the
-     * default {@code wait_timeout} of eight hours, and losing it would lose the lock.
-     */
-    public static void acquire(Connection connection, String schema, String table)
-            throws SQLException, MigrationRefusedException {
-        try (java.sql.Statement statement = connection.createStatement()) {
-            statement.execute("SET SESSION wait_timeout = 31536000");
+    /** Takes the lock on {@code connection} without waiting, or refuses naming who holds it. */
+    public static void acquire(Connection connection, String schema, String table) throws SQLException, TableInUseException {
+        if (!tryAcquire(connection, schema, table, Duration.ZERO)) {
+            String holder = holder(connection, schema, table).map(LockHolder::toString).orElse("a session that has just ended");
+            throw new TableInUseException("Another Umbra migration of `" + schema + "`.`" + table + "` is running: "
+                    + holder + " holds the server lock '" + name(schema, table) + "'. Wait for it to end, or abort it;"
+                    + " its helper tables are left alone.", holder);
         }
-        try (PreparedStatement statement = connection.prepareStatement("SELECT GET_LOCK(?, 0)")) {
+    }
+
+    /** Takes the lock on {@code connection}, waiting up to {@code wait}; false if another session holds it. */
+    public static boolean tryAcquire(Connection connection, String schema, String table, Duration wait) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET SESSION wait_timeout = " + SESSION_IDLE_LIMIT.toSeconds());
+        }
+        try (PreparedStatement statement = connection.prepareStatement("SELECT GET_LOCK(?, ?)")) {
+            statement.setString(1, name(schema, table));
+            statement.setLong(2, wait.toSeconds());
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() && row.getInt(1) == 1;
+            }
+        }
+    }
+
+    /**
+     * The session that holds the lock, by the server's own id for it ({@code IS_USED_LOCK}, which a
+     * proxy in between does not change, unlike {@code CONNECTION_ID()}), and who it is.
+     */
+    public static Optional<LockHolder> holder(Connection connection, String schema, String table) throws SQLException {
+        long id;
+        try (PreparedStatement statement = connection.prepareStatement("SELECT IS_USED_LOCK(?)")) {
             statement.setString(1, name(schema, table));
             try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                if (row.getInt(1) != 1) {
-                    throw new MigrationRefusedException("Another Umbra migration of `" + schema + "`.`" + table
-                            + "` is running (it holds the server lock '" + name(schema, table) + "'). Wait for it to end,"
-                            + " or abort it; its helper tables are left alone.");
+                if (!row.next() || row.getObject(1) == null) {
+                    return Optional.empty();
                 }
+                id = row.getLong(1);
             }
+        }
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT USER, HOST FROM information_schema.PROCESSLIST WHERE ID = ?")) {
+            statement.setLong(1, id);
+            try (ResultSet row = statement.executeQuery()) {
+                return Optional.of(row.next() ? new LockHolder(id, row.getString(1), row.getString(2))
+                        : new LockHolder(id, "", ""));
+            }
+        }
+    }
+
+    /** A session holding the lock: its server-side id, and the account and client address the processlist shows. */
+    public record LockHolder(long sessionId, String user, String host) {
+
+        @Override
+        public String toString() {
+            return "session " + sessionId + (user.isEmpty() ? "" : " (" + user + "@" + host + ")");
         }
     }
 }

@@ -3,10 +3,12 @@ package dev.umbra.engine.run;
 import dev.umbra.engine.apply.ApplyLoop;
 import dev.umbra.engine.apply.ChangeApplier;
 import dev.umbra.engine.apply.Changelog;
+import dev.umbra.engine.binlog.BinlogGoneException;
 import dev.umbra.engine.binlog.BinlogPosition;
 import dev.umbra.engine.binlog.BinlogStream;
 import dev.umbra.engine.binlog.TransactionQueue;
 import dev.umbra.engine.binlog.RowImageConverter;
+import dev.umbra.engine.checkpoint.BinlogAvailability;
 import dev.umbra.engine.checkpoint.Checkpoint;
 import dev.umbra.engine.checkpoint.Checkpointer;
 import dev.umbra.engine.checkpoint.CopyRange;
@@ -31,12 +33,15 @@ import dev.umbra.engine.logging.ServerMessages;
 import dev.umbra.engine.plan.CutOverMethod;
 import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.plan.MigrationPlan;
+import dev.umbra.engine.owner.TableOwnership;
 import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.progress.ProgressListener;
 import dev.umbra.engine.progress.Verification;
 import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.sql.ReconnectingSession;
+import dev.umbra.engine.sql.ServerIdentity;
+import dev.umbra.engine.sql.UnsafeToContinueException;
 import dev.umbra.engine.throttle.Throttler;
 import dev.umbra.engine.relation.TableRelations;
 import dev.umbra.engine.unique.ConflictClause;
@@ -76,6 +81,9 @@ public final class MigrationRunner {
     private static final int QUEUE_TRANSACTIONS = 2_000;
     /** What the queued row images may hold: with a transaction's pieces, bounds the binlog's memory at any write load. */
     private static final long QUEUE_BYTES = 32L << 20;
+    /** How often the lock session is pinged and the helper tables looked for: a run whose tables vanish stops within seconds. */
+    private static final Duration OWNERSHIP_CHECK = Duration.ofSeconds(2);
+    private static final Duration HEARTBEAT_NETWORK_TIMEOUT = Duration.ofSeconds(10);
 
     private final MigrationPlan plan;
     private final MigrationOptions options;
@@ -92,6 +100,10 @@ public final class MigrationRunner {
     private CutOver cutOverOverride;
 
     private Inspection inspection;
+    /** Proof that the table is this run's: every drop of a helper table goes through it. */
+    private TableOwnership ownership;
+    /** Why the periodic ownership check says the run must stop, if it does. */
+    private volatile SQLException ownershipFailure;
     private Changelog changelog;
     private BinlogStream stream;
     private ApplyLoop applyLoop;
@@ -100,6 +112,8 @@ public final class MigrationRunner {
     private RowRefresher refresher;
     private ConflictResolver conflicts;
     private ScheduledExecutorService background;
+    /** Apart from the other background work, which a session gone silent can hold up. */
+    private ScheduledExecutorService ownershipWatch;
     private Connection heartbeatConnection;
     private Checkpointer checkpointer;
     /** Sizes copy chunks; its final size also sizes the checksum's chunks. */
@@ -183,6 +197,7 @@ public final class MigrationRunner {
     public Progress run() throws MigrationRefusedException, MigrationFailedException, MigrationAbortedException {
         enter(Phase.INSPECTING, "checking server, grants, table and ALTER");
         try (Connection connection = openOrFail()) {
+            ServerIdentity server = ServerIdentity.read(connection);
             try {
                 inspection = new Inspector(plan).inspect(connection);
             } catch (MigrationRefusedException e) {
@@ -191,8 +206,11 @@ public final class MigrationRunner {
             }
             state.rowsEstimated = inspection.estimatedRows();
             state.resumeNote = inspection.resume().note().orElse(null);
-            connections.requireWritableServer(true);
             try {
+                connections.expectServer(server);
+                ownership = new TableOwnership(connections, plan.schema(), plan.table(), inspection.helpers(), connection);
+                connections.setSessionGuard(ownership::confirm);
+                connections.requireWritableServer(true);
                 if (alteredInstantly(connection)) {
                     finishInstant(connection);
                     return snapshot();
@@ -206,7 +224,7 @@ public final class MigrationRunner {
                 if (leftForResume(e)) {
                     throw e;
                 }
-                String helpers = cleanUp();
+                String helpers = cleanUp(e.getMessage());
                 fail(Phase.ABORTED, "Aborted (" + e.getMessage() + "); the original table is untouched and " + helpers + ".");
                 throw e;
             } catch (Exception e) {
@@ -220,7 +238,7 @@ public final class MigrationRunner {
                     fail(Phase.FAILED, "Failed: " + reason + ".");
                     throw e instanceof MigrationFailedException failed ? failed : new MigrationFailedException(reason, e);
                 }
-                String helpers = cleanUp();
+                String helpers = cleanUp(reason);
                 fail(Phase.FAILED, "Failed: " + reason + ". The original table is untouched and " + helpers + ".");
                 throw e instanceof MigrationFailedException failed ? failed : new MigrationFailedException(reason, e);
             }
@@ -231,6 +249,9 @@ public final class MigrationRunner {
             throw new MigrationFailedException(describe(e), e);
         } finally {
             stopBackground();
+            if (ownership != null) {
+                ownership.close();
+            }
             connections.close();
         }
     }
@@ -352,13 +373,24 @@ public final class MigrationRunner {
         changelog = new Changelog(plan.schema(), inspection.helpers().changelog());
         Optional<Checkpoint> resumed = inspection.resumedCheckpoint();
         if (resumed.isEmpty()) {
-            changelog.create(connection);
+            changelog.create(connection, ownership.runId());
         }
+        ownership.claimHelpers(resumed.isEmpty());
+        ownership.watchHelpers(true);
         throttler.start(changelog);
         TransactionQueue queue = new TransactionQueue(QUEUE_TRANSACTIONS, QUEUE_BYTES);
         BinlogPosition start = resumed.isPresent() ? resumed.get().appliedPosition()
                 : BinlogPosition.current(connection, inspection.server());
         stream = new BinlogStream(plan.connection(), plan.schema(), Set.of(plan.table(), changelog.table()), queue);
+        String binlogServer = BinlogAvailability.serverIdentity(connection, inspection.server());
+        stream.setReconnectCheck(from -> {
+            try (Connection session = connections.open()) { // checks the server's identity and the table's lock
+                Optional<String> gone = BinlogAvailability.whyUnavailable(session, inspection.server(), from, binlogServer);
+                if (gone.isPresent()) {
+                    throw new BinlogGoneException(from, gone.get());
+                }
+            }
+        });
         stream.start(start);
         conflictClause = new ConflictClause(plan.schema(), inspection.helpers().ghost(), inspection.mapping());
         refresher = new RowRefresher(plan.schema(), plan.table(), inspection.helpers().ghost(), inspection.mapping(),
@@ -374,6 +406,9 @@ public final class MigrationRunner {
                 () -> !heldRows.isEmpty());
         state.rowsCopied = checkpointer.rowsCopied();
         state.rowsCopiedBefore = state.rowsCopied;
+        ownershipWatch = Executors.newSingleThreadScheduledExecutor(LogContext.capture().threadFactory("umbra-owner-" + plan.table()));
+        ownershipWatch.scheduleWithFixedDelay(this::checkOwnership, OWNERSHIP_CHECK.toMillis(), OWNERSHIP_CHECK.toMillis(),
+                TimeUnit.MILLISECONDS);
         background = Executors.newScheduledThreadPool(1, LogContext.capture().threadFactory("umbra-progress-" + plan.table()));
         background.scheduleAtFixedRate(this::heartbeatQuietly, 0,
                 options.throttle().heartbeatInterval(options.heartbeatInterval()).toMillis(), TimeUnit.MILLISECONDS);
@@ -632,6 +667,7 @@ public final class MigrationRunner {
 
     private void cutOver() throws MigrationFailedException, MigrationAbortedException, InterruptedException, SQLException {
         enter(Phase.CUT_OVER, "swapping tables");
+        ownership.watchHelpers(false); // the swap renames them
         CutOver method = cutOverOverride != null ? cutOverOverride
                 : options.cutOverMethod() == CutOverMethod.TWO_STEP ? new TwoStepCutOver()
                 : inspection.server().renamesUnderLockTables() ? new SingleSessionCutOver() : new TwoSessionCutOver();
@@ -670,18 +706,22 @@ public final class MigrationRunner {
                 + (last == null ? "none" : last.getMessage()), last);
     }
 
-    /** On a session of its own: the migration's first one may have been lost to a server restart. */
+    /** On the lock's session: the helper tables are dropped only while the run owns the table. */
     private void finish() {
         stopBackground();
         closeWorkers();
-        try (Connection connection = connections.open()) {
-            changelog.drop(connection);
-            dropCheckpoint(connection);
-            if (options.dropOldTable()) {
-                try (var statement = connection.createStatement()) {
-                    statement.execute("DROP TABLE IF EXISTS " + dev.umbra.engine.sql.Sql.qualified(plan.schema(), inspection.helpers().old()));
+        try {
+            ownership.asOwner(connection -> {
+                changelog.drop(connection);
+                dropCheckpoint(connection);
+                if (options.dropOldTable()) {
+                    try (var statement = connection.createStatement()) {
+                        statement.execute("DROP TABLE IF EXISTS "
+                                + dev.umbra.engine.sql.Sql.qualified(plan.schema(), inspection.helpers().old()));
+                    }
                 }
-            }
+                return null;
+            });
         } catch (SQLException e) {
             log.warn("The migration is done, but cleaning up a helper table failed: {}", e.getMessage());
         }
@@ -691,28 +731,43 @@ public final class MigrationRunner {
     }
 
     /**
-     * On a session of its own: the migration's first one may have been lost to a server restart.
-     * Umbra's own helper tables are dropped even on a server that turned read-only (if the account
-     * may), so that a failed run leaves nothing behind. Returns what happened to them, for the status.
+     * On the lock's session, taken again if the first one was lost to a server restart: a run that
+     * no longer owns the table (its server was replaced, another run holds the lock) leaves every
+     * table alone. Umbra's own helper tables are dropped even on a server that turned read-only (if
+     * the account may), so that a failed run leaves nothing behind. Returns what happened to them,
+     * for the status.
      */
-    private String cleanUp() {
+    private String cleanUp(String reasonSoFar) {
         stopBackground();
         closeWorkers();
         if (inspection == null) {
             return "nothing was created";
         }
+        if (ownership == null) {
+            return "the ghost table `" + inspection.helpers().ghost() + "` was left, as the run lost its server session"
+                    + " before it could prove it owns the table: drop it by hand once no migration of the table runs";
+        }
         connections.requireWritableServer(false);
-        try (Connection connection = connections.open(); var statement = connection.createStatement()) {
-            // A cut-over attempt that could not undo its move left the original's relations on the ghost.
-            TableRelations.putBackStranded(connection, plan.schema(), inspection.helpers().ghost(), plan.table())
-                    .ifPresent(moved -> log.warn("{} were still on `{}`; they are back on `{}`", moved,
-                            inspection.helpers().ghost(), plan.table()));
-            statement.execute("DROP TABLE IF EXISTS " + dev.umbra.engine.sql.Sql.qualified(plan.schema(), inspection.helpers().ghost()));
-            if (changelog != null) {
-                changelog.drop(connection);
-            }
-            dropCheckpoint(connection);
-            return "the helper tables were dropped";
+        try {
+            return ownership.asOwner(connection -> {
+                // A cut-over attempt that could not undo its move left the original's relations on the ghost.
+                TableRelations.putBackStranded(connection, plan.schema(), inspection.helpers().ghost(), plan.table())
+                        .ifPresent(moved -> log.warn("{} were still on `{}`; they are back on `{}`", moved,
+                                inspection.helpers().ghost(), plan.table()));
+                try (var statement = connection.createStatement()) {
+                    statement.execute("DROP TABLE IF EXISTS "
+                            + dev.umbra.engine.sql.Sql.qualified(plan.schema(), inspection.helpers().ghost()));
+                }
+                if (changelog != null) {
+                    changelog.drop(connection);
+                }
+                dropCheckpoint(connection);
+                return "the helper tables were dropped";
+            });
+        } catch (UnsafeToContinueException e) {
+            log.warn("The helper tables of `{}` are left alone: {}", plan.table(), e.getMessage());
+            boolean saidAlready = reasonSoFar != null && reasonSoFar.contains(e.getMessage());
+            return "every table was left alone" + (saidAlready ? "" : ": " + e.getMessage());
         } catch (SQLException e) {
             log.error("Could not drop the helper tables of `{}`: {}. Drop `{}` and `{}` by hand.", plan.table(), e.getMessage(),
                     inspection.helpers().ghost(), inspection.helpers().changelog());
@@ -782,6 +837,10 @@ public final class MigrationRunner {
     }
 
     private void checkWorkers() throws MigrationFailedException {
+        SQLException notOwner = ownershipFailure;
+        if (notOwner != null) {
+            throw new MigrationFailedException(describe(notOwner), notOwner);
+        }
         Optional<Exception> streamFailure = stream == null ? Optional.empty() : stream.failure();
         if (streamFailure.isPresent()) {
             throw new MigrationFailedException("the binlog stream was lost and could not be resumed: "
@@ -803,6 +862,9 @@ public final class MigrationRunner {
     }
 
     private void stopBackground() {
+        if (ownershipWatch != null) {
+            ownershipWatch.shutdownNow();
+        }
         if (background != null) {
             background.shutdownNow();
             try {
@@ -816,11 +878,24 @@ public final class MigrationRunner {
         throttler.close();
     }
 
+    /** A lost server is not a failure here (the sessions that work reconnect); a server or table no longer the run's is. */
+    private void checkOwnership() {
+        try {
+            ownership.check();
+        } catch (UnsafeToContinueException e) {
+            ownershipFailure = e;
+        } catch (SQLException e) {
+            log.debug("The ownership check could not reach the server: {}", e.getMessage());
+        }
+    }
+
     /** Runs on the single background thread only, so the session needs no locking. */
     private void heartbeatQuietly() {
         try {
             if (heartbeatConnection == null || heartbeatConnection.isClosed()) {
                 heartbeatConnection = connections.open();
+                // A session gone silent (a lost node, a black-holing firewall) must not hold up the status updates.
+                heartbeatConnection.setNetworkTimeout(Runnable::run, (int) HEARTBEAT_NETWORK_TIMEOUT.toMillis());
             }
             changelog.writeHeartbeat(heartbeatConnection);
         } catch (SQLException e) {

@@ -78,6 +78,8 @@ public final class Connections implements AutoCloseable {
     private final DriverTlsFiles driverTls;
     private volatile SessionInitializer initializer = connection -> { };
     private volatile boolean writableServerRequired;
+    private volatile ServerIdentity expectedServer;
+    private volatile SessionGuard guard;
     /** Pooled sessions not yet checked by {@link #requireWritableServer}; weak: the pool may drop them unborrowed. */
     private final Set<Connection> uncheckedPooledSessions = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     private HikariDataSource pool;
@@ -92,6 +94,15 @@ public final class Connections implements AutoCloseable {
 
     public void setSessionInitializer(SessionInitializer initializer) {
         this.initializer = initializer;
+    }
+
+    /**
+     * What else must hold before a new session is used: the migration still owns its table. It
+     * runs after the server checks, on every new session but those of {@link #openUnguarded()}.
+     */
+    @FunctionalInterface
+    public interface SessionGuard {
+        void check() throws SQLException;
     }
 
     public ConnectionSettings settings() {
@@ -109,6 +120,24 @@ public final class Connections implements AutoCloseable {
      */
     public void requireWritableServer(boolean required) {
         writableServerRequired = required;
+    }
+
+    /**
+     * From now on, every new session first checks that it reached this server
+     * ({@link ServerChangedException} if not): a restart keeps a server's identity, a failover or
+     * a server rebuilt on the same address does not.
+     */
+    public void expectServer(ServerIdentity identity) {
+        expectedServer = identity;
+    }
+
+    /** The identity every new session is checked against, if one is expected. */
+    public Optional<ServerIdentity> expectedServer() {
+        return Optional.ofNullable(expectedServer);
+    }
+
+    public void setSessionGuard(SessionGuard guard) {
+        this.guard = guard;
     }
 
     /** Fails with {@link ServerReadOnlyException} if the session's server is read-only. */
@@ -138,9 +167,9 @@ public final class Connections implements AutoCloseable {
                     + TimeUnit.MILLISECONDS.toSeconds(sessions.getConnectionTimeout()) + " s"
                     + (reason == null ? "" : ": " + reason.getMessage()), state, timedOut);
         }
-        if (writableServerRequired && uncheckedPooledSessions.remove(borrowed.unwrap(Connection.class))) {
+        if (checksNewSessions() && uncheckedPooledSessions.remove(borrowed.unwrap(Connection.class))) {
             try {
-                checkWritable(borrowed);
+                checkNewSession(borrowed, true);
             } catch (SQLException e) {
                 discard(borrowed);
                 throw e;
@@ -169,16 +198,52 @@ public final class Connections implements AutoCloseable {
 
     /** A new dedicated session, never pooled; closing it ends it. */
     public Connection open() throws SQLException {
+        return openChecked(true);
+    }
+
+    /**
+     * A new dedicated session checked against the server ({@link #requireWritableServer},
+     * {@link #expectServer}) but not the {@link SessionGuard}: the session the guard itself needs.
+     */
+    public Connection openUnguarded() throws SQLException {
+        return openChecked(false);
+    }
+
+    private Connection openChecked(boolean guarded) throws SQLException {
         Connection connection = connect();
-        if (writableServerRequired) {
-            try {
-                checkWritable(connection);
-            } catch (SQLException e) {
-                connection.close();
-                throw e;
-            }
+        try {
+            checkNewSession(connection, guarded);
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
         }
         return connection;
+    }
+
+    private boolean checksNewSessions() {
+        return writableServerRequired || expectedServer != null || guard != null;
+    }
+
+    /**
+     * Runs the checks of a new session on one opened earlier: after a loss, the pool may hand out
+     * a session it opened before, which the pool's own check did not see.
+     */
+    public void checkSession(Connection session) throws SQLException {
+        checkNewSession(session, true);
+    }
+
+    private void checkNewSession(Connection session, boolean guarded) throws SQLException {
+        ServerIdentity expected = expectedServer;
+        if (expected != null) {
+            expected.check(session, settings.host() + ":" + settings.port());
+        }
+        if (writableServerRequired) {
+            checkWritable(session);
+        }
+        SessionGuard current = guard;
+        if (guarded && current != null) {
+            current.check();
+        }
     }
 
     private Connection connect() throws SQLException {

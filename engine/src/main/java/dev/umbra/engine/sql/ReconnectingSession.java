@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
  * Deadlocks and lock waits are retried as {@link TransientErrors} does.
  *
  * <p>The session gives up when it has not worked for the whole budget, and a server that comes
- * back read-only fails at once ({@link ServerReadOnlyException}, checked on the first session
- * after a loss and by {@link Connections#requireWritableServer} on every new one): writing to a
- * demoted primary would be worse than stopping.
+ * back read-only, or as another server, or with the table owned by another run, fails at once
+ * ({@link UnsafeToContinueException}, checked on the first session after a loss and by
+ * {@link Connections} on every new one): writing there would be worse than stopping.
  */
 public final class ReconnectingSession implements AutoCloseable {
 
@@ -62,7 +62,7 @@ public final class ReconnectingSession implements AutoCloseable {
                 session = connections.borrow();
                 if (lostSinceLastUnit) {
                     // The pool may hand out a session opened before the loss, which the pool's own check did not see.
-                    connections.checkWritable(session);
+                    connections.checkSession(session);
                     log.info("The {} session is connected again to {}", purpose, connections.settings());
                     lostSinceLastUnit = false;
                 }
@@ -71,7 +71,7 @@ public final class ReconnectingSession implements AutoCloseable {
                 giveBack();
                 return result;
             } catch (SQLException e) {
-                if (e instanceof ServerReadOnlyException || !(TransientErrors.isConnectionLoss(e) || sessionGone())) {
+                if (e instanceof UnsafeToContinueException || !(TransientErrors.isConnectionLoss(e) || sessionGone())) {
                     giveBack();
                     throw e;
                 }

@@ -1,0 +1,253 @@
+package dev.umbra.engine.owner;
+
+import dev.umbra.engine.apply.Changelog;
+import dev.umbra.engine.checkpoint.MigrationLock;
+import dev.umbra.engine.checkpoint.MigrationLock.LockHolder;
+import dev.umbra.engine.sql.Connections;
+import dev.umbra.engine.sql.Sql;
+import dev.umbra.engine.sql.TransientErrors;
+import dev.umbra.engine.table.HelperTables;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Proof that a run owns its table: it holds the table's {@link MigrationLock} on a session of its
+ * own, and the helper tables it works on carry its run id. Everything that drops or swaps helper
+ * tables runs on that session ({@link #asOwner}), and every new session of the run is checked
+ * here first ({@link #confirm}, as the {@link Connections.SessionGuard}): after the server was
+ * lost, the lock is taken again before anything else happens.
+ *
+ * <p>Ownership lost is lost for good ({@link OwnershipLostException}): another session holds the
+ * lock (another run, after this one's server was replaced or its session ended), or the helper
+ * tables are gone or are another run's. The run then stops and leaves every table alone.
+ *
+ * <p>A session this run lost may still hold the lock on a server that did not restart (a network
+ * cut: the server has not noticed yet). That session is recognised by its server-side id and
+ * ended, as it is this run's own; after a restart the id could be another session's, so it never is.
+ */
+public final class TableOwnership implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TableOwnership.class);
+    /** How long a ping of the lock session may take before the session counts as lost. */
+    private static final int PING_SECONDS = 3;
+    /** How long to wait for the lock once this run's own lost session was ended. */
+    private static final Duration OWN_SESSION_END_WAIT = Duration.ofSeconds(10);
+
+    private final Connections connections;
+    private final String schema;
+    private final String table;
+    private final HelperTables helpers;
+    private final UUID runId = UUID.randomUUID();
+    private Connection lockSession;
+    /** The server's id for the lock session, and when that server started: to recognise the session after a loss. */
+    private long lockSessionId;
+    private long serverStartedAt;
+    private boolean helpersClaimed;
+    private volatile boolean helpersWatched;
+    private volatile OwnershipLostException lost;
+
+    /**
+     * @param lockSession the session on which inspection took the lock; {@link #close()} ends it
+     */
+    public TableOwnership(Connections connections, String schema, String table, HelperTables helpers, Connection lockSession)
+            throws SQLException {
+        this.connections = connections;
+        this.schema = schema;
+        this.table = table;
+        this.helpers = helpers;
+        adopt(lockSession);
+    }
+
+    /** The run's id, which the changelog table it creates carries ({@link Changelog#comment}). */
+    public UUID runId() {
+        return runId;
+    }
+
+    /**
+     * The helper tables are this run's from now on: created by it, or adopted from an interrupted
+     * run (whose id they carry until now, and then this run's). A later check finds them gone or
+     * another run's.
+     */
+    public synchronized void claimHelpers(boolean createdByThisRun) throws SQLException {
+        confirm();
+        if (!createdByThisRun) {
+            try (Statement statement = lockSession.createStatement()) {
+                // DDL takes no parameters; the comment is Umbra's own text and a UUID.
+                statement.execute("ALTER TABLE " + Sql.qualified(schema, helpers.changelog()) + " COMMENT = '"
+                        + Changelog.comment(runId) + "'");
+            }
+        }
+        helpersClaimed = true;
+    }
+
+    /** Whether the ghost and changelog tables must exist now (not while a cut-over renames them). */
+    public void watchHelpers(boolean watched) {
+        helpersWatched = watched;
+    }
+
+    /** Why ownership was lost, if it was. */
+    public Optional<OwnershipLostException> lost() {
+        return Optional.ofNullable(lost);
+    }
+
+    /**
+     * Returns if the run still owns the table, taking the lock again on a new session if its
+     * session was lost. A lost server fails with the connection error (the caller retries as for
+     * any lost session); anything else that says the table is not this run's fails for good.
+     */
+    public synchronized void confirm() throws SQLException {
+        if (lost != null) {
+            throw lost;
+        }
+        if (lockSession != null && lockSession.isValid(PING_SECONDS)) {
+            return;
+        }
+        takeAgain();
+    }
+
+    /**
+     * The periodic check: the lock session is pinged (which keeps it within
+     * {@link MigrationLock#SESSION_IDLE_LIMIT}), and, while watched, the helper tables are looked for.
+     */
+    public synchronized void check() throws SQLException {
+        confirm();
+        if (helpersWatched) {
+            checkHelpers(lockSession);
+        }
+    }
+
+    /** Runs {@code work} on the lock session while the run owns the table. */
+    public synchronized <T> T asOwner(Work<T> work) throws SQLException {
+        confirm();
+        return work.run(lockSession);
+    }
+
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection lockSession) throws SQLException;
+    }
+
+    private void takeAgain() throws SQLException {
+        closeQuietly(lockSession);
+        lockSession = null;
+        Connection fresh = connections.openUnguarded();
+        try {
+            if (!MigrationLock.tryAcquire(fresh, schema, table, Duration.ZERO) && !endOwnLostSession(fresh)) {
+                String holder = MigrationLock.holder(fresh, schema, table).map(LockHolder::toString)
+                        .orElse("a session that has just ended");
+                throw lose("the migration lock of `" + schema + "`.`" + table + "` was lost with this run's session, and "
+                        + holder + " holds it now: another run owns the table");
+            }
+            if (helpersClaimed) {
+                checkHelpers(fresh);
+            }
+            long previous = lockSessionId;
+            adopt(fresh);
+            log.warn("The session holding the migration lock of `{}`.`{}` was lost (server session {}); the lock is"
+                    + " held again by session {}", schema, table, previous, lockSessionId);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(fresh);
+            throw e;
+        }
+    }
+
+    /** Ends the lock's holder if it is this run's own lost session; true if the lock is then this run's. */
+    private boolean endOwnLostSession(Connection fresh) throws SQLException {
+        Optional<LockHolder> holder = MigrationLock.holder(fresh, schema, table);
+        if (holder.isEmpty() || holder.get().sessionId() != lockSessionId || !sameServerStart(fresh)) {
+            return holder.isEmpty() && MigrationLock.tryAcquire(fresh, schema, table, Duration.ZERO);
+        }
+        log.warn("This run's lost session {} still holds the migration lock of `{}`.`{}`; ending it", lockSessionId, schema, table);
+        try (Statement statement = fresh.createStatement()) {
+            statement.execute("KILL " + lockSessionId);
+        } catch (SQLException e) {
+            if (!TransientErrors.isConnectionLoss(e) && e.getErrorCode() != 1094) { // 1094: it ended meanwhile
+                throw e;
+            }
+        }
+        return MigrationLock.tryAcquire(fresh, schema, table, OWN_SESSION_END_WAIT);
+    }
+
+    private void checkHelpers(Connection session) throws SQLException {
+        Map<String, String> comments = new HashMap<>();
+        try (PreparedStatement statement = session.prepareStatement("SELECT TABLE_NAME, TABLE_COMMENT FROM"
+                + " information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME IN (?, ?)")) {
+            statement.setString(1, schema);
+            statement.setString(2, helpers.ghost());
+            statement.setString(3, helpers.changelog());
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    comments.put(row.getString(1), row.getString(2));
+                }
+            }
+        }
+        for (String helper : new String[] {helpers.ghost(), helpers.changelog()}) {
+            if (!comments.containsKey(helper)) {
+                throw lose("the helper table `" + helper + "` of this run is gone from `" + schema + "` (dropped by someone"
+                        + " else, or this is another server)");
+            }
+        }
+        String comment = comments.get(helpers.changelog());
+        if (!comment.equals(Changelog.comment(runId))) {
+            throw lose("the helper table `" + helpers.changelog() + "` is not this run's (it carries '" + comment
+                    + "', this run is " + runId + "): another run owns the table");
+        }
+    }
+
+    private OwnershipLostException lose(String reason) {
+        lost = new OwnershipLostException(reason);
+        log.error("This run no longer owns `{}`.`{}`: {}. It stops and leaves every table alone.", schema, table, reason);
+        return lost;
+    }
+
+    private void adopt(Connection session) throws SQLException {
+        lockSession = session;
+        lockSessionId = MigrationLock.holder(session, schema, table).map(LockHolder::sessionId)
+                .orElseThrow(() -> new SQLException("the migration lock of `" + schema + "`.`" + table + "` is not held"));
+        serverStartedAt = serverStart(session);
+    }
+
+    /** Whether the server has not restarted since the lock session was opened (its session ids are then unique). */
+    private boolean sameServerStart(Connection session) throws SQLException {
+        return Math.abs(serverStart(session) - serverStartedAt) <= 2;
+    }
+
+    private static long serverStart(Connection session) throws SQLException {
+        try (Statement statement = session.createStatement();
+             ResultSet row = statement.executeQuery("SHOW GLOBAL STATUS LIKE 'Uptime'")) {
+            row.next();
+            long uptime = row.getLong(2);
+            try (ResultSet now = statement.executeQuery("SELECT UNIX_TIMESTAMP()")) {
+                now.next();
+                return now.getLong(1) - uptime;
+            }
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // a lost session cannot close cleanly
+            }
+        }
+    }
+
+    /** Ends the lock session, and with it the lock. */
+    @Override
+    public synchronized void close() {
+        closeQuietly(lockSession);
+        lockSession = null;
+    }
+}
