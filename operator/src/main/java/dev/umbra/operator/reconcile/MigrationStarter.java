@@ -94,6 +94,9 @@ final class MigrationStarter {
             started.migration().steer(requests);
             return Next.WAIT_FOR_CHANGE;
         }
+        if (outcome instanceof StartOutcome.RetryLater) {
+            return Next.RECHECK_SOON; // the status already names the run that holds the table
+        }
         if (outcome instanceof StartOutcome.ShuttingDown) {
             return Next.WAIT_FOR_CHANGE; // the operator that takes over starts it
         }

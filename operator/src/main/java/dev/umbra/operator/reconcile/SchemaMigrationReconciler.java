@@ -1,5 +1,6 @@
 package dev.umbra.operator.reconcile;
 
+import dev.umbra.engine.run.TableInUseException;
 import dev.umbra.operator.logging.MigrationMdc;
 import dev.umbra.operator.metrics.MigrationMetrics;
 import dev.umbra.operator.model.ControlRequests;
@@ -114,6 +115,8 @@ public class SchemaMigrationReconciler implements Reconciler<SchemaMigration>, C
             DatabaseCredentials login = credentials.read(resource.getMetadata().getNamespace(), resource.getSpec().getDatabase());
             LeftoverHelperTables.drop(PlanFactory.plan(resource.getSpec(), login, true));
             events.normal(resource, "HelperTablesDropped", "The helper tables of the interrupted run were dropped.");
+        } catch (TableInUseException e) {
+            events.normal(resource, "HelperTablesLeft", "The helper tables were left alone: " + e.getMessage());
         } catch (Exception e) {
             log.warn("Could not drop the helper tables of SchemaMigration {}/{}: {}", resource.getMetadata().getNamespace(),
                     resource.getMetadata().getName(), e.getMessage());

@@ -4,6 +4,7 @@ import dev.umbra.engine.run.MigrationAbortedException;
 import dev.umbra.engine.run.MigrationFailedException;
 import dev.umbra.engine.run.MigrationRefusedException;
 import dev.umbra.engine.run.MigrationRunner;
+import dev.umbra.engine.run.TableInUseException;
 import dev.umbra.operator.logging.MigrationMdc;
 import dev.umbra.operator.model.Annotations;
 import dev.umbra.operator.model.ControlRequests;
@@ -33,6 +34,7 @@ public final class ActiveMigration {
     private boolean approved;
     private boolean abortRequested;
     private volatile boolean shuttingDown;
+    private volatile boolean foundTableInUse;
 
     ActiveMigration(SchemaMigration resource, MigrationRunner runner, StatusRecorder recorder, Events events,
                     boolean manualApproval, Runnable onEnd) {
@@ -120,6 +122,8 @@ public final class ActiveMigration {
             // the Event first: whoever sees the final phase in the status finds its Event too
             events.normal(resource, MigrationPhase.DONE.displayName(), runner.progress().message());
             recorder.flush();
+        } catch (TableInUseException e) {
+            waitForTheTable(e);
         } catch (MigrationRefusedException e) {
             ended("Refused", runner.progress().message());
         } catch (MigrationFailedException e) {
@@ -144,6 +148,29 @@ public final class ActiveMigration {
             }
             onEnd.run();
         }
+    }
+
+    /** Whether the run ended because another run holds the table's lock: it is then tried again later. */
+    boolean foundTableInUse() {
+        return foundTableInUse;
+    }
+
+    /** Back to Pending: the other run ends sooner or later, and a lost one's lock is freed by its server within minutes. */
+    private void waitForTheTable(TableInUseException e) {
+        foundTableInUse = true;
+        if (shuttingDown) {
+            return;
+        }
+        String message = "Waiting: " + e.getMessage() + " Umbra tries again, at growing intervals up to a minute.";
+        events.normal(resource, "TableInUse", message); // repeats are aggregated into one Event
+        recorder.stage(status -> {
+            status.setPhase(MigrationPhase.PENDING);
+            status.setStage("waiting for the table's migration lock");
+            status.setMessage(message);
+            status.setWaitingFor(e.holder());
+            Conditions.set(status, Conditions.READY, false, "TableInUse", message);
+        });
+        recorder.flush();
     }
 
     private void ended(String reason, String message) {

@@ -1,6 +1,8 @@
 package dev.umbra.operator.runner;
 
+import dev.umbra.engine.checkpoint.MigrationLock;
 import dev.umbra.engine.plan.MigrationPlan;
+import dev.umbra.engine.run.TableInUseException;
 import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.sql.Sql;
 import dev.umbra.engine.table.HelperTables;
@@ -10,18 +12,22 @@ import java.sql.Statement;
 
 /**
  * Drops the ghost, changelog and checkpoint tables of a run that this process did not finish (the
- * operator restarted while it ran, and the resource was deleted before a new run resumed it). The old table ({@code _<table>_del}) is never dropped here.
+ * operator restarted while it ran, and the resource was deleted before a new run resumed it), while
+ * holding the table's migration lock: tables of a run that is still alive (another operator's, or
+ * the CLI's) are left alone. The old table ({@code _<table>_del}) is never dropped here.
  */
 public final class LeftoverHelperTables {
 
     private LeftoverHelperTables() {
     }
 
-    public static void drop(MigrationPlan plan) throws SQLException {
+    /** @throws TableInUseException another run holds the table's lock; nothing was dropped */
+    public static void drop(MigrationPlan plan) throws SQLException, TableInUseException {
         HelperTables helpers = HelperTables.forTable(plan.table());
         try (Connections sessions = new Connections(plan.connection(), plan.schema());
              Connection connection = sessions.open();
              Statement statement = connection.createStatement()) {
+            MigrationLock.acquire(connection, plan.schema(), plan.table());
             statement.execute("DROP TABLE IF EXISTS " + Sql.qualified(plan.schema(), helpers.ghost()));
             statement.execute("DROP TABLE IF EXISTS " + Sql.qualified(plan.schema(), helpers.changelog()));
             statement.execute("DROP TABLE IF EXISTS " + Sql.qualified(plan.schema(), helpers.checkpoint()));

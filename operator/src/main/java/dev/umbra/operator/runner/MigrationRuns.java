@@ -1,6 +1,7 @@
 package dev.umbra.operator.runner;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine runs of this operator process: a bounded pool, one run per SchemaMigration (by uid),
  * at most one run per table. A run that ended is remembered, so that a stale cache can never start
- * it again.
+ * it again; except a run that found its table's migration lock held by a run outside this process,
+ * which starts again after a pause that grows up to a minute.
  */
 public final class MigrationRuns implements AutoCloseable {
 
@@ -28,7 +30,11 @@ public final class MigrationRuns implements AutoCloseable {
     private final ExecutorService pool;
     private final Map<String, ActiveMigration> active = new HashMap<>();
     private final Map<TableKey, ActiveMigration> byTable = new HashMap<>();
+    private static final Duration LOCK_RETRY_FIRST = Duration.ofSeconds(5);
+    private static final Duration LOCK_RETRY_LONGEST = Duration.ofSeconds(60);
+
     private final Set<String> ended = ConcurrentHashMap.newKeySet();
+    private final Map<String, LockRetry> lockRetries = new HashMap<>();
     private boolean closing;
 
     public MigrationRuns(int limit) {
@@ -61,6 +67,10 @@ public final class MigrationRuns implements AutoCloseable {
         if (closing) {
             return new StartOutcome.ShuttingDown();
         }
+        LockRetry retry = lockRetries.get(uid);
+        if (retry != null && Instant.now().isBefore(retry.notBefore())) {
+            return new StartOutcome.RetryLater();
+        }
         ActiveMigration ahead = byTable.get(table);
         if (ahead != null) {
             return new StartOutcome.TableBusy(ahead.displayName());
@@ -77,13 +87,23 @@ public final class MigrationRuns implements AutoCloseable {
     }
 
     private synchronized void ended(String uid, TableKey table, ActiveMigration migration) {
-        ended.add(uid);
+        if (migration.foundTableInUse()) {
+            LockRetry previous = lockRetries.get(uid);
+            int attempts = previous == null ? 1 : previous.attempts() + 1;
+            Duration pause = LOCK_RETRY_FIRST.multipliedBy(1L << Math.min(attempts - 1, 4));
+            lockRetries.put(uid, new LockRetry(attempts, Instant.now().plus(pause.compareTo(LOCK_RETRY_LONGEST) > 0
+                    ? LOCK_RETRY_LONGEST : pause)));
+        } else {
+            lockRetries.remove(uid);
+            ended.add(uid);
+        }
         active.remove(uid, migration);
         byTable.remove(table, migration);
     }
 
     /** Forgets a deleted resource. */
-    public void forget(String uid) {
+    public synchronized void forget(String uid) {
+        lockRetries.remove(uid);
         ended.remove(uid);
     }
 
@@ -115,5 +135,9 @@ public final class MigrationRuns implements AutoCloseable {
             Thread.currentThread().interrupt();
             pool.shutdownNow();
         }
+    }
+
+    /** How often a run found its table locked, and when it may try again. */
+    private record LockRetry(int attempts, Instant notBefore) {
     }
 }

@@ -15,6 +15,13 @@ public sealed interface StartOutcome {
     record ShuttingDown() implements StartOutcome {
     }
 
+    /**
+     * The last run found the table's migration lock held by a run outside this operator (another
+     * operator, the CLI) and retries after a pause; the status already says who holds it.
+     */
+    record RetryLater() implements StartOutcome {
+    }
+
     /** Every runner slot is taken. */
     record NoFreeSlot(int limit) implements StartOutcome {
     }

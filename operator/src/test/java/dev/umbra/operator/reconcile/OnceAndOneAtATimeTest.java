@@ -2,17 +2,22 @@ package dev.umbra.operator.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.umbra.engine.checkpoint.MigrationLock;
 import dev.umbra.operator.model.Annotations;
 import dev.umbra.operator.model.CleanupSpec;
 import dev.umbra.operator.model.MigrationPhase;
 import dev.umbra.operator.model.SchemaMigration;
 import dev.umbra.operator.model.SchemaMigrationSpec;
 import dev.umbra.operator.model.SchemaMigrationStatus;
+import dev.umbra.operator.status.Conditions;
 import dev.umbra.testkit.sample.SampleTable;
 import dev.umbra.operator.testing.OperatorHarness;
 import dev.umbra.operator.testing.Tables;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -99,5 +104,40 @@ class OnceAndOneAtATimeTest {
         assertThat(second.getPhase()).as(second.getMessage()).isEqualTo(MigrationPhase.DONE);
         assertThat(second.getWaitingFor()).isNull();
         assertThat(Tables.createStatement(db, "items")).contains("`status`").contains("KEY `idx_status`");
+    }
+
+    /** A run outside this operator (the CLI, another operator) holds the table: Pending, naming it, then the run. */
+    @EveryFlavor
+    void aTableLockedByARunOutsideTheOperatorWaitsInPendingNamingTheHolder(TestDatabase db) throws Exception {
+        SampleTable.create(db::connect, "items", 500);
+        String namespace = harness.namespaceFor(db);
+        try (Connection otherRun = db.connect()) {
+            long holder;
+            try (PreparedStatement lock = otherRun.prepareStatement("SELECT GET_LOCK(?, 0), CONNECTION_ID()")) {
+                lock.setString(1, MigrationLock.name(db.schema(), "items"));
+                try (ResultSet row = lock.executeQuery()) {
+                    row.next();
+                    assertThat(row.getInt(1)).isEqualTo(1);
+                    holder = row.getLong(2);
+                }
+            }
+            harness.apply(namespace, "blocked", OperatorHarness.spec(db, "items", "ADD COLUMN status TINYINT NOT NULL DEFAULT 1"),
+                    Map.of(Annotations.APPROVE_CUT_OVER, "true"));
+            SchemaMigrationStatus waiting = harness.awaitStatus(namespace, "blocked", status -> status.getWaitingFor() != null,
+                    "waiting for the table's lock", TIMEOUT);
+            assertThat(waiting.getPhase()).isEqualTo(MigrationPhase.PENDING);
+            assertThat(waiting.getWaitingFor()).startsWith("session " + holder + " (");
+            assertThat(waiting.getMessage()).contains("Another Umbra migration of `" + db.schema() + "`.`items` is running")
+                    .contains("session " + holder).contains("tries again");
+            assertThat(Conditions.get(waiting, Conditions.READY).getReason()).isEqualTo("TableInUse");
+            assertThat(harness.events(namespace, "blocked")).anyMatch(e -> e.startsWith("TableInUse: "));
+            assertThat(Tables.names(db)).containsExactlyInAnyOrder("items", "items_mirror");
+        }
+        // the other run ended (its session closed): the next try runs the migration
+        SchemaMigrationStatus done = harness.awaitStatus(namespace, "blocked", status -> status.getPhase().isFinal(),
+                "an end", TIMEOUT);
+        assertThat(done.getPhase()).as(done.getMessage()).isEqualTo(MigrationPhase.DONE);
+        assertThat(done.getWaitingFor()).isNull();
+        assertThat(Tables.createStatement(db, "items")).contains("`status`");
     }
 }
