@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -164,6 +165,30 @@ public final class DatabaseServer implements AutoCloseable {
             for (String sql : statements) {
                 statement.execute(sql);
             }
+        } catch (SQLException e) {
+            throw new IllegalStateException("On " + flavor + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Ends every session of {@code user} (KILL), as a network cut or a restart would; returns how many. */
+    public int killSessionsOf(String user) {
+        try (Connection root = connectAsRoot();
+             PreparedStatement find = root.prepareStatement("SELECT ID FROM information_schema.PROCESSLIST WHERE USER = ?")) {
+            find.setString(1, user);
+            List<Long> ids = new ArrayList<>();
+            try (ResultSet row = find.executeQuery()) {
+                while (row.next()) {
+                    ids.add(row.getLong(1));
+                }
+            }
+            for (long id : ids) {
+                try (Statement kill = root.createStatement()) {
+                    kill.execute("KILL " + id);
+                } catch (SQLException ended) {
+                    // it ended between the look and the kill
+                }
+            }
+            return ids.size();
         } catch (SQLException e) {
             throw new IllegalStateException("On " + flavor + ": " + e.getMessage(), e);
         }

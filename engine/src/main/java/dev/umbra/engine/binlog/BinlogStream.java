@@ -14,6 +14,7 @@ import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
 import com.github.shyiko.mysql.binlog.event.XidEventData;
 import dev.umbra.engine.logging.LogContext;
 import dev.umbra.engine.plan.ConnectionSettings;
+import dev.umbra.engine.sql.PasswordSource;
 import dev.umbra.engine.sql.UnsafeToContinueException;
 import dev.umbra.engine.tls.TlsFailure;
 import java.io.IOException;
@@ -88,6 +89,7 @@ public final class BinlogStream implements AutoCloseable {
     }
 
     private volatile ReconnectCheck reconnectCheck = from -> { };
+    private volatile PasswordSource passwordSource;
 
     public BinlogStream(ConnectionSettings settings, String schema, Set<String> tables, TransactionQueue sink) {
         this.settings = settings;
@@ -102,6 +104,11 @@ public final class BinlogStream implements AutoCloseable {
      */
     public void setReconnectCheck(ReconnectCheck check) {
         this.reconnectCheck = check;
+    }
+
+    /** Where each connection gets the password; the settings' own by default. */
+    public void setPasswordSource(PasswordSource source) {
+        this.passwordSource = source;
     }
 
     /** Connects and starts streaming from {@code from}; returns once connected. */
@@ -133,7 +140,9 @@ public final class BinlogStream implements AutoCloseable {
     }
 
     private void connect() throws IOException, TimeoutException {
-        BinaryLogClient fresh = new BinaryLogClient(settings.host(), settings.port(), settings.user(), settings.password());
+        PasswordSource source = passwordSource;
+        BinaryLogClient fresh = new BinaryLogClient(settings.host(), settings.port(), settings.user(),
+                source == null ? settings.password() : source.currentPassword());
         fresh.setServerId(ThreadLocalRandom.current().nextLong(1_000_000_000L, 2_000_000_000L));
         fresh.setKeepAlive(false);
         BinlogTls.configure(fresh, settings.tls(), settings.host(), settings.port());

@@ -55,13 +55,22 @@ public final class TableOwnership implements AutoCloseable {
     private boolean helpersClaimed;
     private volatile boolean helpersWatched;
     private volatile OwnershipLostException lost;
+    /** How long the lock may stay unconfirmed (its session lost, no new one opened) before the run stops. */
+    private final Duration unconfirmedLimit;
+    /** When the lock's session was found lost and could not be replaced yet (System.nanoTime()), or 0. */
+    private long unconfirmedSince;
 
     /**
      * @param lockSession the session on which inspection took the lock; {@link #close()} ends it
      */
-    public TableOwnership(Connections connections, String schema, String table, HelperTables helpers, Connection lockSession)
-            throws SQLException {
+    /**
+     * @param unconfirmedLimit how long the lock may go without a session (a server restarting, a
+     *                         refused login) before the run stops: it may be another run's by then
+     */
+    public TableOwnership(Connections connections, String schema, String table, HelperTables helpers, Connection lockSession,
+                          Duration unconfirmedLimit) throws SQLException {
         this.connections = connections;
+        this.unconfirmedLimit = unconfirmedLimit;
         this.schema = schema;
         this.table = table;
         this.helpers = helpers;
@@ -112,7 +121,22 @@ public final class TableOwnership implements AutoCloseable {
         if (lockSession != null && lockSession.isValid(PING_SECONDS)) {
             return;
         }
-        takeAgain();
+        try {
+            takeAgain();
+            unconfirmedSince = 0;
+        } catch (OwnershipLostException e) {
+            throw e;
+        } catch (SQLException e) {
+            long now = System.nanoTime();
+            if (unconfirmedSince == 0) {
+                unconfirmedSince = now;
+            } else if (Duration.ofNanos(now - unconfirmedSince).compareTo(unconfirmedLimit) > 0) {
+                throw lose("the session holding the migration lock of `" + schema + "`.`" + table + "` was lost and no new"
+                        + " session could take the lock for " + unconfirmedLimit.toSeconds() + " s (last error: "
+                        + e.getMessage() + "); the lock may be another run's by now");
+            }
+            throw e;
+        }
     }
 
     /**

@@ -39,6 +39,7 @@ import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.progress.ProgressListener;
 import dev.umbra.engine.progress.Verification;
 import dev.umbra.engine.sql.Connections;
+import dev.umbra.engine.sql.PasswordSource;
 import dev.umbra.engine.sql.ReconnectingSession;
 import dev.umbra.engine.sql.ServerIdentity;
 import dev.umbra.engine.sql.UnsafeToContinueException;
@@ -98,6 +99,7 @@ public final class MigrationRunner {
     private PauseHook pauseHook = PauseHook.NONE;
     private CutOverHook cutOverHook = CutOverHook.NONE;
     private CutOver cutOverOverride;
+    private PasswordSource passwordSource;
 
     private Inspection inspection;
     /** Proof that the table is this run's: every drop of a helper table goes through it. */
@@ -157,6 +159,17 @@ public final class MigrationRunner {
         connections.setSessionInitializer(initializer);
     }
 
+    /**
+     * Where every session of the run (the throttle's and the binlog stream's too) gets the password
+     * when it logs in: the operator reads the Secret again, so a rotated password is picked up at
+     * the next reconnect. The plan's own password by default.
+     */
+    public void setPasswordSource(PasswordSource source) {
+        this.passwordSource = source;
+        connections.setPasswordSource(source);
+        throttler.setPasswordSource(source);
+    }
+
     /** For tests only: holds the runner at each {@link PausePoint} until the hook returns. */
     void setPauseHook(PauseHook hook) {
         this.pauseHook = hook;
@@ -208,7 +221,8 @@ public final class MigrationRunner {
             state.resumeNote = inspection.resume().note().orElse(null);
             try {
                 connections.expectServer(server);
-                ownership = new TableOwnership(connections, plan.schema(), plan.table(), inspection.helpers(), connection);
+                ownership = new TableOwnership(connections, plan.schema(), plan.table(), inspection.helpers(), connection,
+                        options.reconnectTimeout());
                 connections.setSessionGuard(ownership::confirm);
                 connections.requireWritableServer(true);
                 if (alteredInstantly(connection)) {
@@ -364,7 +378,7 @@ public final class MigrationRunner {
         } catch (SQLException e) {
             String reason = "cannot connect to " + plan.connection() + ": " + e.getMessage();
             fail(Phase.FAILED, "Failed: " + reason);
-            throw new MigrationFailedException(reason, e);
+            throw new ServerUnreachableException(reason, e);
         }
     }
 
@@ -382,6 +396,7 @@ public final class MigrationRunner {
         BinlogPosition start = resumed.isPresent() ? resumed.get().appliedPosition()
                 : BinlogPosition.current(connection, inspection.server());
         stream = new BinlogStream(plan.connection(), plan.schema(), Set.of(plan.table(), changelog.table()), queue);
+        stream.setPasswordSource(passwordSource);
         String binlogServer = BinlogAvailability.serverIdentity(connection, inspection.server());
         stream.setReconnectCheck(from -> {
             try (Connection session = connections.open()) { // checks the server's identity and the table's lock

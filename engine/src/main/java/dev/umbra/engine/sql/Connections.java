@@ -80,6 +80,7 @@ public final class Connections implements AutoCloseable {
     private volatile boolean writableServerRequired;
     private volatile ServerIdentity expectedServer;
     private volatile SessionGuard guard;
+    private volatile PasswordSource passwordSource;
     /** Pooled sessions not yet checked by {@link #requireWritableServer}; weak: the pool may drop them unborrowed. */
     private final Set<Connection> uncheckedPooledSessions = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     private HikariDataSource pool;
@@ -134,6 +135,11 @@ public final class Connections implements AutoCloseable {
     /** The identity every new session is checked against, if one is expected. */
     public Optional<ServerIdentity> expectedServer() {
         return Optional.ofNullable(expectedServer);
+    }
+
+    /** Where each new session gets the password; the settings' own by default. */
+    public void setPasswordSource(PasswordSource source) {
+        this.passwordSource = source;
     }
 
     public void setSessionGuard(SessionGuard guard) {
@@ -249,7 +255,8 @@ public final class Connections implements AutoCloseable {
     private Connection connect() throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", settings.user());
-        properties.setProperty("password", settings.password());
+        PasswordSource source = passwordSource;
+        properties.setProperty("password", source == null ? settings.password() : source.currentPassword());
         driverTls.apply(properties);
         properties.setProperty("characterEncoding", "UTF-8");
         properties.setProperty("connectTimeout", "10000");

@@ -3,6 +3,7 @@ package dev.umbra.engine.throttle;
 import dev.umbra.engine.apply.Changelog;
 import dev.umbra.engine.plan.ConnectionSettings;
 import dev.umbra.engine.sql.Connections;
+import dev.umbra.engine.sql.PasswordSource;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -35,10 +36,13 @@ final class ReplicaLagCheck implements ThrottleCheck {
     private final LongSupplier nowMillis;
     private volatile long largestLagMillis = -1;
 
-    ReplicaLagCheck(List<ReplicaAddress> addresses, ConnectionSettings credentials, Changelog changelog, Duration maxLag,
-                    LongSupplier nowMillis) {
+    /** @param passwordSource where the sessions get the password, or null for the credentials' own */
+    ReplicaLagCheck(List<ReplicaAddress> addresses, ConnectionSettings credentials, PasswordSource passwordSource,
+                    Changelog changelog, Duration maxLag, LongSupplier nowMillis) {
         for (ReplicaAddress address : addresses) {
-            replicas.put(address, new Connections(credentials.at(address.host(), address.port()), ""));
+            Connections sessions = new Connections(credentials.at(address.host(), address.port()), "");
+            sessions.setPasswordSource(passwordSource);
+            replicas.put(address, sessions);
         }
         this.changelog = changelog;
         this.maxLag = maxLag;

@@ -3,6 +3,7 @@ package dev.umbra.engine.throttle;
 import dev.umbra.engine.apply.Changelog;
 import dev.umbra.engine.plan.ConnectionSettings;
 import dev.umbra.engine.sql.Connections;
+import dev.umbra.engine.sql.PasswordSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ public final class Throttler implements AutoCloseable {
     private ReplicaLagCheck replicaLag;
     private ScheduledExecutorService thread;
     private Connections writerSessions;
+    private PasswordSource passwordSource;
     private volatile Optional<String> reason = Optional.empty();
     private volatile Instant checkedAt;
 
@@ -51,16 +53,22 @@ public final class Throttler implements AutoCloseable {
      * Starts checking, once the changelog (whose heartbeat the replicas are read for) exists; the
      * first round of checks has run when this returns.
      */
+    /** Where the throttle's sessions (writer and replicas) get the password; the settings' own by default. */
+    public synchronized void setPasswordSource(PasswordSource source) {
+        this.passwordSource = source;
+    }
+
     public synchronized void start(Changelog changelog) {
         if (options.isEmpty() || thread != null) {
             return;
         }
         writerSessions = new Connections(writer, schema);
+        writerSessions.setPasswordSource(passwordSource);
         options.criticalLoad().ifPresent(limits -> checks.add(new CriticalLoad(new WriterStatus(writerSessions), limits, abort)));
         options.maxLoad().ifPresent(limits -> checks.add(new LoadCheck(new WriterStatus(writerSessions), limits)));
         if (!options.replicas().isEmpty()) {
-            replicaLag = new ReplicaLagCheck(options.replicas(), writer, changelog, options.effectiveMaxReplicaLag(),
-                    System::currentTimeMillis);
+            replicaLag = new ReplicaLagCheck(options.replicas(), writer, passwordSource, changelog,
+                    options.effectiveMaxReplicaLag(), System::currentTimeMillis);
             checks.add(replicaLag);
         }
         thread = Executors.newSingleThreadScheduledExecutor(runnable -> {

@@ -175,7 +175,7 @@ class TableOwnershipTest {
         }
     }
 
-    private static OptionalLong lockHolder(TestDatabase db, String table) {
+    static OptionalLong lockHolder(TestDatabase db, String table) {
         try (Connection root = db.server().connectAsRoot();
              PreparedStatement statement = root.prepareStatement("SELECT IS_USED_LOCK(?)")) {
             statement.setString(1, MigrationLock.name(db.schema(), table));
