@@ -56,7 +56,7 @@ public final class UmbraOperatorRuntime implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         MigrationMetrics metrics = new MigrationMetrics(registry);
-        MigrationRuns runs = new MigrationRuns(settings.maxConcurrentMigrations());
+        MigrationRuns runs = new MigrationRuns(settings.maxConcurrentMigrations(), settings.recheckInterval());
         Events events = new Events(client);
         SchemaMigrationReconciler reconciler = new SchemaMigrationReconciler(runs,
                 new StatusRecorders(client, settings.statusInterval()), new Credentials(client), events, settings.recheckInterval(),

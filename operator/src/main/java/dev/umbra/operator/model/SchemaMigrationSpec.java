@@ -2,6 +2,8 @@ package dev.umbra.operator.model;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -73,6 +75,28 @@ public class SchemaMigrationSpec {
             + " ALTER also waits for the cut-over approval. status.stage ends 'done (instant ALTER)' or 'done (online"
             + " copy)'. false always copies, e.g. to rebuild the table.")
     private Boolean instantDdl;
+
+    /**
+     * How long a migration waits for what it needs from outside the resource before it fails: the
+     * Secret (and TLS Secret or ConfigMap), and a database that can be reached and accepts the login.
+     */
+    @Min(0)
+    @Max(86400)
+    @Default("1800")
+    @JsonPropertyDescription("How long, in seconds, the migration waits for what it needs from outside the resource"
+            + " before it fails: its Secret (and the TLS Secret or ConfigMap) to exist and hold the keys, and the database"
+            + " to be reachable and accept the login. Meanwhile it stays Pending (Ready reason SecretNotFound, CannotConnect,"
+            + " ...) and is tried again at growing intervals up to a minute; the Secret is read again at every try. 0 fails"
+            + " at the first problem.")
+    private Integer setupTimeoutSeconds;
+
+    public Integer getSetupTimeoutSeconds() {
+        return setupTimeoutSeconds;
+    }
+
+    public void setSetupTimeoutSeconds(Integer setupTimeoutSeconds) {
+        this.setupTimeoutSeconds = setupTimeoutSeconds;
+    }
 
     public Boolean getInstantDdl() {
         return instantDdl;

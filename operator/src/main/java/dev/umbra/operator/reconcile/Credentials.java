@@ -53,7 +53,7 @@ public final class Credentials {
         if (secret == null) {
             throw new InvalidMigrationException("SecretNotFound", "The Secret " + qualified + " (" + field
                     + ") does not exist. Create it" + (FIELD.equals(field) ? " with the keys \"username\" and \"password\"" : "")
-                    + ", then delete and re-apply this SchemaMigration.");
+                    + ".");
         }
         return secret;
     }
@@ -75,6 +75,6 @@ public final class Credentials {
         }
         throw new InvalidMigrationException("SecretInvalid", "The Secret " + name + " (" + field + ") has no key \"" + key
                 + "\"" + (FIELD.equals(field) ? "; it needs \"username\" and \"password\"" : "")
-                + ". Fix it, then delete and re-apply this SchemaMigration.");
+                + ". Fix it.");
     }
 }

@@ -14,12 +14,15 @@ import dev.umbra.operator.model.SchemaMigrationStatus;
 import dev.umbra.operator.runner.MigrationFactory;
 import dev.umbra.operator.runner.MigrationRuns;
 import dev.umbra.operator.runner.StartOutcome;
+import dev.umbra.operator.runner.StartRetry;
 import dev.umbra.operator.runner.TableKey;
 import dev.umbra.operator.status.Conditions;
 import dev.umbra.operator.status.Events;
 import dev.umbra.operator.status.StatusRecorder;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Starts a SchemaMigration that is not running: or keeps it Pending (paused, its table busy, no free
@@ -63,24 +66,45 @@ final class MigrationStarter {
                     + " new SchemaMigration.");
             return Next.WAIT_FOR_CHANGE;
         }
+        String uid = resource.getMetadata().getUid();
+        Optional<StartRetry> retry = runs.retry(uid);
         MigrationPlan plan;
         try {
             PlanFactory.validate(resource.getSpec());
+            if (retry.isPresent() && retry.get().outlasted(PlanFactory.setupTimeout(resource.getSpec()), Instant.now())) {
+                runs.stopRetrying(uid);
+                String problem = retry.get().message();
+                end(resource, recorder, MigrationPhase.FAILED, retry.get().reason(), "Failed: " + problem
+                        + (problem.endsWith(".") ? "" : ".") + " Still so after " + PlanFactory.setupTimeout(resource.getSpec())
+                        .toSeconds() + " s (spec.setupTimeoutSeconds); fix it, then delete and re-apply this SchemaMigration.");
+                return Next.WAIT_FOR_CHANGE;
+            }
             if (requests.paused()) {
                 waitPaused(resource, recorder);
                 return Next.WAIT_FOR_CHANGE;
             }
+            if (retry.isPresent() && Instant.now().isBefore(retry.get().notBefore())) {
+                return Next.RECHECK_SOON;
+            }
+            // read at every try: a Secret created after the resource, or a rotated password, is picked up
             DatabaseCredentials login = credentials.read(resource.getMetadata().getNamespace(), resource.getSpec().getDatabase());
             plan = PlanFactory.plan(resource.getSpec(), login, previous != null && previous.isRunning());
             plan = new MigrationPlan(plan.connection(), plan.schema(), plan.table(), plan.alter(),
                     plan.options().withDiagnosticsIncludeStatements(diagnosticsIncludeStatements));
         } catch (InvalidMigrationException e) {
+            if (e.outsideTheResource() && !PlanFactory.setupTimeout(resource.getSpec()).isZero()) {
+                waitForSetup(resource, recorder, runs.couldNotStart(uid, e.reason(), e.getMessage()));
+                return Next.RECHECK_SOON;
+            }
+            runs.stopRetrying(uid);
             end(resource, recorder, MigrationPhase.FAILED, e.reason(), "Failed: " + e.getMessage());
             return Next.WAIT_FOR_CHANGE;
         }
         boolean manual = PlanFactory.approval(resource.getSpec()) == Approval.MANUAL;
+        SecretPassword password = new SecretPassword(credentials, resource.getMetadata().getNamespace(),
+                resource.getSpec().getDatabase(), plan.connection().password(), Clock.systemUTC());
         StartOutcome outcome = runs.tryStart(resource.getMetadata().getUid(), TableKey.of(resource.getSpec()),
-                MigrationFactory.of(resource, plan, manual, recorder, events, metrics));
+                MigrationFactory.of(resource, plan, password, manual, recorder, events, metrics));
         if (outcome instanceof StartOutcome.Started started) {
             if (previous != null && previous.isRunning()) {
                 events.normal(resource, "Restarted", "The operator restarted while this migration was " + previous
@@ -134,6 +158,18 @@ final class MigrationStarter {
             }
         }, true);
         events.normal(resource, MigrationPhase.PENDING.displayName(), "Accepted; waiting to start.");
+    }
+
+    /** The problem is in the status and an Event (aggregated over the retries), and the Ready condition's reason names it. */
+    private void waitForSetup(SchemaMigration resource, StatusRecorder recorder, StartRetry retry) {
+        String message = retry.waitingMessage();
+        events.warning(resource, retry.reason(), message);
+        recorder.update(status -> {
+            status.setStage("waiting for its Secret or database");
+            status.setMessage(message);
+            status.setWaitingFor(null);
+            Conditions.set(status, Conditions.READY, false, retry.reason(), message);
+        }, true);
     }
 
     private void waitPaused(SchemaMigration resource, StatusRecorder recorder) {

@@ -35,6 +35,9 @@ import java.util.Optional;
  */
 public final class PlanFactory {
 
+    /** Half an hour: long enough for a GitOps tool to create the Secret after the resource. */
+    static final int DEFAULT_SETUP_TIMEOUT_SECONDS = 1800;
+
     /** The CRD's bound on spec.copy.chunkTimeMillis, checked here too for resources that skipped validation. */
     static final int MAX_CHUNK_TIME_MILLIS = 60_000;
 
@@ -203,6 +206,11 @@ public final class PlanFactory {
             options = options.withCriticalLoad(LoadLimits.parse(throttle.getCriticalLoad()));
         }
         return options;
+    }
+
+    /** How long a missing Secret or an unreachable database is waited for (spec.setupTimeoutSeconds). */
+    public static Duration setupTimeout(SchemaMigrationSpec spec) {
+        return Duration.ofSeconds(spec.getSetupTimeoutSeconds() == null ? DEFAULT_SETUP_TIMEOUT_SECONDS : spec.getSetupTimeoutSeconds());
     }
 
     public static Approval approval(SchemaMigrationSpec spec) {

@@ -73,7 +73,10 @@ public class SchemaMigrationReconciler implements Reconciler<SchemaMigration>, C
         Optional<ActiveMigration> active = runs.active(uid);
         if (active.isPresent()) {
             active.get().steer(requests);
-            return UpdateControl.noUpdate();
+            // Looked at again while it runs: a run that ends without being able to start (its database
+            // unreachable, its table locked elsewhere) is retried from here, whether or not its last
+            // status write changed anything (an unchanged status raises no event).
+            return UpdateControl.<SchemaMigration>noUpdate().rescheduleAfter(recheck);
         }
         MigrationPhase phase = recorder.phase();
         if ((phase != null && phase.isFinal()) || runs.hasEnded(uid)) {

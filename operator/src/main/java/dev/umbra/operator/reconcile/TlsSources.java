@@ -74,7 +74,7 @@ final class TlsSources {
         }
         if (configMap == null) {
             throw new InvalidMigrationException("ConfigMapNotFound", "The ConfigMap " + name + " (" + field
-                    + ") does not exist. Create it, then delete and re-apply this SchemaMigration.");
+                    + ") does not exist. Create it.");
         }
         Map<String, String> data = configMap.getData();
         if (data != null && data.get(fromConfigMap.getKey()) != null) {

@@ -4,6 +4,7 @@ import dev.umbra.engine.run.MigrationAbortedException;
 import dev.umbra.engine.run.MigrationFailedException;
 import dev.umbra.engine.run.MigrationRefusedException;
 import dev.umbra.engine.run.MigrationRunner;
+import dev.umbra.engine.run.ServerUnreachableException;
 import dev.umbra.engine.run.TableInUseException;
 import dev.umbra.operator.logging.MigrationMdc;
 import dev.umbra.operator.model.Annotations;
@@ -13,6 +14,8 @@ import dev.umbra.operator.model.SchemaMigration;
 import dev.umbra.operator.status.Conditions;
 import dev.umbra.operator.status.Events;
 import dev.umbra.operator.status.StatusRecorder;
+import java.time.Instant;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +37,9 @@ public final class ActiveMigration {
     private boolean approved;
     private boolean abortRequested;
     private volatile boolean shuttingDown;
-    private volatile boolean foundTableInUse;
+    /** The phase the resource had before this run: a run that cannot start leaves it so. */
+    private final MigrationPhase phaseBefore;
+    private volatile StartProblem startProblem;
 
     ActiveMigration(SchemaMigration resource, MigrationRunner runner, StatusRecorder recorder, Events events,
                     boolean manualApproval, Runnable onEnd) {
@@ -44,6 +49,7 @@ public final class ActiveMigration {
         this.events = events;
         this.manualApproval = manualApproval;
         this.onEnd = onEnd;
+        this.phaseBefore = recorder.phase();
     }
 
     /** {@code namespace/name} of the resource. */
@@ -123,12 +129,13 @@ public final class ActiveMigration {
             events.normal(resource, MigrationPhase.DONE.displayName(), runner.progress().message());
             recorder.flush();
         } catch (TableInUseException e) {
-            waitForTheTable(e);
+            cannotStart(new StartProblem("TableInUse", e.getMessage(), false), e.holder());
         } catch (MigrationRefusedException e) {
             ended("Refused", runner.progress().message());
+        } catch (ServerUnreachableException e) {
+            cannotStart(new StartProblem("CannotConnect", e.getMessage(), true), null);
         } catch (MigrationFailedException e) {
-            String message = runner.progress().message();
-            ended(e.getMessage() != null && e.getMessage().startsWith("cannot connect") ? "CannotConnect" : "Failed", message);
+            ended("Failed", runner.progress().message());
         } catch (MigrationAbortedException e) {
             if (!shuttingDown) {
                 events.normal(resource, MigrationPhase.ABORTED.displayName(), runner.progress().message());
@@ -150,25 +157,38 @@ public final class ActiveMigration {
         }
     }
 
-    /** Whether the run ended because another run holds the table's lock: it is then tried again later. */
-    boolean foundTableInUse() {
-        return foundTableInUse;
+    /** Why the run could not start, if that is why it ended: it is then tried again later. */
+    Optional<StartProblem> startProblem() {
+        return Optional.ofNullable(startProblem);
     }
 
-    /** Back to Pending: the other run ends sooner or later, and a lost one's lock is freed by its server within minutes. */
-    private void waitForTheTable(TableInUseException e) {
-        foundTableInUse = true;
+    /** A reason not to start that goes away (see {@link StartRetry}). */
+    record StartProblem(String reason, String message, boolean setupProblem) {
+    }
+
+    /**
+     * The resource keeps the phase it had (Pending, or the phase of a run an operator restart
+     * interrupted), and says why nothing runs: the other run ends sooner or later (a lost one's lock
+     * is freed by its server within minutes), the database comes back.
+     */
+    private void cannotStart(StartProblem problem, String waitingFor) {
+        startProblem = problem;
         if (shuttingDown) {
             return;
         }
-        String message = "Waiting: " + e.getMessage() + " Umbra tries again, at growing intervals up to a minute.";
-        events.normal(resource, "TableInUse", message); // repeats are aggregated into one Event
+        String message = new StartRetry(problem.reason(), problem.message(), problem.setupProblem(), Instant.now(), 1,
+                Instant.now()).waitingMessage();
+        if (problem.setupProblem()) {
+            events.warning(resource, problem.reason(), message); // repeats are aggregated into one Event
+        } else {
+            events.normal(resource, problem.reason(), message);
+        }
         recorder.stage(status -> {
-            status.setPhase(MigrationPhase.PENDING);
-            status.setStage("waiting for the table's migration lock");
+            status.setPhase(phaseBefore == null || !phaseBefore.isRunning() ? MigrationPhase.PENDING : phaseBefore);
+            status.setStage(waitingFor != null ? "waiting for the table's migration lock" : "waiting for the database");
             status.setMessage(message);
-            status.setWaitingFor(e.holder());
-            Conditions.set(status, Conditions.READY, false, "TableInUse", message);
+            status.setWaitingFor(waitingFor);
+            Conditions.set(status, Conditions.READY, false, problem.reason(), message);
         });
         recorder.flush();
     }

@@ -2,6 +2,7 @@ package dev.umbra.operator.runner;
 
 import dev.umbra.engine.plan.MigrationPlan;
 import dev.umbra.engine.run.MigrationRunner;
+import dev.umbra.engine.sql.PasswordSource;
 import dev.umbra.operator.metrics.MigrationMetrics;
 import dev.umbra.operator.model.SchemaMigration;
 import dev.umbra.operator.status.Events;
@@ -18,13 +19,16 @@ public final class MigrationFactory {
     private MigrationFactory() {
     }
 
-    public static Function<Runnable, ActiveMigration> of(SchemaMigration resource, MigrationPlan plan, boolean manualApproval,
-                                                         StatusRecorder recorder, Events events, MigrationMetrics metrics) {
+    /** @param password where every session gets the password when it logs in (the Secret, read again) */
+    public static Function<Runnable, ActiveMigration> of(SchemaMigration resource, MigrationPlan plan, PasswordSource password,
+                                                         boolean manualApproval, StatusRecorder recorder, Events events,
+                                                         MigrationMetrics metrics) {
         return onEnd -> {
             MigrationRunner[] runner = new MigrationRunner[1];
             ProgressSink sink = new ProgressSink(resource, recorder, events,
                     () -> runner[0] == null ? -1 : runner[0].throttler().replicaLagMillis(), metrics, Clock.systemUTC());
             runner[0] = new MigrationRunner(plan, sink);
+            runner[0].setPasswordSource(password);
             return new ActiveMigration(resource, runner[0], recorder, events, manualApproval, onEnd);
         };
     }

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine runs of this operator process: a bounded pool, one run per SchemaMigration (by uid),
  * at most one run per table. A run that ended is remembered, so that a stale cache can never start
- * it again; except a run that found its table's migration lock held by a run outside this process,
- * which starts again after a pause that grows up to a minute.
+ * it again; except a run that could not start (its table's lock held by a run outside this
+ * process, its database unreachable), which starts again after a pause ({@link StartRetry}).
  */
 public final class MigrationRuns implements AutoCloseable {
 
@@ -30,14 +30,14 @@ public final class MigrationRuns implements AutoCloseable {
     private final ExecutorService pool;
     private final Map<String, ActiveMigration> active = new HashMap<>();
     private final Map<TableKey, ActiveMigration> byTable = new HashMap<>();
-    private static final Duration LOCK_RETRY_FIRST = Duration.ofSeconds(5);
-    private static final Duration LOCK_RETRY_LONGEST = Duration.ofSeconds(60);
-
     private final Set<String> ended = ConcurrentHashMap.newKeySet();
-    private final Map<String, LockRetry> lockRetries = new HashMap<>();
+    private final Map<String, StartRetry> retries = new HashMap<>();
+    private final Duration firstRetryPause;
     private boolean closing;
 
-    public MigrationRuns(int limit) {
+    /** @param firstRetryPause the first pause before a migration that could not start is tried again ({@link StartRetry}) */
+    public MigrationRuns(int limit, Duration firstRetryPause) {
+        this.firstRetryPause = firstRetryPause;
         if (limit < 1) {
             throw new IllegalArgumentException("at least one migration must be allowed to run, not " + limit);
         }
@@ -67,7 +67,7 @@ public final class MigrationRuns implements AutoCloseable {
         if (closing) {
             return new StartOutcome.ShuttingDown();
         }
-        LockRetry retry = lockRetries.get(uid);
+        StartRetry retry = retries.get(uid);
         if (retry != null && Instant.now().isBefore(retry.notBefore())) {
             return new StartOutcome.RetryLater();
         }
@@ -87,23 +87,38 @@ public final class MigrationRuns implements AutoCloseable {
     }
 
     private synchronized void ended(String uid, TableKey table, ActiveMigration migration) {
-        if (migration.foundTableInUse()) {
-            LockRetry previous = lockRetries.get(uid);
-            int attempts = previous == null ? 1 : previous.attempts() + 1;
-            Duration pause = LOCK_RETRY_FIRST.multipliedBy(1L << Math.min(attempts - 1, 4));
-            lockRetries.put(uid, new LockRetry(attempts, Instant.now().plus(pause.compareTo(LOCK_RETRY_LONGEST) > 0
-                    ? LOCK_RETRY_LONGEST : pause)));
+        Optional<ActiveMigration.StartProblem> problem = migration.startProblem();
+        if (problem.isPresent()) {
+            retries.put(uid, StartRetry.after(retries.get(uid), problem.get().reason(), problem.get().message(),
+                    problem.get().setupProblem(), Instant.now(), firstRetryPause));
         } else {
-            lockRetries.remove(uid);
+            retries.remove(uid);
             ended.add(uid);
         }
         active.remove(uid, migration);
         byTable.remove(table, migration);
     }
 
+    /** Why the last try to start this migration did not, and when to try again; empty if it has not failed to start. */
+    public synchronized Optional<StartRetry> retry(String uid) {
+        return Optional.ofNullable(retries.get(uid));
+    }
+
+    /** A migration could not start (its Secret, its database): noted for the next try, after a pause. */
+    public synchronized StartRetry couldNotStart(String uid, String reason, String message) {
+        StartRetry retry = StartRetry.after(retries.get(uid), reason, message, true, Instant.now(), firstRetryPause);
+        retries.put(uid, retry);
+        return retry;
+    }
+
+    /** The migration failed for good or started: no retry streak is kept. */
+    public synchronized void stopRetrying(String uid) {
+        retries.remove(uid);
+    }
+
     /** Forgets a deleted resource. */
     public synchronized void forget(String uid) {
-        lockRetries.remove(uid);
+        retries.remove(uid);
         ended.remove(uid);
     }
 
@@ -135,9 +150,5 @@ public final class MigrationRuns implements AutoCloseable {
             Thread.currentThread().interrupt();
             pool.shutdownNow();
         }
-    }
-
-    /** How often a run found its table locked, and when it may try again. */
-    private record LockRetry(int attempts, Instant notBefore) {
     }
 }

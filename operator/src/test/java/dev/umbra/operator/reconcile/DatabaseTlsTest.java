@@ -101,6 +101,7 @@ class DatabaseTlsTest {
             SchemaMigrationSpec withoutClientCertificate = tlsSpec(db, "items", TlsModeName.VERIFY_CA, secretCa("db-ca", "ca.crt"));
             withoutClientCertificate.getDatabase().getTls().setClientCertificateSecretRef(null);
             withoutClientCertificate.setAlter("ADD COLUMN extra INT");
+            withoutClientCertificate.setSetupTimeoutSeconds(0); // a refused login fails at once
             harness.apply(namespace, "no-client-certificate", withoutClientCertificate, Map.of());
             SchemaMigrationStatus refused = harness.awaitPhase(namespace, "no-client-certificate", MigrationPhase.FAILED, TIMEOUT);
             assertThat(refused.getMessage()).contains("Access denied");
@@ -145,6 +146,7 @@ class DatabaseTlsTest {
     private static SchemaMigrationStatus assertFails(String namespace, String name, SchemaMigrationSpec spec, String reason,
                                                      String message) {
         spec.getDatabase().getTls().setClientCertificateSecretRef(null);
+        spec.setSetupTimeoutSeconds(0); // a missing Secret or ConfigMap fails at once instead of being waited for
         harness.apply(namespace, name, spec, Map.of());
         SchemaMigrationStatus failed = harness.awaitPhase(namespace, name, MigrationPhase.FAILED, TIMEOUT);
         assertThat(condition(failed, Conditions.READY).getReason()).as(failed.getMessage()).isEqualTo(reason);

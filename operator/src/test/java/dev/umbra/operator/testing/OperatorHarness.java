@@ -16,6 +16,7 @@ import dev.umbra.testkit.TestDatabase;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -83,7 +84,7 @@ public final class OperatorHarness implements AutoCloseable {
 
     public void secret(String namespace, String name, Map<String, String> data) {
         client().secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName(name).endMetadata()
-                .withStringData(data).build()).create();
+                .withStringData(data).build()).createOr(NonDeletingOperation::update);
     }
 
     public static SchemaMigrationSpec spec(TestDatabase db, String table, String alter) {
