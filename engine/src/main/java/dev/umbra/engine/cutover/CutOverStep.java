@@ -15,6 +15,11 @@ public enum CutOverStep {
      * is renamed yet.
      */
     RELATIONS_MOVED,
+    /**
+     * Two-step only: the original is renamed to the old-table name and unlocked; the new table is
+     * not in place yet, so no table has the original's name.
+     */
+    ORIGINAL_RENAMED,
     /** Two sessions only: the locking session was just seen alive; the RENAME is sent next. */
     LOCK_CHECKED,
     /** Two sessions only: the RENAME waits for its metadata lock behind the locking session. */

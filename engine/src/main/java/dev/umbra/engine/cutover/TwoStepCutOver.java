@@ -54,6 +54,7 @@ public final class TwoStepCutOver implements CutOver {
                 CutOverSql.execute(lock, "ALTER TABLE " + context.qualifiedOriginal() + " RENAME TO " + context.qualifiedOld());
                 CutOverSql.execute(lock, "UNLOCK TABLES");
                 try {
+                    context.reached(CutOverStep.ORIGINAL_RENAMED, new CutOverHook.Sessions(lock, control));
                     // Only now: on MySQL 8 a foreign key's DDL waits for the lock on the original.
                     relations.attach(control);
                     CutOverSql.execute(control, "RENAME TABLE " + context.qualifiedGhost() + " TO " + context.qualifiedOriginal());

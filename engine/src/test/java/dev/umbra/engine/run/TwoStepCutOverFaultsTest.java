@@ -13,7 +13,9 @@ import dev.umbra.engine.testing.Migrations;
 import dev.umbra.engine.testing.MirroredWriter;
 import dev.umbra.engine.testing.ServerSessions;
 import dev.umbra.engine.testing.TableContents;
+import dev.umbra.testkit.DatabaseServer;
 import dev.umbra.testkit.EveryFlavor;
+import dev.umbra.testkit.SharedServers;
 import dev.umbra.testkit.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -51,6 +53,37 @@ class TwoStepCutOverFaultsTest {
         assertThat(migration.snapshots()).anySatisfy(progress -> assertThat(progress.message())
                 .contains("Cut-over attempt 1 failed").contains("the original was renamed back"));
         assertThat(TableContents.rows(db, "items", COLUMNS)).isEqualTo(TableContents.rows(db, "items_mirror", COLUMNS));
+    }
+
+    /**
+     * The server itself is killed (kill -9) between the two RENAMEs and started again: every session,
+     * the lock's and the binlog stream's too, is gone, and the original is under its old-table name.
+     * The original is renamed back through a new session, and the next attempt swaps.
+     */
+    @EveryFlavor
+    void aServerKilledBetweenTheTwoRenamesIsSurvived(TestDatabase flavor) throws Exception {
+        try (DatabaseServer server = SharedServers.startPrivate(flavor.flavor(), flavor.server().options());
+             TestDatabase db = TestDatabase.on(server)) {
+            MirroredWriter.createTables(db, "items", 2_000);
+            List<String> before = TableContents.rows(db, "items", COLUMNS);
+            BackgroundMigration migration = new BackgroundMigration(plan(db));
+            AtomicInteger crashes = new AtomicInteger();
+            migration.runner().setCutOverHook((step, sessions) -> {
+                if (step == CutOverStep.ORIGINAL_RENAMED && crashes.getAndIncrement() == 0) {
+                    server.crash();
+                    server.startAgain();
+                }
+            });
+
+            Progress done = migration.start().awaitEnd(TIMEOUT);
+
+            assertThat(done.phase()).as(done.message()).isEqualTo(Phase.DONE);
+            assertThat(done.cutOverAttempts()).isEqualTo(2);
+            assertThat(migration.snapshots()).anySatisfy(progress -> assertThat(progress.message())
+                    .contains("Cut-over attempt 1 failed").contains("the original was renamed back"));
+            assertThat(TableContents.rows(db, "items", COLUMNS)).isEqualTo(before);
+            assertThat(TableContents.createStatement(db, "items")).contains("`status`");
+        }
     }
 
     /**
