@@ -225,11 +225,12 @@ public final class MigrationRunner {
                         options.reconnectTimeout());
                 connections.setSessionGuard(ownership::confirm);
                 connections.requireWritableServer(true);
-                if (alteredInstantly(connection)) {
-                    finishInstant(connection);
+                watchOwnership();
+                if (alteredInstantly()) {
+                    finishInstant();
                     return snapshot();
                 }
-                prepare(connection);
+                prepare();
                 copy();
                 verify();
                 awaitCutOver();
@@ -333,26 +334,34 @@ public final class MigrationRunner {
      * ALTER instantly, waits for approval and runs it on the table itself. False when the online
      * path must run instead; the ghost table is then as inspection left it.
      */
-    private boolean alteredInstantly(Connection connection) throws SQLException, MigrationAbortedException,
+    private boolean alteredInstantly() throws SQLException, MigrationAbortedException, MigrationFailedException,
             InterruptedException {
         if (!options.instantDdl() || !inspection.server().hasInstantDdl()) {
             return false;
         }
         InstantAlter instant = new InstantAlter(plan.schema(), plan.table(), inspection.helpers().ghost(), inspection.alter());
-        if (!instant.probe(connection)) {
-            log.info("The server cannot do this ALTER of `{}` instantly; taking the online path", plan.table());
-            return false;
+        // Sessions of their own, none held while waiting for the approval (hours, maybe: longer than
+        // the server keeps an idle session); inspection's session is the lock's now.
+        try (Connection probing = connections.open()) {
+            if (!instant.probe(probing)) {
+                log.info("The server cannot do this ALTER of `{}` instantly; taking the online path", plan.table());
+                return false;
+            }
         }
         enter(Phase.AWAITING_CUT_OVER, options.autoApproveCutOver() ? "instant ALTER ready" : "waiting for approval (instant ALTER)");
         while (!(options.autoApproveCutOver() || control.isCutOverApproved()) || cutOverPostponed.getAsBoolean()
                 || holdForThrottle() || waitForSchedule()) {
             control.checkNotAborted();
+            checkWorkers();
             Thread.sleep(100);
         }
         control.checkNotAborted();
         enter(Phase.CUT_OVER, "instant ALTER");
         Instant began = Instant.now();
-        Optional<String> refused = instant.apply(connection, options.cutOverLockTimeout());
+        Optional<String> refused;
+        try (Connection altering = connections.open()) {
+            refused = instant.apply(altering, options.cutOverLockTimeout());
+        }
         state.lastLockTime = Duration.between(began, Instant.now());
         state.cutOverAttempts = 1;
         if (refused.isPresent()) {
@@ -363,13 +372,28 @@ public final class MigrationRunner {
         return true;
     }
 
-    private void finishInstant(Connection connection) throws SQLException {
-        try (var statement = connection.createStatement()) {
-            statement.execute("DROP TABLE IF EXISTS " + dev.umbra.engine.sql.Sql.qualified(plan.schema(), inspection.helpers().ghost()));
-        }
+    private void finishInstant() throws SQLException {
+        ownership.asOwner(lock -> {
+            try (var statement = lock.createStatement()) {
+                statement.execute("DROP TABLE IF EXISTS "
+                        + dev.umbra.engine.sql.Sql.qualified(plan.schema(), inspection.helpers().ghost()));
+            }
+            return null;
+        });
         state.message = "Done: `" + plan.table() + "` now has the new definition, changed in place by an instant ALTER"
                 + " (metadata only: no rows were copied and no helper table is left).";
         enter(Phase.DONE, "done (instant ALTER)");
+    }
+
+    /**
+     * From the moment the run owns the table: the lock's session is pinged (its server ends it after
+     * {@code MigrationLock.SESSION_IDLE_LIMIT} without), also while an instant ALTER waits for its
+     * approval, and the helper tables are looked for once they exist.
+     */
+    private void watchOwnership() {
+        ownershipWatch = Executors.newSingleThreadScheduledExecutor(LogContext.capture().threadFactory("umbra-owner-" + plan.table()));
+        ownershipWatch.scheduleWithFixedDelay(this::checkOwnership, OWNERSHIP_CHECK.toMillis(), OWNERSHIP_CHECK.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     private Connection openOrFail() throws MigrationFailedException {
@@ -379,6 +403,14 @@ public final class MigrationRunner {
             String reason = "cannot connect to " + plan.connection() + ": " + e.getMessage();
             fail(Phase.FAILED, "Failed: " + reason);
             throw new ServerUnreachableException(reason, e);
+        }
+    }
+
+    /** On a session of its own: inspection's session is the lock's now, which the ownership watch pings from another thread. */
+    private void prepare() throws SQLException, IOException, TimeoutException, InterruptedException, MigrationFailedException,
+            MigrationAbortedException {
+        try (Connection connection = connections.open()) {
+            prepare(connection);
         }
     }
 
@@ -421,9 +453,6 @@ public final class MigrationRunner {
                 () -> !heldRows.isEmpty());
         state.rowsCopied = checkpointer.rowsCopied();
         state.rowsCopiedBefore = state.rowsCopied;
-        ownershipWatch = Executors.newSingleThreadScheduledExecutor(LogContext.capture().threadFactory("umbra-owner-" + plan.table()));
-        ownershipWatch.scheduleWithFixedDelay(this::checkOwnership, OWNERSHIP_CHECK.toMillis(), OWNERSHIP_CHECK.toMillis(),
-                TimeUnit.MILLISECONDS);
         background = Executors.newScheduledThreadPool(1, LogContext.capture().threadFactory("umbra-progress-" + plan.table()));
         background.scheduleAtFixedRate(this::heartbeatQuietly, 0,
                 options.throttle().heartbeatInterval(options.heartbeatInterval()).toMillis(), TimeUnit.MILLISECONDS);
