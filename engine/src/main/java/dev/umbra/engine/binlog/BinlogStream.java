@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
@@ -53,6 +55,13 @@ public final class BinlogStream implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BinlogStream.class);
     private static final long CONNECT_TIMEOUT_MILLIS = 10_000;
+    /** The server sends a heartbeat event after this long with nothing else to send. */
+    private static final long HEARTBEAT_MILLIS = 1_000;
+    /**
+     * No event and no heartbeat for this long: the connection went silent without a reset (a lost
+     * node, a black-holing firewall), which the socket itself would not notice for hours.
+     */
+    static final long SILENCE_LIMIT_MILLIS = 10_000;
 
     private final ConnectionSettings settings;
     private final String schema;
@@ -77,6 +86,11 @@ public final class BinlogStream implements AutoCloseable {
     private volatile BinaryLogClient client;
     private volatile BinlogPosition lastComplete;
     private volatile boolean closing;
+    /** When the connection last delivered anything (System.nanoTime()). */
+    private volatile long lastHeardNanos;
+    /** Whether the client's thread waits for room in the queue: then it reads nothing, and silence means nothing. */
+    private volatile boolean waitingForRoom;
+    private ScheduledExecutorService silenceWatch;
     private volatile Exception failure;
     private volatile boolean gaveUp;
     private GtidTracker gtids;
@@ -115,6 +129,23 @@ public final class BinlogStream implements AutoCloseable {
     public synchronized void start(BinlogPosition from) throws IOException, TimeoutException {
         lastComplete = from;
         connect();
+        silenceWatch = Executors.newSingleThreadScheduledExecutor(logContext.threadFactory("umbra-binlog-watch"));
+        silenceWatch.scheduleWithFixedDelay(this::dropIfSilent, HEARTBEAT_MILLIS, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** A connection that went silent is dropped, so that the stream reconnects as after any loss. */
+    private void dropIfSilent() {
+        BinaryLogClient current = client;
+        long silentMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastHeardNanos);
+        if (closing || current == null || !current.isConnected() || waitingForRoom || silentMillis < SILENCE_LIMIT_MILLIS) {
+            return;
+        }
+        log.warn("The binlog connection delivered nothing, not even a heartbeat, for {} ms; dropping it to reconnect", silentMillis);
+        try {
+            current.disconnect();
+        } catch (IOException e) {
+            log.debug("Dropping the silent binlog connection: {}", e.getMessage());
+        }
     }
 
     /** The end of the last complete transaction received (whether or not it concerned our tables). */
@@ -145,6 +176,7 @@ public final class BinlogStream implements AutoCloseable {
                 source == null ? settings.password() : source.currentPassword());
         fresh.setServerId(ThreadLocalRandom.current().nextLong(1_000_000_000L, 2_000_000_000L));
         fresh.setKeepAlive(false);
+        fresh.setHeartbeatInterval(HEARTBEAT_MILLIS);
         BinlogTls.configure(fresh, settings.tls(), settings.host(), settings.port());
         fresh.setEventDeserializer(BinlogDeserializer.create(this::isFollowed));
         fresh.setThreadFactory(runnable -> new Thread(logContext.wrap(runnable), "umbra-binlog-" + settings.host() + ":" + settings.port()));
@@ -177,8 +209,10 @@ public final class BinlogStream implements AutoCloseable {
             }
         }
         client = fresh;
+        lastHeardNanos = System.nanoTime();
         try {
             fresh.connect(CONNECT_TIMEOUT_MILLIS);
+            lastHeardNanos = System.nanoTime();
         } catch (IOException e) {
             Optional<String> tlsReason = TlsFailure.explain(e, settings.tls(), settings.host() + ":" + settings.port());
             if (tlsReason.isPresent()) {
@@ -230,6 +264,7 @@ public final class BinlogStream implements AutoCloseable {
     }
 
     private void onEvent(Event event) {
+        lastHeardNanos = System.nanoTime();
         EventData data = event.getData();
         synchronized (pending) {
             if (data instanceof TableMapEventData map) {
@@ -342,6 +377,7 @@ public final class BinlogStream implements AutoCloseable {
      * False if it was not queued (the stream is closing, or the thread was interrupted).
      */
     private boolean handOver(BinlogTransaction transaction) {
+        waitingForRoom = true;
         try {
             while (!sink.offer(transaction, HAND_OVER_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
                 if (closing) {
@@ -352,6 +388,9 @@ public final class BinlogStream implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        } finally {
+            lastHeardNanos = System.nanoTime();
+            waitingForRoom = false;
         }
     }
 
@@ -359,6 +398,9 @@ public final class BinlogStream implements AutoCloseable {
     @Override
     public synchronized void close() {
         closing = true;
+        if (silenceWatch != null) {
+            silenceWatch.shutdownNow();
+        }
         BinaryLogClient current = client;
         if (current != null) {
             try {
