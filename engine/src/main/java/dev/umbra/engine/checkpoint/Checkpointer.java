@@ -6,6 +6,7 @@ import dev.umbra.engine.inspect.Inspection;
 import dev.umbra.engine.sql.Connections;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -44,6 +45,8 @@ public final class Checkpointer implements AutoCloseable {
     private volatile long rowsCopied;
     private volatile Checkpoint lastSaved;
     private Connection connection;
+    /** How long a save waits for the server's answer. */
+    private static final Duration SESSION_ANSWER_LIMIT = Duration.ofSeconds(10);
     private boolean failureLogged;
 
     private Checkpointer(CheckpointTable table, Connections connections, String alter, String originalFingerprint,
@@ -139,6 +142,9 @@ public final class Checkpointer implements AutoCloseable {
         try {
             if (connection == null || connection.isClosed()) {
                 connection = connections.open();
+                // A session gone silent (a lost node, a black-holing firewall) fails the save instead of
+                // holding it, and the phase change or status update waiting for it, for good.
+                connection.setNetworkTimeout(Runnable::run, (int) SESSION_ANSWER_LIMIT.toMillis());
             }
             table.write(connection, checkpoint);
             lastSaved = checkpoint;

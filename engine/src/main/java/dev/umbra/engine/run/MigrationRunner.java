@@ -116,7 +116,8 @@ public final class MigrationRunner {
     private ScheduledExecutorService background;
     /** Apart from the other background work, which a session gone silent can hold up. */
     private ScheduledExecutorService ownershipWatch;
-    private Connection heartbeatConnection;
+    /** The heartbeat task's alone (a task's runs never overlap, whichever thread runs them). */
+    private volatile Connection heartbeatConnection;
     private Checkpointer checkpointer;
     /** Sizes copy chunks; its final size also sizes the checksum's chunks. */
     private ChunkSizer copySizer;
@@ -453,7 +454,8 @@ public final class MigrationRunner {
                 () -> !heldRows.isEmpty());
         state.rowsCopied = checkpointer.rowsCopied();
         state.rowsCopiedBefore = state.rowsCopied;
-        background = Executors.newScheduledThreadPool(1, LogContext.capture().threadFactory("umbra-progress-" + plan.table()));
+        // A thread for each task: a session gone silent holds up only its own task (for its network timeout).
+        background = Executors.newScheduledThreadPool(3, LogContext.capture().threadFactory("umbra-progress-" + plan.table()));
         background.scheduleAtFixedRate(this::heartbeatQuietly, 0,
                 options.throttle().heartbeatInterval(options.heartbeatInterval()).toMillis(), TimeUnit.MILLISECONDS);
         background.scheduleAtFixedRate(() -> listener.onProgress(snapshot()), options.statusInterval().toMillis(),
@@ -933,12 +935,11 @@ public final class MigrationRunner {
         }
     }
 
-    /** Runs on the single background thread only, so the session needs no locking. */
     private void heartbeatQuietly() {
         try {
             if (heartbeatConnection == null || heartbeatConnection.isClosed()) {
                 heartbeatConnection = connections.open();
-                // A session gone silent (a lost node, a black-holing firewall) must not hold up the status updates.
+                // A session gone silent (a lost node, a black-holing firewall) must not hold up the heartbeat for good.
                 heartbeatConnection.setNetworkTimeout(Runnable::run, (int) HEARTBEAT_NETWORK_TIMEOUT.toMillis());
             }
             changelog.writeHeartbeat(heartbeatConnection);

@@ -167,6 +167,11 @@ class TableOwnershipTest {
             long silent = lockHolder(db, "items").orElseThrow();
 
             network.freezeAll();
+            long frozenAt = System.nanoTime();
+            int statusUpdates = run.snapshots().size();
+            await(() -> run.snapshots().size() >= statusUpdates + 3, "status updates while the connections are silent");
+            // every 2 s; a silent heartbeat or checkpoint session had held them up until it errored
+            assertThat(Duration.ofNanos(System.nanoTime() - frozenAt)).isLessThan(Duration.ofSeconds(9));
             await(() -> lockHolder(db, "items").stream().anyMatch(holder -> holder != silent), "the lock to be taken back");
             assertThat(sessionExists(db, silent)).as("the silent session was ended").isFalse();
 
