@@ -40,6 +40,9 @@ import javax.sql.DataSource;
  * error, so that a {@link ReconnectingSession} gets a live one. {@link #open()} opens a dedicated
  * session that is never pooled: a session that takes a named lock, holds LOCK TABLES, changes its
  * lock_wait_timeout or is killed on purpose must never be handed to another step afterwards.
+ *
+ * <p>Both kinds are watched ({@link SilentSessionWatch}): a statement whose connection went silent
+ * is ended on both sides instead of waiting for an answer for hours.
  */
 public final class Connections implements AutoCloseable {
 
@@ -76,6 +79,7 @@ public final class Connections implements AutoCloseable {
     private final ConnectionSettings settings;
     private final String schema;
     private final DriverTlsFiles driverTls;
+    private final SilentSessionWatch silentSessions;
     private volatile SessionInitializer initializer = connection -> { };
     private volatile boolean writableServerRequired;
     private volatile ServerIdentity expectedServer;
@@ -91,6 +95,7 @@ public final class Connections implements AutoCloseable {
         this.settings = settings;
         this.schema = schema.isEmpty() ? schema : Identifier.check(schema, "the schema");
         this.driverTls = new DriverTlsFiles(settings.tls());
+        this.silentSessions = new SilentSessionWatch(settings.host() + ":" + settings.port(), this::openProbe);
     }
 
     public void setSessionInitializer(SessionInitializer initializer) {
@@ -252,6 +257,21 @@ public final class Connections implements AutoCloseable {
         }
     }
 
+    /** A session that only looks at the server: checked to be the expected server, nothing else. */
+    private Connection openProbe() throws SQLException {
+        Connection connection = connect();
+        try {
+            ServerIdentity expected = expectedServer;
+            if (expected != null) {
+                expected.check(connection, settings.host() + ":" + settings.port());
+            }
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+        return connection;
+    }
+
     private Connection connect() throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", settings.user());
@@ -272,12 +292,14 @@ public final class Connections implements AutoCloseable {
         properties.setProperty("allowUrlInLocalInfile", "false");
         properties.setProperty("autoDeserialize", "false");
         properties.setProperty("allowMultiQueries", "false");
+        // Every statement is timed, so that one whose connection went silent is found and ended.
+        properties.setProperty("queryInterceptors", StatementInFlight.class.getName());
         // The URL holds only the validated host and port (ConnectionSettings): no database, no
         // parameters. The schema is selected after login, as data (COM_INIT_DB), never as URL text.
         String url = "jdbc:mysql://" + HostName.forUrl(settings.host()) + ":" + settings.port() + "/";
         Connection connection;
         try {
-            connection = DriverManager.getConnection(url, properties);
+            connection = silentSessions.watchWhileOpening(() -> DriverManager.getConnection(url, properties));
         } catch (SQLException e) {
             Optional<String> tlsReason = TlsFailure.explain(e, settings.tls(), settings.host() + ":" + settings.port());
             if (tlsReason.isPresent()) {
@@ -319,7 +341,8 @@ public final class Connections implements AutoCloseable {
             config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
             // How long a step waits for a session: the server's own connect timeout, and a little.
             config.setConnectionTimeout(TimeUnit.SECONDS.toMillis(15));
-            config.setValidationTimeout(TimeUnit.SECONDS.toMillis(5));
+            // A session that went silent while idle fails its check quickly and is replaced.
+            config.setValidationTimeout(TimeUnit.SECONDS.toMillis(2));
             config.setIdleTimeout(TimeUnit.SECONDS.toMillis(60));
             config.setKeepaliveTime(KEEPALIVE.toMillis());
             // The first session is opened at once, so that a server that cannot be reached fails the
@@ -341,6 +364,7 @@ public final class Connections implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        silentSessions.close();
         if (pool != null) {
             pool.close();
             pool = null;

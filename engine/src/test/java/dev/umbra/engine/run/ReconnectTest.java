@@ -16,6 +16,7 @@ import dev.umbra.engine.testing.TableContents;
 import dev.umbra.testkit.DatabaseServer;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.SharedServers;
+import dev.umbra.testkit.TcpProxy;
 import dev.umbra.testkit.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -114,6 +115,34 @@ class ReconnectTest {
                     "the copy to go on after the restart");
             await(() -> writer.operations() > operations + 100, "the application to write again");
             assertThat(writer.reconnects()).as("the writer lost its sessions").isPositive();
+            assertEqualsMirror(db, writer, migration.awaitEnd(TIMEOUT));
+        }
+    }
+
+    /**
+     * Every connection of the run goes silent without a reset in the middle of the copy, with the
+     * application writing: the copy's and the applier's statements in flight never get an answer.
+     * Their sessions are ended on both sides (on the server too, so no row lock of theirs blocks
+     * the new sessions), the units run again on new sessions, and nothing is lost or repeated.
+     */
+    @EveryFlavor
+    void copyAndApplySessionsSilencedMidStatementAreReplacedAndNoChangeIsLost(TestDatabase db) throws Exception {
+        MirroredWriter.createTables(db, "items", 30_000);
+        MigrationOptions options = MigrationOptions.defaults().withInstantDdl(false).withChunkTime(Duration.ZERO)
+                .withAutoApproveCutOver(true).withChunkSize(20);
+        try (TcpProxy network = TcpProxy.to(db.host(), db.port()); MirroredWriter writer = new MirroredWriter(db, "items")) {
+            writer.start(2);
+            BackgroundMigration migration = new BackgroundMigration(new MigrationPlan(new ConnectionSettings(network.host(),
+                    network.port(), db.user(), db.password()), db.schema(), "items", ALTER, options)).start();
+            await(() -> migration.runner().progress().rowsCopied() > 1_000, "the copy to be under way");
+
+            network.freezeAll();
+            long copied = migration.runner().progress().rowsCopied();
+            long applied = migration.runner().progress().eventsApplied();
+            await(() -> migration.runner().progress().rowsCopied() > copied + 1_000
+                    && migration.runner().progress().eventsApplied() > applied + 100
+                    || migration.runner().progress().phase().isFinal(), "the copy and the applier to go on after the silence");
+
             assertEqualsMirror(db, writer, migration.awaitEnd(TIMEOUT));
         }
     }
