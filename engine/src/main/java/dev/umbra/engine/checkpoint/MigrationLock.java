@@ -86,6 +86,11 @@ public final class MigrationLock {
     /** A session holding the lock: its server-side id, and the account and client address the processlist shows. */
     public record LockHolder(long sessionId, String user, String host) {
 
+        /** The process list no longer shows the session: it has ended and is releasing what it held. */
+        public boolean isEnding() {
+            return user.isEmpty() && host.isEmpty();
+        }
+
         @Override
         public String toString() {
             return "session " + sessionId + (user.isEmpty() ? "" : " (" + user + "@" + host + ")");

@@ -49,9 +49,12 @@ public final class TableOwnership implements AutoCloseable {
     private final HelperTables helpers;
     private final UUID runId = UUID.randomUUID();
     private Connection lockSession;
-    /** The server's id for the lock session, and when that server started: to recognise the session after a loss. */
-    private long lockSessionId;
-    private long serverStartedAt;
+    /**
+     * The lock session as the server lists it (its id, account and client address with port), and
+     * when that server started: to recognise the session after a loss.
+     */
+    private LockHolder lockHolder;
+    private ServerStart serverStartedAt;
     private boolean helpersClaimed;
     private volatile boolean helpersWatched;
     private volatile OwnershipLostException lost;
@@ -175,10 +178,10 @@ public final class TableOwnership implements AutoCloseable {
             if (helpersClaimed) {
                 checkHelpers(fresh);
             }
-            long previous = lockSessionId;
+            LockHolder previous = lockHolder;
             adopt(fresh);
-            log.warn("The session holding the migration lock of `{}`.`{}` was lost (server session {}); the lock is"
-                    + " held again by session {}", schema, table, previous, lockSessionId);
+            log.warn("The session holding the migration lock of `{}`.`{}` was lost ({}); the lock is held again by {}",
+                    schema, table, previous, lockHolder);
         } catch (SQLException | RuntimeException e) {
             closeQuietly(fresh);
             throw e;
@@ -188,12 +191,22 @@ public final class TableOwnership implements AutoCloseable {
     /** Ends the lock's holder if it is this run's own lost session; true if the lock is then this run's. */
     private boolean endOwnLostSession(Connection fresh) throws SQLException {
         Optional<LockHolder> holder = MigrationLock.holder(fresh, schema, table);
-        if (holder.isEmpty() || holder.get().sessionId() != lockSessionId || !sameServerStart(fresh)) {
-            return holder.isEmpty() && MigrationLock.tryAcquire(fresh, schema, table, Duration.ZERO);
+        if (holder.isEmpty()) {
+            return MigrationLock.tryAcquire(fresh, schema, table, Duration.ZERO);
         }
-        log.warn("This run's lost session {} still holds the migration lock of `{}`.`{}`; ending it", lockSessionId, schema, table);
+        if (holder.get().sessionId() != lockHolder.sessionId() || !sameServerStart(fresh)) {
+            return false;
+        }
+        if (holder.get().isEnding()) {
+            // Killed, gone from the process list, and releasing its locks now.
+            return MigrationLock.tryAcquire(fresh, schema, table, OWN_SESSION_END_WAIT);
+        }
+        if (!holder.get().equals(lockHolder)) {
+            return false; // the same id, but another client's session: the server restarted within a second
+        }
+        log.warn("This run's lost {} still holds the migration lock of `{}`.`{}`; ending it", lockHolder, schema, table);
         try (Statement statement = fresh.createStatement()) {
-            statement.execute("KILL " + lockSessionId);
+            statement.execute("KILL " + lockHolder.sessionId());
         } catch (SQLException e) {
             if (!TransientErrors.isConnectionLoss(e) && e.getErrorCode() != 1094) { // 1094: it ended meanwhile
                 throw e;
@@ -236,25 +249,46 @@ public final class TableOwnership implements AutoCloseable {
 
     private void adopt(Connection session) throws SQLException {
         lockSession = session;
-        lockSessionId = MigrationLock.holder(session, schema, table).map(LockHolder::sessionId)
+        lockHolder = MigrationLock.holder(session, schema, table)
                 .orElseThrow(() -> new SQLException("the migration lock of `" + schema + "`.`" + table + "` is not held"));
         serverStartedAt = serverStart(session);
     }
 
     /** Whether the server has not restarted since the lock session was opened (its session ids are then unique). */
     private boolean sameServerStart(Connection session) throws SQLException {
-        return Math.abs(serverStart(session) - serverStartedAt) <= 2;
+        return serverStart(session).matches(serverStartedAt);
     }
 
-    private static long serverStart(Connection session) throws SQLException {
-        try (Statement statement = session.createStatement();
-             ResultSet row = statement.executeQuery("SHOW GLOBAL STATUS LIKE 'Uptime'")) {
-            row.next();
-            long uptime = row.getLong(2);
-            try (ResultSet now = statement.executeQuery("SELECT UNIX_TIMESTAMP()")) {
-                now.next();
-                return now.getLong(1) - uptime;
+    private static ServerStart serverStart(Connection session) throws SQLException {
+        try (Statement statement = session.createStatement()) {
+            long before = unixTime(statement);
+            long uptime;
+            try (ResultSet row = statement.executeQuery("SHOW GLOBAL STATUS LIKE 'Uptime'")) {
+                row.next();
+                uptime = row.getLong(2);
             }
+            long after = unixTime(statement);
+            return new ServerStart(before - uptime, after - uptime);
+        }
+    }
+
+    private static long unixTime(Statement statement) throws SQLException {
+        try (ResultSet now = statement.executeQuery("SELECT UNIX_TIMESTAMP()")) {
+            now.next();
+            return now.getLong(1);
+        }
+    }
+
+    /**
+     * When the server started, known to lie between {@code earliest} and {@code latest}: the
+     * uptime and the clock are read by two statements, and a busy server or client can put
+     * seconds between them, which must not look like a restart.
+     */
+    private record ServerStart(long earliest, long latest) {
+
+        /** A restart moves the start by at least the time the server took to come back; one second of rounding is not one. */
+        boolean matches(ServerStart recorded) {
+            return earliest - 1 <= recorded.latest && recorded.earliest <= latest + 1;
         }
     }
 

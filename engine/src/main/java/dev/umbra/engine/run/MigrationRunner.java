@@ -932,6 +932,9 @@ public final class MigrationRunner {
             ownershipFailure = e;
         } catch (SQLException e) {
             log.debug("The ownership check could not reach the server: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            // A scheduled task that throws is never run again: the lock would go unwatched for the rest of the run.
+            log.warn("The ownership check failed unexpectedly; it runs again in {} s", OWNERSHIP_CHECK.toSeconds(), e);
         }
     }
 

@@ -29,6 +29,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * A run owns its table while it holds the table's migration lock and its helper tables carry its
@@ -139,7 +140,8 @@ class TableOwnershipTest {
             await(() -> run.runner().progress().rowsCopied() > 0, "the copy to be under way");
             long first = lockHolder(db, "items").orElseThrow();
             kill(db, first);
-            await(() -> lockHolder(db, "items").stream().anyMatch(holder -> holder != first), "the lock to be taken again");
+            await(() -> lockHolder(db, "items").stream().anyMatch(holder -> holder != first),
+                    () -> "the lock to be taken again; the run is at " + run.runner().progress());
             run.awaitPhase(Phase.AWAITING_CUT_OVER, TIMEOUT);
             run.runner().control().approveCutOver();
             Progress done = run.awaitEnd(TIMEOUT);
@@ -230,10 +232,14 @@ class TableOwnershipTest {
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        await(condition, () -> what);
+    }
+
+    private static void await(BooleanSupplier condition, Supplier<String> what) throws InterruptedException {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out waiting for " + what);
+                throw new AssertionError("Timed out waiting for " + what.get());
             }
             Thread.sleep(20);
         }
