@@ -120,6 +120,41 @@ class ReconnectTest {
     }
 
     /**
+     * kill -9 while the copy is done and the run catches up with the binlog, waiting for its
+     * approval: the binlog stream, the applier and the lock's session break mid-stream. After the
+     * restart the run takes its lock again, the stream resumes where it was applied, the writer's
+     * changes during and after the restart are applied, and the approved cut-over finishes.
+     */
+    @EveryFlavor
+    void aServerKilledAndStartedAgainWhileCatchingUpIsRiddenOut(TestDatabase flavor) throws Exception {
+        try (DatabaseServer server = SharedServers.startPrivate(flavor.flavor(), flavor.server().options());
+             TestDatabase db = TestDatabase.on(server);
+             MirroredWriter writer = new MirroredWriter(db, "items")) {
+            MirroredWriter.createTables(db, "items", 3_000);
+            MigrationOptions options = MigrationOptions.defaults().withInstantDdl(false).withChunkTime(Duration.ZERO)
+                    .withChunkSize(500);
+            writer.start(2);
+            BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER, options)).start();
+            migration.awaitPhase(Phase.AWAITING_CUT_OVER, TIMEOUT);
+            await(() -> migration.runner().progress().eventsApplied() > 50, "binlog changes to be applied");
+            server.crash();
+            long crashedAt = System.nanoTime();
+            server.startAgain();
+            long applied = migration.runner().progress().eventsApplied();
+            long operations = writer.operations();
+            await(() -> writer.operations() > operations + 100, "the application to write again");
+            await(() -> migration.runner().progress().eventsApplied() > applied + 100
+                    || migration.runner().progress().phase().isFinal(), "changes after the restart to be applied");
+            System.out.printf("[%s] applying again %.1f s after the crash; %s%n", db,
+                    (System.nanoTime() - crashedAt) / 1e9, migration.runner().progress().message());
+            assertThat(migration.runner().progress().phase()).isEqualTo(Phase.AWAITING_CUT_OVER);
+            migration.runner().control().approveCutOver();
+            assertEqualsMirror(db, writer, migration.awaitEnd(TIMEOUT));
+            assertThat(TableContents.tables(db)).containsExactlyInAnyOrder("items", "items_mirror", "_items_del");
+        }
+    }
+
+    /**
      * Every connection of the run goes silent without a reset in the middle of the copy, with the
      * application writing: the copy's and the applier's statements in flight never get an answer.
      * Their sessions are ended on both sides (on the server too, so no row lock of theirs blocks
