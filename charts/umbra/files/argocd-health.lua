@@ -1,5 +1,5 @@
 -- Argo CD health check for umbra.dev/SchemaMigration (resource.customizations.health.umbra.dev_SchemaMigration).
--- Healthy when Done; Degraded when Failed or Aborted; Suspended while it waits for a person (the cut-over
+-- Healthy when Done; Degraded when Failed or Aborted; Suspended while it waits for a person (the plan's or the cut-over's
 -- approval, or paused); Progressing otherwise, and while the operator has not yet seen the latest spec.
 hs = {status = "Progressing", message = "Waiting for the operator"}
 if obj.status == nil or obj.status.phase == nil then

@@ -3,7 +3,10 @@ package dev.umbra.playground;
 import dev.umbra.operator.OperatorSettings;
 import dev.umbra.operator.UmbraOperatorRuntime;
 import dev.umbra.operator.model.Annotations;
+import dev.umbra.operator.model.Approval;
+import dev.umbra.operator.model.ApprovalSpec;
 import dev.umbra.operator.model.MigrationPhase;
+import dev.umbra.operator.model.PlanStatus;
 import dev.umbra.operator.model.SchemaMigration;
 import dev.umbra.operator.model.SchemaMigrationSpec;
 import dev.umbra.operator.model.SchemaMigrationStatus;
@@ -40,7 +43,8 @@ import java.util.Set;
  * MariaDB with a sample table under a live writer, the operator against an in-process Kubernetes API
  * (or a real cluster with {@code --kubeconfig}), {@code examples/add-column.yaml} applied, the
  * phases and a progress bar shown, the cut-over approved by annotation, and the table checked
- * against the writer's mirror. Exit code 0 when the migrated table equals the mirror.
+ * against the writer's mirror. Exit code 0 when the migrated table equals the mirror. With
+ * {@code --approve-plan} the plan is shown and approved first (spec.approval.plan Manual).
  */
 public final class Playground {
 
@@ -55,13 +59,15 @@ public final class Playground {
         Path example = Path.of("examples", "add-column.yaml");
         Path kubeconfig = null;
         int rows = ROWS;
+        boolean approvePlan = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--kubeconfig" -> kubeconfig = Path.of(value(args, ++i, "--kubeconfig"));
                 case "--example" -> example = Path.of(value(args, ++i, "--example"));
                 case "--rows" -> rows = Integer.parseInt(value(args, ++i, "--rows"));
+                case "--approve-plan" -> approvePlan = true;
                 case "-h", "--help" -> {
-                    System.out.println("Usage: scripts/playground [--kubeconfig FILE] [--example FILE] [--rows N]");
+                    System.out.println("Usage: scripts/playground [--kubeconfig FILE] [--example FILE] [--rows N] [--approve-plan]");
                     return;
                 }
                 default -> {
@@ -70,7 +76,7 @@ public final class Playground {
                 }
             }
         }
-        boolean ok = new Playground().run(example, kubeconfig, rows);
+        boolean ok = new Playground().run(example, kubeconfig, rows, approvePlan);
         System.exit(ok ? 0 : 1);
     }
 
@@ -84,9 +90,14 @@ public final class Playground {
 
     private TestCertificates certificates;
 
-    private boolean run(Path example, Path kubeconfig, int rows) throws Exception {
+    private boolean run(Path example, Path kubeconfig, int rows, boolean approvePlan) throws Exception {
         SchemaMigration migration = load(example);
         SchemaMigrationSpec spec = migration.getSpec();
+        if (approvePlan) {
+            ApprovalSpec approval = spec.getApproval() == null ? new ApprovalSpec() : spec.getApproval();
+            approval.setPlan(Approval.MANUAL);
+            spec.setApproval(approval);
+        }
         String namespace = migration.getMetadata().getNamespace() == null ? "default" : migration.getMetadata().getNamespace();
         String name = migration.getMetadata().getName();
         String schema = spec.getDatabase().getSchema();
@@ -156,7 +167,23 @@ public final class Playground {
                 + " the embedded server; the Secret it names holds the embedded server's login)");
         out.println();
 
-        SchemaMigrationStatus status = follow(resource, null, MigrationPhase.AWAITING_CUT_OVER);
+        MigrationPhase shown = null;
+        if (migration.getSpec().planApproval() == Approval.MANUAL) {
+            SchemaMigrationStatus planned = follow(resource, null, MigrationPhase.AWAITING_PLAN_APPROVAL);
+            if (planned.getPhase() != MigrationPhase.AWAITING_PLAN_APPROVAL) {
+                return report(planned, writer, null, name);
+            }
+            printPlan(planned.getPlan());
+            Thread.sleep(2_000); // nothing exists on the server for it yet; it waits until someone approves the plan
+            out.println();
+            step("Approve", "kubectl annotate schemamigration " + name + " " + Annotations.APPROVE_PLAN + "=true   (done by the"
+                    + " playground)");
+            resource.patch(PatchContext.of(PatchType.JSON_MERGE),
+                    "{\"metadata\":{\"annotations\":{\"" + Annotations.APPROVE_PLAN + "\":\"true\"}}}");
+            out.println();
+            shown = MigrationPhase.AWAITING_PLAN_APPROVAL;
+        }
+        SchemaMigrationStatus status = follow(resource, shown, MigrationPhase.AWAITING_CUT_OVER);
         if (status.getPhase() != MigrationPhase.AWAITING_CUT_OVER) {
             return report(status, writer, null, name);
         }
@@ -171,6 +198,19 @@ public final class Playground {
         writer.close();
         TableComparison comparison = status.getPhase() == MigrationPhase.DONE ? TableComparison.of(database, table) : null;
         return report(status, writer, comparison, name);
+    }
+
+    /** The plan as status.plan shows it (kubectl umbra status prints the same). */
+    private void printPlan(PlanStatus plan) {
+        if (plan == null) {
+            return;
+        }
+        out.println();
+        step("Plan", plan.getMethod() + " by " + plan.getKey() + String.format(Locale.ROOT, ", about %,d rows", plan.getEstimatedRows())
+                + ", " + plan.getEstimatedSize() + (plan.getEstimatedCopy() == null ? "" : ", copy about " + plan.getEstimatedCopy())
+                + "; helper tables " + plan.getHelperTables().getGhost() + " and " + plan.getHelperTables().getChangelog()
+                + ", old table kept as " + plan.getHelperTables().getOld());
+        plan.getWarnings().forEach(warning -> step("", warning));
     }
 
     /** Prints each phase change and, while copying, the progress; returns at {@code until} or an end. */
@@ -192,7 +232,7 @@ public final class Playground {
                 }
                 lastLine = "";
                 shown = status.getPhase();
-                out.printf("  %s  %-16s %s%n", CLOCK.format(Instant.now()), shown, status.getMessage() == null ? "" : status.getMessage());
+                out.printf("  %s  %-20s %s%n", CLOCK.format(Instant.now()), shown, status.getMessage() == null ? "" : status.getMessage());
             }
             if (shown == MigrationPhase.COPYING) {
                 String line = ProgressLine.of(status);
@@ -219,6 +259,9 @@ public final class Playground {
         boolean ok = status.getPhase() == MigrationPhase.DONE && comparison != null && comparison.equal() && writer.errors().isEmpty();
         out.println("Summary");
         out.printf("  SchemaMigration  %s: %s%n", name, status.getMessage());
+        if (status.getPlan() != null) {
+            out.printf("  Plan             %s by %s%n", status.getPlan().getMethod(), status.getPlan().getKey());
+        }
         if (status.getPhaseStartTimes() != null && status.getPhaseStartTimes().getCopying() != null
                 && status.getPhaseStartTimes().getAwaitingCutOver() != null) {
             out.printf(Locale.ROOT, "  Copy             %,d rows in %s; %,d binlog changes applied%n", status.getRowsCopied(),

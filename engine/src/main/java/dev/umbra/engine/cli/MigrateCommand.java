@@ -394,7 +394,7 @@ final class MigrateCommand implements Callable<Integer> {
         try {
             Inspection inspection = runner.inspectOnly();
             reporter.writeJson(runner.progress());
-            PlanPrinter.print(out, database, table, inspection);
+            PlanPrinter.print(out, database, table, inspection, runner.progress().plan().orElseThrow());
             return UmbraCli.EXIT_OK;
         } catch (MigrationRefusedException e) {
             reporter.writeJson(runner.progress());

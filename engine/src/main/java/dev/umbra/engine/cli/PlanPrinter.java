@@ -3,14 +3,13 @@ package dev.umbra.engine.cli;
 import dev.umbra.engine.alter.ParsedAlter;
 import dev.umbra.engine.alter.UniqueKeyDefinition;
 import dev.umbra.engine.inspect.Inspection;
-import dev.umbra.engine.table.ColumnMapping;
-import dev.umbra.engine.table.MappedColumn;
-import dev.umbra.engine.table.UniqueKey;
 import dev.umbra.engine.relation.ForeignKey;
 import dev.umbra.engine.relation.TableTrigger;
+import dev.umbra.engine.progress.RunPlan;
+import dev.umbra.engine.table.ColumnMapping;
+import dev.umbra.engine.table.MappedColumn;
 import java.io.PrintWriter;
 import java.util.Collection;
-import java.util.List;
 import java.util.stream.Collectors;
 
 /** Prints what a dry run found: the plan a real run would follow (the CLI's and kubectl umbra's). */
@@ -19,14 +18,14 @@ public final class PlanPrinter {
     private PlanPrinter() {
     }
 
-    static void print(PrintWriter out, String schema, String table, Inspection inspection) {
+    static void print(PrintWriter out, String schema, String table, Inspection inspection, RunPlan plan) {
         out.println("Dry run: inspection passed; nothing was changed. Add --execute to migrate.");
         out.println();
-        printPlan(out, schema, table, inspection);
+        printPlan(out, schema, table, inspection, plan);
     }
 
-    /** The plan alone: server, table, what the ALTER does, helper tables, key, columns, estimated rows. */
-    public static void printPlan(PrintWriter out, String schema, String table, Inspection inspection) {
+    /** The plan alone: server, table, what the ALTER does, method, helper tables, key, columns, estimates. */
+    public static void printPlan(PrintWriter out, String schema, String table, Inspection inspection, RunPlan plan) {
         ParsedAlter alter = inspection.alter();
         ColumnMapping mapping = inspection.mapping();
         row(out, "Server", inspection.server().flavorName() + " (" + inspection.server().versionText() + ")");
@@ -56,9 +55,12 @@ public final class PlanPrinter {
         if (alter.addsForeignKey()) {
             row(out, "  foreign keys", "added");
         }
+        row(out, "Method", plan.method() == RunPlan.Method.INSTANT
+                ? "instant ALTER (metadata only; the online copy if the server refuses at the cut-over)"
+                : "online copy (ghost table, chunked copy, binlog replay, swap)");
         row(out, "Helper tables", "ghost `" + inspection.helpers().ghost() + "`, changelog `"
                 + inspection.helpers().changelog() + "`, old table after cut-over `" + inspection.helpers().old() + "`");
-        row(out, "Migration key", describe(mapping.originalKey(), mapping.key()));
+        row(out, "Migration key", plan.key());
         row(out, "Columns copied", mapping.columns().size() + ": " + mapping.columns().stream()
                 .map(PlanPrinter::describe).collect(Collectors.joining(", ")));
         if (mapping.shiftsTemporalValues()) {
@@ -73,7 +75,10 @@ public final class PlanPrinter {
             row(out, "Triggers", inspection.triggers().stream().map(TableTrigger::describe).collect(Collectors.joining(", "))
                     + ": kept, moved to the new table at the cut-over under its lock (an instant ALTER leaves them in place)");
         }
-        row(out, "Estimated rows", Long.toString(inspection.estimatedRows()));
+        row(out, "Estimated rows", Long.toString(plan.estimatedRows()));
+        row(out, "Estimated size", plan.sizeText() + " (data and indexes)");
+        plan.estimatedCopyTime().ifPresent(time -> row(out, "Estimated copy", "about " + StatusReporter.duration(time)
+                + " (from the server's statistics; the ETA measured while copying replaces it)"));
         out.flush();
     }
 
@@ -88,11 +93,6 @@ public final class PlanPrinter {
     private static String describe(UniqueKeyDefinition key) {
         String name = key.primary() ? "PRIMARY KEY" : key.name().map(n -> "`" + n + "`").orElse("unnamed");
         return name + " (" + String.join(", ", key.columns()) + ")";
-    }
-
-    private static String describe(UniqueKey key, List<MappedColumn> columns) {
-        String name = key.isPrimary() ? "PRIMARY KEY" : "unique key `" + key.name() + "`";
-        return name + " (" + columns.stream().map(PlanPrinter::describe).collect(Collectors.joining(", ")) + ")";
     }
 
     private static String describe(MappedColumn column) {

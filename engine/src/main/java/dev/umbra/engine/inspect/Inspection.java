@@ -18,7 +18,7 @@ import java.util.List;
  * they move to it at the cut-over.
  */
 public record Inspection(ServerInfo server, TableSchema original, TableSchema ghost, ParsedAlter alter,
-                         ColumnMapping mapping, HelperTables helpers, long estimatedRows, ResumeDecision resume,
+                         ColumnMapping mapping, HelperTables helpers, long estimatedRows, long estimatedBytes, ResumeDecision resume,
                          List<TableTrigger> triggers, List<ForeignKey> foreignKeys) {
 
     public java.util.Optional<dev.umbra.engine.checkpoint.Checkpoint> resumedCheckpoint() {

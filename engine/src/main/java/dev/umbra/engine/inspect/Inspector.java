@@ -90,7 +90,8 @@ public final class Inspector {
             TriggersCheck.check(connection, plan.schema(), plan.table(), helpers.ghost(), triggers);
             ForeignKeysCheck.makeIndexesPlain(connection, plan.schema(), helpers.ghost(), foreignKeys);
             ForeignKeysCheck.check(connection, plan.schema(), plan.table(), helpers.ghost(), foreignKeys);
-            return new Inspection(server, original, ghost, alter, mapping, helpers, estimatedRows, resume, triggers, foreignKeys);
+            return new Inspection(server, original, ghost, alter, mapping, helpers, estimatedRows, estimateBytes(connection),
+                    resume, triggers, foreignKeys);
         } catch (ColumnMapping.ShapeException e) {
             ghostTable.drop(connection);
             throw new MigrationRefusedException(e.getMessage(), e);
@@ -118,8 +119,8 @@ public final class Inspector {
             List<TableTrigger> triggers = TableTriggers.read(connection, plan.schema(), plan.table());
             TriggersCheck.check(connection, plan.schema(), plan.table(), helpers.ghost(), triggers);
             ForeignKeysCheck.check(connection, plan.schema(), plan.table(), helpers.ghost(), foreignKeys);
-            return new Inspection(server, original, ghost, alter, mapping, helpers, estimateRows(connection), resume, triggers,
-                    foreignKeys);
+            return new Inspection(server, original, ghost, alter, mapping, helpers, estimateRows(connection),
+                    estimateBytes(connection), resume, triggers, foreignKeys);
         } catch (ColumnMapping.ShapeException e) {
             throw new MigrationRefusedException(e.getMessage(), e);
         }
@@ -165,6 +166,18 @@ public final class Inspector {
     }
 
     /** EXPLAIN's estimate is fresh; information_schema.TABLES can be a day old on MySQL 8. */
+    /** The table's data and indexes on disk, by the server's statistics (as {@code SHOW TABLE STATUS} shows them). */
+    private long estimateBytes(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT COALESCE(DATA_LENGTH, 0) + COALESCE(INDEX_LENGTH, 0)"
+                + " FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+            statement.setString(1, plan.schema());
+            statement.setString(2, plan.table());
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? Math.max(0, row.getLong(1)) : 0;
+            }
+        }
+    }
+
     private long estimateRows(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
              ResultSet row = statement.executeQuery("EXPLAIN SELECT * FROM " + Sql.qualified(plan.schema(), plan.table()))) {

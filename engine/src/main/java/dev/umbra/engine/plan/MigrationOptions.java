@@ -40,6 +40,9 @@ import java.util.function.Consumer;
  *                               message leaves them out (a lock blocker's query, duplicate values);
  *                               off by default, and never in the reported messages either way
  * @param cutOverSchedule        when a cut-over attempt may start (windows, not before); any time by default
+ * @param planApprovalRequired   inspect without creating anything, publish the plan, and wait for
+ *                               {@code MigrationControl#approvePlan()} before the run creates its
+ *                               helper tables (default: off, the run goes on at once)
  */
 public record MigrationOptions(int chunkSize,
                                CutOverMethod cutOverMethod,
@@ -61,7 +64,8 @@ public record MigrationOptions(int chunkSize,
                                Duration chunkTime,
                                int copyWorkers,
                                boolean diagnosticsIncludeStatements,
-                               CutOverSchedule cutOverSchedule) {
+                               CutOverSchedule cutOverSchedule,
+                               boolean planApprovalRequired) {
 
     /** More sessions than this only queue on the server's locks and cores. */
     public static final int MAX_COPY_WORKERS = 16;
@@ -98,7 +102,8 @@ public record MigrationOptions(int chunkSize,
     public static MigrationOptions defaults() {
         return new MigrationOptions(1000, CutOverMethod.ATOMIC, Duration.ofSeconds(3), 10, false, false, false, false, 1000,
                 Duration.ofMillis(500), Duration.ofSeconds(2), true, ThrottleOptions.none(),
-                Duration.ofMinutes(2), true, Duration.ofSeconds(2), true, Duration.ofMillis(500), 1, false, CutOverSchedule.anyTime());
+                Duration.ofMinutes(2), true, Duration.ofSeconds(2), true, Duration.ofMillis(500), 1, false, CutOverSchedule.anyTime(),
+                false);
     }
 
     public MigrationOptions withChunkSize(int value) {
@@ -181,6 +186,10 @@ public record MigrationOptions(int chunkSize,
         return with(options -> options.cutOverSchedule = value);
     }
 
+    public MigrationOptions withPlanApprovalRequired(boolean value) {
+        return with(options -> options.planApprovalRequired = value);
+    }
+
     public MigrationOptions withDiagnosticsIncludeStatements(boolean value) {
         return with(options -> options.diagnosticsIncludeStatements = value);
     }
@@ -219,6 +228,7 @@ public record MigrationOptions(int chunkSize,
         private int copyWorkers;
         private boolean diagnosticsIncludeStatements;
         private CutOverSchedule cutOverSchedule;
+        private boolean planApprovalRequired;
 
         private Changed(MigrationOptions from) {
             chunkSize = from.chunkSize();
@@ -242,10 +252,11 @@ public record MigrationOptions(int chunkSize,
             copyWorkers = from.copyWorkers();
             diagnosticsIncludeStatements = from.diagnosticsIncludeStatements();
             cutOverSchedule = from.cutOverSchedule();
+            planApprovalRequired = from.planApprovalRequired();
         }
 
         private MigrationOptions build() {
-            return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver, dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime, copyWorkers, diagnosticsIncludeStatements, cutOverSchedule);
+            return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver, dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime, copyWorkers, diagnosticsIncludeStatements, cutOverSchedule, planApprovalRequired);
         }
     }
 }

@@ -1,11 +1,14 @@
 package dev.umbra.engine.progress;
 
 /**
- * Where a migration is. The order is Inspecting, Copying, AwaitingCutOver, CutOver, Done; Failed
- * and Aborted end a migration early with the original table untouched and serving.
+ * Where a migration is. The order is Inspecting, (AwaitingPlanApproval,) Copying, AwaitingCutOver,
+ * CutOver, Done; Failed and Aborted end a migration early with the original table untouched and
+ * serving. AwaitingPlanApproval comes only when the plan must be approved, and nothing exists on the
+ * server for the run while it waits there.
  */
 public enum Phase {
     INSPECTING("Inspecting"),
+    AWAITING_PLAN_APPROVAL("AwaitingPlanApproval"),
     COPYING("Copying"),
     AWAITING_CUT_OVER("AwaitingCutOver"),
     CUT_OVER("CutOver"),

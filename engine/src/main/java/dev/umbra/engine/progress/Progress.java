@@ -30,12 +30,15 @@ import java.util.Optional;
  * @param cutOverWaitsFor       what an approved cut-over waits for that no throttle explains: its
  *                              schedule (e.g. "cut-over window Mon-Fri 01:00-05:00 Europe/Berlin (next
  *                              opens in 3h12m)"); empty otherwise
+ * @param plan                  what the run will do (method, key, estimates, helper tables), once
+ *                              inspection has found it
  */
 public record Progress(Phase phase, String stage, long rowsCopied, long rowsEstimated, Optional<Duration> eta,
                        long eventsApplied, long applyBacklog, Optional<Instant> lastAppliedAt, Optional<Duration> applyLag,
                        Optional<String> throttleReason, int cutOverAttempts, Optional<Duration> lastLockTime,
                        Optional<Verification> verification,
-                       String message, Instant at, Optional<Checkpoint> checkpoint, Optional<String> cutOverWaitsFor) {
+                       String message, Instant at, Optional<Checkpoint> checkpoint, Optional<String> cutOverWaitsFor,
+                       Optional<RunPlan> plan) {
 
     /** Copy progress in percent, 0–100 (an estimate: the row count is the server's guess). */
     public double percent() {

@@ -6,11 +6,21 @@ package dev.umbra.engine.run;
  */
 public final class MigrationControl {
 
+    private volatile boolean planApproved;
     private volatile boolean cutOverApproved;
     private volatile boolean paused;
     private volatile boolean abortRequested;
     private volatile boolean handOverRequested;
     private volatile String abortReason = "aborted by user";
+
+    /** Lets a run that waits in AwaitingPlanApproval go on to create its helper tables and copy. */
+    public void approvePlan() {
+        planApproved = true;
+    }
+
+    public boolean isPlanApproved() {
+        return planApproved;
+    }
 
     public void approveCutOver() {
         cutOverApproved = true;

@@ -28,6 +28,7 @@ import dev.umbra.engine.cutover.TwoSessionCutOver;
 import dev.umbra.engine.cutover.TwoStepCutOver;
 import dev.umbra.engine.inspect.Inspection;
 import dev.umbra.engine.inspect.Inspector;
+import dev.umbra.engine.inspect.RunPlans;
 import dev.umbra.engine.logging.LogContext;
 import dev.umbra.engine.logging.ServerMessages;
 import dev.umbra.engine.plan.CutOverMethod;
@@ -37,6 +38,7 @@ import dev.umbra.engine.owner.TableOwnership;
 import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.progress.ProgressListener;
+import dev.umbra.engine.progress.RunPlan;
 import dev.umbra.engine.progress.Verification;
 import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.sql.PasswordSource;
@@ -210,6 +212,25 @@ public final class MigrationRunner {
      */
     public Progress run() throws MigrationRefusedException, MigrationFailedException, MigrationAbortedException {
         enter(Phase.INSPECTING, "checking server, grants, table and ALTER");
+        RunPlan approved = null;
+        if (options.planApprovalRequired()) {
+            try {
+                approved = awaitPlanApproval();
+            } catch (MigrationAbortedException e) {
+                fail(Phase.ABORTED, "Aborted (" + e.getMessage() + ") before the plan was approved; nothing was created.");
+                connections.close();
+                throw e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail(Phase.ABORTED, "Aborted (interrupted) before the plan was approved; nothing was created.");
+                connections.close();
+                throw new MigrationAbortedException("interrupted");
+            } catch (MigrationRefusedException | MigrationFailedException e) {
+                connections.close();
+                throw e;
+            }
+            enter(Phase.INSPECTING, "plan approved: checking server, grants, table and ALTER again");
+        }
         try (Connection connection = openOrFail()) {
             ServerIdentity server = ServerIdentity.read(connection);
             try {
@@ -227,6 +248,7 @@ public final class MigrationRunner {
                 connections.setSessionGuard(ownership::confirm);
                 connections.requireWritableServer(true);
                 watchOwnership();
+                settlePlan(approved);
                 if (alteredInstantly()) {
                     finishInstant();
                     return snapshot();
@@ -291,8 +313,23 @@ public final class MigrationRunner {
      */
     public Inspection inspectOnly() throws MigrationRefusedException, MigrationFailedException {
         enter(Phase.INSPECTING, "dry run: checking server, grants, table and ALTER");
-        MigrationPlan dryRun = new MigrationPlan(plan.connection(), plan.schema(), plan.table(), plan.alter(),
-                options.withDropStaleGhostTable(false).withDropStaleOldTable(false));
+        Inspection found = inspectWithoutChanges(options.withDropStaleGhostTable(false).withDropStaleOldTable(false));
+        state.stage = "dry run done";
+        state.message = found.resumedCheckpoint().isPresent()
+                ? "Dry run: inspection passed; an interrupted run of this migration left a valid checkpoint (saved at "
+                        + found.resumedCheckpoint().get().savedAt() + "): a real run resumes from it. Nothing was changed."
+                : "Dry run: inspection passed; nothing was changed.";
+        listener.onProgress(snapshot());
+        return found;
+    }
+
+    /**
+     * Inspects exactly as a run does, sets the plan, and undoes what inspection created (the ghost
+     * table it altered to learn the new shape); the session, and with it the migration lock, ends.
+     */
+    private Inspection inspectWithoutChanges(MigrationOptions inspectionOptions)
+            throws MigrationRefusedException, MigrationFailedException {
+        MigrationPlan dryRun = new MigrationPlan(plan.connection(), plan.schema(), plan.table(), plan.alter(), inspectionOptions);
         try (Connection connection = openOrFail()) {
             Inspection found;
             try {
@@ -301,33 +338,62 @@ public final class MigrationRunner {
                 fail(Phase.FAILED, "Refused: " + e.getMessage());
                 throw e;
             }
-            String ghost = found.helpers().ghost();
+            state.rowsEstimated = found.estimatedRows();
             if (found.resumedCheckpoint().isPresent()) {
-                state.rowsEstimated = found.estimatedRows();
-                state.stage = "dry run done";
-                state.message = "Dry run: inspection passed; an interrupted run of this migration left a valid checkpoint"
-                        + " (saved at " + found.resumedCheckpoint().get().savedAt() + "): a real run resumes from it."
-                        + " Nothing was changed.";
-                listener.onProgress(snapshot());
+                state.plan = RunPlans.of(found, false);
                 return found;
             }
-            try (var statement = connection.createStatement()) {
-                statement.execute("DROP TABLE IF EXISTS " + dev.umbra.engine.sql.Sql.qualified(plan.schema(), ghost));
+            String ghost = found.helpers().ghost();
+            try {
+                state.plan = RunPlans.of(found, instantPossible(connection, found));
+                try (var statement = connection.createStatement()) {
+                    statement.execute("DROP TABLE IF EXISTS " + dev.umbra.engine.sql.Sql.qualified(plan.schema(), ghost));
+                }
             } catch (SQLException e) {
                 String reason = "the dry run could not drop the ghost table `" + ghost + "` it created: " + describe(e)
                         + "; drop it by hand";
                 fail(Phase.FAILED, "Failed: " + reason + ".");
                 throw new MigrationFailedException(reason, e);
             }
-            state.rowsEstimated = found.estimatedRows();
-            state.stage = "dry run done";
-            state.message = "Dry run: inspection passed; nothing was changed.";
-            listener.onProgress(snapshot());
             return found;
         } catch (SQLException e) {
             fail(Phase.FAILED, "Failed: " + describe(e));
             throw new MigrationFailedException(describe(e), e);
         }
+    }
+
+    /**
+     * Inspects without creating anything, publishes the plan, and waits until it is approved. The
+     * run then inspects again (the table may have changed meanwhile) and goes on only if the plan
+     * it finds takes the approved method and key.
+     */
+    private RunPlan awaitPlanApproval() throws MigrationRefusedException, MigrationFailedException,
+            MigrationAbortedException, InterruptedException {
+        inspectWithoutChanges(options);
+        RunPlan proposed = state.plan;
+        enter(Phase.AWAITING_PLAN_APPROVAL, "waiting for the plan to be approved");
+        state.message = "AwaitingPlanApproval: " + describe(proposed) + "; nothing was created on the server. Approve the"
+                + " plan to start.";
+        listener.onProgress(snapshot());
+        while (!control.isPlanApproved()) {
+            control.checkNotAborted();
+            Thread.sleep(100);
+        }
+        log.info("The plan of `{}`.`{}` was approved: {}", plan.schema(), plan.table(), describe(proposed));
+        return proposed;
+    }
+
+    private static String describe(RunPlan runPlan) {
+        return "the plan is " + runPlan.method() + " by " + runPlan.key() + " for about " + runPlan.estimatedRows()
+                + " rows" + runPlan.estimatedCopyTime().map(time -> " (copy about " + time.toSeconds() + " s)").orElse("");
+    }
+
+    /** Whether instant DDL is allowed and the server does this ALTER instantly on an empty copy of the table. */
+    private boolean instantPossible(Connection connection, Inspection found) throws SQLException {
+        if (!options.instantDdl() || !found.server().hasInstantDdl()) {
+            return false;
+        }
+        return new InstantAlter(plan.schema(), plan.table(), found.helpers().ghost(), found.alter()).probe(connection);
     }
 
     /**
@@ -337,18 +403,10 @@ public final class MigrationRunner {
      */
     private boolean alteredInstantly() throws SQLException, MigrationAbortedException, MigrationFailedException,
             InterruptedException {
-        if (!options.instantDdl() || !inspection.server().hasInstantDdl()) {
+        if (state.plan.method() != RunPlan.Method.INSTANT) {
             return false;
         }
         InstantAlter instant = new InstantAlter(plan.schema(), plan.table(), inspection.helpers().ghost(), inspection.alter());
-        // Sessions of their own, none held while waiting for the approval (hours, maybe: longer than
-        // the server keeps an idle session); inspection's session is the lock's now.
-        try (Connection probing = connections.open()) {
-            if (!instant.probe(probing)) {
-                log.info("The server cannot do this ALTER of `{}` instantly; taking the online path", plan.table());
-                return false;
-            }
-        }
         enter(Phase.AWAITING_CUT_OVER, options.autoApproveCutOver() ? "instant ALTER ready" : "waiting for approval (instant ALTER)");
         while (!(options.autoApproveCutOver() || control.isCutOverApproved()) || cutOverPostponed.getAsBoolean()
                 || holdForThrottle() || waitForSchedule()) {
@@ -384,6 +442,30 @@ public final class MigrationRunner {
         state.message = "Done: `" + plan.table() + "` now has the new definition, changed in place by an instant ALTER"
                 + " (metadata only: no rows were copied and no helper table is left).";
         enter(Phase.DONE, "done (instant ALTER)");
+    }
+
+    /**
+     * Decides the method (the instant probe rebuilds the empty ghost table either way) and publishes
+     * the plan; a plan approved earlier must still hold, or nothing goes on.
+     */
+    private void settlePlan(RunPlan approved) throws SQLException, MigrationFailedException {
+        boolean instant = false;
+        if (inspection.resumedCheckpoint().isEmpty()) { // a resumed ghost holds copied rows: never rebuilt to probe
+            try (Connection probing = connections.open()) {
+                instant = instantPossible(probing, inspection);
+            }
+        }
+        state.plan = RunPlans.of(inspection, instant);
+        if (approved != null) {
+            Optional<String> difference = state.plan.differenceFrom(approved);
+            if (difference.isPresent()) {
+                throw new MigrationFailedException("the table changed after its plan was approved (" + difference.get()
+                        + "), so the approval does not cover this run; nothing was copied. Apply the migration again to"
+                        + " see and approve the new plan");
+            }
+        }
+        log.info("Plan for `{}`.`{}`: {}", plan.schema(), plan.table(), describe(state.plan));
+        listener.onProgress(snapshot());
     }
 
     /**
@@ -995,7 +1077,8 @@ public final class MigrationRunner {
                 Optional.ofNullable(loop == null ? null : loop.lastAppliedAt()), applyLag, throttle, state.cutOverAttempts,
                 Optional.ofNullable(state.lastLockTime), Optional.ofNullable(state.verification), state.message, now,
                 checkpointer == null || state.phase.isFinal() ? Optional.empty() : checkpointer.lastSaved(),
-                Optional.ofNullable(state.phase == Phase.AWAITING_CUT_OVER || state.phase == Phase.CUT_OVER ? state.cutOverWaitsFor : null));
+                Optional.ofNullable(state.phase == Phase.AWAITING_CUT_OVER || state.phase == Phase.CUT_OVER ? state.cutOverWaitsFor : null),
+                Optional.ofNullable(state.plan));
     }
 
     private Optional<Duration> eta() {
@@ -1035,5 +1118,7 @@ public final class MigrationRunner {
         volatile Verification verification;
         /** Why an approved cut-over does not start yet (its schedule), or null. */
         volatile String cutOverWaitsFor;
+        /** What the run will do, once inspection has found it. */
+        volatile RunPlan plan;
     }
 }

@@ -33,7 +33,10 @@ class CliDryRunTest {
                 .contains("ghost `_t_gho`", "changelog `_t_ghc`", "`_t_del`")
                 .containsPattern("Migration key: +PRIMARY KEY \\(id\\)")
                 .containsPattern("Columns copied: +2: id, name -> full_name")
-                .containsPattern("Estimated rows: +\\d+");
+                .containsPattern("Estimated rows: +\\d+")
+                .containsPattern("Estimated size: +\\d+(\\.\\d)? (bytes|KiB|MiB)")
+                .containsPattern("Method: +online copy")
+                .containsPattern("Estimated copy: +about \\d+s");
         assertThat(result.all()).doesNotContain(db.password());
     }
 

@@ -44,11 +44,12 @@ final class PlanCommand extends KubectlCommand {
         }
         PrintWriter out = out();
         try {
-            Inspection inspection = new MigrationRunner(plan, progress -> { }).inspectOnly();
+            MigrationRunner runner = new MigrationRunner(plan, progress -> { });
+            Inspection inspection = runner.inspectOnly();
             out.println("Plan for SchemaMigration " + inNamespace + "/" + migration.getMetadata().getName()
                     + ": inspection passed; nothing was created or changed.");
             out.println();
-            PlanPrinter.printPlan(out, plan.schema(), plan.table(), inspection);
+            PlanPrinter.printPlan(out, plan.schema(), plan.table(), inspection, runner.progress().plan().orElseThrow());
             return KubectlUmbra.EXIT_OK;
         } catch (MigrationRefusedException e) {
             throw new CommandFailure("Refused: " + e.getMessage());

@@ -1,6 +1,7 @@
 package dev.umbra.operator.kubectl;
 
 import dev.umbra.operator.model.HelperTableNames;
+import dev.umbra.operator.model.PlanStatus;
 import dev.umbra.operator.model.SchemaMigration;
 import dev.umbra.operator.model.SchemaMigrationStatus;
 import dev.umbra.operator.status.Durations;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show one SchemaMigration: phase, progress, lag, throttling, what it waits for, its conditions"
+        description = "Show one SchemaMigration: phase, progress, lag, throttling, what it waits for, its plan, its conditions"
                 + " and its last 5 Events.")
 final class StatusCommand extends KubectlCommand {
 
@@ -47,9 +48,22 @@ final class StatusCommand extends KubectlCommand {
         line(out, "Waiting for:", status.getWaitingFor());
         line(out, "Cut-over attempts:", status.getCutOverAttempts());
         line(out, "Helper tables:", helperTables(status.getHelperTables()));
+        printPlan(out, status.getPlan());
         printConditions(out, status.getConditions());
         printEvents(out, migrations.eventsOf(migration));
         return KubectlUmbra.EXIT_OK;
+    }
+
+    private static void printPlan(PrintWriter out, PlanStatus plan) {
+        if (plan == null) {
+            return;
+        }
+        line(out, "Plan:", plan.getMethod() + " by " + plan.getKey());
+        line(out, "  estimated:", plan.getEstimatedRows() + " rows, " + plan.getEstimatedSize()
+                + (plan.getEstimatedCopy() == null ? "" : ", copy about " + plan.getEstimatedCopy()));
+        for (String warning : plan.getWarnings()) {
+            line(out, "  note:", warning);
+        }
     }
 
     private static void line(PrintWriter out, String label, Object value) {

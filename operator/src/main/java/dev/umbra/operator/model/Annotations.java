@@ -9,6 +9,8 @@ import java.util.Map;
  */
 public final class Annotations {
 
+    /** Lets a migration waiting in AwaitingPlanApproval go on (spec.approval.plan Manual). */
+    public static final String APPROVE_PLAN = SchemaMigration.GROUP + "/approve-plan";
     /** Lets the cut-over proceed when {@code spec.cutOver.approval} is Manual. */
     public static final String APPROVE_CUT_OVER = SchemaMigration.GROUP + "/approve-cut-over";
     /** Holds copy and apply (a Pending migration does not start); removing it resumes. */

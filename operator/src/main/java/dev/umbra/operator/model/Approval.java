@@ -2,12 +2,12 @@ package dev.umbra.operator.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** Who decides when the tables are swapped. */
+/** Whether a step waits for a person's approval (the plan: spec.approval.plan; the cut-over: spec.cutOver.approval). */
 public enum Approval {
-    /** Wait in AwaitingCutOver until the {@code umbra.dev/approve-cut-over: "true"} annotation is set. */
+    /** Wait (in AwaitingPlanApproval or AwaitingCutOver) until the step's approval annotation is set. */
     @JsonProperty("Manual")
     MANUAL,
-    /** Cut over as soon as the copy has caught up. */
+    /** Go on as soon as the step can. */
     @JsonProperty("Automatic")
     AUTOMATIC
 }

@@ -3,7 +3,7 @@ package dev.umbra.operator.model;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * The phase users watch: Pending, Inspecting, Copying, AwaitingCutOver, CutOver, Done; or Failed /
+ * The phase users watch: Pending, Inspecting, (AwaitingPlanApproval,) Copying, AwaitingCutOver, CutOver, Done; or Failed /
  * Aborted. Pending is the operator's own (not started yet); the others are the engine's
  * ({@link dev.umbra.operator.status.ProgressStatus#phaseOf}). The model depends on nothing but
  * Fabric8, so that the CRD generator can load it alone.
@@ -13,6 +13,8 @@ public enum MigrationPhase {
     PENDING("Pending"),
     @JsonProperty("Inspecting")
     INSPECTING("Inspecting"),
+    @JsonProperty("AwaitingPlanApproval")
+    AWAITING_PLAN_APPROVAL("AwaitingPlanApproval"),
     @JsonProperty("Copying")
     COPYING("Copying"),
     @JsonProperty("AwaitingCutOver")
@@ -39,7 +41,7 @@ public enum MigrationPhase {
 
     /** A phase in which an engine run works on the database. */
     public boolean isRunning() {
-        return this == INSPECTING || this == COPYING || this == AWAITING_CUT_OVER || this == CUT_OVER;
+        return this == INSPECTING || this == AWAITING_PLAN_APPROVAL || this == COPYING || this == AWAITING_CUT_OVER || this == CUT_OVER;
     }
 
     public String displayName() {

@@ -13,6 +13,10 @@ public class PhaseStartTimes {
     @JsonPropertyDescription("When inspection began.")
     private String inspecting;
 
+    /** When the plan began to wait for its approval. */
+    @JsonPropertyDescription("When the plan began to wait for its approval (spec.approval.plan Manual).")
+    private String awaitingPlanApproval;
+
     /** When the row copy began. */
     @JsonPropertyDescription("When the row copy began.")
     private String copying;
@@ -34,6 +38,7 @@ public class PhaseStartTimes {
         switch (phase) {
             case PENDING -> pending = at;
             case INSPECTING -> inspecting = at;
+            case AWAITING_PLAN_APPROVAL -> awaitingPlanApproval = at;
             case COPYING -> copying = at;
             case AWAITING_CUT_OVER -> awaitingCutOver = at;
             case CUT_OVER -> cutOver = at;
@@ -55,6 +60,14 @@ public class PhaseStartTimes {
 
     public void setInspecting(String inspecting) {
         this.inspecting = inspecting;
+    }
+
+    public String getAwaitingPlanApproval() {
+        return awaitingPlanApproval;
+    }
+
+    public void setAwaitingPlanApproval(String awaitingPlanApproval) {
+        this.awaitingPlanApproval = awaitingPlanApproval;
     }
 
     public String getCopying() {

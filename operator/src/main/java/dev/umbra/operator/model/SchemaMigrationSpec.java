@@ -44,6 +44,11 @@ public class SchemaMigrationSpec {
     @JsonPropertyDescription("How and when the tables are swapped.")
     private CutOverSpec cutOver;
 
+    /** Whether the plan must be approved before anything is created. */
+    @JsonPropertyDescription("Who approves the plan before anything is created on the server (the cut-over's approval is"
+            + " cutOver.approval).")
+    private ApprovalSpec approval;
+
     /** How rows are copied. */
     @JsonPropertyDescription("How rows are copied.")
     private CopySpec copy;
@@ -89,6 +94,19 @@ public class SchemaMigrationSpec {
             + " ...) and is tried again at growing intervals up to a minute; the Secret is read again at every try. 0 fails"
             + " at the first problem.")
     private Integer setupTimeoutSeconds;
+
+    /** spec.approval.plan with its default: Automatic. */
+    public Approval planApproval() {
+        return approval == null || approval.getPlan() == null ? Approval.AUTOMATIC : approval.getPlan();
+    }
+
+    public ApprovalSpec getApproval() {
+        return approval;
+    }
+
+    public void setApproval(ApprovalSpec approval) {
+        this.approval = approval;
+    }
 
     public Integer getSetupTimeoutSeconds() {
         return setupTimeoutSeconds;

@@ -14,7 +14,7 @@ import java.util.List;
 public class SchemaMigrationStatus {
 
     /** The phase: Pending, Inspecting, Copying, AwaitingCutOver, CutOver, Done, Failed or Aborted. */
-    @JsonPropertyDescription("The phase: Pending, Inspecting, Copying, AwaitingCutOver, CutOver, Done, Failed or Aborted.")
+    @JsonPropertyDescription("The phase: Pending, Inspecting, AwaitingPlanApproval, Copying, AwaitingCutOver, CutOver, Done, Failed or Aborted.")
     private MigrationPhase phase;
 
     /** A finer step inside the phase, e.g. "copying rows" or "waiting for approval". */
@@ -93,6 +93,12 @@ public class SchemaMigrationStatus {
     @JsonPropertyDescription("Chunks the checksum before cut-over found different and copied again.")
     private Integer verifyRepairedChunks;
 
+    /** What the migration will do, as inspection found it before anything was created. */
+    @JsonPropertyDescription("What the migration will do, as inspection found it before anything was created: method, key,"
+            + " estimates, helper tables, warnings. With spec.approval.plan Manual it waits in AwaitingPlanApproval for"
+            + " this to be approved.")
+    private PlanStatus plan;
+
     /** When each phase began. */
     @JsonPropertyDescription("When each phase began.")
     private PhaseStartTimes phaseStartTimes;
@@ -114,8 +120,16 @@ public class SchemaMigrationStatus {
     private Long observedGeneration;
 
     /** Ready (True when Done), CutOverApproved, Paused, Throttled: each with its reason and last transition time. */
-    @JsonPropertyDescription("Ready (True when Done), CutOverApproved, Paused, Throttled: each with its reason and last transition time.")
+    @JsonPropertyDescription("Ready (True when Done), Reconciling, Stalled, PlanApproved, CutOverApproved, Paused, Throttled: each with its reason and last transition time.")
     private List<Condition> conditions = new ArrayList<>();
+
+    public PlanStatus getPlan() {
+        return plan;
+    }
+
+    public void setPlan(PlanStatus plan) {
+        this.plan = plan;
+    }
 
     public MigrationPhase getPhase() {
         return phase;

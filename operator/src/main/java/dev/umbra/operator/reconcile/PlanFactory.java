@@ -123,6 +123,7 @@ public final class PlanFactory {
         MigrationOptions options = MigrationOptions.defaults()
                 .withStatusInterval(Duration.ofMillis(500)) // the status recorder decides how often it is written
                 .withAutoApproveCutOver(approval(spec) == Approval.AUTOMATIC)
+                .withPlanApprovalRequired(spec.planApproval() == Approval.MANUAL)
                 .withCutOverMethod(cutOver.getMethod() == CutOverMethodName.TWO_STEP ? CutOverMethod.TWO_STEP : CutOverMethod.ATOMIC)
                 .withDropOldTable(spec.getCleanup() != null && Boolean.TRUE.equals(spec.getCleanup().getDropOldTable()))
                 .withDropStaleGhostTable(restart)

@@ -8,6 +8,7 @@ import dev.umbra.engine.run.ServerUnreachableException;
 import dev.umbra.engine.run.TableInUseException;
 import dev.umbra.operator.logging.MigrationMdc;
 import dev.umbra.operator.model.Annotations;
+import dev.umbra.operator.model.Approval;
 import dev.umbra.operator.model.ControlRequests;
 import dev.umbra.operator.model.MigrationPhase;
 import dev.umbra.operator.model.SchemaMigration;
@@ -35,6 +36,7 @@ public final class ActiveMigration {
     private final Runnable onEnd;
     private boolean paused;
     private boolean approved;
+    private boolean planApproved;
     private boolean abortRequested;
     private volatile boolean shuttingDown;
     /** The phase the resource had before this run: a run that cannot start leaves it so. */
@@ -79,6 +81,14 @@ public final class ActiveMigration {
                 recorder.update(status -> Conditions.set(status, Conditions.PAUSED, false, "Resumed",
                         "The annotation " + Annotations.PAUSED + " was removed."), true);
             }
+        }
+        if (requests.approvePlan() && resource.getSpec().planApproval() == Approval.MANUAL && !planApproved) {
+            planApproved = true;
+            runner.control().approvePlan();
+            events.normal(resource, "PlanApproved", "The plan was approved with the annotation " + Annotations.APPROVE_PLAN
+                    + "; the migration inspects the table again, then creates its helper tables and copies.");
+            recorder.update(status -> Conditions.set(status, Conditions.PLAN_APPROVED, true, "ApprovedByAnnotation",
+                    "The plan was approved with the annotation " + Annotations.APPROVE_PLAN + "."), true);
         }
         if (requests.approveCutOver() && manualApproval && !approved) {
             approved = true;

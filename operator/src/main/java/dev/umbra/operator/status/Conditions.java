@@ -13,6 +13,8 @@ public final class Conditions {
     public static final String READY = "Ready";
     /** True once the cut-over may proceed: approved by annotation, or Automatic. */
     public static final String CUT_OVER_APPROVED = "CutOverApproved";
+    /** True once the umbra.dev/approve-plan annotation has been handed to the migration. */
+    public static final String PLAN_APPROVED = "PlanApproved";
     /** True while the umbra.dev/paused annotation holds the migration. */
     public static final String PAUSED = "Paused";
     /** True once an abort (annotation or deletion) has been handed to the migration. */

@@ -12,7 +12,7 @@ import io.fabric8.kubernetes.api.model.Condition;
  * <ul>
  *   <li>{@code Reconciling} True while the operator works on the migration;</li>
  *   <li>{@code Stalled} True when nothing more happens without a person: Failed or Aborted (with
- *       the failure's reason), paused by annotation, or waiting for the cut-over approval;</li>
+ *       the failure's reason), paused by annotation, or waiting for the plan's or the cut-over's approval;</li>
  *   <li>{@code Ready} True once Done (set by the phase changes themselves).</li>
  * </ul>
  * Without them a Failed migration had only {@code Ready=False}, which kstatus reads as "in progress",
@@ -42,6 +42,10 @@ public final class Lifecycle {
         } else if (Conditions.isTrue(status, Conditions.PAUSED)) {
             stalledReason = "Paused";
             stalledMessage = "Copy and apply hold until the annotation " + Annotations.PAUSED + " is removed.";
+        } else if (phase == MigrationPhase.AWAITING_PLAN_APPROVAL && !Conditions.isTrue(status, Conditions.PLAN_APPROVED)) {
+            stalledReason = "AwaitingPlanApproval";
+            stalledMessage = "The plan is in status.plan and waits for its approval: kubectl annotate schemamigration NAME "
+                    + Annotations.APPROVE_PLAN + "=true";
         } else if (phase == MigrationPhase.AWAITING_CUT_OVER && !Conditions.isTrue(status, Conditions.CUT_OVER_APPROVED)) {
             stalledReason = "AwaitingCutOverApproval";
             stalledMessage = "Caught up and waiting for the cut-over approval: kubectl annotate schemamigration NAME "

@@ -4,11 +4,15 @@ import dev.umbra.engine.checkpoint.Checkpoint;
 import dev.umbra.engine.checkpoint.CopyRange;
 import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
+import dev.umbra.engine.progress.RunPlan;
 import dev.umbra.operator.model.CheckpointStatus;
+import dev.umbra.operator.model.HelperTableNames;
 import dev.umbra.operator.model.MigrationPhase;
 import dev.umbra.operator.model.PhaseStartTimes;
+import dev.umbra.operator.model.PlanStatus;
 import dev.umbra.operator.model.SchemaMigrationStatus;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -27,6 +31,7 @@ public final class ProgressStatus {
     public static MigrationPhase phaseOf(Phase phase) {
         return switch (phase) {
             case INSPECTING -> MigrationPhase.INSPECTING;
+            case AWAITING_PLAN_APPROVAL -> MigrationPhase.AWAITING_PLAN_APPROVAL;
             case COPYING -> MigrationPhase.COPYING;
             case AWAITING_CUT_OVER -> MigrationPhase.AWAITING_CUT_OVER;
             case CUT_OVER -> MigrationPhase.CUT_OVER;
@@ -47,6 +52,7 @@ public final class ProgressStatus {
         status.setStage(progress.stage());
         status.setMessage(progress.message());
         status.setWaitingFor(progress.cutOverWaitsFor().orElse(null));
+        progress.plan().ifPresent(plan -> status.setPlan(planOf(plan)));
         status.setRowsCopied(progress.rowsCopied());
         status.setRowsEstimated(progress.rowsEstimated());
         double percent = Math.round(progress.percent() * 10) / 10.0;
@@ -70,6 +76,20 @@ public final class ProgressStatus {
             status.setVerifyRepairedChunks(verification.repairedChunks());
         });
         applyReady(progress, status);
+    }
+
+    static PlanStatus planOf(RunPlan plan) {
+        PlanStatus status = new PlanStatus();
+        status.setMethod(plan.method().displayName());
+        status.setKey(plan.key());
+        status.setEstimatedRows(plan.estimatedRows());
+        status.setEstimatedBytes(plan.estimatedBytes());
+        status.setEstimatedSize(plan.sizeText());
+        status.setEstimatedCopySeconds(plan.estimatedCopyTime().map(Duration::toSeconds).orElse(null));
+        status.setEstimatedCopy(plan.estimatedCopyTime().map(Durations::human).orElse(null));
+        status.setHelperTables(new HelperTableNames(plan.ghostTable(), plan.changelogTable(), plan.oldTable(), null));
+        status.setWarnings(new ArrayList<>(plan.warnings()));
+        return status;
     }
 
     static CheckpointStatus checkpointOf(Checkpoint checkpoint) {

@@ -39,10 +39,14 @@ class ArgoCdHealthCheckTest {
     }
 
     @Test
-    void waitingForTheCutOverApprovalOrPausedIsSuspendedWithTheReason() throws Exception {
+    void waitingForAnApprovalOrPausedIsSuspendedWithTheReason() throws Exception {
         LuaValue awaiting = health(MigrationInPhase.of(MigrationPhase.AWAITING_CUT_OVER, false));
         assertThat(awaiting.get("status").tojstring()).isEqualTo("Suspended");
         assertThat(awaiting.get("message").tojstring()).startsWith("AwaitingCutOverApproval: ");
+
+        LuaValue plan = health(MigrationInPhase.of(MigrationPhase.AWAITING_PLAN_APPROVAL, false));
+        assertThat(plan.get("status").tojstring()).isEqualTo("Suspended");
+        assertThat(plan.get("message").tojstring()).startsWith("AwaitingPlanApproval: ");
 
         SchemaMigration paused = MigrationInPhase.paused(MigrationPhase.COPYING);
         assertThat(health(paused).get("status").tojstring()).isEqualTo("Suspended");

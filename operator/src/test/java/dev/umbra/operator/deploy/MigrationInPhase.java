@@ -12,7 +12,8 @@ final class MigrationInPhase {
     private MigrationInPhase() {
     }
 
-    static SchemaMigration of(MigrationPhase phase, boolean cutOverApproved) {
+    /** {@code approved}: the plan and the cut-over, each approved by its annotation. */
+    static SchemaMigration of(MigrationPhase phase, boolean approved) {
         SchemaMigration migration = new SchemaMigration();
         migration.getMetadata().setName("items-add-status");
         migration.getMetadata().setGeneration(1L);
@@ -20,7 +21,8 @@ final class MigrationInPhase {
         status.setObservedGeneration(1L);
         status.setPhase(phase);
         status.setMessage(phase.displayName() + ": ...");
-        Conditions.set(status, Conditions.CUT_OVER_APPROVED, cutOverApproved, "test", "test");
+        Conditions.set(status, Conditions.PLAN_APPROVED, approved, "test", "test");
+        Conditions.set(status, Conditions.CUT_OVER_APPROVED, approved, "test", "test");
         Conditions.set(status, Conditions.READY, phase == MigrationPhase.DONE, phase.displayName(), "test");
         Lifecycle.derive(status);
         migration.setStatus(status);

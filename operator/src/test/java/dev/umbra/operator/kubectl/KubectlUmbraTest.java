@@ -3,6 +3,9 @@ package dev.umbra.operator.kubectl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.umbra.operator.model.Annotations;
+import dev.umbra.operator.model.Approval;
+import dev.umbra.operator.model.ApprovalSpec;
+import dev.umbra.operator.model.PlanStatus;
 import dev.umbra.operator.model.HelperTableNames;
 import dev.umbra.operator.model.MigrationPhase;
 import dev.umbra.operator.model.SchemaMigration;
@@ -216,6 +219,42 @@ class KubectlUmbraTest {
         assertThat(after.getStatus().getPhase()).isEqualTo(MigrationPhase.AWAITING_CUT_OVER);
     }
 
+    /** With spec.approval.plan Manual the plan is approved first, then (a second approve) the cut-over. */
+    @Test
+    void approveApprovesThePlanWhileItIsDueAndStatusShowsThePlan() {
+        ApprovalSpec approval = new ApprovalSpec();
+        approval.setPlan(Approval.MANUAL);
+        create(SHOP, "plan-me", "items", TEAM, spec -> spec.setApproval(approval));
+        setStatus(SHOP, "plan-me", s -> {
+            s.setPhase(MigrationPhase.AWAITING_PLAN_APPROVAL);
+            PlanStatus plan = new PlanStatus();
+            plan.setMethod("OnlineCopy");
+            plan.setKey("PRIMARY KEY (id)");
+            plan.setEstimatedRows(1_200_000L);
+            plan.setEstimatedSize("412 MiB");
+            plan.setEstimatedCopy("21s");
+            plan.setWarnings(List.of("triggers `t_stamp` (BEFORE INSERT) move to the new table at the cut-over, under its lock"));
+            s.setPlan(plan);
+        });
+
+        Run status = kubectlUmbra("status", "-n", SHOP, "plan-me");
+        assertThat(status.out()).containsPattern("Plan: +OnlineCopy by PRIMARY KEY \\(id\\)")
+                .containsPattern("estimated: +1200000 rows, 412 MiB, copy about 21s")
+                .containsPattern("note: +triggers `t_stamp`");
+
+        Run plan = kubectlUmbra("approve", "-n", SHOP, "plan-me");
+        assertThat(plan.exitCode()).isZero();
+        assertThat(plan.out()).contains("Approved the plan of SchemaMigration shop/plan-me");
+        assertThat(read(SHOP, "plan-me").getMetadata().getAnnotations()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("team", "payments", Annotations.APPROVE_PLAN, "true"));
+
+        setStatus(SHOP, "plan-me", s -> s.setPhase(MigrationPhase.AWAITING_CUT_OVER));
+        Run cutOver = kubectlUmbra("approve", "-n", SHOP, "plan-me");
+        assertThat(cutOver.out()).contains("Approved the cut-over of SchemaMigration shop/plan-me");
+        assertThat(read(SHOP, "plan-me").getMetadata().getAnnotations()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("team", "payments", Annotations.APPROVE_PLAN, "true", Annotations.APPROVE_CUT_OVER, "true"));
+    }
+
     @Test
     void pauseAndResumeSetAndRemoveOnlyThePausedAnnotation() {
         SchemaMigration before = create(SHOP, "pause-me", "items", TEAM);
@@ -334,6 +373,11 @@ class KubectlUmbraTest {
     }
 
     private static SchemaMigration create(String namespace, String name, String table, Map<String, String> annotations) {
+        return create(namespace, name, table, annotations, spec -> { });
+    }
+
+    private static SchemaMigration create(String namespace, String name, String table, Map<String, String> annotations,
+                                          Consumer<SchemaMigrationSpec> specChange) {
         if (client.namespaces().withName(namespace).get() == null) {
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
         }
@@ -344,6 +388,7 @@ class KubectlUmbraTest {
         SchemaMigrationSpec spec = new SchemaMigrationSpec();
         spec.setTable(table);
         spec.setAlter("ADD COLUMN status TINYINT NOT NULL DEFAULT 1");
+        specChange.accept(spec);
         migration.setSpec(spec);
         return client.resource(migration).create();
     }

@@ -45,6 +45,7 @@ class ExamplesTest {
     @Test
     void thereAreExamples() throws Exception {
         assertThat(examples()).extracting(path -> path.getFileName().toString())
-                .contains("add-column.yaml", "instant-column.yaml", "throttled.yaml", "cut-over-window.yaml");
+                .contains("add-column.yaml", "instant-column.yaml", "throttled.yaml", "cut-over-window.yaml",
+                        "approve-plan.yaml");
     }
 }

@@ -77,7 +77,7 @@ class SchemaMigrationCrdTest {
         assertThat(cutOver.getProperties().get("lockTimeoutSeconds").getMinimum()).isEqualTo(1.0);
         assertThat(spec.getProperties().get("copy").getProperties().get("chunkSize").getMinimum()).isEqualTo(1.0);
         JSONSchemaProps phase = schema().getProperties().get("status").getProperties().get("phase");
-        assertThat(phase.getEnum()).extracting(Object::toString).containsExactlyInAnyOrder("\"Pending\"", "\"Inspecting\"",
+        assertThat(phase.getEnum()).extracting(Object::toString).containsExactlyInAnyOrder("\"Pending\"", "\"Inspecting\"", "\"AwaitingPlanApproval\"",
                 "\"Copying\"", "\"AwaitingCutOver\"", "\"CutOver\"", "\"Done\"", "\"Failed\"", "\"Aborted\"");
     }
 

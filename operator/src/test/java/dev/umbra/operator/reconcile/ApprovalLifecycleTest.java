@@ -3,7 +3,10 @@ package dev.umbra.operator.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.umbra.operator.model.Annotations;
+import dev.umbra.operator.model.Approval;
+import dev.umbra.operator.model.ApprovalSpec;
 import dev.umbra.operator.model.MigrationPhase;
+import dev.umbra.operator.model.PlanStatus;
 import dev.umbra.operator.model.SchemaMigrationSpec;
 import dev.umbra.operator.model.SchemaMigrationStatus;
 import dev.umbra.testkit.sample.MirroredWriter;
@@ -24,7 +27,9 @@ import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The main path: a SchemaMigration applied under live writes waits in AwaitingCutOver, the
- * approval annotation lets it cut over, and the table then equals the writer's mirror.
+ * approval annotation lets it cut over, and the table then equals the writer's mirror. With
+ * spec.approval.plan Manual it first shows its plan and waits in AwaitingPlanApproval with nothing
+ * created on the server, until the plan's own annotation.
  */
 class ApprovalLifecycleTest {
 
@@ -97,6 +102,75 @@ class ApprovalLifecycleTest {
         }
         assertThat(harness.events(namespace, "items-add-status")).extracting(event -> event.substring(0, event.indexOf(':')))
                 .containsSubsequence("Pending", "Inspecting", "Copying", "AwaitingCutOver", "CutOverApproved", "CutOver", "Done");
+    }
+
+    @EveryFlavor
+    void thePlanIsShownAndApprovedBeforeAnythingIsCreatedThenTheCutOver(TestDatabase db) throws Exception {
+        SampleTable.create(db::connect, "items", 4_000);
+        String namespace = harness.namespaceFor(db);
+        SchemaMigrationSpec spec = OperatorHarness.spec(db, "items", "ADD COLUMN status TINYINT NOT NULL DEFAULT 1, ADD INDEX idx_qty (qty)");
+        ApprovalSpec approval = new ApprovalSpec();
+        approval.setPlan(Approval.MANUAL);
+        spec.setApproval(approval);
+        MirroredWriter writer = new MirroredWriter(db::connect, "items", 2);
+        try {
+            writer.start(2);
+            harness.apply(namespace, "items-plan", spec, Map.of());
+
+            SchemaMigrationStatus awaiting = harness.awaitPhase(namespace, "items-plan", MigrationPhase.AWAITING_PLAN_APPROVAL,
+                    TIMEOUT);
+            PlanStatus plan = awaiting.getPlan();
+            assertThat(plan.getMethod()).isEqualTo("OnlineCopy");
+            assertThat(plan.getKey()).isEqualTo("PRIMARY KEY (id)");
+            assertThat(plan.getEstimatedRows()).isPositive();
+            assertThat(plan.getEstimatedBytes()).isPositive();
+            assertThat(plan.getEstimatedSize()).matches("\\d+(\\.\\d)? (bytes|KiB|MiB)");
+            assertThat(plan.getEstimatedCopySeconds()).isPositive();
+            assertThat(plan.getHelperTables().getGhost()).isEqualTo("_items_gho");
+            assertThat(plan.getHelperTables().getOld()).isEqualTo("_items_del");
+            assertThat(awaiting.getPhaseStartTimes().getAwaitingPlanApproval()).isNotNull();
+            OperatorHarness.sleep(1_500);
+            assertThat(harness.status(namespace, "items-plan").getPhase()).isEqualTo(MigrationPhase.AWAITING_PLAN_APPROVAL);
+            assertThat(Tables.names(db)).containsExactlyInAnyOrder("items", "items_mirror");
+            long generation = harness.migration(namespace, "items-plan").get().getMetadata().getGeneration();
+            SchemaMigrationStatus stalled = harness.status(namespace, "items-plan");
+            assertThat(condition(stalled, Conditions.STALLED).getReason()).isEqualTo("AwaitingPlanApproval");
+            assertThat(condition(stalled, Conditions.STALLED).getMessage()).contains(Annotations.APPROVE_PLAN);
+            assertThat(KstatusRules.of(generation, stalled)).isEqualTo("Failed");
+
+            harness.annotate(namespace, "items-plan", Annotations.APPROVE_PLAN, "true");
+            SchemaMigrationStatus waitingForCutOver = harness.awaitPhase(namespace, "items-plan",
+                    MigrationPhase.AWAITING_CUT_OVER, TIMEOUT);
+            assertThat(condition(waitingForCutOver, Conditions.PLAN_APPROVED).getReason()).isEqualTo("ApprovedByAnnotation");
+            assertThat(condition(waitingForCutOver, Conditions.STALLED).getReason()).isEqualTo("AwaitingCutOverApproval");
+            assertThat(waitingForCutOver.getPlan().getKey()).isEqualTo("PRIMARY KEY (id)");
+
+            harness.annotate(namespace, "items-plan", Annotations.APPROVE_CUT_OVER, "true");
+            harness.awaitPhase(namespace, "items-plan", MigrationPhase.DONE, TIMEOUT);
+            OperatorHarness.sleep(300);
+            writer.close();
+            assertThat(writer.errors()).isEmpty();
+            TableComparison comparison = TableComparison.of(db::connect, "items");
+            assertThat(comparison.equal()).as("%s", comparison).isTrue();
+        } finally {
+            writer.close();
+        }
+        assertThat(harness.events(namespace, "items-plan")).extracting(event -> event.substring(0, event.indexOf(':')))
+                .containsSubsequence("Pending", "Inspecting", "AwaitingPlanApproval", "PlanApproved", "Copying",
+                        "AwaitingCutOver", "CutOverApproved", "Done");
+    }
+
+    @EveryFlavor
+    void withoutPlanApprovalThePlanIsShownToo(TestDatabase db) throws Exception {
+        SampleTable.create(db::connect, "items", 500);
+        String namespace = harness.namespaceFor(db);
+        SchemaMigrationSpec spec = OperatorHarness.spec(db, "items", "ADD COLUMN status TINYINT NOT NULL DEFAULT 1, ADD INDEX idx_qty (qty)");
+        harness.apply(namespace, "items-automatic", spec, Map.of());
+        SchemaMigrationStatus waiting = harness.awaitPhase(namespace, "items-automatic", MigrationPhase.AWAITING_CUT_OVER,
+                TIMEOUT);
+        assertThat(waiting.getPlan().getMethod()).isEqualTo("OnlineCopy");
+        assertThat(waiting.getPlan().getKey()).isEqualTo("PRIMARY KEY (id)");
+        assertThat(waiting.getConditions()).noneMatch(c -> Conditions.PLAN_APPROVED.equals(c.getType()));
     }
 
     static Condition condition(SchemaMigrationStatus status, String type) {

@@ -24,7 +24,7 @@ class LifecycleTest {
             case FAILED, ABORTED -> "Failed";
             default -> "InProgress";
         };
-        assertThat(KstatusRules.of(3, status)).as("%s, cut-over approved", phase).isEqualTo(expected);
+        assertThat(KstatusRules.of(3, status)).as("%s, plan and cut-over approved", phase).isEqualTo(expected);
         assertThat(Conditions.isTrue(status, Conditions.STALLED)).isEqualTo(expected.equals("Failed"));
         assertThat(Conditions.isTrue(status, Conditions.RECONCILING)).isEqualTo(expected.equals("InProgress"));
     }
@@ -35,6 +35,18 @@ class LifecycleTest {
         Conditions.set(status, Conditions.READY, false, "InvalidSpec", "Failed: spec.database.host ...");
         Lifecycle.derive(status);
         assertThat(Conditions.get(status, Conditions.STALLED).getReason()).isEqualTo("InvalidSpec");
+    }
+
+    @Test
+    void waitingForThePlanApprovalIsStalledUntilItIsApproved() {
+        SchemaMigrationStatus awaiting = statusIn(MigrationPhase.AWAITING_PLAN_APPROVAL, false);
+        assertThat(KstatusRules.of(3, awaiting)).isEqualTo("Failed");
+        assertThat(Conditions.get(awaiting, Conditions.STALLED).getReason()).isEqualTo("AwaitingPlanApproval");
+        assertThat(Conditions.get(awaiting, Conditions.STALLED).getMessage()).contains("umbra.dev/approve-plan=true");
+
+        Conditions.set(awaiting, Conditions.PLAN_APPROVED, true, "ApprovedByAnnotation", "approved");
+        Lifecycle.derive(awaiting);
+        assertThat(KstatusRules.of(3, awaiting)).isEqualTo("InProgress");
     }
 
     @Test
@@ -63,12 +75,14 @@ class LifecycleTest {
     }
 
     /** A status as the operator writes it in that phase: Ready as the phase changes set it, then derived. */
-    private static SchemaMigrationStatus statusIn(MigrationPhase phase, boolean cutOverApproved) {
+    /** {@code approved}: the plan and the cut-over, each approved by its annotation. */
+    private static SchemaMigrationStatus statusIn(MigrationPhase phase, boolean approved) {
         SchemaMigrationStatus status = new SchemaMigrationStatus();
         status.setObservedGeneration(3L);
         status.setPhase(phase);
         status.setMessage(phase.displayName() + ": ...");
-        Conditions.set(status, Conditions.CUT_OVER_APPROVED, cutOverApproved, "test", "test");
+        Conditions.set(status, Conditions.PLAN_APPROVED, approved, "test", "test");
+        Conditions.set(status, Conditions.CUT_OVER_APPROVED, approved, "test", "test");
         Conditions.set(status, Conditions.READY, phase == MigrationPhase.DONE,
                 phase == MigrationPhase.DONE ? "Done" : phase.isFinal() ? phase.displayName() : "InProgress", "test");
         Lifecycle.derive(status);
