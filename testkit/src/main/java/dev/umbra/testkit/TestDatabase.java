@@ -50,6 +50,14 @@ public final class TestDatabase implements AutoCloseable {
         return db;
     }
 
+    /** A schema that already exists on {@code server}, e.g. replicated there from its primary. */
+    public static TestDatabase existingSchemaOn(DatabaseServer server, String schema) {
+        TestDatabase db = new TestDatabase(server.flavor(), server.options());
+        db.server = server;
+        db.schema = schema;
+        return db;
+    }
+
     public Flavor flavor() {
         return flavor;
     }

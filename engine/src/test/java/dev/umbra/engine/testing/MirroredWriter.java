@@ -101,9 +101,11 @@ public final class MirroredWriter implements AutoCloseable {
     private void begin(int threadCount, long pause) throws SQLException {
         pauseMillis = pause;
         try (Connection connection = db.connect(); Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery("SELECT COALESCE(MAX(id), 0) FROM `" + table + "`")) {
+             ResultSet row = statement.executeQuery("SELECT COALESCE(MAX(id), 0), COALESCE(MIN(id), 0) FROM `" + table + "`")) {
             row.next();
             maxInitialId = row.getLong(1);
+            // Keys moved by an earlier writer on this table are negative: a second writer moves rows below them.
+            nextMovedId.accumulateAndGet(-row.getLong(2), Math::max);
         }
         running = true;
         for (int i = 0; i < threadCount; i++) {
