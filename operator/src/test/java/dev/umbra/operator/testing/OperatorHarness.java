@@ -56,6 +56,11 @@ public final class OperatorHarness implements AutoCloseable {
         return new OperatorHarness(kubernetes, serving, UmbraOperatorRuntime.start(kubernetes.client(), settings(), serving));
     }
 
+    /** The Kubernetes API alone: the operator runs elsewhere (another JVM, see {@link OperatorInChildJvm}). */
+    public static OperatorHarness apiOnly() {
+        return new OperatorHarness(InProcessKubernetes.start(SchemaMigrationCrd.definition()), ServingSettings.none(), null);
+    }
+
     public static OperatorSettings settings() {
         return OperatorSettings.defaults().withRecheckInterval(Duration.ofMillis(500));
     }
@@ -196,7 +201,9 @@ public final class OperatorHarness implements AutoCloseable {
 
     @Override
     public void close() {
-        runtime.close();
+        if (runtime != null) {
+            runtime.close();
+        }
         kubernetes.close();
     }
 }

@@ -1,0 +1,136 @@
+package dev.umbra.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.umbra.operator.model.Annotations;
+import dev.umbra.operator.model.CopySpec;
+import dev.umbra.operator.model.MigrationPhase;
+import dev.umbra.operator.model.SchemaMigrationSpec;
+import dev.umbra.operator.model.SchemaMigrationStatus;
+import dev.umbra.operator.testing.OperatorHarness;
+import dev.umbra.operator.testing.OperatorInChildJvm;
+import dev.umbra.operator.testing.Tables;
+import dev.umbra.testkit.EveryFlavor;
+import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.MirroredWriter;
+import dev.umbra.testkit.sample.SampleTable;
+import dev.umbra.testkit.sample.TableComparison;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The operator's JVM killed ({@code kill -9}: a lost node, an OOM kill) while its migration copies,
+ * and the next operator's killed again while the migration waits for its cut-over: no hand-over,
+ * no last checkpoint, the database just sees the sessions drop. Each next operator takes the
+ * migration over from the status and the checkpoint it finds, under a writer that never stops, and
+ * the last one finishes it with the table equal to the writer's mirror.
+ */
+class OperatorKilledTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static OperatorHarness api;
+
+    @BeforeAll
+    static void startApi() {
+        api = OperatorHarness.apiOnly();
+    }
+
+    @AfterAll
+    static void stopApi() {
+        api.close();
+    }
+
+    @EveryFlavor
+    void anOperatorKilledWhileCopyingAndWhileAwaitingTheCutOverIsTakenOverAndTheMigrationFinishes(TestDatabase db)
+            throws Exception {
+        int rows = 6_000;
+        SampleTable.create(db::connect, "items", rows);
+        String namespace = api.namespaceFor(db);
+        SchemaMigrationSpec spec = OperatorHarness.spec(db, "items", "ADD COLUMN status TINYINT NOT NULL DEFAULT 1");
+        spec.setCopy(new CopySpec());
+        spec.getCopy().setChunkSize(100);
+        spec.getCopy().setChunkTimeMillis(0);
+        Path work = Path.of("target", "operator-in-child-jvm", db.toString()).toAbsolutePath();
+        MirroredWriter writer = new MirroredWriter(db::connect, "items", 2);
+        try {
+            writer.start(2);
+            // A transaction holding the middle row stops the copy's locking read there: the first
+            // operator is killed mid-copy however fast the machine is.
+            try (Connection rowHolder = db.connect(); Statement statement = rowHolder.createStatement()) {
+                long middleId;
+                try (ResultSet middle = statement.executeQuery("SELECT id FROM items ORDER BY id LIMIT 1 OFFSET " + rows / 2)) {
+                    middle.next();
+                    middleId = middle.getLong(1);
+                }
+                rowHolder.setAutoCommit(false);
+                statement.executeQuery("SELECT id FROM items WHERE id = " + middleId + " FOR UPDATE").close();
+                try (OperatorInChildJvm first = OperatorInChildJvm.start(api.client(), namespace, work)) {
+                    api.apply(namespace, "killed", spec, Map.of());
+                    awaitWhileAlive(first, namespace, status -> status.getPhase() == MigrationPhase.COPYING
+                            && status.getCheckpoint() != null && status.getCheckpoint().getRowsCopied() > 0, "a checkpoint mid-copy");
+                    first.kill();
+                }
+                rowHolder.rollback();
+            }
+            assertThat(api.status(namespace, "killed").getPhase()).isEqualTo(MigrationPhase.COPYING);
+
+            try (OperatorInChildJvm second = OperatorInChildJvm.start(api.client(), namespace, work)) {
+                awaitWhileAlive(second, namespace, status -> status.getPhase() == MigrationPhase.AWAITING_CUT_OVER,
+                        "AwaitingCutOver after the first kill");
+                OperatorHarness.sleep(1_000);
+                second.kill();
+            }
+            try (OperatorInChildJvm third = OperatorInChildJvm.start(api.client(), namespace, work)) {
+                long restarts = restartEvents(namespace);
+                awaitWhileAlive(third, namespace, status -> status.getPhase() == MigrationPhase.AWAITING_CUT_OVER
+                        && restartEvents(namespace) > restarts, "the third operator to take over");
+                api.annotate(namespace, "killed", Annotations.APPROVE_CUT_OVER, "true");
+                SchemaMigrationStatus done = awaitWhileAlive(third, namespace,
+                        status -> status.getPhase().isFinal(), "the end");
+                OperatorHarness.sleep(300);
+                writer.close();
+                assertThat(done.getPhase()).as("%s%n%s", done.getMessage(), third.output()).isEqualTo(MigrationPhase.DONE);
+            }
+        } finally {
+            writer.close();
+        }
+        assertThat(writer.errors()).isEmpty();
+        TableComparison comparison = TableComparison.of(db::connect, "items");
+        assertThat(comparison.equal()).as("%s", comparison).isTrue();
+        assertThat(Tables.createStatement(db, "items")).contains("`status`");
+        assertThat(Tables.names(db)).containsExactlyInAnyOrder("_items_del", "items", "items_mirror");
+        List<String> events = api.events(namespace, "killed");
+        System.out.printf("[%s] %s%n", db, String.join("\n  ", events));
+        assertThat(events.stream().filter(event -> event.startsWith("Restarted: "))).hasSize(2);
+    }
+
+    private long restartEvents(String namespace) {
+        return api.events(namespace, "killed").stream().filter(event -> event.startsWith("Restarted: ")).count();
+    }
+
+    private static SchemaMigrationStatus awaitWhileAlive(OperatorInChildJvm operator, String namespace,
+                                                         Predicate<SchemaMigrationStatus> condition, String what) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            SchemaMigrationStatus status = api.migration(namespace, "killed").get() == null ? null
+                    : api.status(namespace, "killed");
+            if (status != null && status.getPhase() != null && condition.test(status)) {
+                return status;
+            }
+            if (!operator.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("Timed out waiting for " + what + " (the operator "
+                        + (operator.isAlive() ? "runs" : "has exited") + "); status: "
+                        + (status == null ? "none" : status.getPhase() + " " + status.getMessage()) + "\n" + operator.output());
+            }
+            OperatorHarness.sleep(100);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.umbra.operator.testing;
+
+import dev.umbra.operator.UmbraOperator;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The operator's main program in a JVM of its own, against the tests' Kubernetes API, so that a
+ * test can kill it as a lost node or an OOM kill would ({@code kill -9}: no shutdown hook, no
+ * hand-over, no last checkpoint; the database sees its sessions drop) and start another.
+ */
+public final class OperatorInChildJvm implements AutoCloseable {
+
+    private final Process process;
+    private final Path output;
+
+    private OperatorInChildJvm(Process process, Path output) {
+        this.process = process;
+        this.output = output;
+    }
+
+    /** Starts {@link UmbraOperator} watching {@code namespace} of the API {@code client} talks to. */
+    public static OperatorInChildJvm start(KubernetesClient client, String namespace, Path workDirectory) throws IOException {
+        Files.createDirectories(workDirectory);
+        Path kubeconfig = workDirectory.resolve("kubeconfig");
+        Files.writeString(kubeconfig, String.join("\n", List.of(
+                "apiVersion: v1",
+                "kind: Config",
+                "clusters:",
+                "- name: tests",
+                "  cluster:",
+                "    server: " + client.getMasterUrl().toString().replaceAll("/$", ""),
+                "contexts:",
+                "- name: tests",
+                "  context:",
+                "    cluster: tests",
+                "    namespace: " + namespace,
+                "current-context: tests",
+                "")), StandardCharsets.UTF_8);
+        Path output = Files.createTempFile(workDirectory, "operator-", ".log");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), UmbraOperator.class.getName(),
+                "--kubeconfig", kubeconfig.toString(), "--namespaces", namespace, "--http-port", "0")
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        builder.environment().remove("UMBRA_LEADER_ELECTION");
+        return new OperatorInChildJvm(builder.start(), output);
+    }
+
+    /** {@code kill -9}, and waits until the process is gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** What the operator printed, for a failure message. */
+    public String output() {
+        try {
+            return Files.readString(output, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(cannot read " + output + ": " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}
