@@ -1,10 +1,11 @@
 package dev.umbra.engine.cutover;
 
 import dev.umbra.engine.sql.Sql;
+import dev.umbra.engine.table.HelperTables;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Makes the two-session RENAME fail unless the locking session let it through on purpose.
@@ -35,19 +36,22 @@ final class RenameGuard {
         this.spare = spare;
     }
 
-    /** The guard for this attempt; empty when the original's name leaves no room for the suffix. */
+    /**
+     * The guard for this attempt; empty when the original's name leaves no room for the suffix.
+     * The names are fixed per table ({@link HelperTables#cutOverGuards}): "{@code <t>_u…}" sorts
+     * after "{@code <t>}", as the name is a prefix and the server compares names with a terminating 0 byte.
+     */
     static Optional<RenameGuard> forAttempt(CutOverContext context) {
-        if (context.original().length() + SUFFIX > MAX_NAME) {
-            return Optional.empty();
-        }
-        String random = UUID.randomUUID().toString().replace("-", "").substring(0, 6);
-        // "<t>_u…" sorts after "<t>": the name is a prefix, and the server compares names with a terminating 0 byte.
-        return Optional.of(new RenameGuard(context.schema(), context.original() + "_ug" + random,
-                context.original() + "_up" + random));
+        List<String> names = HelperTables.cutOverGuards(context.original());
+        return names.isEmpty() ? Optional.empty() : Optional.of(new RenameGuard(context.schema(), names.get(0), names.get(1)));
     }
 
-    /** Creates both tables, with the original's storage engine. */
+    /**
+     * Creates both tables, with the original's storage engine, after dropping any left by an attempt
+     * of a run that died in it (the run holds the table's migration lock: they are no live run's).
+     */
     void create(Connection connection, CutOverContext context) throws SQLException {
+        CutOverSql.execute(connection, "DROP TABLE IF EXISTS " + qualifiedGuard() + ", " + qualifiedSpare());
         CutOverSql.execute(connection, "CREATE TABLE " + qualifiedGuard() + " LIKE " + context.qualifiedOriginal());
         CutOverSql.execute(connection, "CREATE TABLE " + qualifiedSpare() + " LIKE " + context.qualifiedOriginal());
     }

@@ -22,6 +22,7 @@ import dev.umbra.engine.cutover.CutOverAttemptException;
 import dev.umbra.engine.cutover.CutOverContext;
 import dev.umbra.engine.cutover.CutOverHook;
 import dev.umbra.engine.cutover.InstantAlter;
+import dev.umbra.engine.cutover.InterruptedCutOver;
 import dev.umbra.engine.cutover.OriginalRenamedException;
 import dev.umbra.engine.cutover.SingleSessionCutOver;
 import dev.umbra.engine.cutover.TwoSessionCutOver;
@@ -842,6 +843,7 @@ public final class MigrationRunner {
             ownership.asOwner(connection -> {
                 changelog.drop(connection);
                 dropCheckpoint(connection);
+                new InterruptedCutOver(plan.schema(), plan.table()).dropLeftoverGuards(connection);
                 if (options.dropOldTable()) {
                     try (var statement = connection.createStatement()) {
                         statement.execute("DROP TABLE IF EXISTS "
@@ -890,6 +892,7 @@ public final class MigrationRunner {
                     changelog.drop(connection);
                 }
                 dropCheckpoint(connection);
+                new InterruptedCutOver(plan.schema(), plan.table()).dropLeftoverGuards(connection);
                 return "the helper tables were dropped";
             });
         } catch (UnsafeToContinueException e) {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * The names of the helper tables, the ones DBAs know from gh-ost: {@code _<table>_gho} (ghost),
@@ -15,10 +16,25 @@ public record HelperTables(String ghost, String changelog, String old, String ch
 
     static final int MAX_IDENTIFIER_LENGTH = 64;
     private static final int SUFFIX_LENGTH = "_gho".length() + 1; // leading underscore + suffix
+    private static final int GUARD_SUFFIX_LENGTH = "_ug".length() + 6;
 
     public static HelperTables forTable(String table) {
         String base = fitting(table);
         return new HelperTables("_" + base + "_gho", "_" + base + "_ghc", "_" + base + "_del", "_" + base + "_ghk");
+    }
+
+    /**
+     * The two empty tables a two-session cut-over attempt creates next to the original (see
+     * {@code cutover.RenameGuard}): {@code <table>_ug<hash>} and {@code <table>_up<hash>}, names that
+     * sort right after the original's. Fixed per table, so that the next run of the migration can drop
+     * those of a run that died in the middle of an attempt. Empty when the original's name leaves no room.
+     */
+    public static List<String> cutOverGuards(String table) {
+        if (table.length() + GUARD_SUFFIX_LENGTH > MAX_IDENTIFIER_LENGTH) {
+            return List.of();
+        }
+        String hash = shortHash(table).substring(0, 6);
+        return List.of(table + "_ug" + hash, table + "_up" + hash);
     }
 
     private static String fitting(String table) {

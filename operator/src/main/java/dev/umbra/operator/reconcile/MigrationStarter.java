@@ -59,13 +59,6 @@ final class MigrationStarter {
                     + Annotations.ABORT + "); nothing was changed.");
             return Next.WAIT_FOR_CHANGE;
         }
-        if (previous == MigrationPhase.CUT_OVER) {
-            end(resource, recorder, MigrationPhase.FAILED, "InterruptedDuringCutOver", "The operator stopped during the cut-over."
-                    + " Check whether `" + resource.getSpec().getTable() + "` has the new definition (then the old table is `"
-                    + HelperTables.forTable(resource.getSpec().getTable()).old() + "`); if not, drop the helper tables and create a"
-                    + " new SchemaMigration.");
-            return Next.WAIT_FOR_CHANGE;
-        }
         String uid = resource.getMetadata().getUid();
         Optional<StartRetry> retry = runs.retry(uid);
         MigrationPlan plan;
@@ -99,6 +92,22 @@ final class MigrationStarter {
             runs.stopRetrying(uid);
             end(resource, recorder, MigrationPhase.FAILED, e.reason(), "Failed: " + e.getMessage());
             return Next.WAIT_FOR_CHANGE;
+        }
+        if (previous == MigrationPhase.CUT_OVER) {
+            CutOverRecovery.Decision decision = CutOverRecovery.decide(plan);
+            if (decision instanceof CutOverRecovery.End ended) {
+                runs.stopRetrying(uid);
+                if (ended.phase() == MigrationPhase.DONE) {
+                    done(resource, recorder, ended.message());
+                } else {
+                    end(resource, recorder, ended.phase(), ended.reason(), ended.message());
+                }
+                return Next.WAIT_FOR_CHANGE;
+            }
+            if (decision instanceof CutOverRecovery.Retry retryLater) {
+                waitForSetup(resource, recorder, runs.couldNotStart(uid, retryLater.reason(), retryLater.message()));
+                return Next.RECHECK_SOON;
+            }
         }
         boolean manual = PlanFactory.approval(resource.getSpec()) == Approval.MANUAL;
         SecretPassword password = new SecretPassword(credentials, resource.getMetadata().getNamespace(),
@@ -193,6 +202,22 @@ final class MigrationStarter {
             status.setStage("waiting");
             status.setMessage(message);
             status.setWaitingFor(aheadOf);
+        }, true);
+    }
+
+    /** Done without a run of this operator: the Event first, then the status. */
+    private void done(SchemaMigration resource, StatusRecorder recorder, String message) {
+        events.normal(resource, MigrationPhase.DONE.displayName(), message);
+        recorder.update(status -> {
+            status.setPhase(MigrationPhase.DONE);
+            status.setStage("done (online copy)");
+            status.setMessage(message);
+            status.setWaitingFor(null);
+            status.setCheckpoint(null);
+            PhaseStartTimes times = status.getPhaseStartTimes() == null ? new PhaseStartTimes() : status.getPhaseStartTimes();
+            times.set(MigrationPhase.DONE, Instant.now().toString());
+            status.setPhaseStartTimes(times);
+            Conditions.set(status, Conditions.READY, true, "Done", message);
         }, true);
     }
 

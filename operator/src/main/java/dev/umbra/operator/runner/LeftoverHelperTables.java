@@ -1,6 +1,7 @@
 package dev.umbra.operator.runner;
 
 import dev.umbra.engine.checkpoint.MigrationLock;
+import dev.umbra.engine.cutover.InterruptedCutOver;
 import dev.umbra.engine.plan.MigrationPlan;
 import dev.umbra.engine.run.TableInUseException;
 import dev.umbra.engine.sql.Connections;
@@ -31,6 +32,7 @@ public final class LeftoverHelperTables {
             statement.execute("DROP TABLE IF EXISTS " + Sql.qualified(plan.schema(), helpers.ghost()));
             statement.execute("DROP TABLE IF EXISTS " + Sql.qualified(plan.schema(), helpers.changelog()));
             statement.execute("DROP TABLE IF EXISTS " + Sql.qualified(plan.schema(), helpers.checkpoint()));
+            new InterruptedCutOver(plan.schema(), plan.table()).dropLeftoverGuards(connection);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.umbra.operator.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.umbra.engine.table.HelperTables;
 import dev.umbra.operator.model.Annotations;
 import dev.umbra.operator.model.CopySpec;
 import dev.umbra.operator.model.MigrationPhase;
@@ -28,8 +29,8 @@ import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The operator's JVM killed ({@code kill -9}: a lost node, an OOM kill) while its migration copies,
- * and the next operator's killed again while the migration waits for its cut-over: no hand-over,
- * no last checkpoint, the database just sees the sessions drop. Each next operator takes the
+ * the next one while the migration waits for its cut-over, and the next in the middle of the
+ * cut-over's attempts: no hand-over, no last checkpoint, the database just sees the sessions drop. Each next operator takes the
  * migration over from the status and the checkpoint it finds, under a writer that never stops, and
  * the last one finishes it with the table equal to the writer's mirror.
  */
@@ -49,7 +50,7 @@ class OperatorKilledTest {
     }
 
     @EveryFlavor
-    void anOperatorKilledWhileCopyingAndWhileAwaitingTheCutOverIsTakenOverAndTheMigrationFinishes(TestDatabase db)
+    void anOperatorKilledInEachPhaseIsTakenOverAndTheMigrationFinishes(TestDatabase db)
             throws Exception {
         int rows = 6_000;
         SampleTable.create(db::connect, "items", rows);
@@ -88,16 +89,30 @@ class OperatorKilledTest {
                 OperatorHarness.sleep(1_000);
                 second.kill();
             }
-            try (OperatorInChildJvm third = OperatorInChildJvm.start(api.client(), namespace, work)) {
-                long restarts = restartEvents(namespace);
-                awaitWhileAlive(third, namespace, status -> status.getPhase() == MigrationPhase.AWAITING_CUT_OVER
-                        && restartEvents(namespace) > restarts, "the third operator to take over");
-                api.annotate(namespace, "killed", Annotations.APPROVE_CUT_OVER, "true");
-                SchemaMigrationStatus done = awaitWhileAlive(third, namespace,
+            // An open transaction on the table keeps the approved cut-over's lock from being granted:
+            // its attempts time out and retry, and the third operator is killed in the middle of them.
+            try (Connection reader = db.connect(); Statement statement = reader.createStatement()) {
+                reader.setAutoCommit(false);
+                statement.executeQuery("SELECT COUNT(*) FROM items").close();
+                try (OperatorInChildJvm third = OperatorInChildJvm.start(api.client(), namespace, work)) {
+                    long restarts = restartEvents(namespace);
+                    awaitWhileAlive(third, namespace, status -> status.getPhase() == MigrationPhase.AWAITING_CUT_OVER
+                            && restartEvents(namespace) > restarts, "the third operator to take over");
+                    api.annotate(namespace, "killed", Annotations.APPROVE_CUT_OVER, "true");
+                    awaitWhileAlive(third, namespace, status -> status.getPhase() == MigrationPhase.CUT_OVER
+                            && status.getCutOverAttempts() != null && status.getCutOverAttempts() >= 1, "a cut-over attempt");
+                    third.kill();
+                }
+                reader.rollback();
+            }
+            assertThat(Tables.createStatement(db, "items")).as("the killed cut-over left the original in place")
+                    .doesNotContain("`status`");
+            try (OperatorInChildJvm fourth = OperatorInChildJvm.start(api.client(), namespace, work)) {
+                SchemaMigrationStatus done = awaitWhileAlive(fourth, namespace,
                         status -> status.getPhase().isFinal(), "the end");
                 OperatorHarness.sleep(300);
                 writer.close();
-                assertThat(done.getPhase()).as("%s%n%s", done.getMessage(), third.output()).isEqualTo(MigrationPhase.DONE);
+                assertThat(done.getPhase()).as("%s%n%s", done.getMessage(), fourth.output()).isEqualTo(MigrationPhase.DONE);
             }
         } finally {
             writer.close();
@@ -109,7 +124,39 @@ class OperatorKilledTest {
         assertThat(Tables.names(db)).containsExactlyInAnyOrder("_items_del", "items", "items_mirror");
         List<String> events = api.events(namespace, "killed");
         System.out.printf("[%s] %s%n", db, String.join("\n  ", events));
-        assertThat(events.stream().filter(event -> event.startsWith("Restarted: "))).hasSize(2);
+        assertThat(events.stream().filter(event -> event.startsWith("Restarted: "))).hasSize(3);
+    }
+
+    /**
+     * The operator died after its cut-over swapped the tables, before it wrote Done: the next one
+     * sees the swap in the tables' names and finishes, instead of failing the migration.
+     */
+    @EveryFlavor
+    void aCutOverThatHadSwappedWhenItsOperatorDiedEndsDone(TestDatabase db) throws Exception {
+        SampleTable.create(db::connect, "items", 100);
+        List<String> guards = HelperTables.cutOverGuards("items");
+        db.execute("CREATE TABLE _items_gho LIKE items", "ALTER TABLE _items_gho ADD COLUMN status TINYINT NOT NULL DEFAULT 1",
+                "INSERT INTO _items_gho (id, name, qty, updated_at, note) SELECT id, name, qty, updated_at, note FROM items",
+                "CREATE TABLE _items_ghc (id INT PRIMARY KEY)", "CREATE TABLE _items_ghk (id INT PRIMARY KEY)",
+                "RENAME TABLE items TO _items_del, _items_gho TO items",
+                "CREATE TABLE `" + guards.get(0) + "` LIKE _items_del");
+        String namespace = api.namespaceFor(db);
+        api.apply(namespace, "swapped", OperatorHarness.spec(db, "items", "ADD COLUMN status TINYINT NOT NULL DEFAULT 1"), Map.of());
+        api.migration(namespace, "swapped").editStatus(migration -> {
+            SchemaMigrationStatus status = new SchemaMigrationStatus();
+            status.setPhase(MigrationPhase.CUT_OVER);
+            status.setMessage("CutOver: swapping tables");
+            migration.setStatus(status);
+            return migration;
+        });
+        try (OperatorInChildJvm operator = OperatorInChildJvm.start(api.client(), namespace,
+                Path.of("target", "operator-in-child-jvm", db + "-swapped").toAbsolutePath())) {
+            SchemaMigrationStatus done = awaitWhileAlive(operator, namespace, "swapped", status -> status.getPhase().isFinal(),
+                    "the end");
+            assertThat(done.getPhase()).as(done.getMessage()).isEqualTo(MigrationPhase.DONE);
+            assertThat(done.getMessage()).contains("after the tables were swapped").contains("kept as `_items_del`");
+        }
+        assertThat(Tables.names(db)).containsExactlyInAnyOrder("items", "items_mirror", "_items_del");
     }
 
     private long restartEvents(String namespace) {
@@ -118,10 +165,14 @@ class OperatorKilledTest {
 
     private static SchemaMigrationStatus awaitWhileAlive(OperatorInChildJvm operator, String namespace,
                                                          Predicate<SchemaMigrationStatus> condition, String what) {
+        return awaitWhileAlive(operator, namespace, "killed", condition, what);
+    }
+
+    private static SchemaMigrationStatus awaitWhileAlive(OperatorInChildJvm operator, String namespace, String name,
+                                                         Predicate<SchemaMigrationStatus> condition, String what) {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (true) {
-            SchemaMigrationStatus status = api.migration(namespace, "killed").get() == null ? null
-                    : api.status(namespace, "killed");
+            SchemaMigrationStatus status = api.migration(namespace, name).get() == null ? null : api.status(namespace, name);
             if (status != null && status.getPhase() != null && condition.test(status)) {
                 return status;
             }
