@@ -83,6 +83,18 @@ public final class MigrationLock {
         }
     }
 
+    /** {@code session} as the process list shows it, to recognise it later as the lock's holder. */
+    public static LockHolder identity(Connection session) throws SQLException {
+        try (Statement statement = session.createStatement();
+             ResultSet row = statement.executeQuery("SELECT ID, USER, HOST FROM information_schema.PROCESSLIST"
+                     + " WHERE ID = CONNECTION_ID()")) {
+            if (!row.next()) {
+                throw new SQLException("the session is not in the server's process list");
+            }
+            return new LockHolder(row.getLong(1), row.getString(2), row.getString(3));
+        }
+    }
+
     /** A session holding the lock: its server-side id, and the account and client address the processlist shows. */
     public record LockHolder(long sessionId, String user, String host) {
 

@@ -14,8 +14,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +56,12 @@ public final class TableOwnership implements AutoCloseable {
      * when that server started: to recognise the session after a loss.
      */
     private LockHolder lockHolder;
+    /**
+     * Every session of this run that may hold the lock now: the lock session, and sessions that
+     * took the lock again and were given up before they became the lock session (a failed check
+     * after taking it closes them, and the server may not have ended them yet).
+     */
+    private final Set<LockHolder> ownSessions = new HashSet<>();
     private ServerStart serverStartedAt;
     private boolean helpersClaimed;
     private volatile boolean helpersWatched;
@@ -169,7 +177,9 @@ public final class TableOwnership implements AutoCloseable {
         lockSession = null;
         Connection fresh = connections.openUnguarded();
         try {
-            if (!MigrationLock.tryAcquire(fresh, schema, table, Duration.ZERO) && !endOwnLostSession(fresh)) {
+            LockHolder freshIdentity = MigrationLock.identity(fresh);
+            ownSessions.add(freshIdentity);
+            if (!MigrationLock.tryAcquire(fresh, schema, table, Duration.ZERO) && !endOwnLostSession(fresh, freshIdentity)) {
                 String holder = MigrationLock.holder(fresh, schema, table).map(LockHolder::toString)
                         .orElse("a session that has just ended");
                 throw lose("the migration lock of `" + schema + "`.`" + table + "` was lost with this run's session, and "
@@ -188,25 +198,32 @@ public final class TableOwnership implements AutoCloseable {
         }
     }
 
-    /** Ends the lock's holder if it is this run's own lost session; true if the lock is then this run's. */
-    private boolean endOwnLostSession(Connection fresh) throws SQLException {
-        Optional<LockHolder> holder = MigrationLock.holder(fresh, schema, table);
-        if (holder.isEmpty()) {
+    /**
+     * Ends the lock's holder if it is one of this run's own sessions (lost, or given up); true if the
+     * lock is then this run's. A session is recognised by its id, account and client address with
+     * port: after a restart the same id can be another client's session.
+     */
+    private boolean endOwnLostSession(Connection fresh, LockHolder freshIdentity) throws SQLException {
+        Optional<LockHolder> found = MigrationLock.holder(fresh, schema, table);
+        if (found.isEmpty()) {
             return MigrationLock.tryAcquire(fresh, schema, table, Duration.ZERO);
         }
-        if (holder.get().sessionId() != lockHolder.sessionId() || !sameServerStart(fresh)) {
+        LockHolder holder = found.get();
+        if (holder.equals(freshIdentity)) {
+            return true;
+        }
+        boolean own = ownSessions.contains(holder)
+                || holder.isEnding() && ownSessions.stream().anyMatch(session -> session.sessionId() == holder.sessionId());
+        if (!own || !sameServerStart(fresh)) {
             return false;
         }
-        if (holder.get().isEnding()) {
-            // Killed, gone from the process list, and releasing its locks now.
+        if (holder.isEnding()) {
+            // Killed or closed, gone from the process list, and releasing its locks now.
             return MigrationLock.tryAcquire(fresh, schema, table, OWN_SESSION_END_WAIT);
         }
-        if (!holder.get().equals(lockHolder)) {
-            return false; // the same id, but another client's session: the server restarted within a second
-        }
-        log.warn("This run's lost {} still holds the migration lock of `{}`.`{}`; ending it", lockHolder, schema, table);
+        log.warn("This run's lost {} still holds the migration lock of `{}`.`{}`; ending it", holder, schema, table);
         try (Statement statement = fresh.createStatement()) {
-            statement.execute("KILL " + lockHolder.sessionId());
+            statement.execute("KILL " + holder.sessionId());
         } catch (SQLException e) {
             if (!TransientErrors.isConnectionLoss(e) && e.getErrorCode() != 1094) { // 1094: it ended meanwhile
                 throw e;
@@ -252,6 +269,9 @@ public final class TableOwnership implements AutoCloseable {
         lockHolder = MigrationLock.holder(session, schema, table)
                 .orElseThrow(() -> new SQLException("the migration lock of `" + schema + "`.`" + table + "` is not held"));
         serverStartedAt = serverStart(session);
+        // Holding the lock, this session is the only one of the run that can: older ones no longer count.
+        ownSessions.clear();
+        ownSessions.add(lockHolder);
     }
 
     /** Whether the server has not restarted since the lock session was opened (its session ids are then unique). */
