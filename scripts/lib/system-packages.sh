@@ -1,9 +1,17 @@
-# Sourced by scripts/test and scripts/check-fresh-clone: installs the one system package the MySQL
-# test servers need (libaio.so.1) if it is missing, as root or with sudo.
+# Sourced by scripts/test and scripts/check-fresh-clone: installs the system packages the tests
+# need if they are missing, as root or with sudo: libaio1 (libaio.so.1, for the MySQL test servers)
+# and prometheus (its promtool tests the chart's alert rules; the server itself is not started).
+missing=()
 if ! ldconfig -p | grep -q 'libaio\.so\.1 '; then
-  echo "Installing libaio1: the MySQL test servers need libaio.so.1"
+  missing+=(libaio1)
+fi
+if ! command -v promtool > /dev/null; then
+  missing+=(prometheus)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing ${missing[*]}: the MySQL test servers need libaio.so.1, the alert rule tests promtool"
   sudo=""
   if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends libaio1
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
