@@ -108,11 +108,14 @@ class ReconnectTest {
             BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER, options)).start();
             await(() -> migration.runner().progress().rowsCopied() > 500, "the copy to be under way");
             server.crash(); // kill -9: no session is told, the binlog and the lock's session break mid-stream
+            long crashedAt = System.nanoTime();
             server.startAgain();
             long copied = migration.runner().progress().rowsCopied();
             long operations = writer.operations();
             await(() -> migration.runner().progress().rowsCopied() > copied || migration.runner().progress().phase().isFinal(),
                     "the copy to go on after the restart");
+            System.out.printf("[%s] copying again %.1f s after the crash (server restart included)%n", db,
+                    (System.nanoTime() - crashedAt) / 1e9);
             await(() -> writer.operations() > operations + 100, "the application to write again");
             assertThat(writer.reconnects()).as("the writer lost its sessions").isPositive();
             assertEqualsMirror(db, writer, migration.awaitEnd(TIMEOUT));
@@ -245,6 +248,7 @@ class ReconnectTest {
         assertThat(migrated).hasSize(mirror.size());
         assertThat(migrated).isEqualTo(mirror);
         assertThat(writer.errors()).isEmpty();
+        System.out.printf("[%s] %d rows compared with the mirror; %s%n", db, migrated.size(), done.message());
         assertThat(TableContents.createStatement(db, "items")).contains("`status`");
     }
 

@@ -68,8 +68,11 @@ class TableOwnershipTest {
                 BackgroundMigration b = new BackgroundMigration(Migrations.plan(replacement, "items", ALTER, WAITING)).start();
                 long stopped = System.nanoTime();
                 assertThatThrownBy(() -> a.awaitEnd(TIMEOUT)).isInstanceOf(MigrationFailedException.class);
-                assertThat(Duration.ofNanos(System.nanoTime() - stopped)).isLessThan(Duration.ofSeconds(30));
+                Duration stoppedAfter = Duration.ofNanos(System.nanoTime() - stopped);
+                assertThat(stoppedAfter).isLessThan(Duration.ofSeconds(30));
                 Progress failed = a.runner().progress();
+                System.out.printf("[%s] the replaced server's run stopped after %.1f s: %s%n", replacement,
+                        stoppedAfter.toMillis() / 1000.0, failed.message());
                 assertThat(failed.phase()).isEqualTo(Phase.FAILED);
                 assertThat(failed.message()).contains("is not the one this migration started on")
                         .contains("server_id " + first.serverId()).contains("server_id " + replacement.server().serverId())

@@ -83,6 +83,7 @@ class TwoStepCutOverFaultsTest {
                     .contains("Cut-over attempt 1 failed").contains("the original was renamed back"));
             assertThat(TableContents.rows(db, "items", COLUMNS)).isEqualTo(before);
             assertThat(TableContents.createStatement(db, "items")).contains("`status`");
+            System.out.printf("[%s] killed between the renames: %d rows compared; %s%n", db, before.size(), done.message());
         }
     }
 

@@ -43,7 +43,9 @@ public final class OperatorInChildJvm implements AutoCloseable {
                 "current-context: tests",
                 "")), StandardCharsets.UTF_8);
         Path output = Files.createTempFile(workDirectory, "operator-", ".log");
+        // The C1 compiler alone and the serial collector: it starts sooner, and it is short-lived.
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), UmbraOperator.class.getName(),
                 "--kubeconfig", kubeconfig.toString(), "--namespaces", namespace, "--http-port", "0")
                 .redirectErrorStream(true)
