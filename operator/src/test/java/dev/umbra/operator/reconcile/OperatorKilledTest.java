@@ -8,6 +8,7 @@ import dev.umbra.operator.model.CopySpec;
 import dev.umbra.operator.model.MigrationPhase;
 import dev.umbra.operator.model.SchemaMigrationSpec;
 import dev.umbra.operator.model.SchemaMigrationStatus;
+import dev.umbra.operator.testing.MiddleRowLock;
 import dev.umbra.operator.testing.OperatorHarness;
 import dev.umbra.operator.testing.OperatorInChildJvm;
 import dev.umbra.operator.testing.Tables;
@@ -18,7 +19,6 @@ import dev.umbra.testkit.sample.SampleTable;
 import dev.umbra.testkit.sample.TableComparison;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
@@ -63,23 +63,13 @@ class OperatorKilledTest {
         MirroredWriter writer = new MirroredWriter(db::connect, "items", 2);
         try {
             writer.start(2);
-            // A transaction holding the middle row stops the copy's locking read there: the first
-            // operator is killed mid-copy however fast the machine is.
-            try (Connection rowHolder = db.connect(); Statement statement = rowHolder.createStatement()) {
-                long middleId;
-                try (ResultSet middle = statement.executeQuery("SELECT id FROM items ORDER BY id LIMIT 1 OFFSET " + rows / 2)) {
-                    middle.next();
-                    middleId = middle.getLong(1);
-                }
-                rowHolder.setAutoCommit(false);
-                statement.executeQuery("SELECT id FROM items WHERE id = " + middleId + " FOR UPDATE").close();
-                try (OperatorInChildJvm first = OperatorInChildJvm.start(api.client(), namespace, work)) {
-                    api.apply(namespace, "killed", spec, Map.of());
-                    awaitWhileAlive(first, namespace, status -> status.getPhase() == MigrationPhase.COPYING
-                            && status.getCheckpoint() != null && status.getCheckpoint().getRowsCopied() > 0, "a checkpoint mid-copy");
-                    first.kill();
-                }
-                rowHolder.rollback();
+            // The middle row held: the first operator is killed mid-copy however fast the machine is.
+            try (MiddleRowLock ignored = MiddleRowLock.hold(db, "items", rows);
+                 OperatorInChildJvm first = OperatorInChildJvm.start(api.client(), namespace, work)) {
+                api.apply(namespace, "killed", spec, Map.of());
+                awaitWhileAlive(first, namespace, status -> status.getPhase() == MigrationPhase.COPYING
+                        && status.getCheckpoint() != null && status.getCheckpoint().getRowsCopied() > 0, "a checkpoint mid-copy");
+                first.kill();
             }
             assertThat(api.status(namespace, "killed").getPhase()).isEqualTo(MigrationPhase.COPYING);
 

@@ -11,13 +11,11 @@ import dev.umbra.operator.model.SchemaMigrationStatus;
 import dev.umbra.operator.model.ThrottleSpec;
 import dev.umbra.testkit.sample.SampleTable;
 import dev.umbra.operator.status.Conditions;
+import dev.umbra.operator.testing.MiddleRowLock;
 import dev.umbra.operator.testing.OperatorHarness;
 import dev.umbra.operator.testing.Tables;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -77,17 +75,8 @@ class ThrottleAndRestartTest {
         spec.getCopy().setChunkSize(10);
         spec.getCopy().setChunkTimeMillis(0); // fixed 10-row chunks: the copy stays mid-way where the test holds it
         SchemaMigrationStatus copying;
-        // A transaction holding the middle row stops the copy's locking read there, however fast
-        // the machine: the copy is mid-way for as long as the test needs it to be. (Ids have gaps:
-        // the table grew by INSERT ... SELECT.)
-        try (Connection rowHolder = db.connect(); Statement statement = rowHolder.createStatement()) {
-            long middleId;
-            try (ResultSet middle = statement.executeQuery("SELECT id FROM items ORDER BY id LIMIT 1 OFFSET " + rows / 2)) {
-                middle.next();
-                middleId = middle.getLong(1);
-            }
-            rowHolder.setAutoCommit(false);
-            statement.executeQuery("SELECT id FROM items WHERE id = " + middleId + " FOR UPDATE").close();
+        // The middle row held: the copy is mid-way for as long as the test needs it to be.
+        try (MiddleRowLock ignored = MiddleRowLock.hold(db, "items", rows)) {
             harness.apply(namespace, "restarted", spec, Map.of());
             copying = harness.awaitStatus(namespace, "restarted", status -> status.getPhase() == MigrationPhase.COPYING
                     && status.getCheckpoint() != null && status.getCheckpoint().getRowsCopied() >= 1_000
@@ -95,7 +84,6 @@ class ThrottleAndRestartTest {
             // Paused before the row is let go, so the copy holds after its current chunk.
             harness.annotate(namespace, "restarted", Annotations.PAUSED, "true");
             harness.awaitStatus(namespace, "restarted", status -> Conditions.isTrue(status, Conditions.PAUSED), "Paused", TIMEOUT);
-            rowHolder.rollback();
         }
         assertThat(copying.getCheckpoint().getBinlogFile()).isNotBlank();
         assertThat(copying.getHelperTables().getCheckpoint()).isEqualTo("_items_ghk");
