@@ -3,11 +3,9 @@ package dev.umbra.engine.cli;
 import dev.umbra.engine.alter.ParsedAlter;
 import dev.umbra.engine.alter.UniqueKeyDefinition;
 import dev.umbra.engine.inspect.Inspection;
-import dev.umbra.engine.relation.ForeignKey;
-import dev.umbra.engine.relation.TableTrigger;
+import dev.umbra.engine.inspect.RunPlans;
 import dev.umbra.engine.progress.RunPlan;
 import dev.umbra.engine.table.ColumnMapping;
-import dev.umbra.engine.table.MappedColumn;
 import java.io.PrintWriter;
 import java.util.Collection;
 import java.util.stream.Collectors;
@@ -62,18 +60,15 @@ public final class PlanPrinter {
                 + inspection.helpers().changelog() + "`, old table after cut-over `" + inspection.helpers().old() + "`");
         row(out, "Migration key", plan.key());
         row(out, "Columns copied", mapping.columns().size() + ": " + mapping.columns().stream()
-                .map(PlanPrinter::describe).collect(Collectors.joining(", ")));
+                .map(RunPlans::column).collect(Collectors.joining(", ")));
         if (mapping.shiftsTemporalValues()) {
-            row(out, "Time zone", "TIMESTAMP <-> DATETIME values convert in " + mapping.zone().name()
-                    + " (the server's @@global.time_zone), as the server's own ALTER would");
+            row(out, "Time zone", RunPlans.timeZoneConversion(mapping));
         }
         if (!inspection.foreignKeys().isEmpty()) {
-            row(out, "Foreign keys", inspection.foreignKeys().stream().map(ForeignKey::describe).collect(Collectors.joining(", "))
-                    + ": kept, moved to the new table at the cut-over under its lock");
+            row(out, "Foreign keys", RunPlans.foreignKeys(inspection) + ": kept, moved to the new table at the cut-over under its lock");
         }
         if (!inspection.triggers().isEmpty()) {
-            row(out, "Triggers", inspection.triggers().stream().map(TableTrigger::describe).collect(Collectors.joining(", "))
-                    + ": kept, moved to the new table at the cut-over under its lock (an instant ALTER leaves them in place)");
+            row(out, "Triggers", RunPlans.triggers(inspection) + ": kept, moved to the new table at the cut-over under its lock (an instant ALTER leaves them in place)");
         }
         row(out, "Estimated rows", Long.toString(plan.estimatedRows()));
         row(out, "Estimated size", plan.sizeText() + " (data and indexes)");
@@ -93,10 +88,5 @@ public final class PlanPrinter {
     private static String describe(UniqueKeyDefinition key) {
         String name = key.primary() ? "PRIMARY KEY" : key.name().map(n -> "`" + n + "`").orElse("unnamed");
         return name + " (" + String.join(", ", key.columns()) + ")";
-    }
-
-    private static String describe(MappedColumn column) {
-        String name = column.original().name();
-        return name.equals(column.ghostName()) ? name : name + " -> " + column.ghostName();
     }
 }

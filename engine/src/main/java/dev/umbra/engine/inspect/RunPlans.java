@@ -38,16 +38,13 @@ public final class RunPlans {
                 + " checkpoint (saved at " + checkpoint.savedAt() + "): the copy resumes from it"));
         ColumnMapping mapping = inspection.mapping();
         if (mapping.shiftsTemporalValues()) {
-            warnings.add("TIMESTAMP <-> DATETIME values convert in " + mapping.zone().name()
-                    + " (the server's @@global.time_zone), as the server's own ALTER would");
+            warnings.add(timeZoneConversion(mapping));
         }
         if (!inspection.foreignKeys().isEmpty()) {
-            warnings.add("foreign keys " + inspection.foreignKeys().stream().map(ForeignKey::describe)
-                    .collect(Collectors.joining(", ")) + " move to the new table at the cut-over, under its lock");
+            warnings.add("foreign keys " + foreignKeys(inspection) + " move to the new table at the cut-over, under its lock");
         }
         if (!inspection.triggers().isEmpty()) {
-            warnings.add("triggers " + inspection.triggers().stream().map(TableTrigger::describe)
-                    .collect(Collectors.joining(", ")) + " move to the new table at the cut-over, under its lock");
+            warnings.add("triggers " + triggers(inspection) + " move to the new table at the cut-over, under its lock");
         }
         if (inspection.estimatedRows() > 0 && inspection.estimatedBytes() < inspection.estimatedRows() * MIN_ROW_BYTES) {
             warnings.add("the server's size statistics look stale (" + inspection.estimatedBytes() + " bytes for about "
@@ -65,6 +62,22 @@ public final class RunPlans {
                 inspection.helpers().changelog(), inspection.helpers().old(), warnings);
     }
 
+    /** How TIMESTAMP and DATETIME values convert, for a mapping that {@link ColumnMapping#shiftsTemporalValues}. */
+    public static String timeZoneConversion(ColumnMapping mapping) {
+        return "TIMESTAMP <-> DATETIME values convert in " + mapping.zone().name()
+                + " (the server's @@global.time_zone), as the server's own ALTER would";
+    }
+
+    /** The original's foreign keys that move at the cut-over, e.g. {@code `t_owner` (owner_id) -> `s`.`owners` (id)}. */
+    public static String foreignKeys(Inspection inspection) {
+        return inspection.foreignKeys().stream().map(ForeignKey::describe).collect(Collectors.joining(", "));
+    }
+
+    /** The original's triggers that move at the cut-over, e.g. {@code `t_stamp` (BEFORE INSERT)}. */
+    public static String triggers(Inspection inspection) {
+        return inspection.triggers().stream().map(TableTrigger::describe).collect(Collectors.joining(", "));
+    }
+
     /** The key the copy walks, with its columns as the new table names them, e.g. {@code PRIMARY KEY (id)}. */
     public static String key(ColumnMapping mapping) {
         UniqueKey key = mapping.originalKey();
@@ -72,7 +85,8 @@ public final class RunPlans {
         return name + " (" + mapping.key().stream().map(RunPlans::column).collect(Collectors.joining(", ")) + ")";
     }
 
-    private static String column(MappedColumn column) {
+    /** A copied column by its original name, with {@code -> new} when the ALTER renames it. */
+    public static String column(MappedColumn column) {
         String name = column.original().name();
         return name.equals(column.ghostName()) ? name : name + " -> " + column.ghostName();
     }
