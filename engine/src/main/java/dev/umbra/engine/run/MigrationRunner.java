@@ -1,6 +1,7 @@
 package dev.umbra.engine.run;
 
 import dev.umbra.engine.apply.ApplyLoop;
+import dev.umbra.engine.apply.CatchUpBeforeLock;
 import dev.umbra.engine.apply.ChangeApplier;
 import dev.umbra.engine.apply.Changelog;
 import dev.umbra.engine.binlog.BinlogGoneException;
@@ -651,10 +652,7 @@ public final class MigrationRunner {
 
             @Override
             public void checkpoint() throws Exception {
-                do {
-                    control.checkNotAborted();
-                    checkWorkers();
-                } while (holdForThrottle());
+                awaitWorkMayGoOn();
             }
 
             @Override
@@ -794,7 +792,15 @@ public final class MigrationRunner {
         }
     }
 
-    private void cutOver() throws MigrationFailedException, MigrationAbortedException, InterruptedException, SQLException {
+    /** Returns once work may go on: waits while paused or throttled, throws on an abort or a failed worker. */
+    private void awaitWorkMayGoOn() throws MigrationAbortedException, MigrationFailedException, InterruptedException {
+        do {
+            control.checkNotAborted();
+            checkWorkers();
+        } while (holdForThrottle());
+    }
+
+    private void cutOver() throws Exception {
         enter(Phase.CUT_OVER, "swapping tables");
         ownership.watchHelpers(false); // the swap renames them
         CutOver method = cutOverOverride != null ? cutOverOverride
@@ -818,6 +824,7 @@ public final class MigrationRunner {
             state.cutOverAttempts = attempt;
             state.stage = "attempt " + attempt + " of " + options.cutOverMaxAttempts();
             try {
+                catchUpBeforeAttempt(attempt);
                 state.lastLockTime = method.attempt(context);
                 return;
             } catch (OriginalRenamedException e) {
@@ -833,6 +840,33 @@ public final class MigrationRunner {
         }
         throw new MigrationFailedException("cut-over failed " + options.cutOverMaxAttempts() + " times; last error: "
                 + (last == null ? "none" : last.getMessage()), last);
+    }
+
+    /**
+     * Before each attempt's lock, with no lock held: the applier must be caught up, or writers would
+     * wait under the lock for a stream that is still reconnecting (after a lost server) or behind.
+     * Waiting for it is not an attempt; a marker that cannot be written fails this attempt.
+     */
+    private void catchUpBeforeAttempt(int attempt) throws Exception {
+        String stage = state.stage;
+        try {
+            CatchUpBeforeLock.await(changelog, connections, applyLoop, options.cutOverLockTimeout(),
+                    "the cut-over of `" + plan.table() + "`", new CatchUpBeforeLock.Waiting() {
+                        @Override
+                        public void checkpoint() throws Exception {
+                            awaitWorkMayGoOn();
+                        }
+
+                        @Override
+                        public void behind() {
+                            state.stage = "before attempt " + attempt + ": waiting for the binlog applier to catch up";
+                        }
+                    });
+        } catch (SQLException e) {
+            throw new CutOverAttemptException("no marker could be written to the changelog before locking: " + e.getMessage(), e);
+        } finally {
+            state.stage = stage;
+        }
     }
 
     /** On the lock's session: the helper tables are dropped only while the run owns the table. */

@@ -26,6 +26,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Copy, apply and the binlog stream survive losing their sessions (a KILL, a dropped binlog
@@ -94,6 +95,49 @@ class ReconnectTest {
                         || migration.runner().progress().phase().isFinal(), "changes applied after the binlog kill");
             }
             assertEqualsMirror(db, writer, migration.awaitEnd(TIMEOUT));
+        }
+    }
+
+    /**
+     * The binlog stream is lost as the cut-over is approved and is slow to come back: no attempt
+     * locks the table while the applier cannot catch up (writers would wait under the lock for
+     * nothing, attempt after attempt). The cut-over waits without a lock, says so, and its first
+     * attempt swaps once the stream is back.
+     */
+    @EveryFlavor
+    void theCutOverWaitsWithoutALockForALostBinlogStream(TestDatabase db) throws Exception {
+        MirroredWriter.createTables(db, "items", 1_000);
+        AtomicBoolean reconnectHeld = new AtomicBoolean();
+        MigrationOptions options = MigrationOptions.defaults().withInstantDdl(false)
+                .withCutOverLockTimeout(Duration.ofSeconds(1));
+        try (MirroredWriter writer = new MirroredWriter(db, "items")) {
+            writer.start(2);
+            BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER, options));
+            migration.runner().setSessionInitializer(session -> {
+                while (reconnectHeld.get() && Thread.currentThread().getName().equals("umbra-binlog-reconnect")) {
+                    pauseBriefly();
+                }
+            });
+            migration.start().awaitPhase(Phase.AWAITING_CUT_OVER, TIMEOUT);
+            reconnectHeld.set(true);
+            killSessionWhere(db, "COMMAND LIKE 'Binlog Dump%'");
+            migration.runner().control().approveCutOver();
+            await(() -> migration.runner().progress().stage().contains("waiting for the binlog applier to catch up")
+                    || migration.runner().progress().phase().isFinal(), "the cut-over to wait for the stream");
+            Thread.sleep(3 * options.cutOverLockTimeout().toMillis()); // three attempts' worth of lock timeouts
+            reconnectHeld.set(false);
+            Progress done = migration.awaitEnd(TIMEOUT);
+            assertThat(done.cutOverAttempts()).as("attempts made while the stream was lost").isEqualTo(1);
+            assertEqualsMirror(db, writer, done);
+        }
+    }
+
+    private static void pauseBriefly() throws SQLException {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted", e);
         }
     }
 
