@@ -2,7 +2,6 @@ package dev.umbra.engine.checkpoint;
 
 import dev.umbra.engine.apply.ApplyLoop;
 import dev.umbra.engine.binlog.BinlogPosition;
-import dev.umbra.engine.inspect.Inspection;
 import dev.umbra.engine.sql.Connections;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -71,10 +70,9 @@ public final class Checkpointer implements AutoCloseable {
      *
      * @param rowsHeld true while some row is held back by a unique-key collision
      */
-    public static Checkpointer begin(Connection connection, Connections connections, String schema, String table,
-                                     Inspection inspection, ApplyLoop applyLoop, BooleanSupplier rowsHeld) throws SQLException {
-        CheckpointTable checkpoints = new CheckpointTable(schema, inspection.helpers().checkpoint());
-        Optional<Checkpoint> resumed = inspection.resumedCheckpoint();
+    public static Checkpointer begin(Connection connection, Connections connections, CheckpointScope scope,
+                                     Optional<Checkpoint> resumed, ApplyLoop applyLoop, BooleanSupplier rowsHeld) throws SQLException {
+        CheckpointTable checkpoints = new CheckpointTable(scope.schema(), scope.helpers().checkpoint());
         if (resumed.isPresent()) {
             Checkpoint from = resumed.get();
             Checkpointer checkpointer = new Checkpointer(checkpoints, connections, from.alter(), from.originalFingerprint(),
@@ -82,13 +80,13 @@ public final class Checkpointer implements AutoCloseable {
             checkpointer.lastSaved = from;
             return checkpointer;
         }
-        String original = TableFingerprint.of(connection, schema, table)
-                .orElseThrow(() -> new SQLException("`" + table + "` vanished"));
-        String ghost = TableFingerprint.of(connection, schema, inspection.helpers().ghost())
-                .orElseThrow(() -> new SQLException("the ghost table `" + inspection.helpers().ghost() + "` vanished"));
-        String identity = BinlogAvailability.serverIdentity(connection, inspection.server());
+        String original = TableFingerprint.of(connection, scope.schema(), scope.table())
+                .orElseThrow(() -> new SQLException("`" + scope.table() + "` vanished"));
+        String ghost = TableFingerprint.of(connection, scope.schema(), scope.helpers().ghost())
+                .orElseThrow(() -> new SQLException("the ghost table `" + scope.helpers().ghost() + "` vanished"));
+        String identity = BinlogAvailability.serverIdentity(connection, scope.server());
         checkpoints.create(connection);
-        return new Checkpointer(checkpoints, connections, inspection.alter().clauseList(), original, ghost, identity,
+        return new Checkpointer(checkpoints, connections, scope.alter(), original, ghost, identity,
                 applyLoop, rowsHeld, List.of(), 0);
     }
 

@@ -1,6 +1,6 @@
 package dev.umbra.engine.checkpoint;
 
-import dev.umbra.engine.run.TableInUseException;
+import dev.umbra.engine.failure.TableInUseException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,7 +1,7 @@
 package dev.umbra.engine.cutover;
 
 import dev.umbra.engine.checkpoint.MigrationLock;
-import dev.umbra.engine.run.TableInUseException;
+import dev.umbra.engine.failure.TableInUseException;
 import dev.umbra.engine.sql.Sql;
 import dev.umbra.engine.table.HelperTables;
 import java.sql.Connection;

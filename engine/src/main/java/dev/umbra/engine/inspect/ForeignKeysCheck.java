@@ -1,8 +1,8 @@
 package dev.umbra.engine.inspect;
 
+import dev.umbra.engine.failure.MigrationRefusedException;
 import dev.umbra.engine.relation.ForeignKey;
 import dev.umbra.engine.relation.ForeignKeys;
-import dev.umbra.engine.run.MigrationRefusedException;
 import dev.umbra.engine.sql.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

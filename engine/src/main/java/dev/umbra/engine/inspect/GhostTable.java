@@ -1,7 +1,7 @@
 package dev.umbra.engine.inspect;
 
 import dev.umbra.engine.alter.ParsedAlter;
-import dev.umbra.engine.run.MigrationRefusedException;
+import dev.umbra.engine.failure.MigrationRefusedException;
 import dev.umbra.engine.sql.Sql;
 import dev.umbra.engine.table.TableSchema;
 import java.sql.Connection;

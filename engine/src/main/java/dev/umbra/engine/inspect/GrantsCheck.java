@@ -1,6 +1,6 @@
 package dev.umbra.engine.inspect;
 
-import dev.umbra.engine.run.MigrationRefusedException;
+import dev.umbra.engine.failure.MigrationRefusedException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,7 +1,7 @@
 package dev.umbra.engine.inspect;
 
+import dev.umbra.engine.failure.MigrationRefusedException;
 import dev.umbra.engine.plan.MigrationOptions;
-import dev.umbra.engine.run.MigrationRefusedException;
 import dev.umbra.engine.sql.Sql;
 import dev.umbra.engine.table.HelperTables;
 import java.sql.Connection;

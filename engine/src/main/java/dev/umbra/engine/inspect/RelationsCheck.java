@@ -1,8 +1,8 @@
 package dev.umbra.engine.inspect;
 
+import dev.umbra.engine.failure.MigrationRefusedException;
 import dev.umbra.engine.relation.ForeignKey;
 import dev.umbra.engine.relation.ForeignKeys;
-import dev.umbra.engine.run.MigrationRefusedException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.umbra.engine.inspect;
 
-import dev.umbra.engine.run.MigrationRefusedException;
+import dev.umbra.engine.failure.MigrationRefusedException;
 import dev.umbra.engine.sql.ServerInfo;
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -1,6 +1,6 @@
 package dev.umbra.engine.inspect;
 
-import dev.umbra.engine.run.MigrationRefusedException;
+import dev.umbra.engine.failure.MigrationRefusedException;
 import dev.umbra.engine.relation.TableTrigger;
 import dev.umbra.engine.relation.TableTriggers;
 import java.sql.Connection;

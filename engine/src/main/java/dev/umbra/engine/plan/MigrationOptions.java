@@ -1,7 +1,6 @@
 package dev.umbra.engine.plan;
 
 import dev.umbra.engine.logging.Diagnostics;
-import dev.umbra.engine.throttle.ThrottleOptions;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;

@@ -1,5 +1,7 @@
 package dev.umbra.engine.run;
 
+import dev.umbra.engine.failure.MigrationAbortedException;
+
 /**
  * The control calls another thread (the CLI, the operator) makes on a running migration.
  * All are idempotent and may come at any time.

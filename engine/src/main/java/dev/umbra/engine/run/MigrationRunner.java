@@ -7,10 +7,11 @@ import dev.umbra.engine.apply.Changelog;
 import dev.umbra.engine.binlog.BinlogGoneException;
 import dev.umbra.engine.binlog.BinlogPosition;
 import dev.umbra.engine.binlog.BinlogStream;
-import dev.umbra.engine.binlog.TransactionQueue;
 import dev.umbra.engine.binlog.RowImageConverter;
+import dev.umbra.engine.binlog.TransactionQueue;
 import dev.umbra.engine.checkpoint.BinlogAvailability;
 import dev.umbra.engine.checkpoint.Checkpoint;
+import dev.umbra.engine.checkpoint.CheckpointScope;
 import dev.umbra.engine.checkpoint.Checkpointer;
 import dev.umbra.engine.checkpoint.CopyRange;
 import dev.umbra.engine.checkpoint.ResumeDecision;
@@ -28,27 +29,31 @@ import dev.umbra.engine.cutover.OriginalRenamedException;
 import dev.umbra.engine.cutover.SingleSessionCutOver;
 import dev.umbra.engine.cutover.TwoSessionCutOver;
 import dev.umbra.engine.cutover.TwoStepCutOver;
+import dev.umbra.engine.failure.MigrationAbortedException;
+import dev.umbra.engine.failure.MigrationFailedException;
+import dev.umbra.engine.failure.MigrationRefusedException;
+import dev.umbra.engine.failure.ServerUnreachableException;
 import dev.umbra.engine.inspect.Inspection;
 import dev.umbra.engine.inspect.Inspector;
 import dev.umbra.engine.inspect.RunPlans;
 import dev.umbra.engine.logging.LogContext;
 import dev.umbra.engine.logging.ServerMessages;
+import dev.umbra.engine.owner.TableOwnership;
 import dev.umbra.engine.plan.CutOverMethod;
 import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.plan.MigrationPlan;
-import dev.umbra.engine.owner.TableOwnership;
 import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.progress.ProgressListener;
 import dev.umbra.engine.progress.RunPlan;
 import dev.umbra.engine.progress.Verification;
+import dev.umbra.engine.relation.TableRelations;
 import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.sql.PasswordSource;
 import dev.umbra.engine.sql.ReconnectingSession;
 import dev.umbra.engine.sql.ServerIdentity;
 import dev.umbra.engine.sql.UnsafeToContinueException;
 import dev.umbra.engine.throttle.Throttler;
-import dev.umbra.engine.relation.TableRelations;
 import dev.umbra.engine.unique.ConflictClause;
 import dev.umbra.engine.unique.ConflictResolver;
 import dev.umbra.engine.unique.HeldRows;
@@ -534,8 +539,9 @@ public final class MigrationRunner {
         applyLoop = new ApplyLoop(queue, applier, plan.table(), changelog.table(), connections,
                 () -> heldReason().isPresent(), options.applyBatchSize(), heldRows, options.reconnectTimeout());
         applyLoop.start();
-        checkpointer = Checkpointer.begin(connection, connections, plan.schema(), plan.table(), inspection, applyLoop,
-                () -> !heldRows.isEmpty());
+        checkpointer = Checkpointer.begin(connection, connections, new CheckpointScope(plan.schema(), plan.table(),
+                inspection.helpers(), inspection.server(), inspection.alter().clauseList()), inspection.resumedCheckpoint(),
+                applyLoop, () -> !heldRows.isEmpty());
         state.rowsCopied = checkpointer.rowsCopied();
         state.rowsCopiedBefore = state.rowsCopied;
         // A thread for each task: a session gone silent holds up only its own task (for its network timeout).

@@ -1,5 +1,6 @@
 package dev.umbra.engine.throttle;
 
+import dev.umbra.engine.plan.LoadLimits;
 import java.sql.SQLException;
 import java.util.Optional;
 

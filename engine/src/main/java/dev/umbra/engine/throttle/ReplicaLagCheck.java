@@ -2,6 +2,7 @@ package dev.umbra.engine.throttle;
 
 import dev.umbra.engine.apply.Changelog;
 import dev.umbra.engine.plan.ConnectionSettings;
+import dev.umbra.engine.plan.ReplicaAddress;
 import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.sql.PasswordSource;
 import java.sql.Connection;

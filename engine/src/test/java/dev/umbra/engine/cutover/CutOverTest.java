@@ -3,10 +3,10 @@ package dev.umbra.engine.cutover;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.umbra.engine.failure.MigrationAbortedException;
 import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
-import dev.umbra.engine.run.MigrationAbortedException;
 import dev.umbra.engine.testing.BackgroundMigration;
 import dev.umbra.engine.testing.Migrations;
 import dev.umbra.engine.testing.MirroredWriter;

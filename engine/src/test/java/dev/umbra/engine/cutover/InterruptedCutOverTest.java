@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.umbra.engine.checkpoint.MigrationLock;
 import dev.umbra.engine.cutover.InterruptedCutOver.Outcome;
-import dev.umbra.engine.run.TableInUseException;
+import dev.umbra.engine.failure.TableInUseException;
 import dev.umbra.engine.table.HelperTables;
 import dev.umbra.engine.testing.TableContents;
 import dev.umbra.testkit.EveryFlavor;

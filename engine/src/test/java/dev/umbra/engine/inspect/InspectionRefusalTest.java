@@ -3,11 +3,11 @@ package dev.umbra.engine.inspect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.umbra.engine.failure.MigrationRefusedException;
 import dev.umbra.engine.plan.ConnectionSettings;
 import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.plan.MigrationPlan;
 import dev.umbra.engine.progress.ProgressListener;
-import dev.umbra.engine.run.MigrationRefusedException;
 import dev.umbra.engine.run.MigrationRunner;
 import dev.umbra.engine.testing.DiagnosticsLog;
 import dev.umbra.engine.testing.Migrations;

@@ -3,6 +3,7 @@ package dev.umbra.engine.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.umbra.engine.failure.MigrationAbortedException;
 import dev.umbra.engine.plan.CutOverSchedule;
 import dev.umbra.engine.plan.CutOverWindow;
 import dev.umbra.engine.plan.MigrationOptions;

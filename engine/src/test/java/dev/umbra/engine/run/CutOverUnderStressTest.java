@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.umbra.engine.cutover.CutOverStep;
+import dev.umbra.engine.failure.MigrationFailedException;
 import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;

@@ -3,6 +3,8 @@ package dev.umbra.engine.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.umbra.engine.failure.MigrationAbortedException;
+import dev.umbra.engine.failure.MigrationFailedException;
 import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.umbra.engine.checkpoint.Checkpoint;
 import dev.umbra.engine.checkpoint.CopyRange;
+import dev.umbra.engine.failure.MigrationAbortedException;
+import dev.umbra.engine.failure.MigrationRefusedException;
 import dev.umbra.engine.plan.ConnectionSettings;
 import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.plan.MigrationPlan;

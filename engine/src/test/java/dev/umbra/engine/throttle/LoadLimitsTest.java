@@ -3,6 +3,7 @@ package dev.umbra.engine.throttle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.umbra.engine.plan.LoadLimits;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -3,6 +3,8 @@ package dev.umbra.engine.throttle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.umbra.engine.plan.ReplicaAddress;
+import dev.umbra.engine.plan.ThrottleOptions;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

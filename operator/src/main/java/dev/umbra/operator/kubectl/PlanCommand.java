@@ -1,10 +1,10 @@
 package dev.umbra.operator.kubectl;
 
 import dev.umbra.engine.cli.PlanPrinter;
+import dev.umbra.engine.failure.MigrationFailedException;
+import dev.umbra.engine.failure.MigrationRefusedException;
 import dev.umbra.engine.inspect.Inspection;
 import dev.umbra.engine.plan.MigrationPlan;
-import dev.umbra.engine.run.MigrationFailedException;
-import dev.umbra.engine.run.MigrationRefusedException;
 import dev.umbra.engine.run.MigrationRunner;
 import dev.umbra.operator.model.SchemaMigration;
 import dev.umbra.operator.reconcile.Credentials;

@@ -1,8 +1,8 @@
 package dev.umbra.operator.reconcile;
 
 import dev.umbra.engine.cutover.InterruptedCutOver;
+import dev.umbra.engine.failure.TableInUseException;
 import dev.umbra.engine.plan.MigrationPlan;
-import dev.umbra.engine.run.TableInUseException;
 import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.table.HelperTables;
 import dev.umbra.operator.model.MigrationPhase;

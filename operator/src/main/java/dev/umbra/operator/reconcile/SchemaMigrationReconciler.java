@@ -1,6 +1,6 @@
 package dev.umbra.operator.reconcile;
 
-import dev.umbra.engine.run.TableInUseException;
+import dev.umbra.engine.failure.TableInUseException;
 import dev.umbra.operator.logging.MigrationMdc;
 import dev.umbra.operator.metrics.MigrationMetrics;
 import dev.umbra.operator.model.ControlRequests;

@@ -1,11 +1,11 @@
 package dev.umbra.operator.runner;
 
-import dev.umbra.engine.run.MigrationAbortedException;
-import dev.umbra.engine.run.MigrationFailedException;
-import dev.umbra.engine.run.MigrationRefusedException;
+import dev.umbra.engine.failure.MigrationAbortedException;
+import dev.umbra.engine.failure.MigrationFailedException;
+import dev.umbra.engine.failure.MigrationRefusedException;
+import dev.umbra.engine.failure.ServerUnreachableException;
+import dev.umbra.engine.failure.TableInUseException;
 import dev.umbra.engine.run.MigrationRunner;
-import dev.umbra.engine.run.ServerUnreachableException;
-import dev.umbra.engine.run.TableInUseException;
 import dev.umbra.operator.logging.MigrationMdc;
 import dev.umbra.operator.model.Annotations;
 import dev.umbra.operator.model.Approval;

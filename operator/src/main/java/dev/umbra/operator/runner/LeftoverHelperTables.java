@@ -2,8 +2,8 @@ package dev.umbra.operator.runner;
 
 import dev.umbra.engine.checkpoint.MigrationLock;
 import dev.umbra.engine.cutover.InterruptedCutOver;
+import dev.umbra.engine.failure.TableInUseException;
 import dev.umbra.engine.plan.MigrationPlan;
-import dev.umbra.engine.run.TableInUseException;
 import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.sql.Sql;
 import dev.umbra.engine.table.HelperTables;

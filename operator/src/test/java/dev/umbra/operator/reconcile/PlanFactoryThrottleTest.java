@@ -3,15 +3,15 @@ package dev.umbra.operator.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.umbra.engine.throttle.ReplicaAddress;
 import dev.umbra.engine.plan.MigrationOptions;
-import dev.umbra.engine.throttle.ThrottleOptions;
+import dev.umbra.engine.plan.ReplicaAddress;
+import dev.umbra.engine.plan.ThrottleOptions;
 import dev.umbra.operator.model.DatabaseSpec;
 import dev.umbra.operator.model.ReplicaEndpoint;
+import dev.umbra.operator.model.SchemaMigration;
 import dev.umbra.operator.model.SchemaMigrationSpec;
 import dev.umbra.operator.model.SecretReference;
 import dev.umbra.operator.model.ThrottleSpec;
-import dev.umbra.operator.model.SchemaMigration;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.InputStream;
 import java.nio.file.Files;

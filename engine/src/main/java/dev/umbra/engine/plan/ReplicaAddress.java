@@ -1,6 +1,5 @@
-package dev.umbra.engine.throttle;
+package dev.umbra.engine.plan;
 
-import dev.umbra.engine.plan.HostName;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.umbra.engine.throttle;
+package dev.umbra.engine.plan;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

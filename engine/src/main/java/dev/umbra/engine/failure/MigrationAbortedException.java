@@ -1,4 +1,4 @@
-package dev.umbra.engine.run;
+package dev.umbra.engine.failure;
 
 /** Someone aborted the migration; the original table is untouched and the helpers are gone. */
 public class MigrationAbortedException extends Exception {

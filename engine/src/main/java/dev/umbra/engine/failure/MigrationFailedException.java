@@ -1,4 +1,4 @@
-package dev.umbra.engine.run;
+package dev.umbra.engine.failure;
 
 /**
  * A migration that had started could not finish. The original table is untouched and serving,

@@ -1,4 +1,4 @@
-package dev.umbra.engine.run;
+package dev.umbra.engine.failure;
 
 /**
  * Another run holds the table's migration lock. Not final, unlike other refusals: the other run

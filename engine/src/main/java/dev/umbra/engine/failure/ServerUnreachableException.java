@@ -1,4 +1,4 @@
-package dev.umbra.engine.run;
+package dev.umbra.engine.failure;
 
 /**
  * The migration's first session could not be opened (the host unreachable, the login refused):

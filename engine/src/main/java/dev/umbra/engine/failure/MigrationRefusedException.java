@@ -1,4 +1,4 @@
-package dev.umbra.engine.run;
+package dev.umbra.engine.failure;
 
 /**
  * Inspection refused the migration before anything was changed: the message says what is wrong

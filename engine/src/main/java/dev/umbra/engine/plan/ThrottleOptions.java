@@ -1,4 +1,4 @@
-package dev.umbra.engine.throttle;
+package dev.umbra.engine.plan;
 
 import java.time.Duration;
 import java.util.List;
