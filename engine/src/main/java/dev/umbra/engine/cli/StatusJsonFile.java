@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.progress.Verification;
+import dev.umbra.engine.throttle.Hold;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -12,6 +13,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The {@code --status-json} file: the latest progress snapshot as JSON, replaced atomically (a
@@ -64,7 +67,7 @@ final class StatusJsonFile {
     /** What the file holds; absent values are null. Never holds connection settings. */
     record Document(String phase, String stage, long rowsCopied, long rowsEstimated, double percent, Long etaSeconds,
                     long eventsApplied, long applyBacklog, Double secondsSinceLastApplied, String throttleReason,
-                    int cutOverAttempts, Long lastLockMillis, Long verifyMillis, Integer verifyRepairedChunks,
+                    String throttleKind, Map<String, Long> replicaLagMillis, int cutOverAttempts, Long lastLockMillis, Long verifyMillis, Integer verifyRepairedChunks,
                     String message, String at, CheckpointDocument checkpoint) {
 
         static Document of(Progress progress) {
@@ -72,12 +75,20 @@ final class StatusJsonFile {
                     progress.rowsEstimated(), Math.round(progress.percent() * 10) / 10.0,
                     progress.eta().map(Duration::toSeconds).orElse(null), progress.eventsApplied(),
                     progress.applyBacklog(), progress.secondsSinceLastApplied().orElse(null),
-                    progress.throttleReason().orElse(null), progress.cutOverAttempts(),
+                    progress.throttle().map(Hold::describe).orElse(null),
+                    progress.throttle().map(hold -> hold.kind().name()).orElse(null), lagsInMillis(progress),
+                    progress.cutOverAttempts(),
                     progress.lastLockTime().map(Duration::toMillis).orElse(null),
                     progress.verification().map(verification -> verification.duration().toMillis()).orElse(null),
                     progress.verification().map(Verification::repairedChunks).orElse(null), progress.message(),
                     progress.at().toString(), progress.checkpoint().map(CheckpointDocument::of).orElse(null));
         }
+    }
+
+    private static Map<String, Long> lagsInMillis(Progress progress) {
+        Map<String, Long> lags = new LinkedHashMap<>();
+        progress.replicaLag().forEach((replica, lag) -> lags.put(replica, lag.toMillis()));
+        return lags;
     }
 
     /** The last checkpoint saved: where a killed run of the same command resumes. */

@@ -57,13 +57,13 @@ final class StatusReporter implements ProgressListener {
     /** E.g. {@code Copying 42.0% 42000/100000 rows, ETA 12s, backlog 3}. */
     static String line(Progress progress) {
         if (progress.phase() == Phase.INSPECTING) {
-            return "Inspecting: " + progress.stage() + progress.throttleReason().map(reason -> ", throttled: " + reason).orElse("");
+            return "Inspecting: " + progress.stage() + progress.throttle().map(hold -> ", throttled: " + hold.describe()).orElse("");
         }
         StringBuilder line = new StringBuilder(progress.phase().displayName());
         line.append(String.format(Locale.ROOT, " %.1f%% %d/%d rows, ETA %s, backlog %d", progress.percent(),
                 progress.rowsCopied(), progress.rowsEstimated(), progress.eta().map(StatusReporter::duration).orElse("unknown"),
                 progress.applyBacklog()));
-        progress.throttleReason().ifPresent(reason -> line.append(", throttled: ").append(reason));
+        progress.throttle().ifPresent(hold -> line.append(", throttled: ").append(hold.describe()));
         if ((progress.phase() != Phase.COPYING || progress.stage().startsWith("Verifying")) && !progress.stage().isBlank()) {
             line.append(" (").append(progress.stage()).append(')');
         }

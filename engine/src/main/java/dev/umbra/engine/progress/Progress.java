@@ -1,8 +1,10 @@
 package dev.umbra.engine.progress;
 
 import dev.umbra.engine.checkpoint.Checkpoint;
+import dev.umbra.engine.throttle.Hold;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,7 +21,7 @@ import java.util.Optional;
  * @param applyLag              how far the ghost table is behind the original: the age of the newest
  *                              changelog heartbeat that has come back through the binlog (empty
  *                              before the first); it grows while apply is paused or stuck
- * @param throttleReason        why work is held back, if it is (e.g. "paused by user")
+ * @param throttle              why work is held back, if it is: what holds it, why, and since when
  * @param cutOverAttempts       cut-over attempts made
  * @param lastLockTime          how long the last cut-over attempt held writers blocked
  * @param verification          the outcome of the checksum before cut-over, once it is done
@@ -32,13 +34,15 @@ import java.util.Optional;
  *                              opens in 3h12m)"); empty otherwise
  * @param plan                  what the run will do (method, key, estimates, helper tables), once
  *                              inspection has found it
+ * @param replicaLag            each watched replica's lag (by host:port) at the throttle's last check;
+ *                              empty when no replica is watched
  */
 public record Progress(Phase phase, String stage, long rowsCopied, long rowsEstimated, Optional<Duration> eta,
                        long eventsApplied, long applyBacklog, Optional<Instant> lastAppliedAt, Optional<Duration> applyLag,
-                       Optional<String> throttleReason, int cutOverAttempts, Optional<Duration> lastLockTime,
+                       Optional<Hold> throttle, int cutOverAttempts, Optional<Duration> lastLockTime,
                        Optional<Verification> verification,
                        String message, Instant at, Optional<Checkpoint> checkpoint, Optional<String> cutOverWaitsFor,
-                       Optional<RunPlan> plan) {
+                       Optional<RunPlan> plan, Map<String, Duration> replicaLag) {
 
     /** Copy progress in percent, 0–100 (an estimate: the row count is the server's guess). */
     public double percent() {
@@ -49,6 +53,11 @@ public record Progress(Phase phase, String stage, long rowsCopied, long rowsEsti
             return 0.0;
         }
         return Math.min(100.0, 100.0 * rowsCopied / rowsEstimated);
+    }
+
+    /** The largest lag of the watched replicas, if any was measured. */
+    public Optional<Duration> largestReplicaLag() {
+        return replicaLag.values().stream().max(Duration::compareTo);
     }
 
     /** Seconds since the last applied binlog change, or empty if none was applied yet. */

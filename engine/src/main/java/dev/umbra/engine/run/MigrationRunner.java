@@ -53,6 +53,7 @@ import dev.umbra.engine.sql.PasswordSource;
 import dev.umbra.engine.sql.ReconnectingSession;
 import dev.umbra.engine.sql.ServerIdentity;
 import dev.umbra.engine.sql.UnsafeToContinueException;
+import dev.umbra.engine.throttle.Hold;
 import dev.umbra.engine.throttle.Throttler;
 import dev.umbra.engine.unique.ConflictClause;
 import dev.umbra.engine.unique.ConflictResolver;
@@ -67,6 +68,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -537,7 +539,7 @@ public final class MigrationRunner {
                 new RowImageConverter(inspection.original().columns(), inspection.mapping().valueTargets()),
                 conflictClause, heldRows);
         applyLoop = new ApplyLoop(queue, applier, plan.table(), changelog.table(), connections,
-                () -> heldReason().isPresent(), options.applyBatchSize(), heldRows, options.reconnectTimeout());
+                () -> heldNow().isPresent(), options.applyBatchSize(), heldRows, options.reconnectTimeout());
         applyLoop.start();
         checkpointer = Checkpointer.begin(connection, connections, new CheckpointScope(plan.schema(), plan.table(),
                 inspection.helpers(), inspection.server(), inspection.alter().clauseList()), inspection.resumedCheckpoint(),
@@ -762,21 +764,19 @@ public final class MigrationRunner {
 
     /** Records whether work is held now (paused or throttled) and why; true while it is. */
     private boolean updateThrottle() {
-        Optional<String> reason = heldReason();
-        if (reason.isPresent()) {
-            if (state.throttleReason == null) {
-                state.throttledSince = Instant.now();
-            }
-            state.throttleReason = reason.get();
-            return true;
-        }
-        state.throttleReason = null;
-        state.throttledSince = null;
-        return false;
+        Optional<Hold> now = heldNow();
+        Hold before = state.throttle;
+        // A hold of the same kind keeps its start while its figures change.
+        state.throttle = now.map(hold -> before != null && before.kind() == hold.kind() ? hold.since(before.since()) : hold)
+                .orElse(null);
+        return now.isPresent();
     }
 
-    private Optional<String> heldReason() {
-        return control.isPaused() ? Optional.of("paused by user") : throttler.currentReason().or(externalThrottle);
+    private Optional<Hold> heldNow() {
+        if (control.isPaused()) {
+            return Optional.of(new Hold(Hold.Kind.PAUSED, "paused by user", Instant.now()));
+        }
+        return throttler.current().or(() -> externalThrottle.get().map(reason -> new Hold(Hold.Kind.EXTERNAL, reason, Instant.now())));
     }
 
     private void awaitCutOver() throws MigrationAbortedException, MigrationFailedException, InterruptedException,
@@ -815,7 +815,7 @@ public final class MigrationRunner {
         CutOverContext context = new CutOverContext(plan.schema(), plan.table(), inspection.helpers().ghost(),
                 inspection.helpers().old(), changelog, connections, applyLoop, options.cutOverLockTimeout(),
                 inspection.alter().explicitAutoIncrement().isEmpty(),
-                this::heldReason, cutOverHook, options.diagnostics());
+                () -> heldNow().map(Hold::reason), cutOverHook, options.diagnostics());
         CutOverAttemptException last = null;
         for (int attempt = 1; attempt <= options.cutOverMaxAttempts(); attempt++) {
             control.checkNotAborted();
@@ -1110,18 +1110,17 @@ public final class MigrationRunner {
 
     private Progress snapshot() {
         ApplyLoop loop = applyLoop;
-        Optional<String> throttle = Optional.ofNullable(state.throttleReason)
-                .map(reason -> reason + " (since " + state.throttledSince + ")");
         Instant now = Instant.now();
         Optional<Duration> applyLag = Optional.ofNullable(loop == null || state.phase.isFinal() ? null : loop.lastHeartbeatWrittenAt())
                 .map(writtenAt -> writtenAt.isAfter(now) ? Duration.ZERO : Duration.between(writtenAt, now));
         return new Progress(state.phase, state.stage, state.rowsCopied, state.rowsEstimated, eta(),
                 loop == null ? 0 : loop.eventsApplied(), loop == null ? 0 : loop.backlog(),
-                Optional.ofNullable(loop == null ? null : loop.lastAppliedAt()), applyLag, throttle, state.cutOverAttempts,
+                Optional.ofNullable(loop == null ? null : loop.lastAppliedAt()), applyLag,
+                Optional.ofNullable(state.phase.isFinal() ? null : state.throttle), state.cutOverAttempts,
                 Optional.ofNullable(state.lastLockTime), Optional.ofNullable(state.verification), state.message, now,
                 checkpointer == null || state.phase.isFinal() ? Optional.empty() : checkpointer.lastSaved(),
                 Optional.ofNullable(state.phase == Phase.AWAITING_CUT_OVER || state.phase == Phase.CUT_OVER ? state.cutOverWaitsFor : null),
-                Optional.ofNullable(state.plan));
+                Optional.ofNullable(state.plan), state.phase.isFinal() ? Map.of() : throttler.replicaLags());
     }
 
     private Optional<Duration> eta() {
@@ -1154,8 +1153,8 @@ public final class MigrationRunner {
         volatile long rowsEstimated;
         volatile Instant copyStartedAt;
         volatile Instant copyFinishedAt;
-        volatile String throttleReason;
-        volatile Instant throttledSince;
+        /** Why work is held now, or null. */
+        volatile Hold throttle;
         volatile int cutOverAttempts;
         volatile Duration lastLockTime;
         volatile Verification verification;

@@ -29,6 +29,11 @@ final class CriticalLoad implements ThrottleCheck {
     }
 
     @Override
+    public Hold.Kind kind() {
+        return Hold.Kind.CRITICAL_LOAD;
+    }
+
+    @Override
     public Optional<String> check() {
         if (aborted != null) {
             return Optional.of(aborted); // the runner is ending the migration

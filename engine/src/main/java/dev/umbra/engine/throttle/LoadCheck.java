@@ -16,6 +16,11 @@ final class LoadCheck implements ThrottleCheck {
     }
 
     @Override
+    public Hold.Kind kind() {
+        return Hold.Kind.LOAD;
+    }
+
+    @Override
     public Optional<String> check() {
         try {
             return limits.exceeded(status.read(limits.limits().keySet())).map(exceeded -> "max load " + exceeded);

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,8 @@ final class ReplicaLagCheck implements ThrottleCheck {
     private final Changelog changelog;
     private final Duration maxLag;
     private final LongSupplier nowMillis;
-    private volatile long largestLagMillis = -1;
+    /** Each replica's lag at the last check that could measure it. */
+    private volatile Map<String, Duration> lags = Map.of();
 
     /** @param passwordSource where the sessions get the password, or null for the credentials' own */
     ReplicaLagCheck(List<ReplicaAddress> addresses, ConnectionSettings credentials, PasswordSource passwordSource,
@@ -50,14 +52,19 @@ final class ReplicaLagCheck implements ThrottleCheck {
         this.nowMillis = nowMillis;
     }
 
-    /** The largest lag measured at the last check, or -1 if none could be measured. */
-    long largestLagMillis() {
-        return largestLagMillis;
+    /** Each replica's lag (by host:port) measured at the last check; a replica that could not be measured is missing. */
+    Map<String, Duration> lags() {
+        return lags;
+    }
+
+    @Override
+    public Hold.Kind kind() {
+        return Hold.Kind.REPLICA_LAG;
     }
 
     @Override
     public Optional<String> check() {
-        long largest = -1;
+        Map<String, Duration> measured = new LinkedHashMap<>();
         List<String> lagging = new ArrayList<>();
         for (Map.Entry<ReplicaAddress, Connections> replica : replicas.entrySet()) {
             ReplicaAddress address = replica.getKey();
@@ -69,7 +76,7 @@ final class ReplicaLagCheck implements ThrottleCheck {
                     continue;
                 }
                 long lag = Math.max(0, nowMillis.getAsLong() - heartbeat.get());
-                largest = Math.max(largest, lag);
+                measured.put(address.toString(), Duration.ofMillis(lag));
                 if (lag > maxLag.toMillis()) {
                     lagging.add("replica lag " + address + " " + lag + " ms > " + maxLag.toMillis() + " ms"
                             + replicationState(session));
@@ -83,7 +90,7 @@ final class ReplicaLagCheck implements ThrottleCheck {
                 }
             }
         }
-        largestLagMillis = largest;
+        lags = Collections.unmodifiableMap(measured);
         return lagging.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", lagging));
     }
 

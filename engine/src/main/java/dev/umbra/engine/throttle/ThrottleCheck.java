@@ -8,6 +8,9 @@ interface ThrottleCheck extends AutoCloseable {
     /** Why to hold now, if at all. A check that cannot observe what it watches says so and holds. */
     Optional<String> check();
 
+    /** What kind of hold this check's reasons are. */
+    Hold.Kind kind();
+
     /** Closes the sessions the check keeps open between checks. */
     @Override
     void close();

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Decides whether copy and apply hold back: checks the writer's load and the replicas' lag about
  * once a second on a thread of its own (never per chunk, so a slow replica slows no chunk), and
- * keeps the answer for {@link #currentReason()}, which is cheap enough to ask before every unit of
+ * keeps the answer for {@link #current()}, which is cheap enough to ask before every unit of
  * work, the cut-over included. A critical load aborts the migration through the given callback.
  */
 public final class Throttler implements AutoCloseable {
@@ -37,7 +38,7 @@ public final class Throttler implements AutoCloseable {
     private ScheduledExecutorService thread;
     private Connections writerSessions;
     private PasswordSource passwordSource;
-    private volatile Optional<String> reason = Optional.empty();
+    private volatile Optional<Hold> hold = Optional.empty();
     private volatile Instant checkedAt;
 
     /**
@@ -84,14 +85,14 @@ public final class Throttler implements AutoCloseable {
     }
 
     /** Why copy and apply should hold now, as of the last check (at most about a second old). */
-    public Optional<String> currentReason() {
-        return reason;
+    public Optional<Hold> current() {
+        return hold;
     }
 
-    /** The largest replica lag at the last check in milliseconds, or -1 when none is measured. */
-    public long replicaLagMillis() {
+    /** Each replica's lag (by host:port) at the last check; empty when no replica is watched or none could be measured. */
+    public Map<String, Duration> replicaLags() {
         ReplicaLagCheck check = replicaLag;
-        return check == null ? -1 : check.largestLagMillis();
+        return check == null ? Map.of() : check.lags();
     }
 
     /** When the checks last ran to the end; null before the first. */
@@ -101,28 +102,37 @@ public final class Throttler implements AutoCloseable {
 
     private void checkAll() {
         try {
-            Optional<String> found = Optional.empty();
+            Optional<Hold> found = Optional.empty();
             for (ThrottleCheck check : checks) {
                 Optional<String> because = check.check();
                 if (because.isPresent()) {
-                    found = because;
+                    found = Optional.of(new Hold(check.kind(), because.get(), Instant.now()));
                     break;
                 }
             }
-            if (!found.equals(reason)) {
-                if (found.isPresent()) {
-                    log.info("Throttled: {}", found.get());
-                } else {
-                    log.info("Throttle released");
-                }
-            }
-            reason = found;
+            settle(found);
             checkedAt = Instant.now();
         } catch (RuntimeException e) {
             // a scheduled task that throws is never run again: hold, and say why
-            reason = Optional.of("the throttle check failed: " + e);
+            settle(Optional.of(new Hold(Hold.Kind.CHECK_FAILED, "the throttle check failed: " + e, Instant.now())));
             log.warn("The throttle check failed", e);
         }
+    }
+
+    /** A hold of the same kind keeps its start; only a change of kind or reason is logged. */
+    private void settle(Optional<Hold> found) {
+        Optional<Hold> before = hold;
+        if (found.isPresent() && before.isPresent() && before.get().kind() == found.get().kind()) {
+            found = Optional.of(found.get().since(before.get().since()));
+        }
+        if (!found.map(Hold::reason).equals(before.map(Hold::reason))) {
+            if (found.isPresent()) {
+                log.info("Throttled: {}", found.get().reason());
+            } else {
+                log.info("Throttle released");
+            }
+        }
+        hold = found;
     }
 
     @Override

@@ -64,6 +64,7 @@ class CliFlagFilesTest {
         try {
             JsonNode throttled = UmbraCommand.awaitStatus(status, WAIT, json -> !json.get("throttleReason").isNull());
             assertThat(throttled.get("throttleReason").asText()).contains("throttle flag file").contains(flag.toString());
+            assertThat(throttled.get("throttleKind").asText()).isEqualTo("EXTERNAL");
             Thread.sleep(1_500);
             JsonNode held = UmbraCommand.readJson(status);
             assertThat(held.get("phase").asText()).isIn("Inspecting", "Copying");

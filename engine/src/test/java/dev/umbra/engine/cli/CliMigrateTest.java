@@ -71,9 +71,11 @@ class CliMigrateTest {
         assertThat(json.get("verifyRepairedChunks").asInt()).isZero();
         assertThat(json.get("message").asText()).startsWith("Done:");
         assertThat(json.get("throttleReason").isNull()).isTrue();
+        assertThat(json.get("throttleKind").isNull()).isTrue();
+        assertThat(json.get("replicaLagMillis").isEmpty()).as("no replica is watched").isTrue();
         assertThat(json.fieldNames()).toIterable().containsExactly("phase", "stage", "rowsCopied", "rowsEstimated",
                 "percent", "etaSeconds", "eventsApplied", "applyBacklog", "secondsSinceLastApplied", "throttleReason",
-                "cutOverAttempts", "lastLockMillis", "verifyMillis", "verifyRepairedChunks", "message", "at", "checkpoint");
+                "throttleKind", "replicaLagMillis", "cutOverAttempts", "lastLockMillis", "verifyMillis", "verifyRepairedChunks", "message", "at", "checkpoint");
         assertThat(json.get("checkpoint").isNull()).as("Done: nothing is left to resume from").isTrue();
         try (var files = Files.list(dir)) {
             assertThat(files).as("no temporary file is left behind").containsExactly(status);

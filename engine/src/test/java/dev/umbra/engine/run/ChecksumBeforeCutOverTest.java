@@ -256,7 +256,7 @@ class ChecksumBeforeCutOverTest {
         });
         migration.start();
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (migration.runner().progress().throttleReason().isEmpty()) {
+        while (migration.runner().progress().throttle().isEmpty()) {
             assertThat(System.nanoTime()).as("paused within the timeout").isLessThan(deadline);
             Thread.sleep(20);
         }

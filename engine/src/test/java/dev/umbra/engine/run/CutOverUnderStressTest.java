@@ -69,7 +69,7 @@ class CutOverUnderStressTest {
                 .contains("Cut-over attempt 1 failed: throttled during the cut-over (replica lag 2.4 s is over 1.5 s)"));
         assertThat(migration.snapshots()).anySatisfy(progress -> {
             assertThat(progress.phase()).isEqualTo(Phase.CUT_OVER);
-            assertThat(progress.throttleReason()).hasValueSatisfying(reason -> assertThat(reason).contains("replica lag"));
+            assertThat(progress.throttle()).hasValueSatisfying(hold -> assertThat(hold.reason()).contains("replica lag"));
         });
         assertThat(writer.longestStall()).as("writers were let go, not held for the lock timeout").isLessThan(Duration.ofSeconds(3));
         assertThat(writer.errors()).isEmpty();

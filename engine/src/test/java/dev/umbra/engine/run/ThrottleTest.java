@@ -15,6 +15,7 @@ import dev.umbra.engine.testing.Migrations;
 import dev.umbra.engine.testing.MirroredWriter;
 import dev.umbra.engine.testing.SleepingSessions;
 import dev.umbra.engine.testing.TableContents;
+import dev.umbra.engine.throttle.Hold;
 import dev.umbra.testkit.DatabaseServer;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.SharedServers;
@@ -76,21 +77,23 @@ class ThrottleTest {
         migration.start();
         assertThat(rangeRead.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
         MigrationRunner runner = migration.runner();
-        await(() -> runner.throttler().currentReason().isEmpty() && runner.throttler().replicaLagMillis() >= 0,
+        await(() -> runner.throttler().current().isEmpty() && runner.throttler().replicaLags().containsKey(address.toString()),
                 "the replica to have the heartbeat");
+        assertThat(runner.progress().replicaLag()).as("each replica's lag, in the progress").containsKey(address.toString());
 
         replica.executeAsRoot("STOP SLAVE SQL_THREAD");
-        await(() -> runner.throttler().currentReason().isPresent(), "the replica's lag to hold the migration");
+        await(() -> runner.throttler().current().isPresent(), "the replica's lag to hold the migration");
         release.countDown();
-        await(() -> runner.progress().throttleReason().isPresent(), "the copy to hold");
+        await(() -> runner.progress().throttle().isPresent(), "the copy to hold");
         Progress held = runner.progress();
         // An apply batch that began before the throttle did may still commit: from the next batch on, none does.
         long ghostRows = settledGhostRows(db);
-        assertThat(held.throttleReason().orElseThrow())
+        Hold hold = held.throttle().orElseThrow();
+        assertThat(hold.kind()).isEqualTo(Hold.Kind.REPLICA_LAG);
+        assertThat(hold.reason())
                 .startsWith("replica lag " + address + " ")
                 .contains("ms > 1000 ms")
-                .contains("SQL thread is stopped")
-                .contains("(since ");
+                .contains("SQL thread is stopped");
         long operationsBefore = writer.operations();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2_500);
         while (System.nanoTime() < deadline) {
@@ -132,10 +135,13 @@ class ThrottleTest {
         MigrationRunner runner = migration.runner();
         SleepingSessions load = SleepingSessions.start(db, 14);
         try {
-            await(() -> runner.throttler().currentReason().isPresent(), "the load to hold the migration");
+            await(() -> runner.throttler().current().isPresent(), "the load to hold the migration");
             release.countDown();
-            await(() -> runner.progress().throttleReason().isPresent(), "the copy to hold");
-            assertThat(runner.progress().throttleReason().orElseThrow()).matches("max load Threads_running=\\d+ > 12 \\(since .*\\)");
+            await(() -> runner.progress().throttle().isPresent(), "the copy to hold");
+            Hold hold = runner.progress().throttle().orElseThrow();
+            assertThat(hold.kind()).isEqualTo(Hold.Kind.LOAD);
+            assertThat(hold.reason()).matches("max load Threads_running=\\d+ > 12");
+            assertThat(hold.since()).isBefore(java.time.Instant.now());
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_500);
             while (System.nanoTime() < deadline) {
                 assertThat(runner.progress().rowsCopied()).isZero();
@@ -148,9 +154,9 @@ class ThrottleTest {
         }
         Progress done = migration.awaitEnd(TIMEOUT);
         assertThat(done.phase()).isEqualTo(Phase.DONE);
-        assertThat(done.throttleReason()).isEmpty();
+        assertThat(done.throttle()).isEmpty();
         assertThat(done.rowsCopied()).isEqualTo(500);
-        assertThat(migration.snapshots()).anyMatch(p -> p.throttleReason().isPresent());
+        assertThat(migration.snapshots()).anyMatch(p -> p.throttle().isPresent());
     }
 
     @EveryFlavor
@@ -176,9 +182,8 @@ class ThrottleTest {
         assertThat(TableContents.createStatement(db, "items")).doesNotContain("status");
     }
 
-    private static String since(Progress progress) {
-        String reason = progress.throttleReason().orElseThrow();
-        return reason.substring(reason.lastIndexOf("(since "));
+    private static java.time.Instant since(Progress progress) {
+        return progress.throttle().orElseThrow().since();
     }
 
     private static long settledGhostRows(TestDatabase db) throws Exception {

@@ -24,12 +24,10 @@ public final class MigrationFactory {
                                                          boolean manualApproval, StatusRecorder recorder, Events events,
                                                          MigrationMetrics metrics) {
         return onEnd -> {
-            MigrationRunner[] runner = new MigrationRunner[1];
-            ProgressSink sink = new ProgressSink(resource, recorder, events,
-                    () -> runner[0] == null ? -1 : runner[0].throttler().replicaLagMillis(), metrics, Clock.systemUTC());
-            runner[0] = new MigrationRunner(plan, sink);
-            runner[0].setPasswordSource(password);
-            return new ActiveMigration(resource, runner[0], recorder, events, manualApproval, onEnd);
+            MigrationRunner runner = new MigrationRunner(plan, new ProgressSink(resource, recorder, events, metrics,
+                    Clock.systemUTC()));
+            runner.setPasswordSource(password);
+            return new ActiveMigration(resource, runner, recorder, events, manualApproval, onEnd);
         };
     }
 }

@@ -2,6 +2,7 @@ package dev.umbra.operator.runner;
 
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.progress.ProgressListener;
+import dev.umbra.engine.throttle.Hold;
 import dev.umbra.operator.metrics.MigrationMetrics;
 import dev.umbra.operator.model.MigrationPhase;
 import dev.umbra.operator.model.SchemaMigration;
@@ -12,7 +13,6 @@ import dev.umbra.operator.model.SchemaMigrationStatus;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 
 /**
  * Receives the engine's progress snapshots (from its runner and progress threads) and turns them
@@ -21,22 +21,16 @@ import java.util.function.LongSupplier;
  */
 final class ProgressSink implements ProgressListener {
 
-    private static final String PAUSED_BY_USER = "paused by user";
-
     private final SchemaMigration resource;
     private final StatusRecorder recorder;
     private final Events events;
-    private final LongSupplier replicaLagMillis;
     private final MigrationMetrics metrics;
     private final ThrottleTransitions throttleTransitions;
 
-    /** @param replicaLagMillis the replicas' lag at the last throttle check, or -1 when not measured */
-    ProgressSink(SchemaMigration resource, StatusRecorder recorder, Events events, LongSupplier replicaLagMillis,
-                 MigrationMetrics metrics, Clock clock) {
+    ProgressSink(SchemaMigration resource, StatusRecorder recorder, Events events, MigrationMetrics metrics, Clock clock) {
         this.resource = resource;
         this.recorder = recorder;
         this.events = events;
-        this.replicaLagMillis = replicaLagMillis;
         this.metrics = metrics;
         this.throttleTransitions = new ThrottleTransitions(clock);
     }
@@ -47,11 +41,7 @@ final class ProgressSink implements ProgressListener {
                 progress);
         MigrationPhase phase = ProgressStatus.phaseOf(progress.phase());
         boolean phaseChanged = recorder.phase() != phase;
-        long replicaLag = replicaLagMillis.getAsLong();
-        Consumer<SchemaMigrationStatus> change = status -> {
-            ProgressStatus.apply(progress, status);
-            status.setReplicaLagMillis(replicaLag >= 0 ? replicaLag : null);
-        };
+        Consumer<SchemaMigrationStatus> change = status -> ProgressStatus.apply(progress, status);
         if (phase.isFinal()) {
             recorder.stage(change); // ActiveMigration writes the end, with the reason it knows
         } else {
@@ -62,7 +52,7 @@ final class ProgressSink implements ProgressListener {
         }
         // A pause has its own Events (Paused, Resumed); a run that ended is held by nothing.
         Optional<String> throttle = progress.phase().isFinal() ? Optional.empty()
-                : progress.throttleReason().filter(reason -> !reason.startsWith(PAUSED_BY_USER));
+                : progress.throttle().filter(hold -> hold.kind() != Hold.Kind.PAUSED).map(Hold::reason);
         throttleTransitions.observe(throttle)
                 .ifPresent(transition -> events.normal(resource, transition.eventReason(), transition.message()));
     }

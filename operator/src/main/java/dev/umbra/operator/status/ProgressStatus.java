@@ -5,6 +5,7 @@ import dev.umbra.engine.checkpoint.CopyRange;
 import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.progress.RunPlan;
+import dev.umbra.engine.throttle.Hold;
 import dev.umbra.operator.model.CheckpointStatus;
 import dev.umbra.operator.model.HelperTableNames;
 import dev.umbra.operator.model.MigrationPhase;
@@ -15,14 +16,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Writes an engine progress snapshot into the status fields. */
 public final class ProgressStatus {
-
-    /** The engine reports a throttle as "reason (since time)"; the status keeps the two apart. */
-    private static final Pattern THROTTLE = Pattern.compile("^(.*) \\(since [^)]*\\)$", Pattern.DOTALL);
 
     private ProgressStatus() {
     }
@@ -111,21 +107,29 @@ public final class ProgressStatus {
     }
 
     private static void applyThrottle(Progress progress, SchemaMigrationStatus status) {
-        Optional<String> reason = progress.throttleReason().map(ProgressStatus::withoutSince);
-        if (progress.phase().isFinal()) {
-            reason = Optional.empty();
-        }
-        if (reason.isPresent()) {
-            if (status.getThrottleReason() == null) {
-                status.setThrottledSince(progress.at().toString());
-            }
-            status.setThrottleReason(reason.get());
-            Conditions.set(status, Conditions.THROTTLED, true, "Throttled", reason.get());
+        status.setReplicaLagMillis(progress.largestReplicaLag().map(Duration::toMillis).orElse(null));
+        Optional<Hold> hold = progress.phase().isFinal() ? Optional.empty() : progress.throttle();
+        if (hold.isPresent()) {
+            status.setThrottleReason(hold.get().reason());
+            status.setThrottledSince(hold.get().since().toString());
+            Conditions.set(status, Conditions.THROTTLED, true, conditionReason(hold.get().kind()), hold.get().reason());
         } else {
             status.setThrottleReason(null);
             status.setThrottledSince(null);
             Conditions.set(status, Conditions.THROTTLED, false, "NotThrottled", "Copy and apply run at full speed.");
         }
+    }
+
+    /** The Throttled condition's reason: what holds the run. */
+    static String conditionReason(Hold.Kind kind) {
+        return switch (kind) {
+            case PAUSED -> "Paused";
+            case REPLICA_LAG -> "ReplicaLag";
+            case LOAD -> "MaxLoad";
+            case CRITICAL_LOAD -> "CriticalLoad";
+            case EXTERNAL -> "External";
+            case CHECK_FAILED -> "ThrottleCheckFailed";
+        };
     }
 
     private static void applyReady(Progress progress, SchemaMigrationStatus status) {
@@ -137,10 +141,5 @@ public final class ProgressStatus {
         } else {
             Conditions.set(status, Conditions.READY, false, "InProgress", "The migration is " + phase.displayName() + ".");
         }
-    }
-
-    static String withoutSince(String reason) {
-        Matcher matcher = THROTTLE.matcher(reason);
-        return matcher.matches() ? matcher.group(1) : reason;
     }
 }

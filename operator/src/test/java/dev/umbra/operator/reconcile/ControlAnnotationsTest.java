@@ -56,6 +56,7 @@ class ControlAnnotationsTest {
                 status -> Conditions.isTrue(status, Conditions.CUT_OVER_APPROVED) && Conditions.isTrue(status, Conditions.THROTTLED),
                 "CutOverApproved and Throttled", TIMEOUT);
         assertThat(held.getThrottleReason()).isEqualTo("paused by user");
+        assertThat(condition(held, Conditions.THROTTLED).getReason()).isEqualTo("Paused");
         assertThat(held.getThrottledSince()).isNotNull();
         OperatorHarness.sleep(1_500);
         assertThat(harness.status(namespace, "pausing").getPhase()).as("paused: no cut-over").isEqualTo(MigrationPhase.AWAITING_CUT_OVER);

@@ -58,6 +58,8 @@ class ThrottleAndRestartTest {
                 status -> Conditions.isTrue(status, Conditions.THROTTLED), "Throttled", TIMEOUT);
         assertThat(throttled.getThrottleReason()).startsWith("max load Threads_running=").endsWith(" > 0");
         assertThat(condition(throttled, Conditions.THROTTLED).getMessage()).isEqualTo(throttled.getThrottleReason());
+        assertThat(condition(throttled, Conditions.THROTTLED).getReason()).as("what holds it").isEqualTo("MaxLoad");
+        assertThat(java.time.Instant.parse(throttled.getThrottledSince())).isBefore(java.time.Instant.now());
         assertThat(harness.events(namespace, "throttled")).anyMatch(e -> e.startsWith("Throttled: "));
 
         harness.annotate(namespace, "throttled", Annotations.ABORT, "true");
