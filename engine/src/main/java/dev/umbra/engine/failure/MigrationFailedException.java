@@ -6,11 +6,20 @@ package dev.umbra.engine.failure;
  */
 public class MigrationFailedException extends Exception {
 
-    public MigrationFailedException(String message, Throwable cause) {
+    private final FailureKind kind;
+
+    public MigrationFailedException(FailureKind kind, String message, Throwable cause) {
         super(message, cause);
+        this.kind = kind;
     }
 
-    public MigrationFailedException(String message) {
+    public MigrationFailedException(FailureKind kind, String message) {
         super(message);
+        this.kind = kind;
+    }
+
+    /** Why, for programs. */
+    public FailureKind kind() {
+        return kind;
     }
 }

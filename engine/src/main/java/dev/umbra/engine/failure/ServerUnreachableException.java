@@ -7,6 +7,6 @@ package dev.umbra.engine.failure;
 public final class ServerUnreachableException extends MigrationFailedException {
 
     public ServerUnreachableException(String message, Throwable cause) {
-        super(message, cause);
+        super(FailureKind.SERVER_UNREACHABLE, message, cause);
     }
 }

@@ -1,6 +1,7 @@
 package dev.umbra.engine.progress;
 
 import dev.umbra.engine.checkpoint.Checkpoint;
+import dev.umbra.engine.failure.FailureKind;
 import dev.umbra.engine.throttle.Hold;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,13 +37,16 @@ import java.util.Optional;
  *                              inspection has found it
  * @param replicaLag            each watched replica's lag (by host:port) at the throttle's last check;
  *                              empty when no replica is watched
+ * @param failure               why the run ended Failed, for programs (the message says it for people);
+ *                              empty in every other phase
  */
 public record Progress(Phase phase, String stage, long rowsCopied, long rowsEstimated, Optional<Duration> eta,
                        long eventsApplied, long applyBacklog, Optional<Instant> lastAppliedAt, Optional<Duration> applyLag,
                        Optional<Hold> throttle, int cutOverAttempts, Optional<Duration> lastLockTime,
                        Optional<Verification> verification,
                        String message, Instant at, Optional<Checkpoint> checkpoint, Optional<String> cutOverWaitsFor,
-                       Optional<RunPlan> plan, Map<String, Duration> replicaLag) {
+                       Optional<RunPlan> plan, Map<String, Duration> replicaLag,
+                       Optional<FailureKind> failure) {
 
     /** Copy progress in percent, 0–100 (an estimate: the row count is the server's guess). */
     public double percent() {

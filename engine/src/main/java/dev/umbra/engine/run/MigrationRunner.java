@@ -29,10 +29,12 @@ import dev.umbra.engine.cutover.OriginalRenamedException;
 import dev.umbra.engine.cutover.SingleSessionCutOver;
 import dev.umbra.engine.cutover.TwoSessionCutOver;
 import dev.umbra.engine.cutover.TwoStepCutOver;
+import dev.umbra.engine.failure.FailureKind;
 import dev.umbra.engine.failure.MigrationAbortedException;
 import dev.umbra.engine.failure.MigrationFailedException;
 import dev.umbra.engine.failure.MigrationRefusedException;
 import dev.umbra.engine.failure.ServerUnreachableException;
+import dev.umbra.engine.failure.TableInUseException;
 import dev.umbra.engine.inspect.Inspection;
 import dev.umbra.engine.inspect.Inspector;
 import dev.umbra.engine.inspect.RunPlans;
@@ -61,6 +63,7 @@ import dev.umbra.engine.unique.HeldRows;
 import dev.umbra.engine.unique.RowRefresher;
 import dev.umbra.engine.unique.UniqueConflictException;
 import dev.umbra.engine.verify.TableVerifier;
+import dev.umbra.engine.verify.VerificationFailedException;
 import dev.umbra.engine.verify.VerifyContext;
 import java.io.IOException;
 import java.sql.Connection;
@@ -245,7 +248,7 @@ public final class MigrationRunner {
             try {
                 inspection = new Inspector(plan).inspect(connection);
             } catch (MigrationRefusedException e) {
-                fail(Phase.FAILED, "Refused: " + e.getMessage());
+                fail(kindOf(e), "Refused: " + e.getMessage());
                 throw e;
             }
             state.rowsEstimated = inspection.estimatedRows();
@@ -279,21 +282,22 @@ public final class MigrationRunner {
                     Thread.currentThread().interrupt();
                 }
                 String reason = e instanceof MigrationFailedException ? e.getMessage() : describe(e);
+                FailureKind kind = kindOf(e);
                 if (originalRenamed) {
                     stopBackground(); // and nothing dropped: the original is under another name, and a person must put it back
                     closeWorkers();
-                    fail(Phase.FAILED, "Failed: " + reason + ".");
-                    throw e instanceof MigrationFailedException failed ? failed : new MigrationFailedException(reason, e);
+                    fail(kind, "Failed: " + reason + ".");
+                    throw e instanceof MigrationFailedException failed ? failed : new MigrationFailedException(kind, reason, e);
                 }
                 String helpers = cleanUp(reason);
-                fail(Phase.FAILED, "Failed: " + reason + ". The original table is untouched and " + helpers + ".");
-                throw e instanceof MigrationFailedException failed ? failed : new MigrationFailedException(reason, e);
+                fail(kind, "Failed: " + reason + ". The original table is untouched and " + helpers + ".");
+                throw e instanceof MigrationFailedException failed ? failed : new MigrationFailedException(kind, reason, e);
             }
             finish();
             return snapshot();
         } catch (SQLException e) {
-            fail(Phase.FAILED, "Failed: " + describe(e));
-            throw new MigrationFailedException(describe(e), e);
+            fail(FailureKind.OTHER, "Failed: " + describe(e));
+            throw new MigrationFailedException(FailureKind.OTHER, describe(e), e);
         } finally {
             stopBackground();
             if (ownership != null) {
@@ -344,7 +348,7 @@ public final class MigrationRunner {
             try {
                 found = new Inspector(dryRun, true).inspect(connection);
             } catch (MigrationRefusedException e) {
-                fail(Phase.FAILED, "Refused: " + e.getMessage());
+                fail(kindOf(e), "Refused: " + e.getMessage());
                 throw e;
             }
             state.rowsEstimated = found.estimatedRows();
@@ -361,13 +365,13 @@ public final class MigrationRunner {
             } catch (SQLException e) {
                 String reason = "the dry run could not drop the ghost table `" + ghost + "` it created: " + describe(e)
                         + "; drop it by hand";
-                fail(Phase.FAILED, "Failed: " + reason + ".");
-                throw new MigrationFailedException(reason, e);
+                fail(FailureKind.OTHER, "Failed: " + reason + ".");
+                throw new MigrationFailedException(FailureKind.OTHER, reason, e);
             }
             return found;
         } catch (SQLException e) {
-            fail(Phase.FAILED, "Failed: " + describe(e));
-            throw new MigrationFailedException(describe(e), e);
+            fail(FailureKind.OTHER, "Failed: " + describe(e));
+            throw new MigrationFailedException(FailureKind.OTHER, describe(e), e);
         }
     }
 
@@ -468,7 +472,7 @@ public final class MigrationRunner {
         if (approved != null) {
             Optional<String> difference = state.plan.differenceFrom(approved);
             if (difference.isPresent()) {
-                throw new MigrationFailedException("the table changed after its plan was approved (" + difference.get()
+                throw new MigrationFailedException(FailureKind.PLAN_CHANGED, "the table changed after its plan was approved (" + difference.get()
                         + "), so the approval does not cover this run; nothing was copied. Apply the migration again to"
                         + " see and approve the new plan");
             }
@@ -493,7 +497,7 @@ public final class MigrationRunner {
             return connections.open();
         } catch (SQLException e) {
             String reason = "cannot connect to " + plan.connection() + ": " + e.getMessage();
-            fail(Phase.FAILED, "Failed: " + reason);
+            fail(FailureKind.SERVER_UNREACHABLE, "Failed: " + reason);
             throw new ServerUnreachableException(reason, e);
         }
     }
@@ -566,7 +570,7 @@ public final class MigrationRunner {
             if (updateThrottle()) {
                 deadline = Instant.now().plus(STREAM_LIVE_TIMEOUT);
             } else if (Instant.now().isAfter(deadline)) {
-                throw new MigrationFailedException("the binlog stream did not deliver Umbra's own marker row within "
+                throw new MigrationFailedException(FailureKind.BINLOG_LOST, "the binlog stream did not deliver Umbra's own marker row within "
                         + STREAM_LIVE_TIMEOUT.toSeconds() + " s; check that the user may read the binary log");
             }
         }
@@ -687,7 +691,7 @@ public final class MigrationRunner {
         try (Connection connection = connections.open()) {
             conflicts.settle(connection);
         } catch (UniqueConflictException e) {
-            throw new MigrationFailedException(e.getMessage(), e);
+            throw new MigrationFailedException(FailureKind.DUPLICATE_KEY, e.getMessage(), e);
         }
         state.stage = stage;
     }
@@ -709,7 +713,7 @@ public final class MigrationRunner {
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
-            throw new MigrationFailedException("the pause hook at " + point + " failed: " + describe(e), e);
+            throw new MigrationFailedException(FailureKind.OTHER, "the pause hook at " + point + " failed: " + describe(e), e);
         }
     }
 
@@ -835,7 +839,7 @@ public final class MigrationRunner {
                 return;
             } catch (OriginalRenamedException e) {
                 originalRenamed = true;
-                throw new MigrationFailedException("OriginalRenamed: " + e.getMessage(), e);
+                throw new MigrationFailedException(FailureKind.ORIGINAL_RENAMED, "OriginalRenamed: " + e.getMessage(), e);
             } catch (CutOverAttemptException e) {
                 last = e;
                 state.message = "Cut-over attempt " + attempt + " failed: " + e.getMessage() + "; the original table is serving.";
@@ -844,7 +848,7 @@ public final class MigrationRunner {
                 Thread.sleep(Math.min(10_000, 500L * attempt));
             }
         }
-        throw new MigrationFailedException("cut-over failed " + options.cutOverMaxAttempts() + " times; last error: "
+        throw new MigrationFailedException(FailureKind.CUT_OVER_FAILED, "cut-over failed " + options.cutOverMaxAttempts() + " times; last error: "
                 + (last == null ? "none" : last.getMessage()), last);
     }
 
@@ -1010,17 +1014,30 @@ public final class MigrationRunner {
     private void checkWorkers() throws MigrationFailedException {
         SQLException notOwner = ownershipFailure;
         if (notOwner != null) {
-            throw new MigrationFailedException(describe(notOwner), notOwner);
+            throw new MigrationFailedException(FailureKind.OWNERSHIP_LOST, describe(notOwner), notOwner);
         }
         Optional<Exception> streamFailure = stream == null ? Optional.empty() : stream.failure();
         if (streamFailure.isPresent()) {
-            throw new MigrationFailedException("the binlog stream was lost and could not be resumed: "
+            throw new MigrationFailedException(lostKind(streamFailure.get(), FailureKind.BINLOG_LOST),
+                    "the binlog stream was lost and could not be resumed: "
                     + describe(streamFailure.get()), streamFailure.get());
         }
         Exception applyFailure = applyLoop == null ? null : applyLoop.failure();
         if (applyFailure != null) {
-            throw new MigrationFailedException("applying binlog changes failed: " + describe(applyFailure), applyFailure);
+            throw new MigrationFailedException(lostKind(applyFailure, FailureKind.APPLY_FAILED),
+                    "applying binlog changes failed: " + describe(applyFailure), applyFailure);
         }
+    }
+
+    /**
+     * A worker that stopped because the run may not go on (its server was replaced, its table is
+     * another run's) failed for that reason, whichever worker noticed first.
+     */
+    private static FailureKind lostKind(Exception failure, FailureKind otherwise) {
+        if (failure instanceof BinlogGoneException) {
+            return FailureKind.BINLOG_LOST;
+        }
+        return failure instanceof UnsafeToContinueException ? FailureKind.OWNERSHIP_LOST : otherwise;
     }
 
     private void closeWorkers() {
@@ -1101,6 +1118,35 @@ public final class MigrationRunner {
         listener.onProgress(snapshot());
     }
 
+    /** Ends the run as Failed, saying why for programs ({@link Progress#failure()}) and for people. */
+    private void fail(FailureKind kind, String message) {
+        state.failure = kind;
+        fail(Phase.FAILED, message);
+    }
+
+    /** Why the migration could not go on, for programs: the engine's own kinds first, then what the exception is. */
+    private static FailureKind kindOf(Exception e) {
+        if (e instanceof MigrationFailedException failed) {
+            return failed.kind();
+        }
+        if (e instanceof TableInUseException) {
+            return FailureKind.TABLE_IN_USE;
+        }
+        if (e instanceof MigrationRefusedException) {
+            return FailureKind.REFUSED;
+        }
+        if (e instanceof VerificationFailedException) {
+            return FailureKind.CHECKSUM_MISMATCH;
+        }
+        if (e instanceof UniqueConflictException) {
+            return FailureKind.DUPLICATE_KEY;
+        }
+        if (e instanceof UnsafeToContinueException) {
+            return FailureKind.OWNERSHIP_LOST;
+        }
+        return FailureKind.OTHER;
+    }
+
     private void fail(Phase phase, String message) {
         state.message = message;
         enter(phase, phase == Phase.ABORTED ? "aborted" : "failed");
@@ -1120,7 +1166,8 @@ public final class MigrationRunner {
                 Optional.ofNullable(state.lastLockTime), Optional.ofNullable(state.verification), state.message, now,
                 checkpointer == null || state.phase.isFinal() ? Optional.empty() : checkpointer.lastSaved(),
                 Optional.ofNullable(state.phase == Phase.AWAITING_CUT_OVER || state.phase == Phase.CUT_OVER ? state.cutOverWaitsFor : null),
-                Optional.ofNullable(state.plan), state.phase.isFinal() ? Map.of() : throttler.replicaLags());
+                Optional.ofNullable(state.plan), state.phase.isFinal() ? Map.of() : throttler.replicaLags(),
+                Optional.ofNullable(state.failure));
     }
 
     private Optional<Duration> eta() {
@@ -1162,5 +1209,7 @@ public final class MigrationRunner {
         volatile String cutOverWaitsFor;
         /** What the run will do, once inspection has found it. */
         volatile RunPlan plan;
+        /** Why the run failed, once it has. */
+        volatile FailureKind failure;
     }
 }

@@ -3,6 +3,7 @@ package dev.umbra.engine.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.umbra.engine.failure.FailureKind;
 import dev.umbra.engine.failure.MigrationFailedException;
 import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.progress.Phase;
@@ -126,6 +127,7 @@ class ChecksumBeforeCutOverTest {
         Progress failed = migration.runner().progress();
         assertThat(failed.phase()).isEqualTo(Phase.FAILED);
         assertThat(failed.cutOverAttempts()).as("no cut-over was attempted").isZero();
+        assertThat(failed.failure()).contains(FailureKind.CHECKSUM_MISMATCH);
         assertThat(TableContents.tables(db)).as("helper tables dropped").containsExactly("t");
         assertThat(TableContents.createStatement(db, "t")).isEqualTo(definition);
         assertThat(TableContents.rows(db, "t", COLUMNS)).isEqualTo(original);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.umbra.engine.cutover.CutOverStep;
+import dev.umbra.engine.failure.FailureKind;
 import dev.umbra.engine.failure.MigrationFailedException;
 import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.progress.Phase;
@@ -118,6 +119,7 @@ class CutOverUnderStressTest {
         assertThat(failed).isNotNull();
         assertThat(end.phase()).isEqualTo(Phase.FAILED);
         assertThat(end.cutOverAttempts()).isEqualTo(2);
+        assertThat(end.failure()).contains(FailureKind.CUT_OVER_FAILED);
         assertThat(end.message()).contains("cut-over failed 2 times").containsIgnoringCase("lock wait timeout")
                 .contains("processlist id " + blockerId).contains("user umbra").contains("running a statement (Query)")
                 .contains("original table is untouched")

@@ -3,6 +3,7 @@ package dev.umbra.engine.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.umbra.engine.failure.FailureKind;
 import dev.umbra.engine.failure.MigrationFailedException;
 import dev.umbra.engine.plan.ConnectionSettings;
 import dev.umbra.engine.plan.MigrationOptions;
@@ -73,6 +74,7 @@ class FailoverTest {
             Duration stoppedAfter = Duration.ofNanos(System.nanoTime() - failedOverAt);
             Progress stopped = first.runner().progress();
             assertThat(stoppedAfter).isLessThan(Duration.ofSeconds(30));
+            assertThat(stopped.failure()).contains(FailureKind.OWNERSHIP_LOST);
             assertThat(stopped.message()).contains("is not the one this migration started on")
                     .contains("server_id " + primary.serverId()).contains("server_id " + replica.serverId())
                     .contains("every table was left alone");

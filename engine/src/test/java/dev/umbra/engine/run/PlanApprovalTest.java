@@ -3,6 +3,7 @@ package dev.umbra.engine.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.umbra.engine.failure.FailureKind;
 import dev.umbra.engine.failure.MigrationAbortedException;
 import dev.umbra.engine.failure.MigrationFailedException;
 import dev.umbra.engine.plan.MigrationOptions;
@@ -93,6 +94,7 @@ class PlanApprovalTest {
         db.execute("ALTER TABLE t DROP PRIMARY KEY");
         run.runner().control().approvePlan();
         assertThatThrownBy(() -> run.awaitEnd(TIMEOUT)).isInstanceOf(MigrationFailedException.class);
+        assertThat(run.runner().progress().failure()).contains(FailureKind.PLAN_CHANGED);
         assertThat(run.runner().progress().message()).contains("the table changed after its plan was approved")
                 .contains("the key is now unique key `by_code` (code), not PRIMARY KEY (id)").contains("nothing was copied");
         assertThat(TableContents.tables(db)).containsExactly("t");

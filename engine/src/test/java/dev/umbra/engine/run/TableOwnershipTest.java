@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.umbra.engine.checkpoint.MigrationLock;
+import dev.umbra.engine.failure.FailureKind;
 import dev.umbra.engine.failure.MigrationFailedException;
 import dev.umbra.engine.plan.ConnectionSettings;
 import dev.umbra.engine.plan.MigrationOptions;
@@ -75,6 +76,7 @@ class TableOwnershipTest {
                 System.out.printf("[%s] the replaced server's run stopped after %.1f s: %s%n", replacement,
                         stoppedAfter.toMillis() / 1000.0, failed.message());
                 assertThat(failed.phase()).isEqualTo(Phase.FAILED);
+                assertThat(failed.failure()).contains(FailureKind.OWNERSHIP_LOST);
                 assertThat(failed.message()).contains("is not the one this migration started on")
                         .contains("server_id " + first.serverId()).contains("server_id " + replacement.server().serverId())
                         .contains("every table was left alone").doesNotContain("were dropped");
@@ -109,6 +111,7 @@ class TableOwnershipTest {
 
             assertThatThrownBy(() -> run.awaitEnd(TIMEOUT)).isInstanceOf(MigrationFailedException.class);
             Progress failed = run.runner().progress();
+            assertThat(failed.failure()).contains(FailureKind.OWNERSHIP_LOST);
             assertThat(failed.message()).contains("was lost with this run's session")
                     .contains("holds it now: another run owns the table").contains("every table was left alone");
             assertThat(TableContents.tables(db)).contains("_items_gho", "_items_ghc", "_items_ghk");
@@ -127,6 +130,7 @@ class TableOwnershipTest {
         long dropped = System.nanoTime();
         assertThatThrownBy(() -> run.awaitEnd(TIMEOUT)).isInstanceOf(MigrationFailedException.class);
         assertThat(Duration.ofNanos(System.nanoTime() - dropped)).isLessThan(Duration.ofSeconds(15));
+        assertThat(run.runner().progress().failure()).contains(FailureKind.OWNERSHIP_LOST);
         assertThat(run.runner().progress().message())
                 .contains("the helper table `_items_gho` of this run is gone").contains("every table was left alone");
         assertThat(TableContents.tables(db)).contains("_items_ghc").doesNotContain("_items_gho");

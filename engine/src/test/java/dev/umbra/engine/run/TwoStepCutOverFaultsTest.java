@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.umbra.engine.cutover.CutOverStep;
+import dev.umbra.engine.failure.FailureKind;
 import dev.umbra.engine.failure.MigrationFailedException;
 import dev.umbra.engine.plan.CutOverMethod;
 import dev.umbra.engine.plan.MigrationOptions;
@@ -117,6 +118,8 @@ class TwoStepCutOverFaultsTest {
         Progress last = migration.runner().progress();
         assertThat(last.phase()).isEqualTo(Phase.FAILED);
         assertThat(last.cutOverAttempts()).isEqualTo(1);
+        assertThat(last.failure()).contains(FailureKind.ORIGINAL_RENAMED);
+        assertThat(failed.kind()).isEqualTo(FailureKind.ORIGINAL_RENAMED);
         String renameBack = "RENAME TABLE `" + db.schema() + "`.`_items_del` TO `" + db.schema() + "`.`items`";
         assertThat(last.message()).contains("OriginalRenamed").contains("`items` does not exist now")
                 .contains("Nothing was dropped").contains(renameBack).doesNotContain("untouched");

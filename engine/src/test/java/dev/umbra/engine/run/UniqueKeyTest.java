@@ -3,6 +3,7 @@ package dev.umbra.engine.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.umbra.engine.failure.FailureKind;
 import dev.umbra.engine.failure.MigrationFailedException;
 import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.progress.Phase;
@@ -177,6 +178,7 @@ class UniqueKeyTest {
         assertThat(TableContents.rows(db, "t", List.of("id", "at"))).as("rows of t afterwards").isEqualTo(before);
         assertThat(failure).as("the migration must fail, not drop a row").isNotNull();
         assertThat(failure.getMessage()).contains("`uk_at`").doesNotContain("2024-01-01 10:00:00");
+        assertThat(failure.kind()).isEqualTo(FailureKind.DUPLICATE_KEY);
         assertThat(migration.runner().progress().cutOverAttempts()).isZero();
         assertThat(TableContents.createStatement(db, "t")).isEqualTo(definition);
         assertThat(TableContents.tables(db)).containsExactly("t");
@@ -191,6 +193,7 @@ class UniqueKeyTest {
         assertThat(failure).as("the migration must fail, not drop a row").isNotNull();
         // The key is named; the value is data and stays out of the message (it reaches status and Events).
         assertThat(failure.getMessage()).contains("`uk_email`").doesNotContain(value);
+        assertThat(migration.runner().progress().failure()).contains(FailureKind.DUPLICATE_KEY);
         assertThat(migration.runner().progress().phase()).isEqualTo(Phase.FAILED);
         assertThat(migration.runner().progress().cutOverAttempts()).isLessThanOrEqualTo(maxCutOverAttempts);
         assertThat(TableContents.createStatement(db, "t")).doesNotContain("uk_email");

@@ -1,11 +1,13 @@
 package dev.umbra.operator.reconcile;
 
 import dev.umbra.engine.cutover.InterruptedCutOver;
+import dev.umbra.engine.failure.FailureKind;
 import dev.umbra.engine.failure.TableInUseException;
 import dev.umbra.engine.plan.MigrationPlan;
 import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.table.HelperTables;
 import dev.umbra.operator.model.MigrationPhase;
+import dev.umbra.operator.status.FailureReasons;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -49,7 +51,7 @@ final class CutOverRecovery {
                             ? "The old table was dropped (spec.cleanup.dropOldTable)." : "The old table is kept as `"
                             + helpers.old() + "`."));
                 }
-                case ORIGINAL_RENAMED -> new End(MigrationPhase.FAILED, "OriginalRenamed", "Failed: the operator stopped"
+                case ORIGINAL_RENAMED -> new End(MigrationPhase.FAILED, FailureReasons.of(FailureKind.ORIGINAL_RENAMED), "Failed: the operator stopped"
                         + " between the two renames of the two-step cut-over: " + table + " does not exist, the original is `"
                         + helpers.old() + "` and the new table `" + helpers.ghost() + "`. Nothing was dropped. Put the original"
                         + " back with " + cutOver.putOriginalBack() + " (the application's writes since the first rename failed"
@@ -61,9 +63,9 @@ final class CutOverRecovery {
                         + " them meanwhile. Nothing was changed; check which table holds the data before dropping any.");
             };
         } catch (TableInUseException e) {
-            return new Retry("TableInUse", "Waiting to see where the interrupted cut-over stopped: " + e.getMessage());
+            return new Retry(FailureReasons.of(FailureKind.TABLE_IN_USE), "Waiting to see where the interrupted cut-over stopped: " + e.getMessage());
         } catch (SQLException e) {
-            return new Retry("CannotConnect", "Waiting to see where the interrupted cut-over stopped: the database cannot be"
+            return new Retry(FailureReasons.of(FailureKind.SERVER_UNREACHABLE), "Waiting to see where the interrupted cut-over stopped: the database cannot be"
                     + " queried (" + e.getMessage() + ").");
         }
     }

@@ -1,5 +1,6 @@
 package dev.umbra.operator.runner;
 
+import dev.umbra.engine.failure.FailureKind;
 import dev.umbra.engine.failure.MigrationAbortedException;
 import dev.umbra.engine.failure.MigrationFailedException;
 import dev.umbra.engine.failure.MigrationRefusedException;
@@ -14,6 +15,7 @@ import dev.umbra.operator.model.MigrationPhase;
 import dev.umbra.operator.model.SchemaMigration;
 import dev.umbra.operator.status.Conditions;
 import dev.umbra.operator.status.Events;
+import dev.umbra.operator.status.FailureReasons;
 import dev.umbra.operator.status.StatusRecorder;
 import java.time.Instant;
 import java.util.Optional;
@@ -139,13 +141,13 @@ public final class ActiveMigration {
             events.normal(resource, MigrationPhase.DONE.displayName(), runner.progress().message());
             recorder.flush();
         } catch (TableInUseException e) {
-            cannotStart(new StartProblem("TableInUse", e.getMessage(), false), e.holder());
+            cannotStart(new StartProblem(FailureReasons.of(FailureKind.TABLE_IN_USE), e.getMessage(), false), e.holder());
         } catch (MigrationRefusedException e) {
-            ended("Refused", runner.progress().message());
+            ended(FailureReasons.of(FailureKind.REFUSED), runner.progress().message());
         } catch (ServerUnreachableException e) {
-            cannotStart(new StartProblem("CannotConnect", e.getMessage(), true), null);
+            cannotStart(new StartProblem(FailureReasons.of(FailureKind.SERVER_UNREACHABLE), e.getMessage(), true), null);
         } catch (MigrationFailedException e) {
-            ended("Failed", runner.progress().message());
+            ended(FailureReasons.of(e.kind()), runner.progress().message());
         } catch (MigrationAbortedException e) {
             if (!shuttingDown) {
                 events.normal(resource, MigrationPhase.ABORTED.displayName(), runner.progress().message());

@@ -104,6 +104,30 @@ class ApprovalLifecycleTest {
                 .containsSubsequence("Pending", "Inspecting", "Copying", "AwaitingCutOver", "CutOverApproved", "CutOver", "Done");
     }
 
+    /** The engine's failure kind, not its message, gives the reason of Ready, Stalled and the Event. */
+    @EveryFlavor
+    void aPlanThatNoLongerHoldsWhenApprovedFailsWithItsOwnReason(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE codes (id INT NOT NULL PRIMARY KEY, code INT NOT NULL, UNIQUE KEY by_code (code))",
+                "INSERT INTO codes VALUES (1, 10), (2, 20), (3, 30)");
+        String namespace = harness.namespaceFor(db);
+        SchemaMigrationSpec spec = OperatorHarness.spec(db, "codes", "ADD COLUMN c INT NULL");
+        ApprovalSpec approval = new ApprovalSpec();
+        approval.setPlan(Approval.MANUAL);
+        spec.setApproval(approval);
+        harness.apply(namespace, "codes-plan", spec, Map.of());
+        harness.awaitPhase(namespace, "codes-plan", MigrationPhase.AWAITING_PLAN_APPROVAL, TIMEOUT);
+
+        db.execute("ALTER TABLE codes DROP PRIMARY KEY");
+        harness.annotate(namespace, "codes-plan", Annotations.APPROVE_PLAN, "true");
+
+        SchemaMigrationStatus failed = harness.awaitPhase(namespace, "codes-plan", MigrationPhase.FAILED, TIMEOUT);
+        assertThat(condition(failed, Conditions.READY).getReason()).isEqualTo("PlanChanged");
+        assertThat(condition(failed, Conditions.STALLED).getReason()).isEqualTo("PlanChanged");
+        assertThat(failed.getMessage()).contains("the table changed after its plan was approved");
+        assertThat(harness.events(namespace, "codes-plan")).anyMatch(event -> event.startsWith("PlanChanged: "));
+        assertThat(Tables.names(db)).containsExactly("codes");
+    }
+
     @EveryFlavor
     void thePlanIsShownAndApprovedBeforeAnythingIsCreatedThenTheCutOver(TestDatabase db) throws Exception {
         SampleTable.create(db::connect, "items", 4_000);

@@ -2,6 +2,7 @@ package dev.umbra.operator.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.umbra.engine.failure.FailureKind;
 import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.throttle.Hold;
@@ -13,7 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The engine's typed throttle and replica lags, as the status shows them: no text is parsed. */
+/** The engine's typed throttle, replica lags and failure kinds, as the status shows them: no text is parsed. */
 class ProgressStatusTest {
 
     private static final Instant SINCE = Instant.parse("2026-12-06T10:00:00Z");
@@ -57,9 +58,20 @@ class ProgressStatusTest {
         assertThat(Conditions.get(status, Conditions.THROTTLED).getStatus()).isEqualTo("False");
     }
 
+    @Test
+    void everyFailureKindHasAReasonOfItsOwnAndTheEngineOnesMatchTheOperatorsWords() {
+        assertThat(java.util.Arrays.stream(FailureKind.values()).map(FailureReasons::of).distinct())
+                .hasSize(FailureKind.values().length)
+                .allSatisfy(reason -> assertThat(reason).matches("[A-Z][A-Za-z]+"));
+        // The operator names these ends itself too (a start it retries, a cut-over it recovers): the same words.
+        assertThat(FailureReasons.of(FailureKind.SERVER_UNREACHABLE)).isEqualTo("CannotConnect");
+        assertThat(FailureReasons.of(FailureKind.TABLE_IN_USE)).isEqualTo("TableInUse");
+        assertThat(FailureReasons.of(FailureKind.ORIGINAL_RENAMED)).isEqualTo("OriginalRenamed");
+    }
+
     private static Progress progress(Phase phase, Optional<Hold> hold, Map<String, Duration> replicaLag) {
         return new Progress(phase, "copying rows", 10, 100, Optional.empty(), 0, 0, Optional.empty(), Optional.empty(),
                 hold, 0, Optional.empty(), Optional.empty(), phase + ": copying rows", SINCE.plusSeconds(30),
-                Optional.empty(), Optional.empty(), Optional.empty(), replicaLag);
+                Optional.empty(), Optional.empty(), Optional.empty(), replicaLag, Optional.empty());
     }
 }
