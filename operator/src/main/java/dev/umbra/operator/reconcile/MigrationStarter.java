@@ -143,8 +143,10 @@ final class MigrationStarter {
         return Next.RECHECK_SOON;
     }
 
+    /** The Event first, then the status: whoever sees the phase in the status finds its Event too. */
     private void accept(SchemaMigration resource, StatusRecorder recorder) {
         boolean automatic = resource.getSpec() != null && PlanFactory.approval(resource.getSpec()) == Approval.AUTOMATIC;
+        events.normal(resource, MigrationPhase.PENDING.displayName(), "Accepted; waiting to start.");
         recorder.update(status -> {
             status.setPhase(MigrationPhase.PENDING);
             status.setStage("waiting to start");
@@ -166,7 +168,6 @@ final class MigrationStarter {
                         "Set the annotation " + Annotations.APPROVE_CUT_OVER + ": \"true\" to allow the cut-over.");
             }
         }, true);
-        events.normal(resource, MigrationPhase.PENDING.displayName(), "Accepted; waiting to start.");
     }
 
     /** The problem is in the status and an Event (aggregated over the retries), and the Ready condition's reason names it. */
@@ -221,7 +222,13 @@ final class MigrationStarter {
         }, true);
     }
 
+    /** The Event first, then the status. */
     private void end(SchemaMigration resource, StatusRecorder recorder, MigrationPhase phase, String reason, String message) {
+        if (phase == MigrationPhase.FAILED) {
+            events.warning(resource, reason, message);
+        } else {
+            events.normal(resource, reason, message);
+        }
         recorder.update(status -> {
             status.setPhase(phase);
             status.setStage(phase == MigrationPhase.ABORTED ? "aborted" : "failed");
@@ -232,10 +239,5 @@ final class MigrationStarter {
             status.setPhaseStartTimes(times);
             Conditions.set(status, Conditions.READY, false, reason, message);
         }, true);
-        if (phase == MigrationPhase.FAILED) {
-            events.warning(resource, reason, message);
-        } else {
-            events.normal(resource, reason, message);
-        }
     }
 }
