@@ -14,7 +14,6 @@ import dev.umbra.engine.checkpoint.Checkpoint;
 import dev.umbra.engine.checkpoint.CheckpointScope;
 import dev.umbra.engine.checkpoint.Checkpointer;
 import dev.umbra.engine.checkpoint.CopyRange;
-import dev.umbra.engine.checkpoint.ResumeDecision;
 import dev.umbra.engine.copy.AutoIncrementLock;
 import dev.umbra.engine.copy.ChunkCopier;
 import dev.umbra.engine.copy.ChunkSizer;
@@ -39,7 +38,6 @@ import dev.umbra.engine.inspect.Inspection;
 import dev.umbra.engine.inspect.Inspector;
 import dev.umbra.engine.inspect.RunPlans;
 import dev.umbra.engine.logging.LogContext;
-import dev.umbra.engine.logging.ServerMessages;
 import dev.umbra.engine.owner.TableOwnership;
 import dev.umbra.engine.plan.CutOverMethod;
 import dev.umbra.engine.plan.MigrationOptions;
@@ -48,7 +46,6 @@ import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.progress.ProgressListener;
 import dev.umbra.engine.progress.RunPlan;
-import dev.umbra.engine.progress.Verification;
 import dev.umbra.engine.relation.TableRelations;
 import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.sql.PasswordSource;
@@ -71,13 +68,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -96,20 +89,17 @@ public final class MigrationRunner {
     private static final int QUEUE_TRANSACTIONS = 2_000;
     /** What the queued row images may hold: with a transaction's pieces, bounds the binlog's memory at any write load. */
     private static final long QUEUE_BYTES = 32L << 20;
-    /** How often the lock session is pinged and the helper tables looked for: a run whose tables vanish stops within seconds. */
-    private static final Duration OWNERSHIP_CHECK = Duration.ofSeconds(2);
-    private static final Duration HEARTBEAT_NETWORK_TIMEOUT = Duration.ofSeconds(10);
 
     private final MigrationPlan plan;
     private final MigrationOptions options;
     private final ProgressListener listener;
     private final MigrationControl control = new MigrationControl();
     private final Connections connections;
-    private final MigrationState state = new MigrationState();
+    private final RunState state = new RunState();
     private final Throttler throttler;
+    private final WorkGate gate;
 
     private BooleanSupplier cutOverPostponed = () -> false;
-    private Supplier<Optional<String>> externalThrottle = Optional::empty;
     private PauseHook pauseHook = PauseHook.NONE;
     private CutOverHook cutOverHook = CutOverHook.NONE;
     private CutOver cutOverOverride;
@@ -118,8 +108,6 @@ public final class MigrationRunner {
     private Inspection inspection;
     /** Proof that the table is this run's: every drop of a helper table goes through it. */
     private TableOwnership ownership;
-    /** Why the periodic ownership check says the run must stop, if it does. */
-    private volatile SQLException ownershipFailure;
     private Changelog changelog;
     private BinlogStream stream;
     private ApplyLoop applyLoop;
@@ -127,11 +115,7 @@ public final class MigrationRunner {
     private ConflictClause conflictClause;
     private RowRefresher refresher;
     private ConflictResolver conflicts;
-    private ScheduledExecutorService background;
-    /** Apart from the other background work, which a session gone silent can hold up. */
-    private ScheduledExecutorService ownershipWatch;
-    /** The heartbeat task's alone (a task's runs never overlap, whichever thread runs them). */
-    private volatile Connection heartbeatConnection;
+    private final BackgroundWork background;
     private Checkpointer checkpointer;
     /** Sizes copy chunks; its final size also sizes the checksum's chunks. */
     private ChunkSizer copySizer;
@@ -145,6 +129,8 @@ public final class MigrationRunner {
         this.listener = listener;
         this.connections = new Connections(plan.connection(), plan.schema());
         this.throttler = new Throttler(options.throttle(), plan.connection(), plan.schema(), control::abort);
+        this.gate = new WorkGate(control, throttler, state);
+        this.background = new BackgroundWork(plan.table());
     }
 
     public MigrationControl control() {
@@ -163,7 +149,7 @@ public final class MigrationRunner {
 
     /** A reason to hold copy and apply, if any (the CLI's --throttle-flag-file). */
     public void setExternalThrottle(Supplier<Optional<String>> throttle) {
-        this.externalThrottle = throttle;
+        gate.setExternalThrottle(throttle);
     }
 
     /**
@@ -259,7 +245,7 @@ public final class MigrationRunner {
                         options.reconnectTimeout());
                 connections.setSessionGuard(ownership::confirm);
                 connections.requireWritableServer(true);
-                watchOwnership();
+                background.watchOwnership(ownership, gate);
                 settlePlan(approved);
                 if (alteredInstantly()) {
                     finishInstant();
@@ -422,9 +408,8 @@ public final class MigrationRunner {
         InstantAlter instant = new InstantAlter(plan.schema(), plan.table(), inspection.helpers().ghost(), inspection.alter());
         enter(Phase.AWAITING_CUT_OVER, options.autoApproveCutOver() ? "instant ALTER ready" : "waiting for approval (instant ALTER)");
         while (!(options.autoApproveCutOver() || control.isCutOverApproved()) || cutOverPostponed.getAsBoolean()
-                || holdForThrottle() || waitForSchedule()) {
-            control.checkNotAborted();
-            checkWorkers();
+                || gate.holdForThrottle() || waitForSchedule()) {
+            gate.check();
             Thread.sleep(100);
         }
         control.checkNotAborted();
@@ -481,17 +466,6 @@ public final class MigrationRunner {
         listener.onProgress(snapshot());
     }
 
-    /**
-     * From the moment the run owns the table: the lock's session is pinged (its server ends it after
-     * {@code MigrationLock.SESSION_IDLE_LIMIT} without), also while an instant ALTER waits for its
-     * approval, and the helper tables are looked for once they exist.
-     */
-    private void watchOwnership() {
-        ownershipWatch = Executors.newSingleThreadScheduledExecutor(LogContext.capture().threadFactory("umbra-owner-" + plan.table()));
-        ownershipWatch.scheduleWithFixedDelay(this::checkOwnership, OWNERSHIP_CHECK.toMillis(), OWNERSHIP_CHECK.toMillis(),
-                TimeUnit.MILLISECONDS);
-    }
-
     private Connection openOrFail() throws MigrationFailedException {
         try {
             return connections.open();
@@ -543,21 +517,17 @@ public final class MigrationRunner {
                 new RowImageConverter(inspection.original().columns(), inspection.mapping().valueTargets()),
                 conflictClause, heldRows);
         applyLoop = new ApplyLoop(queue, applier, plan.table(), changelog.table(), connections,
-                () -> heldNow().isPresent(), options.applyBatchSize(), heldRows, options.reconnectTimeout());
+                () -> gate.holdNow().isPresent(), options.applyBatchSize(), heldRows, options.reconnectTimeout());
         applyLoop.start();
+        gate.watch(stream, applyLoop);
         checkpointer = Checkpointer.begin(connection, connections, new CheckpointScope(plan.schema(), plan.table(),
                 inspection.helpers(), inspection.server(), inspection.alter().clauseList()), inspection.resumedCheckpoint(),
                 applyLoop, () -> !heldRows.isEmpty());
         state.rowsCopied = checkpointer.rowsCopied();
         state.rowsCopiedBefore = state.rowsCopied;
-        // A thread for each task: a session gone silent holds up only its own task (for its network timeout).
-        background = Executors.newScheduledThreadPool(3, LogContext.capture().threadFactory("umbra-progress-" + plan.table()));
-        background.scheduleAtFixedRate(this::heartbeatQuietly, 0,
-                options.throttle().heartbeatInterval(options.heartbeatInterval()).toMillis(), TimeUnit.MILLISECONDS);
-        background.scheduleAtFixedRate(() -> listener.onProgress(snapshot()), options.statusInterval().toMillis(),
-                options.statusInterval().toMillis(), TimeUnit.MILLISECONDS);
-        background.scheduleAtFixedRate(() -> saveCheckpoint(state.phase), options.checkpointInterval().toMillis(),
-                options.checkpointInterval().toMillis(), TimeUnit.MILLISECONDS);
+        background.startLoops(changelog, connections, options.throttle().heartbeatInterval(options.heartbeatInterval()),
+                () -> listener.onProgress(snapshot()), options.statusInterval(), () -> saveCheckpoint(state.phase),
+                options.checkpointInterval());
         String marker = "stream-live-" + UUID.randomUUID();
         changelog.writeMarker(connection, marker);
         state.stage = "proving the binlog stream live";
@@ -565,16 +535,15 @@ public final class MigrationRunner {
         // timeout counts only time in which it could have.
         Instant deadline = Instant.now().plus(STREAM_LIVE_TIMEOUT);
         while (!applyLoop.awaitMarker(marker, Duration.ofMillis(200))) {
-            control.checkNotAborted();
-            checkWorkers();
-            if (updateThrottle()) {
+            gate.check();
+            if (gate.held()) {
                 deadline = Instant.now().plus(STREAM_LIVE_TIMEOUT);
             } else if (Instant.now().isAfter(deadline)) {
                 throw new MigrationFailedException(FailureKind.BINLOG_LOST, "the binlog stream did not deliver Umbra's own marker row within "
                         + STREAM_LIVE_TIMEOUT.toSeconds() + " s; check that the user may read the binary log");
             }
         }
-        updateThrottle();
+        gate.held();
     }
 
     private void copy() throws SQLException, MigrationAbortedException, MigrationFailedException, InterruptedException {
@@ -599,9 +568,8 @@ public final class MigrationRunner {
                     options.reconnectTimeout(), LogContext.capture().threadFactory("umbra-copy-" + plan.table()))) {
                 parallel.copy(saved.map(CopyRange::resumeAfter).orElse(null), upper.get(), () -> {
                     do {
-                        control.checkNotAborted();
-                        checkWorkers();
-                    } while (holdForThrottle() || yieldToTheApplier());
+                        gate.check();
+                    } while (gate.holdForThrottle() || yieldToTheApplier());
                 }, (watermark, rows) -> {
                     state.rowsCopied += rows;
                     checkpointer.chunkCopied(watermark, state.rowsCopied);
@@ -664,7 +632,7 @@ public final class MigrationRunner {
 
             @Override
             public void checkpoint() throws Exception {
-                awaitWorkMayGoOn();
+                gate.awaitWorkMayGoOn();
             }
 
             @Override
@@ -758,56 +726,22 @@ public final class MigrationRunner {
         return false;
     }
 
-    private boolean holdForThrottle() throws InterruptedException {
-        if (updateThrottle()) {
-            Thread.sleep(100);
-            return true;
-        }
-        return false;
-    }
-
-    /** Records whether work is held now (paused or throttled) and why; true while it is. */
-    private boolean updateThrottle() {
-        Optional<Hold> now = heldNow();
-        Hold before = state.throttle;
-        // A hold of the same kind keeps its start while its figures change.
-        state.throttle = now.map(hold -> before != null && before.kind() == hold.kind() ? hold.since(before.since()) : hold)
-                .orElse(null);
-        return now.isPresent();
-    }
-
-    private Optional<Hold> heldNow() {
-        if (control.isPaused()) {
-            return Optional.of(new Hold(Hold.Kind.PAUSED, "paused by user", Instant.now()));
-        }
-        return throttler.current().or(() -> externalThrottle.get().map(reason -> new Hold(Hold.Kind.EXTERNAL, reason, Instant.now())));
-    }
-
     private void awaitCutOver() throws MigrationAbortedException, MigrationFailedException, InterruptedException,
             SQLException {
         enter(Phase.AWAITING_CUT_OVER, options.autoApproveCutOver() ? "catching up" : "waiting for approval");
         while (true) {
-            control.checkNotAborted();
-            checkWorkers();
+            gate.check();
             settleConflicts();
             boolean approved = options.autoApproveCutOver() || control.isCutOverApproved();
             boolean postponed = cutOverPostponed.getAsBoolean();
             Optional<String> scheduled = approved ? scheduleClosed() : Optional.empty();
             state.stage = !approved ? "waiting for approval" : postponed ? "postponed by flag file"
                     : scheduled.map(reason -> "waiting for " + reason).orElse("catching up");
-            if (approved && !postponed && scheduled.isEmpty() && !holdForThrottle() && applyLoop.backlog() < options.applyBatchSize()) {
+            if (approved && !postponed && scheduled.isEmpty() && !gate.holdForThrottle() && applyLoop.backlog() < options.applyBatchSize()) {
                 return;
             }
             Thread.sleep(100);
         }
-    }
-
-    /** Returns once work may go on: waits while paused or throttled, throws on an abort or a failed worker. */
-    private void awaitWorkMayGoOn() throws MigrationAbortedException, MigrationFailedException, InterruptedException {
-        do {
-            control.checkNotAborted();
-            checkWorkers();
-        } while (holdForThrottle());
     }
 
     private void cutOver() throws Exception {
@@ -819,13 +753,12 @@ public final class MigrationRunner {
         CutOverContext context = new CutOverContext(plan.schema(), plan.table(), inspection.helpers().ghost(),
                 inspection.helpers().old(), changelog, connections, applyLoop, options.cutOverLockTimeout(),
                 inspection.alter().explicitAutoIncrement().isEmpty(),
-                () -> heldNow().map(Hold::reason), cutOverHook, options.diagnostics());
+                () -> gate.holdNow().map(Hold::reason), cutOverHook, options.diagnostics());
         CutOverAttemptException last = null;
         for (int attempt = 1; attempt <= options.cutOverMaxAttempts(); attempt++) {
-            control.checkNotAborted();
-            checkWorkers();
+            gate.check();
             settleConflicts(); // a collision found while draining under the lock failed the last attempt
-            for (boolean announced = false; holdForThrottle() || waitForSchedule(); announced = true) {
+            for (boolean announced = false; gate.holdForThrottle() || waitForSchedule(); announced = true) {
                 if (!announced) {
                     listener.onProgress(snapshot()); // say why the next attempt waits
                 }
@@ -864,7 +797,7 @@ public final class MigrationRunner {
                     "the cut-over of `" + plan.table() + "`", new CatchUpBeforeLock.Waiting() {
                         @Override
                         public void checkpoint() throws Exception {
-                            awaitWorkMayGoOn();
+                            gate.awaitWorkMayGoOn();
                         }
 
                         @Override
@@ -1011,35 +944,6 @@ public final class MigrationRunner {
         }
     }
 
-    private void checkWorkers() throws MigrationFailedException {
-        SQLException notOwner = ownershipFailure;
-        if (notOwner != null) {
-            throw new MigrationFailedException(FailureKind.OWNERSHIP_LOST, describe(notOwner), notOwner);
-        }
-        Optional<Exception> streamFailure = stream == null ? Optional.empty() : stream.failure();
-        if (streamFailure.isPresent()) {
-            throw new MigrationFailedException(lostKind(streamFailure.get(), FailureKind.BINLOG_LOST),
-                    "the binlog stream was lost and could not be resumed: "
-                    + describe(streamFailure.get()), streamFailure.get());
-        }
-        Exception applyFailure = applyLoop == null ? null : applyLoop.failure();
-        if (applyFailure != null) {
-            throw new MigrationFailedException(lostKind(applyFailure, FailureKind.APPLY_FAILED),
-                    "applying binlog changes failed: " + describe(applyFailure), applyFailure);
-        }
-    }
-
-    /**
-     * A worker that stopped because the run may not go on (its server was replaced, its table is
-     * another run's) failed for that reason, whichever worker noticed first.
-     */
-    private static FailureKind lostKind(Exception failure, FailureKind otherwise) {
-        if (failure instanceof BinlogGoneException) {
-            return FailureKind.BINLOG_LOST;
-        }
-        return failure instanceof UnsafeToContinueException ? FailureKind.OWNERSHIP_LOST : otherwise;
-    }
-
     private void closeWorkers() {
         if (stream != null) {
             stream.close();
@@ -1050,59 +954,8 @@ public final class MigrationRunner {
     }
 
     private void stopBackground() {
-        if (ownershipWatch != null) {
-            ownershipWatch.shutdownNow();
-        }
-        if (background != null) {
-            background.shutdownNow();
-            try {
-                background.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            closeQuietly(heartbeatConnection);
-            heartbeatConnection = null;
-        }
+        background.stop();
         throttler.close();
-    }
-
-    /** A lost server is not a failure here (the sessions that work reconnect); a server or table no longer the run's is. */
-    private void checkOwnership() {
-        try {
-            ownership.check();
-        } catch (UnsafeToContinueException e) {
-            ownershipFailure = e;
-        } catch (SQLException e) {
-            log.debug("The ownership check could not reach the server: {}", e.getMessage());
-        } catch (RuntimeException e) {
-            // A scheduled task that throws is never run again: the lock would go unwatched for the rest of the run.
-            log.warn("The ownership check failed unexpectedly; it runs again in {} s", OWNERSHIP_CHECK.toSeconds(), e);
-        }
-    }
-
-    private void heartbeatQuietly() {
-        try {
-            if (heartbeatConnection == null || heartbeatConnection.isClosed()) {
-                heartbeatConnection = connections.open();
-                // A session gone silent (a lost node, a black-holing firewall) must not hold up the heartbeat for good.
-                heartbeatConnection.setNetworkTimeout(Runnable::run, (int) HEARTBEAT_NETWORK_TIMEOUT.toMillis());
-            }
-            changelog.writeHeartbeat(heartbeatConnection);
-        } catch (SQLException e) {
-            log.debug("Heartbeat failed: {}", e.getMessage());
-            closeQuietly(heartbeatConnection);
-            heartbeatConnection = null;
-        }
-    }
-
-    private static void closeQuietly(Connection connection) {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // a session that cannot close cleanly is gone anyway
-            }
-        }
     }
 
     private void enter(Phase phase, String stage) {
@@ -1155,61 +1008,11 @@ public final class MigrationRunner {
     }
 
     private Progress snapshot() {
-        ApplyLoop loop = applyLoop;
-        Instant now = Instant.now();
-        Optional<Duration> applyLag = Optional.ofNullable(loop == null || state.phase.isFinal() ? null : loop.lastHeartbeatWrittenAt())
-                .map(writtenAt -> writtenAt.isAfter(now) ? Duration.ZERO : Duration.between(writtenAt, now));
-        return new Progress(state.phase, state.stage, state.rowsCopied, state.rowsEstimated, eta(),
-                loop == null ? 0 : loop.eventsApplied(), loop == null ? 0 : loop.backlog(),
-                Optional.ofNullable(loop == null ? null : loop.lastAppliedAt()), applyLag,
-                Optional.ofNullable(state.phase.isFinal() ? null : state.throttle), state.cutOverAttempts,
-                Optional.ofNullable(state.lastLockTime), Optional.ofNullable(state.verification), state.message, now,
-                checkpointer == null || state.phase.isFinal() ? Optional.empty() : checkpointer.lastSaved(),
-                Optional.ofNullable(state.phase == Phase.AWAITING_CUT_OVER || state.phase == Phase.CUT_OVER ? state.cutOverWaitsFor : null),
-                Optional.ofNullable(state.plan), state.phase.isFinal() ? Map.of() : throttler.replicaLags(),
-                Optional.ofNullable(state.failure));
+        Checkpointer saver = checkpointer;
+        return state.snapshot(applyLoop, saver == null ? Optional.empty() : saver.lastSaved(), throttler.replicaLags());
     }
 
-    private Optional<Duration> eta() {
-        if (state.copyStartedAt == null || state.copyFinishedAt != null || state.rowsCopied == state.rowsCopiedBefore) {
-            return state.copyFinishedAt != null ? Optional.of(Duration.ZERO) : Optional.empty();
-        }
-        double seconds = Duration.between(state.copyStartedAt, Instant.now()).toMillis() / 1000.0;
-        double rate = (state.rowsCopied - state.rowsCopiedBefore) / Math.max(seconds, 0.001);
-        long left = Math.max(0, state.rowsEstimated - state.rowsCopied);
-        return Optional.of(Duration.ofMillis((long) (1000 * left / rate)));
-    }
-
-    /** A failure for the status message: the server's row values left out (they are data). */
     private static String describe(Exception e) {
-        String message = ServerMessages.withoutValues(e.getMessage());
-        return message == null ? e.getClass().getSimpleName() : message;
-    }
-
-    /** The mutable progress counters, written by the runner thread and read by snapshots. */
-    private static final class MigrationState {
-        volatile Phase phase = Phase.INSPECTING;
-        volatile String stage = "";
-        volatile String message = "";
-        volatile Instant phaseStartedAt = Instant.now();
-        volatile long rowsCopied;
-        /** Rows an interrupted run had copied before this one resumed (0 for a fresh run). */
-        volatile long rowsCopiedBefore;
-        /** Whether this run resumed from a checkpoint, or why it could not; null for a fresh run. */
-        volatile String resumeNote;
-        volatile long rowsEstimated;
-        volatile Instant copyStartedAt;
-        volatile Instant copyFinishedAt;
-        /** Why work is held now, or null. */
-        volatile Hold throttle;
-        volatile int cutOverAttempts;
-        volatile Duration lastLockTime;
-        volatile Verification verification;
-        /** Why an approved cut-over does not start yet (its schedule), or null. */
-        volatile String cutOverWaitsFor;
-        /** What the run will do, once inspection has found it. */
-        volatile RunPlan plan;
-        /** Why the run failed, once it has. */
-        volatile FailureKind failure;
+        return WorkGate.describe(e);
     }
 }
