@@ -1,7 +1,6 @@
 package dev.umbra.engine.run;
 
 import dev.umbra.engine.apply.ApplyLoop;
-import dev.umbra.engine.apply.CatchUpBeforeLock;
 import dev.umbra.engine.apply.ChangeApplier;
 import dev.umbra.engine.apply.Changelog;
 import dev.umbra.engine.binlog.BinlogGoneException;
@@ -19,12 +18,10 @@ import dev.umbra.engine.copy.ChunkCopier;
 import dev.umbra.engine.copy.ChunkSizer;
 import dev.umbra.engine.copy.ParallelCopy;
 import dev.umbra.engine.cutover.CutOver;
-import dev.umbra.engine.cutover.CutOverAttemptException;
 import dev.umbra.engine.cutover.CutOverContext;
 import dev.umbra.engine.cutover.CutOverHook;
 import dev.umbra.engine.cutover.InstantAlter;
 import dev.umbra.engine.cutover.InterruptedCutOver;
-import dev.umbra.engine.cutover.OriginalRenamedException;
 import dev.umbra.engine.cutover.SingleSessionCutOver;
 import dev.umbra.engine.cutover.TwoSessionCutOver;
 import dev.umbra.engine.cutover.TwoStepCutOver;
@@ -116,12 +113,11 @@ public final class MigrationRunner {
     private RowRefresher refresher;
     private ConflictResolver conflicts;
     private final BackgroundWork background;
+    private final ScheduleWait schedule;
     private Checkpointer checkpointer;
     /** Sizes copy chunks; its final size also sizes the checksum's chunks. */
     private ChunkSizer copySizer;
     private volatile boolean crashed;
-    /** A two-step cut-over left the original under its old-table name: nothing may be cleaned up. */
-    private volatile boolean originalRenamed;
 
     public MigrationRunner(MigrationPlan plan, ProgressListener listener) {
         this.plan = plan;
@@ -131,6 +127,7 @@ public final class MigrationRunner {
         this.throttler = new Throttler(options.throttle(), plan.connection(), plan.schema(), control::abort);
         this.gate = new WorkGate(control, throttler, state);
         this.background = new BackgroundWork(plan.table());
+        this.schedule = new ScheduleWait(options, state);
     }
 
     public MigrationControl control() {
@@ -269,7 +266,7 @@ public final class MigrationRunner {
                 }
                 String reason = e instanceof MigrationFailedException ? e.getMessage() : describe(e);
                 FailureKind kind = kindOf(e);
-                if (originalRenamed) {
+                if (kind == FailureKind.ORIGINAL_RENAMED) {
                     stopBackground(); // and nothing dropped: the original is under another name, and a person must put it back
                     closeWorkers();
                     fail(kind, "Failed: " + reason + ".");
@@ -408,7 +405,7 @@ public final class MigrationRunner {
         InstantAlter instant = new InstantAlter(plan.schema(), plan.table(), inspection.helpers().ghost(), inspection.alter());
         enter(Phase.AWAITING_CUT_OVER, options.autoApproveCutOver() ? "instant ALTER ready" : "waiting for approval (instant ALTER)");
         while (!(options.autoApproveCutOver() || control.isCutOverApproved()) || cutOverPostponed.getAsBoolean()
-                || gate.holdForThrottle() || waitForSchedule()) {
+                || gate.holdForThrottle() || schedule.waitWhileClosed()) {
             gate.check();
             Thread.sleep(100);
         }
@@ -705,27 +702,6 @@ public final class MigrationRunner {
         return false;
     }
 
-    /**
-     * Why no cut-over attempt may start now (outside its windows, or before its not-before time,
-     * or so late in a window that the lock could outlast it); recorded for the status.
-     */
-    private Optional<String> scheduleClosed() {
-        Optional<String> closed = options.cutOverSchedule().closed(Instant.now(), options.cutOverLockTimeout());
-        state.cutOverWaitsFor = closed.orElse(null);
-        return closed;
-    }
-
-    /** Between cut-over attempts: true (after a pause) while the schedule holds the next attempt. */
-    private boolean waitForSchedule() throws InterruptedException {
-        Optional<String> closed = scheduleClosed();
-        if (closed.isPresent()) {
-            state.stage = "waiting for " + closed.get();
-            Thread.sleep(500);
-            return true;
-        }
-        return false;
-    }
-
     private void awaitCutOver() throws MigrationAbortedException, MigrationFailedException, InterruptedException,
             SQLException {
         enter(Phase.AWAITING_CUT_OVER, options.autoApproveCutOver() ? "catching up" : "waiting for approval");
@@ -734,7 +710,7 @@ public final class MigrationRunner {
             settleConflicts();
             boolean approved = options.autoApproveCutOver() || control.isCutOverApproved();
             boolean postponed = cutOverPostponed.getAsBoolean();
-            Optional<String> scheduled = approved ? scheduleClosed() : Optional.empty();
+            Optional<String> scheduled = approved ? schedule.closed() : Optional.empty();
             state.stage = !approved ? "waiting for approval" : postponed ? "postponed by flag file"
                     : scheduled.map(reason -> "waiting for " + reason).orElse("catching up");
             if (approved && !postponed && scheduled.isEmpty() && !gate.holdForThrottle() && applyLoop.backlog() < options.applyBatchSize()) {
@@ -754,62 +730,8 @@ public final class MigrationRunner {
                 inspection.helpers().old(), changelog, connections, applyLoop, options.cutOverLockTimeout(),
                 inspection.alter().explicitAutoIncrement().isEmpty(),
                 () -> gate.holdNow().map(Hold::reason), cutOverHook, options.diagnostics());
-        CutOverAttemptException last = null;
-        for (int attempt = 1; attempt <= options.cutOverMaxAttempts(); attempt++) {
-            gate.check();
-            settleConflicts(); // a collision found while draining under the lock failed the last attempt
-            for (boolean announced = false; gate.holdForThrottle() || waitForSchedule(); announced = true) {
-                if (!announced) {
-                    listener.onProgress(snapshot()); // say why the next attempt waits
-                }
-                control.checkNotAborted(); // an attempt is only made while nothing holds work
-            }
-            state.cutOverAttempts = attempt;
-            state.stage = "attempt " + attempt + " of " + options.cutOverMaxAttempts();
-            try {
-                catchUpBeforeAttempt(attempt);
-                state.lastLockTime = method.attempt(context);
-                return;
-            } catch (OriginalRenamedException e) {
-                originalRenamed = true;
-                throw new MigrationFailedException(FailureKind.ORIGINAL_RENAMED, "OriginalRenamed: " + e.getMessage(), e);
-            } catch (CutOverAttemptException e) {
-                last = e;
-                state.message = "Cut-over attempt " + attempt + " failed: " + e.getMessage() + "; the original table is serving.";
-                log.warn(state.message);
-                listener.onProgress(snapshot());
-                Thread.sleep(Math.min(10_000, 500L * attempt));
-            }
-        }
-        throw new MigrationFailedException(FailureKind.CUT_OVER_FAILED, "cut-over failed " + options.cutOverMaxAttempts() + " times; last error: "
-                + (last == null ? "none" : last.getMessage()), last);
-    }
-
-    /**
-     * Before each attempt's lock, with no lock held: the applier must be caught up, or writers would
-     * wait under the lock for a stream that is still reconnecting (after a lost server) or behind.
-     * Waiting for it is not an attempt; a marker that cannot be written fails this attempt.
-     */
-    private void catchUpBeforeAttempt(int attempt) throws Exception {
-        String stage = state.stage;
-        try {
-            CatchUpBeforeLock.await(changelog, connections, applyLoop, options.cutOverLockTimeout(),
-                    "the cut-over of `" + plan.table() + "`", new CatchUpBeforeLock.Waiting() {
-                        @Override
-                        public void checkpoint() throws Exception {
-                            gate.awaitWorkMayGoOn();
-                        }
-
-                        @Override
-                        public void behind() {
-                            state.stage = "before attempt " + attempt + ": waiting for the binlog applier to catch up";
-                        }
-                    });
-        } catch (SQLException e) {
-            throw new CutOverAttemptException("no marker could be written to the changelog before locking: " + e.getMessage(), e);
-        } finally {
-            state.stage = stage;
-        }
+        new CutOverAttempts(options.cutOverMaxAttempts(), state, gate, control, schedule, () -> listener.onProgress(snapshot()))
+                .swap(method, context, this::settleConflicts);
     }
 
     /** On the lock's session: the helper tables are dropped only while the run owns the table. */
