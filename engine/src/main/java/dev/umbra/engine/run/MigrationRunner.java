@@ -1,14 +1,8 @@
 package dev.umbra.engine.run;
 
 import dev.umbra.engine.apply.ApplyLoop;
-import dev.umbra.engine.apply.ChangeApplier;
 import dev.umbra.engine.apply.Changelog;
-import dev.umbra.engine.binlog.BinlogGoneException;
 import dev.umbra.engine.binlog.BinlogPosition;
-import dev.umbra.engine.binlog.BinlogStream;
-import dev.umbra.engine.binlog.RowImageConverter;
-import dev.umbra.engine.binlog.TransactionQueue;
-import dev.umbra.engine.checkpoint.BinlogAvailability;
 import dev.umbra.engine.checkpoint.Checkpoint;
 import dev.umbra.engine.checkpoint.CheckpointScope;
 import dev.umbra.engine.checkpoint.Checkpointer;
@@ -51,10 +45,8 @@ import dev.umbra.engine.sql.ServerIdentity;
 import dev.umbra.engine.sql.UnsafeToContinueException;
 import dev.umbra.engine.throttle.Hold;
 import dev.umbra.engine.throttle.Throttler;
-import dev.umbra.engine.unique.ConflictClause;
 import dev.umbra.engine.unique.ConflictResolver;
 import dev.umbra.engine.unique.HeldRows;
-import dev.umbra.engine.unique.RowRefresher;
 import dev.umbra.engine.unique.UniqueConflictException;
 import dev.umbra.engine.verify.TableVerifier;
 import dev.umbra.engine.verify.VerificationFailedException;
@@ -66,7 +58,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
@@ -83,9 +74,6 @@ public final class MigrationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(MigrationRunner.class);
     private static final Duration STREAM_LIVE_TIMEOUT = Duration.ofSeconds(30);
-    private static final int QUEUE_TRANSACTIONS = 2_000;
-    /** What the queued row images may hold: with a transaction's pieces, bounds the binlog's memory at any write load. */
-    private static final long QUEUE_BYTES = 32L << 20;
 
     private final MigrationPlan plan;
     private final MigrationOptions options;
@@ -105,13 +93,9 @@ public final class MigrationRunner {
     private Inspection inspection;
     /** Proof that the table is this run's: every drop of a helper table goes through it. */
     private TableOwnership ownership;
-    private Changelog changelog;
-    private BinlogStream stream;
-    private ApplyLoop applyLoop;
     private final HeldRows heldRows = new HeldRows();
-    private ConflictClause conflictClause;
-    private RowRefresher refresher;
-    private ConflictResolver conflicts;
+    /** The changelog, binlog stream and applier, once the run owns the table; null before. */
+    private volatile BinlogPipeline pipeline;
     private final BackgroundWork background;
     private final ScheduleWait schedule;
     private Checkpointer checkpointer;
@@ -483,7 +467,9 @@ public final class MigrationRunner {
 
     private void prepare(Connection connection) throws SQLException, IOException, TimeoutException,
             InterruptedException, MigrationFailedException, MigrationAbortedException {
-        changelog = new Changelog(plan.schema(), inspection.helpers().changelog());
+        BinlogPipeline binlog = new BinlogPipeline(plan, inspection, connections, heldRows);
+        pipeline = binlog;
+        Changelog changelog = binlog.changelog();
         Optional<Checkpoint> resumed = inspection.resumedCheckpoint();
         if (resumed.isEmpty()) {
             changelog.create(connection, ownership.runId());
@@ -491,32 +477,11 @@ public final class MigrationRunner {
         ownership.claimHelpers(resumed.isEmpty());
         ownership.watchHelpers(true);
         throttler.start(changelog);
-        TransactionQueue queue = new TransactionQueue(QUEUE_TRANSACTIONS, QUEUE_BYTES);
         BinlogPosition start = resumed.isPresent() ? resumed.get().appliedPosition()
                 : BinlogPosition.current(connection, inspection.server());
-        stream = new BinlogStream(plan.connection(), plan.schema(), Set.of(plan.table(), changelog.table()), queue);
-        stream.setPasswordSource(passwordSource);
-        String binlogServer = BinlogAvailability.serverIdentity(connection, inspection.server());
-        stream.setReconnectCheck(from -> {
-            try (Connection session = connections.open()) { // checks the server's identity and the table's lock
-                Optional<String> gone = BinlogAvailability.whyUnavailable(session, inspection.server(), from, binlogServer);
-                if (gone.isPresent()) {
-                    throw new BinlogGoneException(from, gone.get());
-                }
-            }
-        });
-        stream.start(start);
-        conflictClause = new ConflictClause(plan.schema(), inspection.helpers().ghost(), inspection.mapping());
-        refresher = new RowRefresher(plan.schema(), plan.table(), inspection.helpers().ghost(), inspection.mapping(),
-                conflictClause);
-        conflicts = new ConflictResolver(plan.table(), heldRows, refresher, this::catchUp, options.diagnostics());
-        ChangeApplier applier = new ChangeApplier(plan.schema(), inspection.helpers().ghost(), inspection.mapping(),
-                new RowImageConverter(inspection.original().columns(), inspection.mapping().valueTargets()),
-                conflictClause, heldRows);
-        applyLoop = new ApplyLoop(queue, applier, plan.table(), changelog.table(), connections,
-                () -> gate.holdNow().isPresent(), options.applyBatchSize(), heldRows, options.reconnectTimeout());
-        applyLoop.start();
-        gate.watch(stream, applyLoop);
+        binlog.start(connection, start, passwordSource, () -> gate.holdNow().isPresent());
+        ApplyLoop applyLoop = binlog.applyLoop();
+        gate.watch(binlog.stream(), applyLoop);
         checkpointer = Checkpointer.begin(connection, connections, new CheckpointScope(plan.schema(), plan.table(),
                 inspection.helpers(), inspection.server(), inspection.alter().clauseList()), inspection.resumedCheckpoint(),
                 applyLoop, () -> !heldRows.isEmpty());
@@ -546,7 +511,7 @@ public final class MigrationRunner {
     private void copy() throws SQLException, MigrationAbortedException, MigrationFailedException, InterruptedException {
         enter(Phase.COPYING, "copying rows");
         ChunkCopier copier = new ChunkCopier(plan.schema(), plan.table(), inspection.helpers().ghost(), inspection.mapping(),
-                conflictClause, conflicts);
+                pipeline.conflictClause(), pipeline.conflicts());
         Optional<CopyRange> saved = checkpointer.copyRange();
         Optional<List<Object>> upper;
         try (ReconnectingSession session = new ReconnectingSession("copy", connections, options.reconnectTimeout())) {
@@ -618,7 +583,8 @@ public final class MigrationRunner {
         state.stage = "Verifying";
         listener.onProgress(snapshot());
         VerifyContext context = new VerifyContext(inspection.server(), plan.schema(), plan.table(), inspection.helpers().ghost(),
-                inspection.mapping(), changelog, connections, applyLoop, conflicts, heldRows, options.cutOverLockTimeout(),
+                inspection.mapping(), pipeline.changelog(), connections, pipeline.applyLoop(), pipeline.conflicts(), heldRows,
+                options.cutOverLockTimeout(),
                 checksumChunkRows(), Math.max(state.rowsCopied, state.rowsEstimated),
                 options.diagnostics());
         state.verification = new TableVerifier(context).verify(new TableVerifier.Observer() {
@@ -654,22 +620,11 @@ public final class MigrationRunner {
         log.info("{} row(s) of `{}` collided with other rows on a unique key of the new table; writing them again from"
                 + " the table once the applier has caught up", heldRows.size(), plan.table());
         try (Connection connection = connections.open()) {
-            conflicts.settle(connection);
+            pipeline.conflicts().settle(connection);
         } catch (UniqueConflictException e) {
             throw new MigrationFailedException(FailureKind.DUPLICATE_KEY, e.getMessage(), e);
         }
         state.stage = stage;
-    }
-
-    /** Waits until the applier has applied every binlog change written before this call. */
-    private void catchUp() throws SQLException, InterruptedException {
-        String marker = "catch-up-" + UUID.randomUUID();
-        try (Connection connection = connections.open()) {
-            changelog.writeMarker(connection, marker);
-        }
-        if (!applyLoop.awaitMarkerApplied(marker, STREAM_LIVE_TIMEOUT)) {
-            throw new SQLException("the binlog applier did not catch up within " + STREAM_LIVE_TIMEOUT.toSeconds() + " s");
-        }
     }
 
     private void pause(PausePoint point) throws MigrationFailedException, InterruptedException {
@@ -685,7 +640,8 @@ public final class MigrationRunner {
     /** True (after a short wait) while paused or throttled; the caller then checks again. */
     /** Apply attempts that lost a deadlock or lock wait so far (each was retried). */
     public long applyLoopLostLockContests() {
-        ApplyLoop loop = applyLoop;
+        BinlogPipeline binlog = pipeline;
+        ApplyLoop loop = binlog == null ? null : binlog.applyLoop();
         return loop == null ? 0 : loop.lostLockContests();
     }
 
@@ -695,7 +651,7 @@ public final class MigrationRunner {
      * the batch goes through, the copy goes on.
      */
     private boolean yieldToTheApplier() throws InterruptedException {
-        if (applyLoop.needsTheCopyToYield()) {
+        if (pipeline.applyLoop().needsTheCopyToYield()) {
             Thread.sleep(10);
             return true;
         }
@@ -713,7 +669,8 @@ public final class MigrationRunner {
             Optional<String> scheduled = approved ? schedule.closed() : Optional.empty();
             state.stage = !approved ? "waiting for approval" : postponed ? "postponed by flag file"
                     : scheduled.map(reason -> "waiting for " + reason).orElse("catching up");
-            if (approved && !postponed && scheduled.isEmpty() && !gate.holdForThrottle() && applyLoop.backlog() < options.applyBatchSize()) {
+            if (approved && !postponed && scheduled.isEmpty() && !gate.holdForThrottle()
+                    && pipeline.applyLoop().backlog() < options.applyBatchSize()) {
                 return;
             }
             Thread.sleep(100);
@@ -727,7 +684,7 @@ public final class MigrationRunner {
                 : options.cutOverMethod() == CutOverMethod.TWO_STEP ? new TwoStepCutOver()
                 : inspection.server().renamesUnderLockTables() ? new SingleSessionCutOver() : new TwoSessionCutOver();
         CutOverContext context = new CutOverContext(plan.schema(), plan.table(), inspection.helpers().ghost(),
-                inspection.helpers().old(), changelog, connections, applyLoop, options.cutOverLockTimeout(),
+                inspection.helpers().old(), pipeline.changelog(), connections, pipeline.applyLoop(), options.cutOverLockTimeout(),
                 inspection.alter().explicitAutoIncrement().isEmpty(),
                 () -> gate.holdNow().map(Hold::reason), cutOverHook, options.diagnostics());
         new CutOverAttempts(options.cutOverMaxAttempts(), state, gate, control, schedule, () -> listener.onProgress(snapshot()))
@@ -740,7 +697,7 @@ public final class MigrationRunner {
         closeWorkers();
         try {
             ownership.asOwner(connection -> {
-                changelog.drop(connection);
+                pipeline.changelog().drop(connection);
                 dropCheckpoint(connection);
                 new InterruptedCutOver(plan.schema(), plan.table()).dropLeftoverGuards(connection);
                 if (options.dropOldTable()) {
@@ -787,8 +744,9 @@ public final class MigrationRunner {
                     statement.execute("DROP TABLE IF EXISTS "
                             + dev.umbra.engine.sql.Sql.qualified(plan.schema(), inspection.helpers().ghost()));
                 }
-                if (changelog != null) {
-                    changelog.drop(connection);
+                BinlogPipeline binlog = pipeline;
+                if (binlog != null) {
+                    binlog.changelog().drop(connection);
                 }
                 dropCheckpoint(connection);
                 new InterruptedCutOver(plan.schema(), plan.table()).dropLeftoverGuards(connection);
@@ -867,11 +825,9 @@ public final class MigrationRunner {
     }
 
     private void closeWorkers() {
-        if (stream != null) {
-            stream.close();
-        }
-        if (applyLoop != null) {
-            applyLoop.close();
+        BinlogPipeline binlog = pipeline;
+        if (binlog != null) {
+            binlog.close();
         }
     }
 
@@ -931,7 +887,8 @@ public final class MigrationRunner {
 
     private Progress snapshot() {
         Checkpointer saver = checkpointer;
-        return state.snapshot(applyLoop, saver == null ? Optional.empty() : saver.lastSaved(), throttler.replicaLags());
+        BinlogPipeline binlog = pipeline;
+        return state.snapshot(binlog == null ? null : binlog.applyLoop(), saver == null ? Optional.empty() : saver.lastSaved(), throttler.replicaLags());
     }
 
     private static String describe(Exception e) {

@@ -1,0 +1,141 @@
+package dev.umbra.engine.run;
+
+import dev.umbra.engine.apply.ApplyLoop;
+import dev.umbra.engine.apply.ChangeApplier;
+import dev.umbra.engine.apply.Changelog;
+import dev.umbra.engine.binlog.BinlogGoneException;
+import dev.umbra.engine.binlog.BinlogPosition;
+import dev.umbra.engine.binlog.BinlogStream;
+import dev.umbra.engine.binlog.RowImageConverter;
+import dev.umbra.engine.binlog.TransactionQueue;
+import dev.umbra.engine.checkpoint.BinlogAvailability;
+import dev.umbra.engine.inspect.Inspection;
+import dev.umbra.engine.plan.MigrationPlan;
+import dev.umbra.engine.sql.Connections;
+import dev.umbra.engine.sql.PasswordSource;
+import dev.umbra.engine.unique.ConflictClause;
+import dev.umbra.engine.unique.ConflictResolver;
+import dev.umbra.engine.unique.HeldRows;
+import dev.umbra.engine.unique.RowRefresher;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What carries the original's changes to the ghost table while the run copies and waits: the
+ * changelog table, the binlog stream, the applier, and what settles rows that collide on a unique
+ * key the ALTER adds. Built once the run owns the table, started from a binlog position, closed
+ * at the run's end.
+ */
+final class BinlogPipeline implements AutoCloseable {
+
+    private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
+    private static final int QUEUE_TRANSACTIONS = 2_000;
+    /** What the queued row images may hold: with a transaction's pieces, bounds the binlog's memory at any write load. */
+    private static final long QUEUE_BYTES = 32L << 20;
+
+    private final MigrationPlan plan;
+    private final Inspection inspection;
+    private final Connections connections;
+    private final HeldRows heldRows;
+    private final Changelog changelog;
+    private final ConflictClause conflictClause;
+    private final ConflictResolver conflicts;
+    private volatile BinlogStream stream;
+    private volatile ApplyLoop applyLoop;
+
+    BinlogPipeline(MigrationPlan plan, Inspection inspection, Connections connections, HeldRows heldRows) {
+        this.plan = plan;
+        this.inspection = inspection;
+        this.connections = connections;
+        this.heldRows = heldRows;
+        this.changelog = new Changelog(plan.schema(), inspection.helpers().changelog());
+        this.conflictClause = new ConflictClause(plan.schema(), inspection.helpers().ghost(), inspection.mapping());
+        RowRefresher refresher = new RowRefresher(plan.schema(), plan.table(), inspection.helpers().ghost(),
+                inspection.mapping(), conflictClause);
+        this.conflicts = new ConflictResolver(plan.table(), heldRows, refresher, this::catchUp, plan.options().diagnostics());
+    }
+
+    /**
+     * Streams the binlog from {@code from} into the applier, which starts applying at once.
+     *
+     * @param connection a session on the server, to read what the stream's position means there
+     * @param passwords  where the stream's sessions get the password
+     * @param held       true while the applier must hold (paused, throttled)
+     */
+    void start(Connection connection, BinlogPosition from, PasswordSource passwords, BooleanSupplier held)
+            throws SQLException, IOException, TimeoutException {
+        TransactionQueue queue = new TransactionQueue(QUEUE_TRANSACTIONS, QUEUE_BYTES);
+        BinlogStream binlog = new BinlogStream(plan.connection(), plan.schema(), Set.of(plan.table(), changelog.table()), queue);
+        stream = binlog;
+        binlog.setPasswordSource(passwords);
+        String binlogServer = BinlogAvailability.serverIdentity(connection, inspection.server());
+        binlog.setReconnectCheck(position -> {
+            try (Connection session = connections.open()) { // checks the server's identity and the table's lock
+                Optional<String> gone = BinlogAvailability.whyUnavailable(session, inspection.server(), position, binlogServer);
+                if (gone.isPresent()) {
+                    throw new BinlogGoneException(position, gone.get());
+                }
+            }
+        });
+        binlog.start(from);
+        ChangeApplier applier = new ChangeApplier(plan.schema(), inspection.helpers().ghost(), inspection.mapping(),
+                new RowImageConverter(inspection.original().columns(), inspection.mapping().valueTargets()),
+                conflictClause, heldRows);
+        ApplyLoop loop = new ApplyLoop(queue, applier, plan.table(), changelog.table(), connections, held,
+                plan.options().applyBatchSize(), heldRows, plan.options().reconnectTimeout());
+        applyLoop = loop;
+        loop.start();
+    }
+
+    Changelog changelog() {
+        return changelog;
+    }
+
+    BinlogStream stream() {
+        return stream;
+    }
+
+    /** The applier; null before {@link #start}. */
+    ApplyLoop applyLoop() {
+        return applyLoop;
+    }
+
+    ConflictClause conflictClause() {
+        return conflictClause;
+    }
+
+    ConflictResolver conflicts() {
+        return conflicts;
+    }
+
+    /** Waits until the applier has applied every binlog change written before this call. */
+    private void catchUp() throws SQLException, InterruptedException {
+        String marker = "catch-up-" + UUID.randomUUID();
+        try (Connection connection = connections.open()) {
+            changelog.writeMarker(connection, marker);
+        }
+        if (!applyLoop.awaitMarkerApplied(marker, CATCH_UP_TIMEOUT)) {
+            throw new SQLException("the binlog applier did not catch up within " + CATCH_UP_TIMEOUT.toSeconds() + " s");
+        }
+    }
+
+    /** Stops the stream, then the applier: it finishes or abandons its batch, and only committed batches move the position. */
+    @Override
+    public void close() {
+        BinlogStream binlog = stream;
+        if (binlog != null) {
+            binlog.close();
+        }
+        ApplyLoop loop = applyLoop;
+        if (loop != null) {
+            loop.close();
+        }
+    }
+}
