@@ -6,11 +6,6 @@ import dev.umbra.engine.binlog.BinlogPosition;
 import dev.umbra.engine.checkpoint.Checkpoint;
 import dev.umbra.engine.checkpoint.CheckpointScope;
 import dev.umbra.engine.checkpoint.Checkpointer;
-import dev.umbra.engine.checkpoint.CopyRange;
-import dev.umbra.engine.copy.AutoIncrementLock;
-import dev.umbra.engine.copy.ChunkCopier;
-import dev.umbra.engine.copy.ChunkSizer;
-import dev.umbra.engine.copy.ParallelCopy;
 import dev.umbra.engine.cutover.CutOver;
 import dev.umbra.engine.cutover.CutOverContext;
 import dev.umbra.engine.cutover.CutOverHook;
@@ -28,7 +23,6 @@ import dev.umbra.engine.failure.TableInUseException;
 import dev.umbra.engine.inspect.Inspection;
 import dev.umbra.engine.inspect.Inspector;
 import dev.umbra.engine.inspect.RunPlans;
-import dev.umbra.engine.logging.LogContext;
 import dev.umbra.engine.owner.TableOwnership;
 import dev.umbra.engine.plan.CutOverMethod;
 import dev.umbra.engine.plan.MigrationOptions;
@@ -40,7 +34,6 @@ import dev.umbra.engine.progress.RunPlan;
 import dev.umbra.engine.relation.TableRelations;
 import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.sql.PasswordSource;
-import dev.umbra.engine.sql.ReconnectingSession;
 import dev.umbra.engine.sql.ServerIdentity;
 import dev.umbra.engine.sql.UnsafeToContinueException;
 import dev.umbra.engine.throttle.Hold;
@@ -56,7 +49,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
@@ -99,8 +91,8 @@ public final class MigrationRunner {
     private final BackgroundWork background;
     private final ScheduleWait schedule;
     private Checkpointer checkpointer;
-    /** Sizes copy chunks; its final size also sizes the checksum's chunks. */
-    private ChunkSizer copySizer;
+    /** The copy, once it has begun: its chunk size also sizes the checksum's chunks. */
+    private CopyStage copyStage;
     private volatile boolean crashed;
 
     public MigrationRunner(MigrationPlan plan, ProgressListener listener) {
@@ -510,68 +502,15 @@ public final class MigrationRunner {
 
     private void copy() throws SQLException, MigrationAbortedException, MigrationFailedException, InterruptedException {
         enter(Phase.COPYING, "copying rows");
-        ChunkCopier copier = new ChunkCopier(plan.schema(), plan.table(), inspection.helpers().ghost(), inspection.mapping(),
-                pipeline.conflictClause(), pipeline.conflicts());
-        Optional<CopyRange> saved = checkpointer.copyRange();
-        Optional<List<Object>> upper;
-        try (ReconnectingSession session = new ReconnectingSession("copy", connections, options.reconnectTimeout())) {
-            upper = saved.isPresent() ? remaining(saved.get()) : readUpperBound(copier, session);
-        }
-        state.copyStartedAt = Instant.now();
-        if (upper.isPresent()) {
-            ChunkSizer sizer = new ChunkSizer(options.chunkSize(), options.chunkTime());
-            copySizer = sizer;
-            boolean planAhead;
-            try (ReconnectingSession session = new ReconnectingSession("copy", connections, options.reconnectTimeout())) {
-                planAhead = !session.run(connection -> AutoIncrementLock.heldByEachChunk(connection, plan.schema(),
-                        inspection.helpers().ghost()));
-            }
-            try (ParallelCopy parallel = new ParallelCopy(copier, sizer, options.copyWorkers(), planAhead, connections,
-                    options.reconnectTimeout(), LogContext.capture().threadFactory("umbra-copy-" + plan.table()))) {
-                parallel.copy(saved.map(CopyRange::resumeAfter).orElse(null), upper.get(), () -> {
-                    do {
-                        gate.check();
-                    } while (gate.holdForThrottle() || yieldToTheApplier());
-                }, (watermark, rows) -> {
-                    state.rowsCopied += rows;
-                    checkpointer.chunkCopied(watermark, state.rowsCopied);
-                });
-            } catch (SQLException | MigrationAbortedException | MigrationFailedException | InterruptedException
-                     | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException("the copy failed", e);
-            }
-        }
-        checkpointer.copyFinished(state.rowsCopied);
-        state.copyFinishedAt = Instant.now();
+        copyStage = new CopyStage(plan, inspection, pipeline, checkpointer, connections, state, gate, this::pause,
+                () -> saveCheckpoint(state.phase));
+        copyStage.copy();
         settleConflicts();
     }
 
-    /** The first run of the copy: reads the key range and saves it, so a resumed run keeps it. */
-    private Optional<List<Object>> readUpperBound(ChunkCopier copier, ReconnectingSession session)
-            throws SQLException, MigrationFailedException, InterruptedException {
-        pause(PausePoint.BEFORE_RANGE_READ);
-        Optional<List<Object>> upper = session.run(copier::upperBound);
-        pause(PausePoint.AFTER_RANGE_READ);
-        checkpointer.copyBegan(upper);
-        saveCheckpoint(state.phase);
-        return upper;
-    }
-
-    /** A resumed copy's upper bound: the one the first run read (rows above it come through the binlog). */
-    private static Optional<List<Object>> remaining(CopyRange range) {
-        return range.done() ? Optional.empty() : Optional.ofNullable(range.upperInclusive());
-    }
-
-    /**
-     * Rows per checksum chunk: as many as the copy's chunks had grown to (at least the first
-     * chunk's size). A checksum chunk reads a snapshot without locks, so only its per-chunk round
-     * trips count, and a chunk found different is copied again with the lock footprint of a copy
-     * chunk. With fixed chunks (chunk time 0), the chunk size.
-     */
+    /** Rows per checksum chunk: as the copy's chunks had grown (see {@link CopyStage#checksumChunkRows()}). */
     private int checksumChunkRows() {
-        return copySizer == null ? options.chunkSize() : Math.max(options.chunkSize(), copySizer.next());
+        return copyStage == null ? options.chunkSize() : copyStage.checksumChunkRows();
     }
 
     /** The checksum before cut-over: the last stage of Copying (see {@link TableVerifier}). */
@@ -645,18 +584,6 @@ public final class MigrationRunner {
         return loop == null ? 0 : loop.lostLockContests();
     }
 
-    /**
-     * Holds the next copy chunk while the binlog applier's batch is being retried after losing a
-     * deadlock to a chunk (see {@link ApplyLoop#needsTheCopyToYield}): the chunk in flight ends,
-     * the batch goes through, the copy goes on.
-     */
-    private boolean yieldToTheApplier() throws InterruptedException {
-        if (pipeline.applyLoop().needsTheCopyToYield()) {
-            Thread.sleep(10);
-            return true;
-        }
-        return false;
-    }
 
     private void awaitCutOver() throws MigrationAbortedException, MigrationFailedException, InterruptedException,
             SQLException {

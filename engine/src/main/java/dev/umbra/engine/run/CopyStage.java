@@ -1,0 +1,138 @@
+package dev.umbra.engine.run;
+
+import dev.umbra.engine.checkpoint.Checkpointer;
+import dev.umbra.engine.checkpoint.CopyRange;
+import dev.umbra.engine.copy.AutoIncrementLock;
+import dev.umbra.engine.copy.ChunkCopier;
+import dev.umbra.engine.copy.ChunkSizer;
+import dev.umbra.engine.copy.ParallelCopy;
+import dev.umbra.engine.failure.MigrationAbortedException;
+import dev.umbra.engine.failure.MigrationFailedException;
+import dev.umbra.engine.inspect.Inspection;
+import dev.umbra.engine.logging.LogContext;
+import dev.umbra.engine.plan.MigrationOptions;
+import dev.umbra.engine.plan.MigrationPlan;
+import dev.umbra.engine.sql.Connections;
+import dev.umbra.engine.sql.ReconnectingSession;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The chunked copy of the original's rows into the ghost table, from where a checkpoint left it if
+ * there is one. Each chunk first asks the gate, and waits while the applier retries a batch that
+ * lost a lock contest to a chunk.
+ */
+final class CopyStage {
+
+    /** Where a test may hold the run (see {@link PausePoint}). */
+    @FunctionalInterface
+    interface Pauses {
+        void reached(PausePoint point) throws MigrationFailedException, InterruptedException;
+    }
+
+    private final MigrationPlan plan;
+    private final MigrationOptions options;
+    private final Inspection inspection;
+    private final BinlogPipeline pipeline;
+    private final Checkpointer checkpointer;
+    private final Connections connections;
+    private final RunState state;
+    private final WorkGate gate;
+    private final Pauses pauses;
+    private final Runnable saveCheckpoint;
+    /** Sizes copy chunks; its final size also sizes the checksum's chunks. */
+    private ChunkSizer sizer;
+
+    CopyStage(MigrationPlan plan, Inspection inspection, BinlogPipeline pipeline, Checkpointer checkpointer,
+              Connections connections, RunState state, WorkGate gate, Pauses pauses, Runnable saveCheckpoint) {
+        this.plan = plan;
+        this.options = plan.options();
+        this.inspection = inspection;
+        this.pipeline = pipeline;
+        this.checkpointer = checkpointer;
+        this.connections = connections;
+        this.state = state;
+        this.gate = gate;
+        this.pauses = pauses;
+        this.saveCheckpoint = saveCheckpoint;
+    }
+
+    void copy() throws SQLException, MigrationAbortedException, MigrationFailedException, InterruptedException {
+        ChunkCopier copier = new ChunkCopier(plan.schema(), plan.table(), inspection.helpers().ghost(), inspection.mapping(),
+                pipeline.conflictClause(), pipeline.conflicts());
+        Optional<CopyRange> saved = checkpointer.copyRange();
+        Optional<List<Object>> upper;
+        try (ReconnectingSession session = new ReconnectingSession("copy", connections, options.reconnectTimeout())) {
+            upper = saved.isPresent() ? remaining(saved.get()) : readUpperBound(copier, session);
+        }
+        state.copyStartedAt = Instant.now();
+        if (upper.isPresent()) {
+            sizer = new ChunkSizer(options.chunkSize(), options.chunkTime());
+            boolean planAhead;
+            try (ReconnectingSession session = new ReconnectingSession("copy", connections, options.reconnectTimeout())) {
+                planAhead = !session.run(connection -> AutoIncrementLock.heldByEachChunk(connection, plan.schema(),
+                        inspection.helpers().ghost()));
+            }
+            try (ParallelCopy parallel = new ParallelCopy(copier, sizer, options.copyWorkers(), planAhead, connections,
+                    options.reconnectTimeout(), LogContext.capture().threadFactory("umbra-copy-" + plan.table()))) {
+                parallel.copy(saved.map(CopyRange::resumeAfter).orElse(null), upper.get(), () -> {
+                    do {
+                        gate.check();
+                    } while (gate.holdForThrottle() || yieldToTheApplier());
+                }, (watermark, rows) -> {
+                    state.rowsCopied += rows;
+                    checkpointer.chunkCopied(watermark, state.rowsCopied);
+                });
+            } catch (SQLException | MigrationAbortedException | MigrationFailedException | InterruptedException
+                     | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("the copy failed", e);
+            }
+        }
+        checkpointer.copyFinished(state.rowsCopied);
+        state.copyFinishedAt = Instant.now();
+    }
+
+    /**
+     * Rows per checksum chunk: as many as the copy's chunks had grown to (at least the first
+     * chunk's size). A checksum chunk reads a snapshot without locks, so only its per-chunk round
+     * trips count, and a chunk found different is copied again with the lock footprint of a copy
+     * chunk. With fixed chunks (chunk time 0), the chunk size.
+     */
+    int checksumChunkRows() {
+        ChunkSizer copied = sizer;
+        return copied == null ? options.chunkSize() : Math.max(options.chunkSize(), copied.next());
+    }
+
+    /** The first run of the copy: reads the key range and saves it, so a resumed run keeps it. */
+    private Optional<List<Object>> readUpperBound(ChunkCopier copier, ReconnectingSession session)
+            throws SQLException, MigrationFailedException, InterruptedException {
+        pauses.reached(PausePoint.BEFORE_RANGE_READ);
+        Optional<List<Object>> upper = session.run(copier::upperBound);
+        pauses.reached(PausePoint.AFTER_RANGE_READ);
+        checkpointer.copyBegan(upper);
+        saveCheckpoint.run();
+        return upper;
+    }
+
+    /** A resumed copy's upper bound: the one the first run read (rows above it come through the binlog). */
+    private static Optional<List<Object>> remaining(CopyRange range) {
+        return range.done() ? Optional.empty() : Optional.ofNullable(range.upperInclusive());
+    }
+
+    /**
+     * Holds the next copy chunk while the binlog applier's batch is being retried after losing a
+     * deadlock to a chunk (see {@code ApplyLoop.needsTheCopyToYield}): the chunk in flight ends,
+     * the batch goes through, the copy goes on.
+     */
+    private boolean yieldToTheApplier() throws InterruptedException {
+        if (pipeline.applyLoop().needsTheCopyToYield()) {
+            Thread.sleep(10);
+            return true;
+        }
+        return false;
+    }
+}
