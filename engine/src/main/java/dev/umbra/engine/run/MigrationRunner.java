@@ -9,7 +9,6 @@ import dev.umbra.engine.checkpoint.Checkpointer;
 import dev.umbra.engine.cutover.CutOver;
 import dev.umbra.engine.cutover.CutOverContext;
 import dev.umbra.engine.cutover.CutOverHook;
-import dev.umbra.engine.cutover.InstantAlter;
 import dev.umbra.engine.cutover.InterruptedCutOver;
 import dev.umbra.engine.cutover.SingleSessionCutOver;
 import dev.umbra.engine.cutover.TwoSessionCutOver;
@@ -90,6 +89,7 @@ public final class MigrationRunner {
     private volatile BinlogPipeline pipeline;
     private final BackgroundWork background;
     private final ScheduleWait schedule;
+    private final RunTracker tracker;
     private Checkpointer checkpointer;
     /** The copy, once it has begun: its chunk size also sizes the checksum's chunks. */
     private CopyStage copyStage;
@@ -104,6 +104,7 @@ public final class MigrationRunner {
         this.gate = new WorkGate(control, throttler, state);
         this.background = new BackgroundWork(plan.table());
         this.schedule = new ScheduleWait(options, state);
+        this.tracker = new RunTracker(plan.schema(), plan.table(), state, listener, this::snapshot, this::saveCheckpoint);
     }
 
     public MigrationControl control() {
@@ -182,32 +183,32 @@ public final class MigrationRunner {
      * @throws MigrationFailedException  anything else; the original is intact
      */
     public Progress run() throws MigrationRefusedException, MigrationFailedException, MigrationAbortedException {
-        enter(Phase.INSPECTING, "checking server, grants, table and ALTER");
+        tracker.enter(Phase.INSPECTING, "checking server, grants, table and ALTER");
         RunPlan approved = null;
         if (options.planApprovalRequired()) {
             try {
                 approved = awaitPlanApproval();
             } catch (MigrationAbortedException e) {
-                fail(Phase.ABORTED, "Aborted (" + e.getMessage() + ") before the plan was approved; nothing was created.");
+                tracker.end(Phase.ABORTED, "Aborted (" + e.getMessage() + ") before the plan was approved; nothing was created.");
                 connections.close();
                 throw e;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                fail(Phase.ABORTED, "Aborted (interrupted) before the plan was approved; nothing was created.");
+                tracker.end(Phase.ABORTED, "Aborted (interrupted) before the plan was approved; nothing was created.");
                 connections.close();
                 throw new MigrationAbortedException("interrupted");
             } catch (MigrationRefusedException | MigrationFailedException e) {
                 connections.close();
                 throw e;
             }
-            enter(Phase.INSPECTING, "plan approved: checking server, grants, table and ALTER again");
+            tracker.enter(Phase.INSPECTING, "plan approved: checking server, grants, table and ALTER again");
         }
         try (Connection connection = openOrFail()) {
             ServerIdentity server = ServerIdentity.read(connection);
             try {
                 inspection = new Inspector(plan).inspect(connection);
             } catch (MigrationRefusedException e) {
-                fail(kindOf(e), "Refused: " + e.getMessage());
+                tracker.fail(kindOf(e), "Refused: " + e.getMessage());
                 throw e;
             }
             state.rowsEstimated = inspection.estimatedRows();
@@ -220,8 +221,10 @@ public final class MigrationRunner {
                 connections.requireWritableServer(true);
                 background.watchOwnership(ownership, gate);
                 settlePlan(approved);
-                if (alteredInstantly()) {
-                    finishInstant();
+                InstantStage instant = new InstantStage(plan, inspection, connections, state, tracker, gate, control,
+                        schedule, cutOverPostponed);
+                if (state.plan.method() == RunPlan.Method.INSTANT && instant.alter()) {
+                    instant.finish(ownership);
                     return snapshot();
                 }
                 prepare();
@@ -234,7 +237,7 @@ public final class MigrationRunner {
                     throw e;
                 }
                 String helpers = cleanUp(e.getMessage());
-                fail(Phase.ABORTED, "Aborted (" + e.getMessage() + "); the original table is untouched and " + helpers + ".");
+                tracker.end(Phase.ABORTED, "Aborted (" + e.getMessage() + "); the original table is untouched and " + helpers + ".");
                 throw e;
             } catch (Exception e) {
                 if (e instanceof InterruptedException) {
@@ -245,17 +248,17 @@ public final class MigrationRunner {
                 if (kind == FailureKind.ORIGINAL_RENAMED) {
                     stopBackground(); // and nothing dropped: the original is under another name, and a person must put it back
                     closeWorkers();
-                    fail(kind, "Failed: " + reason + ".");
+                    tracker.fail(kind, "Failed: " + reason + ".");
                     throw e instanceof MigrationFailedException failed ? failed : new MigrationFailedException(kind, reason, e);
                 }
                 String helpers = cleanUp(reason);
-                fail(kind, "Failed: " + reason + ". The original table is untouched and " + helpers + ".");
+                tracker.fail(kind, "Failed: " + reason + ". The original table is untouched and " + helpers + ".");
                 throw e instanceof MigrationFailedException failed ? failed : new MigrationFailedException(kind, reason, e);
             }
             finish();
             return snapshot();
         } catch (SQLException e) {
-            fail(FailureKind.OTHER, "Failed: " + describe(e));
+            tracker.fail(FailureKind.OTHER, "Failed: " + describe(e));
             throw new MigrationFailedException(FailureKind.OTHER, describe(e), e);
         } finally {
             stopBackground();
@@ -284,14 +287,14 @@ public final class MigrationRunner {
      * @throws MigrationFailedException  the server could not be reached or queried
      */
     public Inspection inspectOnly() throws MigrationRefusedException, MigrationFailedException {
-        enter(Phase.INSPECTING, "dry run: checking server, grants, table and ALTER");
+        tracker.enter(Phase.INSPECTING, "dry run: checking server, grants, table and ALTER");
         Inspection found = inspectWithoutChanges(options.withDropStaleGhostTable(false).withDropStaleOldTable(false));
         state.stage = "dry run done";
         state.message = found.resumedCheckpoint().isPresent()
                 ? "Dry run: inspection passed; an interrupted run of this migration left a valid checkpoint (saved at "
                         + found.resumedCheckpoint().get().savedAt() + "): a real run resumes from it. Nothing was changed."
                 : "Dry run: inspection passed; nothing was changed.";
-        listener.onProgress(snapshot());
+        tracker.publish();
         return found;
     }
 
@@ -307,7 +310,7 @@ public final class MigrationRunner {
             try {
                 found = new Inspector(dryRun, true).inspect(connection);
             } catch (MigrationRefusedException e) {
-                fail(kindOf(e), "Refused: " + e.getMessage());
+                tracker.fail(kindOf(e), "Refused: " + e.getMessage());
                 throw e;
             }
             state.rowsEstimated = found.estimatedRows();
@@ -317,19 +320,19 @@ public final class MigrationRunner {
             }
             String ghost = found.helpers().ghost();
             try {
-                state.plan = RunPlans.of(found, instantPossible(connection, found));
+                state.plan = RunPlans.of(found, InstantStage.possible(plan, connection, found));
                 try (var statement = connection.createStatement()) {
                     statement.execute("DROP TABLE IF EXISTS " + dev.umbra.engine.sql.Sql.qualified(plan.schema(), ghost));
                 }
             } catch (SQLException e) {
                 String reason = "the dry run could not drop the ghost table `" + ghost + "` it created: " + describe(e)
                         + "; drop it by hand";
-                fail(FailureKind.OTHER, "Failed: " + reason + ".");
+                tracker.fail(FailureKind.OTHER, "Failed: " + reason + ".");
                 throw new MigrationFailedException(FailureKind.OTHER, reason, e);
             }
             return found;
         } catch (SQLException e) {
-            fail(FailureKind.OTHER, "Failed: " + describe(e));
+            tracker.fail(FailureKind.OTHER, "Failed: " + describe(e));
             throw new MigrationFailedException(FailureKind.OTHER, describe(e), e);
         }
     }
@@ -343,10 +346,10 @@ public final class MigrationRunner {
             MigrationAbortedException, InterruptedException {
         inspectWithoutChanges(options);
         RunPlan proposed = state.plan;
-        enter(Phase.AWAITING_PLAN_APPROVAL, "waiting for the plan to be approved");
+        tracker.enter(Phase.AWAITING_PLAN_APPROVAL, "waiting for the plan to be approved");
         state.message = "AwaitingPlanApproval: " + describe(proposed) + "; nothing was created on the server. Approve the"
                 + " plan to start.";
-        listener.onProgress(snapshot());
+        tracker.publish();
         while (!control.isPlanApproved()) {
             control.checkNotAborted();
             Thread.sleep(100);
@@ -360,61 +363,6 @@ public final class MigrationRunner {
                 + " rows" + runPlan.estimatedCopyTime().map(time -> " (copy about " + time.toSeconds() + " s)").orElse("");
     }
 
-    /** Whether instant DDL is allowed and the server does this ALTER instantly on an empty copy of the table. */
-    private boolean instantPossible(Connection connection, Inspection found) throws SQLException {
-        if (!options.instantDdl() || !found.server().hasInstantDdl()) {
-            return false;
-        }
-        return new InstantAlter(plan.schema(), plan.table(), found.helpers().ghost(), found.alter()).probe(connection);
-    }
-
-    /**
-     * The instant-DDL fast path (see {@link InstantAlter}): when allowed and the server can do this
-     * ALTER instantly, waits for approval and runs it on the table itself. False when the online
-     * path must run instead; the ghost table is then as inspection left it.
-     */
-    private boolean alteredInstantly() throws SQLException, MigrationAbortedException, MigrationFailedException,
-            InterruptedException {
-        if (state.plan.method() != RunPlan.Method.INSTANT) {
-            return false;
-        }
-        InstantAlter instant = new InstantAlter(plan.schema(), plan.table(), inspection.helpers().ghost(), inspection.alter());
-        enter(Phase.AWAITING_CUT_OVER, options.autoApproveCutOver() ? "instant ALTER ready" : "waiting for approval (instant ALTER)");
-        while (!(options.autoApproveCutOver() || control.isCutOverApproved()) || cutOverPostponed.getAsBoolean()
-                || gate.holdForThrottle() || schedule.waitWhileClosed()) {
-            gate.check();
-            Thread.sleep(100);
-        }
-        control.checkNotAborted();
-        enter(Phase.CUT_OVER, "instant ALTER");
-        Instant began = Instant.now();
-        Optional<String> refused;
-        try (Connection altering = connections.open()) {
-            refused = instant.apply(altering, options.cutOverLockTimeout());
-        }
-        state.lastLockTime = Duration.between(began, Instant.now());
-        state.cutOverAttempts = 1;
-        if (refused.isPresent()) {
-            log.warn("The instant ALTER of `{}` did not run ({}); nothing was changed, taking the online path",
-                    plan.table(), refused.get());
-            return false;
-        }
-        return true;
-    }
-
-    private void finishInstant() throws SQLException {
-        ownership.asOwner(lock -> {
-            try (var statement = lock.createStatement()) {
-                statement.execute("DROP TABLE IF EXISTS "
-                        + dev.umbra.engine.sql.Sql.qualified(plan.schema(), inspection.helpers().ghost()));
-            }
-            return null;
-        });
-        state.message = "Done: `" + plan.table() + "` now has the new definition, changed in place by an instant ALTER"
-                + " (metadata only: no rows were copied and no helper table is left).";
-        enter(Phase.DONE, "done (instant ALTER)");
-    }
-
     /**
      * Decides the method (the instant probe rebuilds the empty ghost table either way) and publishes
      * the plan; a plan approved earlier must still hold, or nothing goes on.
@@ -423,7 +371,7 @@ public final class MigrationRunner {
         boolean instant = false;
         if (inspection.resumedCheckpoint().isEmpty()) { // a resumed ghost holds copied rows: never rebuilt to probe
             try (Connection probing = connections.open()) {
-                instant = instantPossible(probing, inspection);
+                instant = InstantStage.possible(plan, probing, inspection);
             }
         }
         state.plan = RunPlans.of(inspection, instant);
@@ -436,7 +384,7 @@ public final class MigrationRunner {
             }
         }
         log.info("Plan for `{}`.`{}`: {}", plan.schema(), plan.table(), describe(state.plan));
-        listener.onProgress(snapshot());
+        tracker.publish();
     }
 
     private Connection openOrFail() throws MigrationFailedException {
@@ -444,7 +392,7 @@ public final class MigrationRunner {
             return connections.open();
         } catch (SQLException e) {
             String reason = "cannot connect to " + plan.connection() + ": " + e.getMessage();
-            fail(FailureKind.SERVER_UNREACHABLE, "Failed: " + reason);
+            tracker.fail(FailureKind.SERVER_UNREACHABLE, "Failed: " + reason);
             throw new ServerUnreachableException(reason, e);
         }
     }
@@ -480,7 +428,7 @@ public final class MigrationRunner {
         state.rowsCopied = checkpointer.rowsCopied();
         state.rowsCopiedBefore = state.rowsCopied;
         background.startLoops(changelog, connections, options.throttle().heartbeatInterval(options.heartbeatInterval()),
-                () -> listener.onProgress(snapshot()), options.statusInterval(), () -> saveCheckpoint(state.phase),
+                tracker::publish, options.statusInterval(), () -> saveCheckpoint(state.phase),
                 options.checkpointInterval());
         String marker = "stream-live-" + UUID.randomUUID();
         changelog.writeMarker(connection, marker);
@@ -501,7 +449,7 @@ public final class MigrationRunner {
     }
 
     private void copy() throws SQLException, MigrationAbortedException, MigrationFailedException, InterruptedException {
-        enter(Phase.COPYING, "copying rows");
+        tracker.enter(Phase.COPYING, "copying rows");
         copyStage = new CopyStage(plan, inspection, pipeline, checkpointer, connections, state, gate, this::pause,
                 () -> saveCheckpoint(state.phase));
         copyStage.copy();
@@ -520,7 +468,7 @@ public final class MigrationRunner {
         }
         pause(PausePoint.BEFORE_VERIFY);
         state.stage = "Verifying";
-        listener.onProgress(snapshot());
+        tracker.publish();
         VerifyContext context = new VerifyContext(inspection.server(), plan.schema(), plan.table(), inspection.helpers().ghost(),
                 inspection.mapping(), pipeline.changelog(), connections, pipeline.applyLoop(), pipeline.conflicts(), heldRows,
                 options.cutOverLockTimeout(),
@@ -543,7 +491,7 @@ public final class MigrationRunner {
             }
         });
         state.message = "Copying: " + TableVerifier.describe(state.verification);
-        listener.onProgress(snapshot());
+        tracker.publish();
     }
 
     /**
@@ -587,7 +535,7 @@ public final class MigrationRunner {
 
     private void awaitCutOver() throws MigrationAbortedException, MigrationFailedException, InterruptedException,
             SQLException {
-        enter(Phase.AWAITING_CUT_OVER, options.autoApproveCutOver() ? "catching up" : "waiting for approval");
+        tracker.enter(Phase.AWAITING_CUT_OVER, options.autoApproveCutOver() ? "catching up" : "waiting for approval");
         while (true) {
             gate.check();
             settleConflicts();
@@ -605,7 +553,7 @@ public final class MigrationRunner {
     }
 
     private void cutOver() throws Exception {
-        enter(Phase.CUT_OVER, "swapping tables");
+        tracker.enter(Phase.CUT_OVER, "swapping tables");
         ownership.watchHelpers(false); // the swap renames them
         CutOver method = cutOverOverride != null ? cutOverOverride
                 : options.cutOverMethod() == CutOverMethod.TWO_STEP ? new TwoStepCutOver()
@@ -614,7 +562,7 @@ public final class MigrationRunner {
                 inspection.helpers().old(), pipeline.changelog(), connections, pipeline.applyLoop(), options.cutOverLockTimeout(),
                 inspection.alter().explicitAutoIncrement().isEmpty(),
                 () -> gate.holdNow().map(Hold::reason), cutOverHook, options.diagnostics());
-        new CutOverAttempts(options.cutOverMaxAttempts(), state, gate, control, schedule, () -> listener.onProgress(snapshot()))
+        new CutOverAttempts(options.cutOverMaxAttempts(), state, gate, control, schedule, tracker::publish)
                 .swap(method, context, this::settleConflicts);
     }
 
@@ -640,7 +588,7 @@ public final class MigrationRunner {
         }
         String old = options.dropOldTable() ? "the old table was dropped" : "the old table is kept as `" + inspection.helpers().old() + "`";
         state.message = "Done: `" + plan.table() + "` now has the new definition, by an online copy; " + old + ".";
-        enter(Phase.DONE, "done (online copy)");
+        tracker.enter(Phase.DONE, "done (online copy)");
     }
 
     /**
@@ -725,7 +673,7 @@ public final class MigrationRunner {
                 + saved.map(checkpoint -> ", with the checkpoint saved at " + checkpoint.savedAt()
                         + ": the next run of this migration resumes from it.").orElse(", without a checkpoint yet.");
         log.info(state.message);
-        listener.onProgress(snapshot());
+        tracker.publish();
         return true;
     }
 
@@ -763,25 +711,6 @@ public final class MigrationRunner {
         throttler.close();
     }
 
-    private void enter(Phase phase, String stage) {
-        state.phase = phase;
-        state.stage = stage;
-        state.phaseStartedAt = Instant.now();
-        if (phase != Phase.DONE) {
-            state.message = phase + ": " + stage
-                    + (phase == Phase.COPYING && state.resumeNote != null ? " (" + state.resumeNote + ")" : "");
-        }
-        log.info("{} `{}`.`{}`: {}", phase, plan.schema(), plan.table(), state.message);
-        saveCheckpoint(phase);
-        listener.onProgress(snapshot());
-    }
-
-    /** Ends the run as Failed, saying why for programs ({@link Progress#failure()}) and for people. */
-    private void fail(FailureKind kind, String message) {
-        state.failure = kind;
-        fail(Phase.FAILED, message);
-    }
-
     /** Why the migration could not go on, for programs: the engine's own kinds first, then what the exception is. */
     private static FailureKind kindOf(Exception e) {
         if (e instanceof MigrationFailedException failed) {
@@ -803,13 +732,6 @@ public final class MigrationRunner {
             return FailureKind.OWNERSHIP_LOST;
         }
         return FailureKind.OTHER;
-    }
-
-    private void fail(Phase phase, String message) {
-        state.message = message;
-        enter(phase, phase == Phase.ABORTED ? "aborted" : "failed");
-        state.message = message;
-        listener.onProgress(snapshot());
     }
 
     private Progress snapshot() {
