@@ -9,7 +9,6 @@ import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.plan.MigrationPlan;
 import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.sql.Connections;
-import dev.umbra.engine.sql.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -92,9 +91,7 @@ final class InstantStage {
     /** On the lock's session, as the table's owner: drops the empty ghost table and says Done. */
     void finish(TableOwnership ownership) throws SQLException {
         ownership.asOwner(lock -> {
-            try (var statement = lock.createStatement()) {
-                statement.execute("DROP TABLE IF EXISTS " + Sql.qualified(plan.schema(), inspection.helpers().ghost()));
-            }
+            new HelperTableDrops(plan.schema(), plan.table(), inspection.helpers()).ghost(lock);
             return null;
         });
         state.message = "Done: `" + plan.table() + "` now has the new definition, changed in place by an instant ALTER"

@@ -9,7 +9,6 @@ import dev.umbra.engine.checkpoint.Checkpointer;
 import dev.umbra.engine.cutover.CutOver;
 import dev.umbra.engine.cutover.CutOverContext;
 import dev.umbra.engine.cutover.CutOverHook;
-import dev.umbra.engine.cutover.InterruptedCutOver;
 import dev.umbra.engine.cutover.SingleSessionCutOver;
 import dev.umbra.engine.cutover.TwoSessionCutOver;
 import dev.umbra.engine.cutover.TwoStepCutOver;
@@ -18,10 +17,8 @@ import dev.umbra.engine.failure.MigrationAbortedException;
 import dev.umbra.engine.failure.MigrationFailedException;
 import dev.umbra.engine.failure.MigrationRefusedException;
 import dev.umbra.engine.failure.ServerUnreachableException;
-import dev.umbra.engine.failure.TableInUseException;
 import dev.umbra.engine.inspect.Inspection;
 import dev.umbra.engine.inspect.Inspector;
-import dev.umbra.engine.inspect.RunPlans;
 import dev.umbra.engine.owner.TableOwnership;
 import dev.umbra.engine.plan.CutOverMethod;
 import dev.umbra.engine.plan.MigrationOptions;
@@ -30,7 +27,6 @@ import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.progress.ProgressListener;
 import dev.umbra.engine.progress.RunPlan;
-import dev.umbra.engine.relation.TableRelations;
 import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.sql.PasswordSource;
 import dev.umbra.engine.sql.ServerIdentity;
@@ -41,7 +37,6 @@ import dev.umbra.engine.unique.ConflictResolver;
 import dev.umbra.engine.unique.HeldRows;
 import dev.umbra.engine.unique.UniqueConflictException;
 import dev.umbra.engine.verify.TableVerifier;
-import dev.umbra.engine.verify.VerificationFailedException;
 import dev.umbra.engine.verify.VerifyContext;
 import java.io.IOException;
 import java.sql.Connection;
@@ -90,6 +85,7 @@ public final class MigrationRunner {
     private final BackgroundWork background;
     private final ScheduleWait schedule;
     private final RunTracker tracker;
+    private final PlanStage plans;
     private Checkpointer checkpointer;
     /** The copy, once it has begun: its chunk size also sizes the checksum's chunks. */
     private CopyStage copyStage;
@@ -105,6 +101,7 @@ public final class MigrationRunner {
         this.background = new BackgroundWork(plan.table());
         this.schedule = new ScheduleWait(options, state);
         this.tracker = new RunTracker(plan.schema(), plan.table(), state, listener, this::snapshot, this::saveCheckpoint);
+        this.plans = new PlanStage(plan, connections, this::openOrFail, state, tracker, control);
     }
 
     public MigrationControl control() {
@@ -187,7 +184,7 @@ public final class MigrationRunner {
         RunPlan approved = null;
         if (options.planApprovalRequired()) {
             try {
-                approved = awaitPlanApproval();
+                approved = plans.awaitApproval();
             } catch (MigrationAbortedException e) {
                 tracker.end(Phase.ABORTED, "Aborted (" + e.getMessage() + ") before the plan was approved; nothing was created.");
                 connections.close();
@@ -208,7 +205,7 @@ public final class MigrationRunner {
             try {
                 inspection = new Inspector(plan).inspect(connection);
             } catch (MigrationRefusedException e) {
-                tracker.fail(kindOf(e), "Refused: " + e.getMessage());
+                tracker.fail(FailureKinds.of(e), "Refused: " + e.getMessage());
                 throw e;
             }
             state.rowsEstimated = inspection.estimatedRows();
@@ -220,7 +217,7 @@ public final class MigrationRunner {
                 connections.setSessionGuard(ownership::confirm);
                 connections.requireWritableServer(true);
                 background.watchOwnership(ownership, gate);
-                settlePlan(approved);
+                plans.settle(inspection, approved);
                 InstantStage instant = new InstantStage(plan, inspection, connections, state, tracker, gate, control,
                         schedule, cutOverPostponed);
                 if (state.plan.method() == RunPlan.Method.INSTANT && instant.alter()) {
@@ -244,7 +241,7 @@ public final class MigrationRunner {
                     Thread.currentThread().interrupt();
                 }
                 String reason = e instanceof MigrationFailedException ? e.getMessage() : describe(e);
-                FailureKind kind = kindOf(e);
+                FailureKind kind = FailureKinds.of(e);
                 if (kind == FailureKind.ORIGINAL_RENAMED) {
                     stopBackground(); // and nothing dropped: the original is under another name, and a person must put it back
                     closeWorkers();
@@ -288,7 +285,7 @@ public final class MigrationRunner {
      */
     public Inspection inspectOnly() throws MigrationRefusedException, MigrationFailedException {
         tracker.enter(Phase.INSPECTING, "dry run: checking server, grants, table and ALTER");
-        Inspection found = inspectWithoutChanges(options.withDropStaleGhostTable(false).withDropStaleOldTable(false));
+        Inspection found = plans.inspectWithoutChanges(options.withDropStaleGhostTable(false).withDropStaleOldTable(false));
         state.stage = "dry run done";
         state.message = found.resumedCheckpoint().isPresent()
                 ? "Dry run: inspection passed; an interrupted run of this migration left a valid checkpoint (saved at "
@@ -296,95 +293,6 @@ public final class MigrationRunner {
                 : "Dry run: inspection passed; nothing was changed.";
         tracker.publish();
         return found;
-    }
-
-    /**
-     * Inspects exactly as a run does, sets the plan, and undoes what inspection created (the ghost
-     * table it altered to learn the new shape); the session, and with it the migration lock, ends.
-     */
-    private Inspection inspectWithoutChanges(MigrationOptions inspectionOptions)
-            throws MigrationRefusedException, MigrationFailedException {
-        MigrationPlan dryRun = new MigrationPlan(plan.connection(), plan.schema(), plan.table(), plan.alter(), inspectionOptions);
-        try (Connection connection = openOrFail()) {
-            Inspection found;
-            try {
-                found = new Inspector(dryRun, true).inspect(connection);
-            } catch (MigrationRefusedException e) {
-                tracker.fail(kindOf(e), "Refused: " + e.getMessage());
-                throw e;
-            }
-            state.rowsEstimated = found.estimatedRows();
-            if (found.resumedCheckpoint().isPresent()) {
-                state.plan = RunPlans.of(found, false);
-                return found;
-            }
-            String ghost = found.helpers().ghost();
-            try {
-                state.plan = RunPlans.of(found, InstantStage.possible(plan, connection, found));
-                try (var statement = connection.createStatement()) {
-                    statement.execute("DROP TABLE IF EXISTS " + dev.umbra.engine.sql.Sql.qualified(plan.schema(), ghost));
-                }
-            } catch (SQLException e) {
-                String reason = "the dry run could not drop the ghost table `" + ghost + "` it created: " + describe(e)
-                        + "; drop it by hand";
-                tracker.fail(FailureKind.OTHER, "Failed: " + reason + ".");
-                throw new MigrationFailedException(FailureKind.OTHER, reason, e);
-            }
-            return found;
-        } catch (SQLException e) {
-            tracker.fail(FailureKind.OTHER, "Failed: " + describe(e));
-            throw new MigrationFailedException(FailureKind.OTHER, describe(e), e);
-        }
-    }
-
-    /**
-     * Inspects without creating anything, publishes the plan, and waits until it is approved. The
-     * run then inspects again (the table may have changed meanwhile) and goes on only if the plan
-     * it finds takes the approved method and key.
-     */
-    private RunPlan awaitPlanApproval() throws MigrationRefusedException, MigrationFailedException,
-            MigrationAbortedException, InterruptedException {
-        inspectWithoutChanges(options);
-        RunPlan proposed = state.plan;
-        tracker.enter(Phase.AWAITING_PLAN_APPROVAL, "waiting for the plan to be approved");
-        state.message = "AwaitingPlanApproval: " + describe(proposed) + "; nothing was created on the server. Approve the"
-                + " plan to start.";
-        tracker.publish();
-        while (!control.isPlanApproved()) {
-            control.checkNotAborted();
-            Thread.sleep(100);
-        }
-        log.info("The plan of `{}`.`{}` was approved: {}", plan.schema(), plan.table(), describe(proposed));
-        return proposed;
-    }
-
-    private static String describe(RunPlan runPlan) {
-        return "the plan is " + runPlan.method() + " by " + runPlan.key() + " for about " + runPlan.estimatedRows()
-                + " rows" + runPlan.estimatedCopyTime().map(time -> " (copy about " + time.toSeconds() + " s)").orElse("");
-    }
-
-    /**
-     * Decides the method (the instant probe rebuilds the empty ghost table either way) and publishes
-     * the plan; a plan approved earlier must still hold, or nothing goes on.
-     */
-    private void settlePlan(RunPlan approved) throws SQLException, MigrationFailedException {
-        boolean instant = false;
-        if (inspection.resumedCheckpoint().isEmpty()) { // a resumed ghost holds copied rows: never rebuilt to probe
-            try (Connection probing = connections.open()) {
-                instant = InstantStage.possible(plan, probing, inspection);
-            }
-        }
-        state.plan = RunPlans.of(inspection, instant);
-        if (approved != null) {
-            Optional<String> difference = state.plan.differenceFrom(approved);
-            if (difference.isPresent()) {
-                throw new MigrationFailedException(FailureKind.PLAN_CHANGED, "the table changed after its plan was approved (" + difference.get()
-                        + "), so the approval does not cover this run; nothing was copied. Apply the migration again to"
-                        + " see and approve the new plan");
-            }
-        }
-        log.info("Plan for `{}`.`{}`: {}", plan.schema(), plan.table(), describe(state.plan));
-        tracker.publish();
     }
 
     private Connection openOrFail() throws MigrationFailedException {
@@ -571,16 +479,9 @@ public final class MigrationRunner {
         stopBackground();
         closeWorkers();
         try {
+            closeCheckpointer();
             ownership.asOwner(connection -> {
-                pipeline.changelog().drop(connection);
-                dropCheckpoint(connection);
-                new InterruptedCutOver(plan.schema(), plan.table()).dropLeftoverGuards(connection);
-                if (options.dropOldTable()) {
-                    try (var statement = connection.createStatement()) {
-                        statement.execute("DROP TABLE IF EXISTS "
-                                + dev.umbra.engine.sql.Sql.qualified(plan.schema(), inspection.helpers().old()));
-                    }
-                }
+                drops().afterSwap(connection, options.dropOldTable());
                 return null;
             });
         } catch (SQLException e) {
@@ -610,21 +511,9 @@ public final class MigrationRunner {
         }
         connections.requireWritableServer(false);
         try {
+            closeCheckpointer();
             return ownership.asOwner(connection -> {
-                // A cut-over attempt that could not undo its move left the original's relations on the ghost.
-                TableRelations.putBackStranded(connection, plan.schema(), inspection.helpers().ghost(), plan.table())
-                        .ifPresent(moved -> log.warn("{} were still on `{}`; they are back on `{}`", moved,
-                                inspection.helpers().ghost(), plan.table()));
-                try (var statement = connection.createStatement()) {
-                    statement.execute("DROP TABLE IF EXISTS "
-                            + dev.umbra.engine.sql.Sql.qualified(plan.schema(), inspection.helpers().ghost()));
-                }
-                BinlogPipeline binlog = pipeline;
-                if (binlog != null) {
-                    binlog.changelog().drop(connection);
-                }
-                dropCheckpoint(connection);
-                new InterruptedCutOver(plan.schema(), plan.table()).dropLeftoverGuards(connection);
+                drops().afterFailure(connection);
                 return "the helper tables were dropped";
             });
         } catch (UnsafeToContinueException e) {
@@ -689,14 +578,14 @@ public final class MigrationRunner {
         }
     }
 
-    private void dropCheckpoint(Connection connection) throws SQLException {
+    private void closeCheckpointer() {
         if (checkpointer != null) {
             checkpointer.close();
         }
-        try (var statement = connection.createStatement()) {
-            statement.execute("DROP TABLE IF EXISTS "
-                    + dev.umbra.engine.sql.Sql.qualified(plan.schema(), inspection.helpers().checkpoint()));
-        }
+    }
+
+    private HelperTableDrops drops() {
+        return new HelperTableDrops(plan.schema(), plan.table(), inspection.helpers());
     }
 
     private void closeWorkers() {
@@ -709,29 +598,6 @@ public final class MigrationRunner {
     private void stopBackground() {
         background.stop();
         throttler.close();
-    }
-
-    /** Why the migration could not go on, for programs: the engine's own kinds first, then what the exception is. */
-    private static FailureKind kindOf(Exception e) {
-        if (e instanceof MigrationFailedException failed) {
-            return failed.kind();
-        }
-        if (e instanceof TableInUseException) {
-            return FailureKind.TABLE_IN_USE;
-        }
-        if (e instanceof MigrationRefusedException) {
-            return FailureKind.REFUSED;
-        }
-        if (e instanceof VerificationFailedException) {
-            return FailureKind.CHECKSUM_MISMATCH;
-        }
-        if (e instanceof UniqueConflictException) {
-            return FailureKind.DUPLICATE_KEY;
-        }
-        if (e instanceof UnsafeToContinueException) {
-            return FailureKind.OWNERSHIP_LOST;
-        }
-        return FailureKind.OTHER;
     }
 
     private Progress snapshot() {

@@ -1,0 +1,64 @@
+package dev.umbra.engine.run;
+
+import dev.umbra.engine.cutover.InterruptedCutOver;
+import dev.umbra.engine.relation.TableRelations;
+import dev.umbra.engine.sql.Sql;
+import dev.umbra.engine.table.HelperTables;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drops a run's helper tables. Called only on the lock's session of a run that owns the table
+ * ({@code TableOwnership.asOwner}), so no other run's tables are ever touched.
+ */
+final class HelperTableDrops {
+
+    private static final Logger log = LoggerFactory.getLogger(MigrationRunner.class);
+
+    private final String schema;
+    private final String table;
+    private final HelperTables helpers;
+
+    HelperTableDrops(String schema, String table, HelperTables helpers) {
+        this.schema = schema;
+        this.table = table;
+        this.helpers = helpers;
+    }
+
+    /** After the swap: the changelog and checkpoint tables, the cut-over's guards, and the old table if asked. */
+    void afterSwap(Connection lock, boolean dropOldTable) throws SQLException {
+        drop(lock, helpers.changelog());
+        drop(lock, helpers.checkpoint());
+        new InterruptedCutOver(schema, table).dropLeftoverGuards(lock);
+        if (dropOldTable) {
+            drop(lock, helpers.old());
+        }
+    }
+
+    /**
+     * After a failure or an abort: the original's triggers and foreign keys that a cut-over attempt
+     * could not move back are put back first, then every helper table goes.
+     */
+    void afterFailure(Connection lock) throws SQLException {
+        TableRelations.putBackStranded(lock, schema, helpers.ghost(), table)
+                .ifPresent(moved -> log.warn("{} were still on `{}`; they are back on `{}`", moved, helpers.ghost(), table));
+        drop(lock, helpers.ghost());
+        drop(lock, helpers.changelog());
+        drop(lock, helpers.checkpoint());
+        new InterruptedCutOver(schema, table).dropLeftoverGuards(lock);
+    }
+
+    /** The ghost table alone: an instant ALTER or a dry run needed it only to learn the new shape. */
+    void ghost(Connection session) throws SQLException {
+        drop(session, helpers.ghost());
+    }
+
+    private void drop(Connection session, String helper) throws SQLException {
+        try (Statement statement = session.createStatement()) {
+            statement.execute("DROP TABLE IF EXISTS " + Sql.qualified(schema, helper));
+        }
+    }
+}
