@@ -9,6 +9,8 @@ import dev.umbra.engine.binlog.BinlogStream;
 import dev.umbra.engine.binlog.RowImageConverter;
 import dev.umbra.engine.binlog.TransactionQueue;
 import dev.umbra.engine.checkpoint.BinlogAvailability;
+import dev.umbra.engine.failure.FailureKind;
+import dev.umbra.engine.failure.MigrationFailedException;
 import dev.umbra.engine.inspect.Inspection;
 import dev.umbra.engine.plan.MigrationPlan;
 import dev.umbra.engine.sql.Connections;
@@ -17,6 +19,7 @@ import dev.umbra.engine.unique.ConflictClause;
 import dev.umbra.engine.unique.ConflictResolver;
 import dev.umbra.engine.unique.HeldRows;
 import dev.umbra.engine.unique.RowRefresher;
+import dev.umbra.engine.unique.UniqueConflictException;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -26,6 +29,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What carries the original's changes to the ghost table while the run copies and waits: the
@@ -35,6 +40,7 @@ import java.util.function.BooleanSupplier;
  */
 final class BinlogPipeline implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(MigrationRunner.class);
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
     private static final int QUEUE_TRANSACTIONS = 2_000;
     /** What the queued row images may hold: with a transaction's pieces, bounds the binlog's memory at any write load. */
@@ -113,6 +119,28 @@ final class BinlogPipeline implements AutoCloseable {
 
     ConflictResolver conflicts() {
         return conflicts;
+    }
+
+    /**
+     * Writes the rows held back by unique-key collisions again from the original; fails the
+     * migration, naming the key (never the values), if they are real duplicates.
+     *
+     * @param state whose stage says what is done meanwhile, and is put back once it is done
+     */
+    void settleHeldRows(RunState state) throws MigrationFailedException, SQLException, InterruptedException {
+        if (heldRows.isEmpty()) {
+            return;
+        }
+        String stage = state.stage;
+        state.stage = "re-copying " + heldRows.size() + " row(s) that collided on a unique key";
+        log.info("{} row(s) of `{}` collided with other rows on a unique key of the new table; writing them again from"
+                + " the table once the applier has caught up", heldRows.size(), plan.table());
+        try (Connection connection = connections.open()) {
+            conflicts.settle(connection);
+        } catch (UniqueConflictException e) {
+            throw new MigrationFailedException(FailureKind.DUPLICATE_KEY, e.getMessage(), e);
+        }
+        state.stage = stage;
     }
 
     /** Waits until the applier has applied every binlog change written before this call. */

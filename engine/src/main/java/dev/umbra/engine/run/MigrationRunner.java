@@ -30,12 +30,9 @@ import dev.umbra.engine.progress.RunPlan;
 import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.sql.PasswordSource;
 import dev.umbra.engine.sql.ServerIdentity;
-import dev.umbra.engine.sql.UnsafeToContinueException;
 import dev.umbra.engine.throttle.Hold;
 import dev.umbra.engine.throttle.Throttler;
-import dev.umbra.engine.unique.ConflictResolver;
 import dev.umbra.engine.unique.HeldRows;
-import dev.umbra.engine.unique.UniqueConflictException;
 import dev.umbra.engine.verify.TableVerifier;
 import dev.umbra.engine.verify.VerifyContext;
 import java.io.IOException;
@@ -227,13 +224,13 @@ public final class MigrationRunner {
                 prepare();
                 copy();
                 verify();
-                awaitCutOver();
+                cutOverStage().awaitGo(pipeline, this::settleConflicts);
                 cutOver();
             } catch (MigrationAbortedException e) {
-                if (leftForResume(e)) {
+                if (end().leftForResume(crashed, control.isHandOverRequested(), checkpointer, e)) {
                     throw e;
                 }
-                String helpers = cleanUp(e.getMessage());
+                String helpers = end().cleanUp(inspection, ownership, checkpointer, e.getMessage());
                 tracker.end(Phase.ABORTED, "Aborted (" + e.getMessage() + "); the original table is untouched and " + helpers + ".");
                 throw e;
             } catch (Exception e) {
@@ -248,11 +245,11 @@ public final class MigrationRunner {
                     tracker.fail(kind, "Failed: " + reason + ".");
                     throw e instanceof MigrationFailedException failed ? failed : new MigrationFailedException(kind, reason, e);
                 }
-                String helpers = cleanUp(reason);
+                String helpers = end().cleanUp(inspection, ownership, checkpointer, reason);
                 tracker.fail(kind, "Failed: " + reason + ". The original table is untouched and " + helpers + ".");
                 throw e instanceof MigrationFailedException failed ? failed : new MigrationFailedException(kind, reason, e);
             }
-            finish();
+            end().done(ownership, inspection, checkpointer);
             return snapshot();
         } catch (SQLException e) {
             tracker.fail(FailureKind.OTHER, "Failed: " + describe(e));
@@ -402,24 +399,8 @@ public final class MigrationRunner {
         tracker.publish();
     }
 
-    /**
-     * Writes the rows held back by unique-key collisions again from the original; fails the
-     * migration, naming key and values, if they are real duplicates (see {@link ConflictResolver}).
-     */
     private void settleConflicts() throws MigrationFailedException, SQLException, InterruptedException {
-        if (heldRows.isEmpty()) {
-            return;
-        }
-        String stage = state.stage;
-        state.stage = "re-copying " + heldRows.size() + " row(s) that collided on a unique key";
-        log.info("{} row(s) of `{}` collided with other rows on a unique key of the new table; writing them again from"
-                + " the table once the applier has caught up", heldRows.size(), plan.table());
-        try (Connection connection = connections.open()) {
-            pipeline.conflicts().settle(connection);
-        } catch (UniqueConflictException e) {
-            throw new MigrationFailedException(FailureKind.DUPLICATE_KEY, e.getMessage(), e);
-        }
-        state.stage = stage;
+        pipeline.settleHeldRows(state);
     }
 
     private void pause(PausePoint point) throws MigrationFailedException, InterruptedException {
@@ -441,25 +422,6 @@ public final class MigrationRunner {
     }
 
 
-    private void awaitCutOver() throws MigrationAbortedException, MigrationFailedException, InterruptedException,
-            SQLException {
-        tracker.enter(Phase.AWAITING_CUT_OVER, options.autoApproveCutOver() ? "catching up" : "waiting for approval");
-        while (true) {
-            gate.check();
-            settleConflicts();
-            boolean approved = options.autoApproveCutOver() || control.isCutOverApproved();
-            boolean postponed = cutOverPostponed.getAsBoolean();
-            Optional<String> scheduled = approved ? schedule.closed() : Optional.empty();
-            state.stage = !approved ? "waiting for approval" : postponed ? "postponed by flag file"
-                    : scheduled.map(reason -> "waiting for " + reason).orElse("catching up");
-            if (approved && !postponed && scheduled.isEmpty() && !gate.holdForThrottle()
-                    && pipeline.applyLoop().backlog() < options.applyBatchSize()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-    }
-
     private void cutOver() throws Exception {
         tracker.enter(Phase.CUT_OVER, "swapping tables");
         ownership.watchHelpers(false); // the swap renames them
@@ -470,100 +432,18 @@ public final class MigrationRunner {
                 inspection.helpers().old(), pipeline.changelog(), connections, pipeline.applyLoop(), options.cutOverLockTimeout(),
                 inspection.alter().explicitAutoIncrement().isEmpty(),
                 () -> gate.holdNow().map(Hold::reason), cutOverHook, options.diagnostics());
-        new CutOverAttempts(options.cutOverMaxAttempts(), state, gate, control, schedule, tracker::publish)
-                .swap(method, context, this::settleConflicts);
+        cutOverStage().swap(method, context, this::settleConflicts);
     }
 
-    /** On the lock's session: the helper tables are dropped only while the run owns the table. */
-    private void finish() {
-        stopBackground();
-        closeWorkers();
-        try {
-            closeCheckpointer();
-            ownership.asOwner(connection -> {
-                drops().afterSwap(connection, options.dropOldTable());
-                return null;
-            });
-        } catch (SQLException e) {
-            log.warn("The migration is done, but cleaning up a helper table failed: {}", e.getMessage());
-        }
-        String old = options.dropOldTable() ? "the old table was dropped" : "the old table is kept as `" + inspection.helpers().old() + "`";
-        state.message = "Done: `" + plan.table() + "` now has the new definition, by an online copy; " + old + ".";
-        tracker.enter(Phase.DONE, "done (online copy)");
+    private CutOverStage cutOverStage() {
+        return new CutOverStage(options, state, tracker, gate, control, schedule, cutOverPostponed);
     }
 
-    /**
-     * On the lock's session, taken again if the first one was lost to a server restart: a run that
-     * no longer owns the table (its server was replaced, another run holds the lock) leaves every
-     * table alone. Umbra's own helper tables are dropped even on a server that turned read-only (if
-     * the account may), so that a failed run leaves nothing behind. Returns what happened to them,
-     * for the status.
-     */
-    private String cleanUp(String reasonSoFar) {
-        stopBackground();
-        closeWorkers();
-        if (inspection == null) {
-            return "nothing was created";
-        }
-        if (ownership == null) {
-            return "the ghost table `" + inspection.helpers().ghost() + "` was left, as the run lost its server session"
-                    + " before it could prove it owns the table: drop it by hand once no migration of the table runs";
-        }
-        connections.requireWritableServer(false);
-        try {
-            closeCheckpointer();
-            return ownership.asOwner(connection -> {
-                drops().afterFailure(connection);
-                return "the helper tables were dropped";
-            });
-        } catch (UnsafeToContinueException e) {
-            log.warn("The helper tables of `{}` are left alone: {}", plan.table(), e.getMessage());
-            boolean saidAlready = reasonSoFar != null && reasonSoFar.contains(e.getMessage());
-            return "every table was left alone" + (saidAlready ? "" : ": " + e.getMessage());
-        } catch (SQLException e) {
-            log.error("Could not drop the helper tables of `{}`: {}. Drop `{}` and `{}` by hand.", plan.table(), e.getMessage(),
-                    inspection.helpers().ghost(), inspection.helpers().changelog());
-            return "the helper tables `" + inspection.helpers().ghost() + "` and `" + inspection.helpers().changelog()
-                    + "` could not be dropped (" + e.getMessage() + "): drop them by hand";
-        }
-    }
-
-    /**
-     * A simulated crash leaves everything; a hand-over ({@link MigrationControl#handOver}) keeps the
-     * helper tables and, once the copy has begun, saves a last checkpoint. True if the run was left
-     * for a later one.
-     */
-    private boolean leftForResume(MigrationAbortedException e) {
-        if (crashed) {
+    private RunEnd end() {
+        return new RunEnd(plan, connections, state, tracker, () -> {
             stopBackground();
             closeWorkers();
-            if (checkpointer != null) {
-                checkpointer.close();
-            }
-            return true;
-        }
-        if (!control.isHandOverRequested()) {
-            return false;
-        }
-        Phase phase = state.phase;
-        stopBackground();
-        closeWorkers(); // the applier finishes or abandons its batch; only committed batches move the position
-        Optional<Checkpoint> saved = Optional.empty();
-        if (checkpointer != null) {
-            if (phase == Phase.COPYING || phase == Phase.AWAITING_CUT_OVER) {
-                checkpointer.save(phase.displayName());
-            }
-            checkpointer.close();
-            saved = checkpointer.lastSaved();
-        }
-        // Without a checkpoint the next run finds helper tables it cannot resume from, and (told to
-        // drop stale ones, as the operator does after a restart) starts over.
-        state.message = "Stopped (" + e.getMessage() + "); the helper tables are kept"
-                + saved.map(checkpoint -> ", with the checkpoint saved at " + checkpoint.savedAt()
-                        + ": the next run of this migration resumes from it.").orElse(", without a checkpoint yet.");
-        log.info(state.message);
-        tracker.publish();
-        return true;
+        });
     }
 
     /** Saves the checkpoint while it can be resumed from: during the copy and while awaiting the cut-over. */
@@ -576,16 +456,6 @@ public final class MigrationRunner {
                 log.warn("Saving the checkpoint failed: {}", describe(e));
             }
         }
-    }
-
-    private void closeCheckpointer() {
-        if (checkpointer != null) {
-            checkpointer.close();
-        }
-    }
-
-    private HelperTableDrops drops() {
-        return new HelperTableDrops(plan.schema(), plan.table(), inspection.helpers());
     }
 
     private void closeWorkers() {

@@ -7,19 +7,24 @@ import dev.umbra.engine.cutover.CutOverContext;
 import dev.umbra.engine.cutover.OriginalRenamedException;
 import dev.umbra.engine.failure.FailureKind;
 import dev.umbra.engine.failure.MigrationFailedException;
+import dev.umbra.engine.plan.MigrationOptions;
+import dev.umbra.engine.progress.Phase;
 import java.sql.SQLException;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Attempts the swap until one succeeds or the attempts run out. Before each attempt nothing may
- * hold work (abort, failed worker, pause, throttle, the schedule), and the applier must have
- * caught up without a lock; a failed attempt leaves the original serving and the next follows
- * with backoff. An attempt that left the original renamed away ends the run at once.
+ * AwaitingCutOver and CutOver of an online copy. It waits for the approval, the schedule and the
+ * applier, then attempts the swap until one succeeds or the attempts run out. Before each attempt
+ * nothing may hold work (abort, failed worker, pause, throttle, the schedule), and the applier
+ * must have caught up without a lock; a failed attempt leaves the original serving and the next
+ * follows with backoff. An attempt that left the original renamed away ends the run at once.
  */
-final class CutOverAttempts {
+final class CutOverStage {
 
-    private static final Logger log = LoggerFactory.getLogger(CutOverAttempts.class);
+    private static final Logger log = LoggerFactory.getLogger(MigrationRunner.class);
 
     /** What is done between attempts besides the gate: rows held back by a collision are settled. */
     @FunctionalInterface
@@ -27,22 +32,48 @@ final class CutOverAttempts {
         void run() throws Exception;
     }
 
+    private final MigrationOptions options;
     private final int maxAttempts;
     private final RunState state;
+    private final RunTracker tracker;
     private final WorkGate gate;
     private final MigrationControl control;
     private final ScheduleWait schedule;
-    private final Runnable publish;
+    private final BooleanSupplier postponed;
 
-    /** @param publish sends a snapshot to the listener (why the next attempt waits, why one failed) */
-    CutOverAttempts(int maxAttempts, RunState state, WorkGate gate, MigrationControl control, ScheduleWait schedule,
-                    Runnable publish) {
-        this.maxAttempts = maxAttempts;
+    /** @param postponed true while a flag file postpones the cut-over */
+    CutOverStage(MigrationOptions options, RunState state, RunTracker tracker, WorkGate gate, MigrationControl control,
+                 ScheduleWait schedule, BooleanSupplier postponed) {
+        this.options = options;
+        this.maxAttempts = options.cutOverMaxAttempts();
         this.state = state;
+        this.tracker = tracker;
         this.gate = gate;
         this.control = control;
         this.schedule = schedule;
-        this.publish = publish;
+        this.postponed = postponed;
+    }
+
+    /**
+     * AwaitingCutOver: returns once the cut-over is approved, not postponed, within its schedule,
+     * not held, and the applier's backlog is under one batch.
+     */
+    void awaitGo(BinlogPipeline pipeline, Between between) throws Exception {
+        tracker.enter(Phase.AWAITING_CUT_OVER, options.autoApproveCutOver() ? "catching up" : "waiting for approval");
+        while (true) {
+            gate.check();
+            between.run();
+            boolean approved = options.autoApproveCutOver() || control.isCutOverApproved();
+            boolean flagged = postponed.getAsBoolean();
+            Optional<String> scheduled = approved ? schedule.closed() : Optional.empty();
+            state.stage = !approved ? "waiting for approval" : flagged ? "postponed by flag file"
+                    : scheduled.map(reason -> "waiting for " + reason).orElse("catching up");
+            if (approved && !flagged && scheduled.isEmpty() && !gate.holdForThrottle()
+                    && pipeline.applyLoop().backlog() < options.applyBatchSize()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
     }
 
     void swap(CutOver method, CutOverContext context, Between between) throws Exception {
@@ -52,7 +83,7 @@ final class CutOverAttempts {
             between.run(); // a collision found while draining under the lock failed the last attempt
             for (boolean announced = false; gate.holdForThrottle() || schedule.waitWhileClosed(); announced = true) {
                 if (!announced) {
-                    publish.run(); // say why the next attempt waits
+                    tracker.publish(); // say why the next attempt waits
                 }
                 control.checkNotAborted(); // an attempt is only made while nothing holds work
             }
@@ -68,7 +99,7 @@ final class CutOverAttempts {
                 last = e;
                 state.message = "Cut-over attempt " + attempt + " failed: " + e.getMessage() + "; the original table is serving.";
                 log.warn(state.message);
-                publish.run();
+                tracker.publish();
                 Thread.sleep(Math.min(10_000, 500L * attempt));
             }
         }
