@@ -161,10 +161,25 @@ public final class TableOwnership implements AutoCloseable {
         }
     }
 
-    /** Runs {@code work} on the lock session while the run owns the table. */
+    /**
+     * Runs {@code work} on the lock session while the run owns the table. If that session is lost
+     * while the work runs (killed, a network cut), the lock is taken again, which proves the table
+     * is still this run's, and the work runs once more from the start: it must be safe to repeat
+     * (drops are {@code IF EXISTS}).
+     */
     public synchronized <T> T asOwner(Work<T> work) throws SQLException {
         confirm();
-        return work.run(lockSession);
+        try {
+            return work.run(lockSession);
+        } catch (SQLException e) {
+            if (!TransientErrors.isConnectionLoss(e)) {
+                throw e;
+            }
+            log.warn("The lock session of `{}`.`{}` was lost during work as the table's owner ({}); taking the lock again",
+                    schema, table, e.getMessage());
+            confirm();
+            return work.run(lockSession);
+        }
     }
 
     @FunctionalInterface
