@@ -109,8 +109,8 @@ class ReconnectTest {
     void theCutOverWaitsWithoutALockForALostBinlogStream(TestDatabase db) throws Exception {
         MirroredWriter.createTables(db, "items", 1_000);
         AtomicBoolean reconnectHeld = new AtomicBoolean();
-        MigrationOptions options = MigrationOptions.defaults().withInstantDdl(false)
-                .withCutOverLockTimeout(Duration.ofSeconds(1));
+        // The default lock timeout: a short one can fail an attempt under the writers on a slow machine.
+        MigrationOptions options = MigrationOptions.defaults().withInstantDdl(false);
         try (MirroredWriter writer = new MirroredWriter(db, "items")) {
             writer.start(2);
             BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER, options));
@@ -125,7 +125,8 @@ class ReconnectTest {
             migration.runner().control().approveCutOver();
             await(() -> migration.runner().progress().stage().contains("waiting for the binlog applier to catch up")
                     || migration.runner().progress().phase().isFinal(), "the cut-over to wait for the stream");
-            Thread.sleep(3 * options.cutOverLockTimeout().toMillis()); // three attempts' worth of lock timeouts
+            // Long enough for an attempt that locked the table anyway to time out and count.
+            Thread.sleep(options.cutOverLockTimeout().toMillis() + 1_000);
             reconnectHeld.set(false);
             Progress done = migration.awaitEnd(TIMEOUT);
             assertThat(done.cutOverAttempts()).as("attempts made while the stream was lost").isEqualTo(1);
