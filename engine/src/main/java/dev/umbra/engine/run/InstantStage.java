@@ -94,8 +94,7 @@ final class InstantStage {
             new HelperTableDrops(plan.schema(), plan.table(), inspection.helpers()).ghost(lock);
             return null;
         });
-        state.message = "Done: `" + plan.table() + "` now has the new definition, changed in place by an instant ALTER"
-                + " (metadata only: no rows were copied and no helper table is left).";
-        tracker.enter(Phase.DONE, "done (instant ALTER)");
+        tracker.enter(Phase.DONE, "done (instant ALTER)", "Done: `" + plan.table() + "` now has the new definition,"
+                + " changed in place by an instant ALTER (metadata only: no rows were copied and no helper table is left).");
     }
 }

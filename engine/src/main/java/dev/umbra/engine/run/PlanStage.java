@@ -97,10 +97,8 @@ final class PlanStage {
             MigrationAbortedException, InterruptedException {
         inspectWithoutChanges(options);
         RunPlan proposed = state.plan;
-        tracker.enter(Phase.AWAITING_PLAN_APPROVAL, "waiting for the plan to be approved");
-        state.message = "AwaitingPlanApproval: " + describe(proposed) + "; nothing was created on the server. Approve the"
-                + " plan to start.";
-        tracker.publish();
+        tracker.enter(Phase.AWAITING_PLAN_APPROVAL, "waiting for the plan to be approved", "AwaitingPlanApproval: "
+                + describe(proposed) + "; nothing was created on the server. Approve the plan to start.");
         while (!control.isPlanApproved()) {
             control.checkNotAborted();
             Thread.sleep(100);

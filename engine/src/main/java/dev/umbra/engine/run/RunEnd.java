@@ -52,8 +52,8 @@ final class RunEnd {
         }
         String old = plan.options().dropOldTable() ? "the old table was dropped"
                 : "the old table is kept as `" + inspection.helpers().old() + "`";
-        state.message = "Done: `" + plan.table() + "` now has the new definition, by an online copy; " + old + ".";
-        tracker.enter(Phase.DONE, "done (online copy)");
+        tracker.enter(Phase.DONE, "done (online copy)",
+                "Done: `" + plan.table() + "` now has the new definition, by an online copy; " + old + ".");
     }
 
     /**

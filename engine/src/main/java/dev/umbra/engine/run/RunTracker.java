@@ -37,14 +37,21 @@ final class RunTracker {
     }
 
     void enter(Phase phase, String stage) {
-        state.phase = phase;
+        String message = phase + ": " + stage
+                + (phase == Phase.COPYING && state.resumeNote != null ? " (" + state.resumeNote + ")" : "");
+        enter(phase, stage, message);
+    }
+
+    /**
+     * With the message the phase is to be shown with: set before the phase, so that no snapshot
+     * shows the new phase with a placeholder message.
+     */
+    void enter(Phase phase, String stage, String message) {
+        state.message = message;
         state.stage = stage;
         state.phaseStartedAt = Instant.now();
-        if (phase != Phase.DONE) {
-            state.message = phase + ": " + stage
-                    + (phase == Phase.COPYING && state.resumeNote != null ? " (" + state.resumeNote + ")" : "");
-        }
-        log.info("{} `{}`.`{}`: {}", phase, schema, table, state.message);
+        state.phase = phase;
+        log.info("{} `{}`.`{}`: {}", phase, schema, table, message);
         onPhase.accept(phase);
         publish();
     }
@@ -57,10 +64,7 @@ final class RunTracker {
 
     /** Ends the run in {@code phase} (Failed or Aborted) with this message. */
     void end(Phase phase, String message) {
-        state.message = message;
-        enter(phase, phase == Phase.ABORTED ? "aborted" : "failed");
-        state.message = message;
-        publish();
+        enter(phase, phase == Phase.ABORTED ? "aborted" : "failed", message);
     }
 
     /** Sends the listener a snapshot now. */

@@ -52,6 +52,9 @@ class PlanApprovalTest {
                     .containsExactly("_items_gho", "_items_ghc", "_items_del");
             assertThat(run.runner().progress().message()).contains("OnlineCopy by PRIMARY KEY (id)")
                     .contains("nothing was created");
+            assertThat(run.snapshots()).as("the phase is never shown without its message")
+                    .filteredOn(progress -> progress.phase() == Phase.AWAITING_PLAN_APPROVAL).isNotEmpty()
+                    .allSatisfy(progress -> assertThat(progress.message()).contains("OnlineCopy by PRIMARY KEY (id)"));
             Thread.sleep(1_500); // it stays there, and the application writes on
             assertThat(run.runner().progress().phase()).isEqualTo(Phase.AWAITING_PLAN_APPROVAL);
             assertThat(TableContents.tables(db)).containsExactlyInAnyOrder("items", "items_mirror");

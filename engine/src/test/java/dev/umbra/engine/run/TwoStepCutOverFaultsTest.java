@@ -119,6 +119,9 @@ class TwoStepCutOverFaultsTest {
         assertThat(last.phase()).isEqualTo(Phase.FAILED);
         assertThat(last.cutOverAttempts()).isEqualTo(1);
         assertThat(last.failure()).contains(FailureKind.ORIGINAL_RENAMED);
+        assertThat(migration.snapshots()).as("Failed is never shown without its reason")
+                .filteredOn(progress -> progress.phase() == Phase.FAILED).isNotEmpty()
+                .allSatisfy(progress -> assertThat(progress.message()).contains("OriginalRenamed"));
         assertThat(failed.kind()).isEqualTo(FailureKind.ORIGINAL_RENAMED);
         String renameBack = "RENAME TABLE `" + db.schema() + "`.`_items_del` TO `" + db.schema() + "`.`items`";
         assertThat(last.message()).contains("OriginalRenamed").contains("`items` does not exist now")
