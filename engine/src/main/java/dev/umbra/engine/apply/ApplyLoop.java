@@ -200,7 +200,8 @@ public final class ApplyLoop implements AutoCloseable {
         List<RowChange> changelogChanges = new ArrayList<>();
         for (BinlogTransaction transaction : batch) {
             for (RowChange change : transaction.changes()) {
-                (change.table().equals(originalTable) ? originalChanges : changelogChanges).add(change);
+                // The original's changes and, with cascading foreign keys, its parents' (see ParentCascades).
+                (change.table().equals(changelogTable) ? changelogChanges : originalChanges).add(change);
             }
         }
         if (!originalChanges.isEmpty()) {

@@ -53,9 +53,17 @@ public final class ChangeApplier {
     private final RowImageConverter converter;
     private final ConflictClause clause;
     private final HeldRows held;
+    private final ParentCascades cascades;
 
     public ChangeApplier(String schema, String ghost, ColumnMapping mapping, RowImageConverter converter,
                          ConflictClause clause, HeldRows held) {
+        this(schema, ghost, mapping, converter, clause, held, ParentCascades.NONE);
+    }
+
+    /** @param cascades what parents' changes (among {@code changes}) do to the ghost through cascading foreign keys */
+    public ChangeApplier(String schema, String ghost, ColumnMapping mapping, RowImageConverter converter,
+                         ConflictClause clause, HeldRows held, ParentCascades cascades) {
+        this.cascades = cascades;
         this.qualifiedGhost = Sql.qualified(schema, ghost);
         this.mapping = mapping;
         this.converter = converter;
@@ -63,8 +71,51 @@ public final class ChangeApplier {
         this.held = held;
     }
 
-    /** Applies the changes in order, as one transaction on {@code connection}; returns rows written or deleted. */
+    /**
+     * Applies the changes in order; returns rows written or deleted and cascades made. The
+     * original's changes between two parents' changes are folded and written in one transaction,
+     * each run of parents' changes is made in one more: folding across a parent's change would
+     * move a row's change to the wrong side of a cascade. Applying the whole list again after a
+     * failure part-way leaves the same rows, as replaying from an earlier position does.
+     */
     public int apply(Connection connection, List<RowChange> changes) throws SQLException {
+        int applied = 0;
+        List<RowChange> rows = new ArrayList<>();
+        List<RowChange> parents = new ArrayList<>();
+        for (RowChange change : changes) {
+            boolean parent = cascades.isParentChange(change);
+            List<RowChange> other = parent ? rows : parents;
+            if (!other.isEmpty()) {
+                applied += parent ? applyRows(connection, other) : applyCascades(connection, other);
+                other.clear();
+            }
+            (parent ? parents : rows).add(change);
+        }
+        applied += rows.isEmpty() ? 0 : applyRows(connection, rows);
+        applied += parents.isEmpty() ? 0 : applyCascades(connection, parents);
+        return applied;
+    }
+
+    private int applyCascades(Connection connection, List<RowChange> parentChanges) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            int statements = cascades.apply(connection, parentChanges);
+            connection.commit();
+            return statements;
+        } catch (SQLException e) {
+            TransactionCleanup.rollback(connection, e);
+            throw e;
+        } catch (RuntimeException e) {
+            TransactionCleanup.rollback(connection, new SQLException(e.getMessage(), e));
+            throw e;
+        } finally {
+            TransactionCleanup.restoreAutoCommit(connection, autoCommit);
+        }
+    }
+
+    /** Applies the original's changes, folded, as one transaction on {@code connection}. */
+    private int applyRows(Connection connection, List<RowChange> changes) throws SQLException {
         Map<FoldKey, Serializable[]> finalState = fold(changes);
         List<Serializable[]> deletes = new ArrayList<>();
         List<Serializable[]> upserts = new ArrayList<>();

@@ -67,6 +67,7 @@ public final class PlanPrinter {
         if (!inspection.foreignKeys().isEmpty()) {
             row(out, "Foreign keys", RunPlans.foreignKeys(inspection) + ": kept, moved to the new table at the cut-over under its lock");
         }
+        RunPlans.cascades(inspection).ifPresent(cascades -> row(out, "Cascades", cascades));
         if (!inspection.triggers().isEmpty()) {
             row(out, "Triggers", RunPlans.triggers(inspection) + ": kept, moved to the new table at the cut-over under its lock (an instant ALTER leaves them in place)");
         }

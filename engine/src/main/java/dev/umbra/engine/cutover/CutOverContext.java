@@ -7,6 +7,8 @@ import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.sql.Sql;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.function.Supplier;
 
 /**
@@ -15,6 +17,10 @@ import java.util.function.Supplier;
  * @param lockTimeout        the longest writers may be blocked by one attempt
  * @param carryAutoIncrement copy the original's AUTO_INCREMENT counter to the ghost under the lock
  *                           (false when the ALTER sets one explicitly)
+ * @param cascadingParents   the parents of the original's cascading foreign keys: locked for reading
+ *                           with the original, because MySQL 5.7 cascades a parent's change into a
+ *                           child that another session holds under LOCK TABLES ... WRITE (measured),
+ *                           after the last change the attempt waits for has come through the binlog
  * @param throttle           why work should hold now (paused, load, replica lag), if it should: an
  *                           attempt that sees a reason while it holds the lock gives up at once
  *                           instead of keeping writers blocked
@@ -22,11 +28,17 @@ import java.util.function.Supplier;
  */
 public record CutOverContext(String schema, String original, String ghost, String old, Changelog changelog,
                              Connections connections, ApplyLoop applyLoop, Duration lockTimeout,
-                             boolean carryAutoIncrement, Supplier<Optional<String>> throttle, CutOverHook hook,
+                             boolean carryAutoIncrement, Set<String> cascadingParents, Supplier<Optional<String>> throttle, CutOverHook hook,
                              Diagnostics diagnostics) {
 
     String qualifiedOriginal() {
         return Sql.qualified(schema, original);
+    }
+
+    /** {@code , `s`.`parent` READ} for each cascading parent, or nothing. */
+    String readLocksOnParents() {
+        return cascadingParents.stream().sorted().map(parent -> ", " + Sql.qualified(schema, parent) + " READ")
+                .collect(Collectors.joining());
     }
 
     String qualifiedGhost() {

@@ -52,12 +52,13 @@ final class CutOverSql {
     private static final int LOCK_WAIT_TIMEOUT = 1205;
 
     /**
-     * Locks the tables for writing on {@code lock}. If the lock wait times out, the failure names the
+     * Locks the tables for writing on {@code lock}, with the parents of cascading foreign keys for
+     * reading (see {@link CutOverContext#cascadingParents()}). If the lock wait times out, the failure names the
      * session that held the original (found through a separate session, while it still holds it).
      */
     static void lockTables(Connection lock, CutOverContext context, String tables) throws SQLException, CutOverAttemptException {
         try {
-            execute(lock, "LOCK TABLES " + tables);
+            execute(lock, "LOCK TABLES " + tables + context.readLocksOnParents());
         } catch (SQLException e) {
             if (e.getErrorCode() != LOCK_WAIT_TIMEOUT) {
                 throw e;

@@ -65,7 +65,7 @@ public final class Inspector {
         if (!dryRun) {
             putBackStrandedRelations(connection, helpers);
         }
-        List<ForeignKey> foreignKeys = RelationsCheck.check(connection, plan.schema(), plan.table());
+        List<ForeignKey> foreignKeys = RelationsCheck.check(connection, plan.schema(), plan.table(), plan.options());
         ResumeDecision resume = plan.options().resume()
                 ? ResumeCheck.decide(connection, server, plan.schema(), plan.table(), alter.clauseList(), helpers, dryRun)
                 : new ResumeDecision.Fresh();

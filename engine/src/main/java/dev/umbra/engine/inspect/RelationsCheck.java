@@ -1,6 +1,8 @@
 package dev.umbra.engine.inspect;
 
 import dev.umbra.engine.failure.MigrationRefusedException;
+import dev.umbra.engine.plan.CutOverMethod;
+import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.relation.ForeignKey;
 import dev.umbra.engine.relation.ForeignKeys;
 import java.sql.Connection;
@@ -10,8 +12,9 @@ import java.util.stream.Collectors;
 
 /**
  * Refuses the foreign keys a table swap cannot carry, and returns those it can: the table's own
- * foreign keys to its parents, each of which only checks rows. They move to the new table at the
- * cut-over (see {@link ForeignKeysCheck}); triggers do too (see {@link TriggersCheck}).
+ * foreign keys to its parents, those that only check rows and those whose parent's changes cascade
+ * into its rows, where Umbra can see every such change. They move to the new table at the cut-over
+ * (see {@link ForeignKeysCheck}); triggers do too (see {@link TriggersCheck}).
  */
 final class RelationsCheck {
 
@@ -24,7 +27,8 @@ final class RelationsCheck {
     private RelationsCheck() {
     }
 
-    static List<ForeignKey> check(Connection connection, String schema, String table) throws SQLException, MigrationRefusedException {
+    static List<ForeignKey> check(Connection connection, String schema, String table, MigrationOptions options)
+            throws SQLException, MigrationRefusedException {
         List<String> children = ForeignKeys.referencing(connection, schema, table);
         if (!children.isEmpty()) {
             throw new MigrationRefusedException("`" + table + "` is the parent of foreign keys: " + String.join(", ", children)
@@ -33,15 +37,51 @@ final class RelationsCheck {
                     + " against it and not against the new `" + table + "`." + CHOICES);
         }
         List<ForeignKey> keys = ForeignKeys.of(connection, schema, table);
-        List<ForeignKey> changing = keys.stream().filter(ForeignKey::changesChildRows).toList();
-        if (!changing.isEmpty()) {
-            throw new MigrationRefusedException("The foreign keys " + changing.stream()
-                    .map(key -> key.describe() + " " + key.childChangingRules()).collect(Collectors.joining(", "))
-                    + " change rows of `" + table + "` when the parent changes. The server makes those changes inside"
-                    + " the storage engine and does not write them to the binary log (only the parent's change is"
-                    + " there), so Umbra's new table would miss them. Foreign keys with RESTRICT or NO ACTION are"
-                    + " migrated." + CHOICES);
+        for (ForeignKey key : keys.stream().filter(ForeignKey::changesChildRows).toList()) {
+            checkCascading(connection, schema, table, key, options);
         }
         return keys;
+    }
+
+    /**
+     * A cascading key is migrated by making the parent's changes to the new table as they come
+     * through the binlog (see {@code apply.ParentCascades}); what that cannot see is refused.
+     */
+    private static void checkCascading(Connection connection, String schema, String table, ForeignKey key,
+                                       MigrationOptions options) throws SQLException, MigrationRefusedException {
+        String rules = key.describe() + " " + key.childChangingRules();
+        if ("SET DEFAULT".equals(key.deleteRule()) || "SET DEFAULT".equals(key.updateRule())) {
+            throw new MigrationRefusedException("The foreign key " + rules + " of `" + table + "` uses SET DEFAULT,"
+                    + " which Umbra does not carry." + CHOICES);
+        }
+        if (!schema.equals(key.referencedSchema())) {
+            throw new MigrationRefusedException("The foreign key " + rules + " of `" + table + "` changes its rows when"
+                    + " a row of a table in another schema changes. The server does not write those changes to the binary"
+                    + " log, and Umbra follows the parent's changes to make them itself only within the table's own"
+                    + " schema `" + schema + "`." + CHOICES);
+        }
+        List<ForeignKey> parentsOwn = ForeignKeys.of(connection, schema, key.referencedTable()).stream()
+                .filter(ForeignKey::changesChildRows).toList();
+        if (!parentsOwn.isEmpty()) {
+            throw new MigrationRefusedException("The foreign key " + rules + " of `" + table + "` points at `"
+                    + key.referencedTable() + "`, whose own rows change through its foreign keys "
+                    + parentsOwn.stream().map(own -> own.describe() + " " + own.childChangingRules())
+                            .collect(Collectors.joining(", "))
+                    + ". Those changes are not in the binary log, so Umbra cannot see them reach `" + table + "`."
+                    + CHOICES);
+        }
+        if (options.cutOverMethod() == CutOverMethod.TWO_STEP) {
+            throw new MigrationRefusedException("The foreign key " + rules + " of `" + table + "` changes its rows when `"
+                    + key.referencedTable() + "` changes, and the two-step cut-over leaves a moment between its two"
+                    + " renames in which such a change would reach neither table. Use the atomic cut-over (the default)."
+                    + " Nothing was changed.");
+        }
+        if (key.updateCascades() && !options.verify()) {
+            throw new MigrationRefusedException("The foreign key " + rules + " of `" + table + "` copies changed keys of `"
+                    + key.referencedTable() + "` into its rows. Umbra makes those changes to the new table as they come"
+                    + " through the binlog, and a row the copy wrote ahead of them can be matched wrongly if a parent key"
+                    + " is reused; the checksum before the cut-over finds and copies such rows again. Run with the"
+                    + " checksum (without --no-verify / spec.verify: false). Nothing was changed.");
+        }
     }
 }

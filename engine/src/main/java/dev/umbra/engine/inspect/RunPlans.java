@@ -43,6 +43,7 @@ public final class RunPlans {
         if (!inspection.foreignKeys().isEmpty()) {
             warnings.add("foreign keys " + foreignKeys(inspection) + " move to the new table at the cut-over, under its lock");
         }
+        cascades(inspection).ifPresent(warnings::add);
         if (!inspection.triggers().isEmpty()) {
             warnings.add("triggers " + triggers(inspection) + " move to the new table at the cut-over, under its lock");
         }
@@ -71,6 +72,23 @@ public final class RunPlans {
     /** The original's foreign keys that move at the cut-over, e.g. {@code `t_owner` (owner_id) -> `s`.`owners` (id)}. */
     public static String foreignKeys(Inspection inspection) {
         return inspection.foreignKeys().stream().map(ForeignKey::describe).collect(Collectors.joining(", "));
+    }
+
+    /**
+     * What the original's cascading foreign keys mean for the run, if it has any: e.g. {@code
+     * deletes and key changes in `owners` (ON DELETE CASCADE) are made to the new table as they come
+     * through the binlog; `owners` is locked for reading with the table during the cut-over}.
+     */
+    public static Optional<String> cascades(Inspection inspection) {
+        List<ForeignKey> cascading = inspection.foreignKeys().stream().filter(ForeignKey::changesChildRows).toList();
+        if (cascading.isEmpty()) {
+            return Optional.empty();
+        }
+        String parents = cascading.stream().map(key -> "`" + key.referencedTable() + "`").distinct().collect(Collectors.joining(", "));
+        return Optional.of("changes of " + parents + " that cascade into the table ("
+                + cascading.stream().map(key -> "`" + key.name() + "` " + key.childChangingRules()).collect(Collectors.joining(", "))
+                + ") are made to the new table as they come through the binlog; " + parents
+                + " is locked for reading with the table during the cut-over");
     }
 
     /** The original's triggers that move at the cut-over, e.g. {@code `t_stamp` (BEFORE INSERT)}. */

@@ -25,6 +25,26 @@ public record ForeignKey(String name, List<String> columns, String referencedSch
         return !CHECKS_ONLY.contains(updateRule) || !CHECKS_ONLY.contains(deleteRule);
     }
 
+    /** Deleting the parent row deletes the child rows. */
+    public boolean deleteCascades() {
+        return "CASCADE".equals(deleteRule);
+    }
+
+    /** Deleting the parent row sets the child rows' key columns to NULL. */
+    public boolean deleteSetsNull() {
+        return "SET NULL".equals(deleteRule);
+    }
+
+    /** Changing the parent's referenced values changes the child rows' key columns to the new values. */
+    public boolean updateCascades() {
+        return "CASCADE".equals(updateRule);
+    }
+
+    /** Changing the parent's referenced values sets the child rows' key columns to NULL. */
+    public boolean updateSetsNull() {
+        return "SET NULL".equals(updateRule);
+    }
+
     /** {@code `fk` (a, b) -> `shop`.`parent` (x, y)}, for messages. */
     public String describe() {
         return "`" + name + "` (" + String.join(", ", columns) + ") -> `" + referencedSchema + "`.`" + referencedTable + "` ("

@@ -3,6 +3,7 @@ package dev.umbra.engine.run;
 import dev.umbra.engine.apply.ApplyLoop;
 import dev.umbra.engine.apply.ChangeApplier;
 import dev.umbra.engine.apply.Changelog;
+import dev.umbra.engine.apply.ParentCascades;
 import dev.umbra.engine.binlog.BinlogGoneException;
 import dev.umbra.engine.binlog.BinlogPosition;
 import dev.umbra.engine.binlog.BinlogStream;
@@ -24,6 +25,7 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -55,6 +57,7 @@ final class BinlogPipeline implements AutoCloseable {
     private final ConflictResolver conflicts;
     private volatile BinlogStream stream;
     private volatile ApplyLoop applyLoop;
+    private volatile ParentCascades cascades = ParentCascades.NONE;
 
     BinlogPipeline(MigrationPlan plan, Inspection inspection, Connections connections, HeldRows heldRows) {
         this.plan = plan;
@@ -78,7 +81,12 @@ final class BinlogPipeline implements AutoCloseable {
     void start(Connection connection, BinlogPosition from, PasswordSource passwords, BooleanSupplier held)
             throws SQLException, IOException, TimeoutException {
         TransactionQueue queue = new TransactionQueue(QUEUE_TRANSACTIONS, QUEUE_BYTES);
-        BinlogStream binlog = new BinlogStream(plan.connection(), plan.schema(), Set.of(plan.table(), changelog.table()), queue);
+        cascades = ParentCascades.load(connection, plan.schema(), inspection.helpers().ghost(),
+                inspection.foreignKeys());
+        Set<String> followed = new HashSet<>(cascades.parentTables());
+        followed.add(plan.table());
+        followed.add(changelog.table());
+        BinlogStream binlog = new BinlogStream(plan.connection(), plan.schema(), Set.copyOf(followed), queue);
         stream = binlog;
         binlog.setPasswordSource(passwords);
         String binlogServer = BinlogAvailability.serverIdentity(connection, inspection.server());
@@ -93,11 +101,16 @@ final class BinlogPipeline implements AutoCloseable {
         binlog.start(from);
         ChangeApplier applier = new ChangeApplier(plan.schema(), inspection.helpers().ghost(), inspection.mapping(),
                 new RowImageConverter(inspection.original().columns(), inspection.mapping().valueTargets()),
-                conflictClause, heldRows);
+                conflictClause, heldRows, cascades);
         ApplyLoop loop = new ApplyLoop(queue, applier, plan.table(), changelog.table(), connections, held,
                 plan.options().applyBatchSize(), heldRows, plan.options().reconnectTimeout());
         applyLoop = loop;
         loop.start();
+    }
+
+    /** The parents of the original's cascading foreign keys, whose changes the stream follows. */
+    Set<String> cascadingParents() {
+        return cascades.parentTables();
     }
 
     Changelog changelog() {

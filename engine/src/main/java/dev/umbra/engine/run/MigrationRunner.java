@@ -376,7 +376,7 @@ public final class MigrationRunner {
         tracker.publish();
         VerifyContext context = new VerifyContext(inspection.server(), plan.schema(), plan.table(), inspection.helpers().ghost(),
                 inspection.mapping(), pipeline.changelog(), connections, pipeline.applyLoop(), pipeline.conflicts(), heldRows,
-                options.cutOverLockTimeout(),
+                pipeline.cascadingParents(), options.cutOverLockTimeout(),
                 checksumChunkRows(), Math.max(state.rowsCopied, state.rowsEstimated),
                 options.diagnostics());
         state.verification = new TableVerifier(context).verify(new TableVerifier.Observer() {
@@ -430,7 +430,7 @@ public final class MigrationRunner {
                 : inspection.server().renamesUnderLockTables() ? new SingleSessionCutOver() : new TwoSessionCutOver();
         CutOverContext context = new CutOverContext(plan.schema(), plan.table(), inspection.helpers().ghost(),
                 inspection.helpers().old(), pipeline.changelog(), connections, pipeline.applyLoop(), options.cutOverLockTimeout(),
-                inspection.alter().explicitAutoIncrement().isEmpty(),
+                inspection.alter().explicitAutoIncrement().isEmpty(), pipeline.cascadingParents(),
                 () -> gate.holdNow().map(Hold::reason), cutOverHook, options.diagnostics());
         cutOverStage().swap(method, context, this::settleConflicts);
     }

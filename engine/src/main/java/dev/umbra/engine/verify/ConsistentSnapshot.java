@@ -1,7 +1,6 @@
 package dev.umbra.engine.verify;
 
 import dev.umbra.engine.sql.LockingSessions;
-import dev.umbra.engine.sql.Sql;
 import dev.umbra.engine.sql.TransientErrors;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -116,7 +115,7 @@ final class ConsistentSnapshot implements AutoCloseable {
         try (Connection lock = context.connections().open(); Connection control = context.connections().open();
              Statement locking = lock.createStatement()) {
             LockingSessions.boundWaits(lock, context.lockTimeout());
-            locking.execute("LOCK TABLES " + Sql.qualified(context.schema(), context.original()) + " READ");
+            locking.execute(context.lockForReading());
             long lockedAt = System.nanoTime();
             try {
                 String marker = "verify-" + UUID.randomUUID();

@@ -8,12 +8,18 @@ import dev.umbra.engine.sql.ServerInfo;
 import dev.umbra.engine.table.ColumnMapping;
 import dev.umbra.engine.unique.ConflictResolver;
 import dev.umbra.engine.unique.HeldRows;
+import dev.umbra.engine.sql.Sql;
 import java.time.Duration;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What the checksum before cut-over works with.
  *
  * @param server      what the server can do (whether its locking reads can refuse to wait)
+ * @param cascadingParents the parents of the original's cascading foreign keys: locked for reading
+ *                    with the original wherever the original is, because MySQL 5.7 cascades a
+ *                    parent's change into a table another session holds under LOCK TABLES (measured)
  * @param lockTimeout the longest a lock the checksum takes on the original (its rows, or the
  *                    table for reading) may block writers (the cut-over lock timeout); a longer
  *                    wait gives that try up, and another follows
@@ -23,5 +29,11 @@ import java.time.Duration;
  */
 public record VerifyContext(ServerInfo server, String schema, String original, String ghost, ColumnMapping mapping, Changelog changelog,
                             Connections connections, ApplyLoop applyLoop, ConflictResolver conflicts, HeldRows held,
-                            Duration lockTimeout, int chunkSize, long expectedRows, Diagnostics diagnostics) {
+                            Set<String> cascadingParents, Duration lockTimeout, int chunkSize, long expectedRows, Diagnostics diagnostics) {
+
+    /** {@code LOCK TABLES} for reading the original, with its cascading parents (see {@code cascadingParents}). */
+    String lockForReading() {
+        return "LOCK TABLES " + Sql.qualified(schema, original) + " READ" + cascadingParents.stream().sorted()
+                .map(parent -> ", " + Sql.qualified(schema, parent) + " READ").collect(Collectors.joining());
+    }
 }

@@ -122,13 +122,51 @@ class InspectionRefusalTest {
     }
 
     @EveryFlavor
-    void aForeignKeyThatChangesTheTablesRowsIsRefusedWithTheReasonAndTheChoices(TestDatabase db) throws Exception {
-        db.execute("CREATE TABLE parent (id INT PRIMARY KEY) ENGINE=InnoDB",
+    void aCascadingForeignKeyFromATableWhoseOwnRowsCascadeIsRefusedWithTheReasonAndTheChoices(TestDatabase db)
+            throws Exception {
+        db.execute("CREATE TABLE grandparent (id INT PRIMARY KEY) ENGINE=InnoDB",
+                "CREATE TABLE parent (id INT PRIMARY KEY, gp INT, CONSTRAINT fk_gp FOREIGN KEY (gp) REFERENCES grandparent (id)"
+                        + " ON DELETE CASCADE) ENGINE=InnoDB",
                 "CREATE TABLE t (id INT PRIMARY KEY, parent_id INT, CONSTRAINT fk_parent FOREIGN KEY (parent_id)"
                         + " REFERENCES parent (id) ON DELETE CASCADE) ENGINE=InnoDB");
         assertThat(refusal(db, "t", "ADD COLUMN c INT")).contains("`fk_parent` (parent_id) -> `" + db.schema() + "`.`parent` (id)"
-                + " ON DELETE CASCADE").contains("not write them to the binary log").contains("Choose one")
-                .contains("RESTRICT or NO ACTION are migrated");
+                + " ON DELETE CASCADE").contains("whose own rows change through its foreign keys `fk_gp`")
+                .contains("not in the binary log").contains("Choose one");
+    }
+
+    @EveryFlavor
+    void aCascadingForeignKeyIsRefusedWithTheTwoStepCutOver(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE parent (id INT PRIMARY KEY) ENGINE=InnoDB",
+                "CREATE TABLE t (id INT PRIMARY KEY, parent_id INT, CONSTRAINT fk_parent FOREIGN KEY (parent_id)"
+                        + " REFERENCES parent (id) ON DELETE SET NULL) ENGINE=InnoDB");
+        assertThat(refusal(db, "t", "ADD COLUMN c INT", MigrationOptions.defaults().withInstantDdl(false)
+                .withCutOverMethod(dev.umbra.engine.plan.CutOverMethod.TWO_STEP)))
+                .contains("ON DELETE SET NULL").contains("two-step cut-over").contains("Use the atomic cut-over");
+    }
+
+    @EveryFlavor
+    void anOnUpdateCascadeForeignKeyNeedsTheChecksum(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE parent (id INT PRIMARY KEY) ENGINE=InnoDB",
+                "CREATE TABLE t (id INT PRIMARY KEY, parent_id INT, CONSTRAINT fk_parent FOREIGN KEY (parent_id)"
+                        + " REFERENCES parent (id) ON UPDATE CASCADE) ENGINE=InnoDB");
+        assertThat(refusal(db, "t", "ADD COLUMN c INT", MigrationOptions.defaults().withInstantDdl(false).withVerify(false)))
+                .contains("ON UPDATE CASCADE").contains("Run with the checksum");
+    }
+
+    @EveryFlavor
+    void aCascadingForeignKeyToAnotherSchemaIsRefused(TestDatabase db) throws Exception {
+        String other = db.schema() + "_parents";
+        db.server().executeAsRoot("DROP DATABASE IF EXISTS `" + other + "`", "CREATE DATABASE `" + other + "`",
+                "CREATE TABLE `" + other + "`.parent (id INT PRIMARY KEY) ENGINE=InnoDB");
+        try {
+            db.execute("CREATE TABLE t (id INT PRIMARY KEY, parent_id INT, CONSTRAINT fk_parent FOREIGN KEY (parent_id)"
+                    + " REFERENCES `" + other + "`.parent (id) ON DELETE CASCADE) ENGINE=InnoDB");
+            assertThat(refusal(db, "t", "ADD COLUMN c INT")).contains("a table in another schema")
+                    .contains("within the table's own schema");
+        } finally {
+            db.execute("DROP TABLE t");
+            db.server().executeAsRoot("DROP DATABASE `" + other + "`");
+        }
     }
 
     @EveryFlavor
