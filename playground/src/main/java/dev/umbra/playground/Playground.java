@@ -119,8 +119,8 @@ public final class Playground {
             SampleTable.create(database, table, rows);
             step("Table", String.format(Locale.ROOT, "%s.%s with %,d rows, and its mirror %s (loaded in %s)", schema, table, rows,
                     SampleTable.mirrorOf(table), seconds(Duration.between(loading, Instant.now()))));
-            MirroredWriter writer = new MirroredWriter(database, table, 3);
-            writer.start(2);
+            MirroredWriter writer = new MirroredWriter(database, table);
+            writer.start(2, 3);
             step("Writer", "2 threads insert, update, re-key and delete rows, each change made to both tables in one transaction");
             try (PlaygroundCluster cluster = kubeconfig == null ? PlaygroundCluster.inProcess() : PlaygroundCluster.fromKubeconfig(kubeconfig)) {
                 step("Kubernetes", cluster.description());

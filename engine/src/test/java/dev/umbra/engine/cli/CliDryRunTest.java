@@ -2,9 +2,9 @@ package dev.umbra.engine.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.umbra.engine.testing.TableContents;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.TableContents;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -3,9 +3,9 @@ package dev.umbra.engine.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.umbra.engine.testing.TableContents;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.TableContents;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -12,10 +12,11 @@ import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.run.MigrationRunner;
 import dev.umbra.engine.testing.BackgroundMigration;
 import dev.umbra.engine.testing.Migrations;
-import dev.umbra.engine.testing.MirroredWriter;
-import dev.umbra.engine.testing.TableContents;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.MirroredWriter;
+import dev.umbra.testkit.sample.SampleTable;
+import dev.umbra.testkit.sample.TableContents;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -39,7 +40,7 @@ class ParallelCopyTest {
 
     @EveryFlavor
     void aHeldChunkHoldsTheWatermarkAndAResumedRunCopiesWhatLayAboveIt(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", ROWS);
+        SampleTable.create(db::connect, "items", ROWS);
         // Without AUTO_INCREMENT: MySQL 5.7 (innodb_autoinc_lock_mode=1) makes every INSERT ... SELECT
         // into such a table hold a table-level lock, so the held chunk would hold every worker.
         db.execute("ALTER TABLE items MODIFY id BIGINT NOT NULL");

@@ -9,11 +9,12 @@ import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.testing.BackgroundMigration;
 import dev.umbra.engine.testing.Migrations;
-import dev.umbra.engine.testing.MirroredWriter;
 import dev.umbra.engine.testing.ServerSessions;
-import dev.umbra.engine.testing.TableContents;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.MirroredWriter;
+import dev.umbra.testkit.sample.SampleTable;
+import dev.umbra.testkit.sample.TableContents;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -27,13 +28,13 @@ class CutOverTest {
 
     @EveryFlavor
     void aLongTransactionMakesAnAttemptTimeOutWithinTheBoundThenARetrySucceeds(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", 2_000);
+        SampleTable.create(db::connect, "items", 2_000);
         Duration lockTimeout = Duration.ofSeconds(2);
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER,
                 MigrationOptions.defaults().withInstantDdl(false).withCutOverLockTimeout(lockTimeout))).start();
         migration.awaitPhase(Phase.AWAITING_CUT_OVER, Duration.ofSeconds(60));
 
-        MirroredWriter writer = new MirroredWriter(db, "items");
+        MirroredWriter writer = new MirroredWriter(db::connect, "items");
         Progress done;
         long blockerId;
         try (Connection blocker = db.connect(); writer) {
@@ -67,7 +68,7 @@ class CutOverTest {
 
     @EveryFlavor
     void abortWhileAwaitingCutOverLeavesTheOriginalUntouchedAndTheHelpersGone(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", 2_000);
+        SampleTable.create(db::connect, "items", 2_000);
         String definition = TableContents.createStatement(db, "items");
         List<String> tables = TableContents.tables(db);
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER,
@@ -90,14 +91,14 @@ class CutOverTest {
     /** Failure mode 4: behind ProxySQL, CONNECTION_ID() is not the processlist id. */
     @EveryFlavor
     void cutOverSucceedsWhenSessionsHaveOtherPseudoThreadIds(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", 2_000);
+        SampleTable.create(db::connect, "items", 2_000);
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER));
         migration.runner().setSessionInitializer(connection -> {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("SET @@session.pseudo_thread_id = " + ThreadLocalRandom.current().nextInt(100_000, 900_000));
             }
         });
-        MirroredWriter writer = new MirroredWriter(db, "items");
+        MirroredWriter writer = new MirroredWriter(db::connect, "items");
         Progress done;
         try (writer) {
             writer.start(2);

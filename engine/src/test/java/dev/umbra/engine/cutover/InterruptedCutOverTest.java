@@ -7,9 +7,9 @@ import dev.umbra.engine.checkpoint.MigrationLock;
 import dev.umbra.engine.cutover.InterruptedCutOver.Outcome;
 import dev.umbra.engine.failure.TableInUseException;
 import dev.umbra.engine.table.HelperTables;
-import dev.umbra.engine.testing.TableContents;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.TableContents;
 import java.sql.Connection;
 import java.util.List;
 

@@ -9,10 +9,11 @@ import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.progress.ProgressListener;
 import dev.umbra.engine.run.MigrationRunner;
 import dev.umbra.engine.testing.Migrations;
-import dev.umbra.engine.testing.MirroredWriter;
-import dev.umbra.engine.testing.TableContents;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.MirroredWriter;
+import dev.umbra.testkit.sample.SampleTable;
+import dev.umbra.testkit.sample.TableContents;
 import java.util.List;
 
 class TwoStepAndLongNamesTest {
@@ -22,9 +23,9 @@ class TwoStepAndLongNamesTest {
     /** The non-atomic option still loses nothing; writers may see "doesn't exist" for a moment. */
     @EveryFlavor
     void twoStepCutOverKeepsEveryRow(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", 5_000);
+        SampleTable.create(db::connect, "items", 5_000);
         Progress done;
-        try (MirroredWriter writer = new MirroredWriter(db, "items")) {
+        try (MirroredWriter writer = new MirroredWriter(db::connect, "items")) {
             writer.start(2);
             done = new MigrationRunner(Migrations.plan(db, "items", "ADD COLUMN status TINYINT NOT NULL DEFAULT 1",
                     MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true).withCutOverMethod(CutOverMethod.TWO_STEP)),

@@ -11,12 +11,12 @@ import dev.umbra.engine.progress.ProgressListener;
 import dev.umbra.engine.run.MigrationRunner;
 import dev.umbra.engine.testing.DiagnosticsLog;
 import dev.umbra.engine.testing.Migrations;
-import dev.umbra.engine.testing.TableContents;
 import dev.umbra.testkit.DatabaseServer;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.ServerOptions;
 import dev.umbra.testkit.SharedServers;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.TableContents;
 import java.util.List;
 
 /**

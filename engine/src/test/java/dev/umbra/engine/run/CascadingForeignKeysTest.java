@@ -7,10 +7,11 @@ import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.testing.BackgroundMigration;
 import dev.umbra.engine.testing.Migrations;
-import dev.umbra.engine.testing.MirroredWriter;
-import dev.umbra.engine.testing.TableContents;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.MirroredWriter;
+import dev.umbra.testkit.sample.SampleTable;
+import dev.umbra.testkit.sample.TableContents;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -119,7 +120,7 @@ class CascadingForeignKeysTest {
      * ON DELETE SET NULL ON UPDATE CASCADE), and an ON UPDATE CURRENT_TIMESTAMP column.
      */
     private static void createTables(TestDatabase db, int rows) throws SQLException {
-        MirroredWriter.createTables(db, "items", rows);
+        SampleTable.create(db::connect, "items", rows);
         db.execute("CREATE TABLE owners (id INT PRIMARY KEY, name VARCHAR(20)) ENGINE=InnoDB",
                 "INSERT INTO owners (id, name) SELECT id, 'owner' FROM items WHERE id <= 40",
                 "CREATE TABLE teams (code VARCHAR(10) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci PRIMARY KEY) ENGINE=InnoDB",

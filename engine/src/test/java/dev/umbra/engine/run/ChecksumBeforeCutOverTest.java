@@ -12,10 +12,11 @@ import dev.umbra.engine.progress.Verification;
 import dev.umbra.engine.testing.BackgroundMigration;
 import dev.umbra.engine.testing.DiagnosticsLog;
 import dev.umbra.engine.testing.Migrations;
-import dev.umbra.engine.testing.MirroredWriter;
-import dev.umbra.engine.testing.TableContents;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.MirroredWriter;
+import dev.umbra.testkit.sample.SampleTable;
+import dev.umbra.testkit.sample.TableContents;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -135,13 +136,13 @@ class ChecksumBeforeCutOverTest {
 
     @EveryFlavor
     void aMigrationUnderConcurrentWritesVerifiesClean(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", 5_000);
+        SampleTable.create(db::connect, "items", 5_000);
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items",
                 "ADD COLUMN status TINYINT NOT NULL DEFAULT 1", MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true)
                         .withChunkSize(CHUNK).withChunkTime(Duration.ZERO)));
         AtomicInteger verifiedUnderWrites = new AtomicInteger();
         Progress done;
-        try (MirroredWriter writer = new MirroredWriter(db, "items")) {
+        try (MirroredWriter writer = new MirroredWriter(db::connect, "items")) {
             writer.start(2);
             long before = writer.operations();
             migration.runner().setPauseHook(point -> {

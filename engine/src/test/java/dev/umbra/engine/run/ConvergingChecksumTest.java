@@ -8,11 +8,12 @@ import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.progress.Verification;
 import dev.umbra.engine.testing.BackgroundMigration;
 import dev.umbra.engine.testing.Migrations;
-import dev.umbra.engine.testing.MirroredWriter;
-import dev.umbra.engine.testing.TableContents;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.Flavor;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.MirroredWriter;
+import dev.umbra.testkit.sample.SampleTable;
+import dev.umbra.testkit.sample.TableContents;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -42,11 +43,11 @@ class ConvergingChecksumTest {
 
     @EveryFlavor
     void aChunkWhoseRowsAnotherTransactionHoldsWaitsForThemAndTheMigrationFinishes(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", 4_000);
+        SampleTable.create(db::connect, "items", 4_000);
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items",
                 "ADD COLUMN status TINYINT NOT NULL DEFAULT 1", busyTableOptions()));
         Progress done;
-        try (MirroredWriter writer = new MirroredWriter(db, "items");
+        try (MirroredWriter writer = new MirroredWriter(db::connect, "items");
              LongTransaction longTransaction = new LongTransaction(db,
                      "SELECT COUNT(*) FROM items WHERE id BETWEEN 1500 AND 1600 FOR UPDATE")) {
             writer.startFlatOut(4);
@@ -91,7 +92,7 @@ class ConvergingChecksumTest {
      */
     @EveryFlavor
     void theLastChunkIsComparedWhileInsertsKeepArrivingAtTheEndOfTheTable(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", 2_000);
+        SampleTable.create(db::connect, "items", 2_000);
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items",
                 "ADD COLUMN status TINYINT NOT NULL DEFAULT 1", busyTableOptions()));
         Progress done;

@@ -11,12 +11,13 @@ import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.testing.BackgroundMigration;
 import dev.umbra.engine.testing.Migrations;
-import dev.umbra.engine.testing.MirroredWriter;
 import dev.umbra.engine.testing.ServerSessions;
-import dev.umbra.engine.testing.TableContents;
 import dev.umbra.engine.testing.TableWatcher;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.MirroredWriter;
+import dev.umbra.testkit.sample.SampleTable;
+import dev.umbra.testkit.sample.TableContents;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
@@ -98,7 +99,7 @@ class CutOverCrashTest {
      */
     @EveryFlavor
     void theLockingSessionIsEndedByTheServerSoonAfterItsClientStopsTalking(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", 200);
+        SampleTable.create(db::connect, "items", 200);
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items",
                 "ADD COLUMN status TINYINT NOT NULL DEFAULT 1",
                 MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true).withCutOverLockTimeout(Duration.ofSeconds(3))));
@@ -125,7 +126,7 @@ class CutOverCrashTest {
      */
     private static Crash crash(TestDatabase db, CutOver method, CutOverStep step,
                                Function<CutOverHook.Sessions, Connection> victim) throws Exception {
-        MirroredWriter.createTables(db, "items", 1_000);
+        SampleTable.create(db::connect, "items", 1_000);
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items",
                 "ADD COLUMN status TINYINT NOT NULL DEFAULT 1",
                 MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true).withCutOverLockTimeout(Duration.ofSeconds(3))));
@@ -139,7 +140,7 @@ class CutOverCrashTest {
                 kills.incrementAndGet();
             }
         });
-        MirroredWriter writer = new MirroredWriter(db, "items");
+        MirroredWriter writer = new MirroredWriter(db::connect, "items");
         Progress done;
         TableWatcher watcher;
         try (writer) {

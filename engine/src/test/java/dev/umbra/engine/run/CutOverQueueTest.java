@@ -9,10 +9,11 @@ import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.testing.BackgroundMigration;
 import dev.umbra.engine.testing.Migrations;
-import dev.umbra.engine.testing.MirroredWriter;
-import dev.umbra.engine.testing.TableContents;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.MirroredWriter;
+import dev.umbra.testkit.sample.SampleTable;
+import dev.umbra.testkit.sample.TableContents;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -64,7 +65,7 @@ class CutOverQueueTest {
      * first RENAME is sent, for {@code hold}; checks that the migration ends Done with every row.
      */
     private static Held migrateWhileGhostIsHeld(TestDatabase db, Duration hold, Duration lockTimeout) throws Exception {
-        MirroredWriter.createTables(db, "items", 1_000);
+        SampleTable.create(db::connect, "items", 1_000);
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items",
                 "ADD COLUMN status TINYINT NOT NULL DEFAULT 1",
                 MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true)
@@ -76,7 +77,7 @@ class CutOverQueueTest {
                 holding.set(holdGhostTable(db, hold));
             }
         });
-        MirroredWriter writer = new MirroredWriter(db, "items");
+        MirroredWriter writer = new MirroredWriter(db::connect, "items");
         Progress done;
         try (writer) {
             writer.start(2);

@@ -9,11 +9,12 @@ import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.testing.BackgroundMigration;
 import dev.umbra.engine.testing.Migrations;
-import dev.umbra.engine.testing.MirroredWriter;
 import dev.umbra.engine.testing.ServerSessions;
-import dev.umbra.engine.testing.TableContents;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.MirroredWriter;
+import dev.umbra.testkit.sample.SampleTable;
+import dev.umbra.testkit.sample.TableContents;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -47,7 +48,7 @@ class CutOverThroughProxyTest {
 
     @EveryFlavor
     void theRenameIsFoundAndCancelledByItsTokenWhileConnectionIdsDisagree(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", 1_000);
+        SampleTable.create(db::connect, "items", 1_000);
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items",
                 "ADD COLUMN status TINYINT NOT NULL DEFAULT 1",
                 MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true).withCutOverLockTimeout(Duration.ofSeconds(5))));
@@ -87,7 +88,7 @@ class CutOverThroughProxyTest {
             throttle.set(Optional.of("load too high"));
             CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS).execute(() -> throttle.set(Optional.empty()));
         });
-        MirroredWriter writer = new MirroredWriter(db, "items");
+        MirroredWriter writer = new MirroredWriter(db::connect, "items");
         Progress done;
         try (writer) {
             writer.start(2);

@@ -12,11 +12,12 @@ import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.testing.BackgroundMigration;
 import dev.umbra.engine.testing.DiagnosticsLog;
 import dev.umbra.engine.testing.Migrations;
-import dev.umbra.engine.testing.MirroredWriter;
 import dev.umbra.engine.testing.ServerSessions;
-import dev.umbra.engine.testing.TableContents;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.MirroredWriter;
+import dev.umbra.testkit.sample.SampleTable;
+import dev.umbra.testkit.sample.TableContents;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -39,7 +40,7 @@ class CutOverUnderStressTest {
 
     @EveryFlavor
     void aThrottleThatStartsUnderTheLockEndsTheAttemptAtOnceAndTheNextRunsWhenItClears(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", 1_000);
+        SampleTable.create(db::connect, "items", 1_000);
         Duration lockTimeout = Duration.ofSeconds(10); // far longer than the attempt may hold writers
         // Without the checksum: its range locks are bounded by the same long timeout (a writer that
         // meets one may wait half of it), and this measures what the cut-over alone holds writers.
@@ -55,7 +56,7 @@ class CutOverUnderStressTest {
                         .execute(() -> throttle.set(Optional.empty()));
             }
         });
-        MirroredWriter writer = new MirroredWriter(db, "items");
+        MirroredWriter writer = new MirroredWriter(db::connect, "items");
         Progress done;
         try (writer) {
             writer.start(2);
@@ -79,7 +80,7 @@ class CutOverUnderStressTest {
 
     @EveryFlavor
     void aLongTransactionTimesOutEveryAttemptIsNamedAndTheLastAttemptFailsCleanly(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", 1_000);
+        SampleTable.create(db::connect, "items", 1_000);
         db.execute("CREATE TABLE report_runs (id INT PRIMARY KEY)");
         String definition = withoutCounter(TableContents.createStatement(db, "items"));
         List<String> tables = TableContents.tables(db);
@@ -87,7 +88,7 @@ class CutOverUnderStressTest {
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER,
                 MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true).withCutOverLockTimeout(lockTimeout)
                         .withCutOverMaxAttempts(2).withDiagnosticsIncludeStatements(true)));
-        MirroredWriter writer = new MirroredWriter(db, "items");
+        MirroredWriter writer = new MirroredWriter(db::connect, "items");
         MigrationFailedException failed;
         long blockerId;
         String diagnostics;

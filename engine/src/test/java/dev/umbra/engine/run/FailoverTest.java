@@ -12,14 +12,15 @@ import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.testing.BackgroundMigration;
 import dev.umbra.engine.testing.Migrations;
-import dev.umbra.engine.testing.MirroredWriter;
-import dev.umbra.engine.testing.TableContents;
 import dev.umbra.testkit.DatabaseServer;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.ServerOptions;
 import dev.umbra.testkit.SharedServers;
 import dev.umbra.testkit.TcpProxy;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.MirroredWriter;
+import dev.umbra.testkit.sample.SampleTable;
+import dev.umbra.testkit.sample.TableContents;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -54,9 +55,9 @@ class FailoverTest {
              DatabaseServer replica = primary.startReplica();
              TestDatabase db = TestDatabase.on(primary);
              TcpProxy address = TcpProxy.to(primary.host(), primary.port())) {
-            MirroredWriter.createTables(db, "items", 2_000);
+            SampleTable.create(db::connect, "items", 2_000);
             BackgroundMigration first;
-            try (MirroredWriter writer = new MirroredWriter(db, "items")) {
+            try (MirroredWriter writer = new MirroredWriter(db::connect, "items")) {
                 writer.start(2);
                 first = new BackgroundMigration(new MigrationPlan(new ConnectionSettings(address.host(), address.port(),
                         db.user(), db.password()), db.schema(), "items", ALTER, WAITING)).start();
@@ -80,7 +81,7 @@ class FailoverTest {
                     .contains("every table was left alone");
             assertThat(TableContents.tables(promoted)).contains("_items_gho", "_items_ghc");
 
-            try (MirroredWriter writer = new MirroredWriter(promoted, "items")) {
+            try (MirroredWriter writer = new MirroredWriter(promoted::connect, "items")) {
                 writer.start(2);
                 BackgroundMigration second = new BackgroundMigration(Migrations.plan(promoted, "items", ALTER,
                         WAITING.withAutoApproveCutOver(true).withCheckpointInterval(Duration.ofMillis(200)))).start();

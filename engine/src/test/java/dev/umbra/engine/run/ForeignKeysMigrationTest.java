@@ -11,10 +11,11 @@ import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.relation.TableRelations;
 import dev.umbra.engine.testing.BackgroundMigration;
 import dev.umbra.engine.testing.Migrations;
-import dev.umbra.engine.testing.MirroredWriter;
-import dev.umbra.engine.testing.TableContents;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.MirroredWriter;
+import dev.umbra.testkit.sample.SampleTable;
+import dev.umbra.testkit.sample.TableContents;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -44,7 +45,7 @@ class ForeignKeysMigrationTest {
         String constraintBefore = constraintOf(db, "items");
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER,
                 MigrationOptions.defaults().withInstantDdl(false)));
-        MirroredWriter writer = new MirroredWriter(db, "items");
+        MirroredWriter writer = new MirroredWriter(db::connect, "items");
         OwnerWriter owners = new OwnerWriter(db);
         Progress done;
         try (writer; owners) {
@@ -75,7 +76,7 @@ class ForeignKeysMigrationTest {
                 MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true)));
         List<String> seenOnTheGhost = FirstAttemptFailure.afterRelationsMoved(migration.runner(),
                 () -> constraintOf(db, "_items_gho"));
-        MirroredWriter writer = new MirroredWriter(db, "items");
+        MirroredWriter writer = new MirroredWriter(db::connect, "items");
         Progress done;
         try (writer) {
             writer.start(2);
@@ -154,7 +155,7 @@ class ForeignKeysMigrationTest {
 
     /** items and its mirror (as the mirrored writer uses them) with an owner_id pointing at owners, 1 to 200. */
     private static void createChildTables(TestDatabase db) throws SQLException {
-        MirroredWriter.createTables(db, "items", 2_000);
+        SampleTable.create(db::connect, "items", 2_000);
         db.execute("CREATE TABLE owners (id INT PRIMARY KEY) ENGINE=InnoDB",
                 "INSERT INTO owners (id) SELECT id FROM items WHERE id <= 200",
                 "ALTER TABLE items ADD COLUMN owner_id INT NULL, ADD CONSTRAINT fk_items_owner FOREIGN KEY (owner_id)"

@@ -8,10 +8,11 @@ import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.testing.BackgroundMigration;
 import dev.umbra.engine.testing.Migrations;
-import dev.umbra.engine.testing.MirroredWriter;
-import dev.umbra.engine.testing.TableContents;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.MirroredWriter;
+import dev.umbra.testkit.sample.SampleTable;
+import dev.umbra.testkit.sample.TableContents;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -31,7 +32,7 @@ class LargeTransactionTest {
 
     @EveryFlavor
     void aTransactionOfManyPiecesDuringTheCopyIsAppliedWhole(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", ROWS);
+        SampleTable.create(db::connect, "items", ROWS);
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items",
                 "ADD COLUMN status TINYINT NOT NULL DEFAULT 1", MigrationOptions.defaults().withInstantDdl(false)
                         .withAutoApproveCutOver(true).withChunkTime(Duration.ZERO).withChunkSize(500)));
@@ -39,7 +40,7 @@ class LargeTransactionTest {
         MigrationRunner runner = migration.runner();
         runner.setExternalThrottle(() -> hold.get() && runner.progress().rowsCopied() >= 5_000
                 ? Optional.of("held by the test") : Optional.empty());
-        MirroredWriter writer = new MirroredWriter(db, "items");
+        MirroredWriter writer = new MirroredWriter(db::connect, "items");
         Progress done;
         try (writer) {
             migration.start().await("the copy held after 5,000 rows", progress -> progress.rowsCopied() >= 5_000,

@@ -7,10 +7,11 @@ import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.plan.MigrationPlan;
 import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
-import dev.umbra.engine.testing.MirroredWriter;
-import dev.umbra.engine.testing.TableContents;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.MirroredWriter;
+import dev.umbra.testkit.sample.SampleTable;
+import dev.umbra.testkit.sample.TableContents;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -25,7 +26,7 @@ class OnlineAlterUnderWritesTest {
 
     @EveryFlavor
     void migratedTableEqualsTheWritersMirror(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", ROWS);
+        SampleTable.create(db::connect, "items", ROWS);
         MigrationPlan plan = new MigrationPlan(new ConnectionSettings(db.host(), db.port(), db.user(), db.password()),
                 db.schema(), "items", "ADD COLUMN status TINYINT NOT NULL DEFAULT 1, ADD INDEX idx_qty (qty)",
                 MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true));
@@ -37,7 +38,7 @@ class OnlineAlterUnderWritesTest {
         });
 
         Progress done;
-        MirroredWriter writer = new MirroredWriter(db, "items");
+        MirroredWriter writer = new MirroredWriter(db::connect, "items");
         try (writer) {
             writer.start(4);
             Thread.sleep(300);

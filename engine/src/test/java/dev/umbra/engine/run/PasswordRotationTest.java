@@ -9,10 +9,11 @@ import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.plan.MigrationPlan;
 import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.testing.BackgroundMigration;
-import dev.umbra.engine.testing.MirroredWriter;
-import dev.umbra.engine.testing.TableContents;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.MirroredWriter;
+import dev.umbra.testkit.sample.SampleTable;
+import dev.umbra.testkit.sample.TableContents;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -32,7 +33,7 @@ class PasswordRotationTest {
 
     @EveryFlavor
     void sessionsOpenedAfterAPasswordChangeUseTheNewPassword(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", 1_000);
+        SampleTable.create(db::connect, "items", 1_000);
         String user = "rot" + Long.toHexString(System.nanoTime());
         db.server().executeAsRoot("CREATE USER '" + user + "'@'%' IDENTIFIED BY '" + FIRST + "'",
                 "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, INDEX, LOCK TABLES ON `" + db.schema() + "`.* TO '"

@@ -12,11 +12,12 @@ import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.progress.RunPlan;
 import dev.umbra.engine.testing.BackgroundMigration;
 import dev.umbra.engine.testing.Migrations;
-import dev.umbra.engine.testing.MirroredWriter;
-import dev.umbra.engine.testing.TableContents;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.Flavor;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.MirroredWriter;
+import dev.umbra.testkit.sample.SampleTable;
+import dev.umbra.testkit.sample.TableContents;
 import java.time.Duration;
 import java.util.List;
 
@@ -34,9 +35,9 @@ class PlanApprovalTest {
 
     @EveryFlavor
     void aPlanToApproveWaitsWithNothingCreatedAndTheRunGoesOnOnceApproved(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", 3_000);
+        SampleTable.create(db::connect, "items", 3_000);
         db.execute("ANALYZE TABLE items");
-        try (MirroredWriter writer = new MirroredWriter(db, "items")) {
+        try (MirroredWriter writer = new MirroredWriter(db::connect, "items")) {
             writer.start(2);
             BackgroundMigration run = new BackgroundMigration(Migrations.plan(db, "items", ALTER, PLAN_APPROVAL)).start();
             run.awaitPhase(Phase.AWAITING_PLAN_APPROVAL, TIMEOUT);
@@ -74,7 +75,7 @@ class PlanApprovalTest {
 
     @EveryFlavor
     void anAbortWhileThePlanWaitsLeavesNothing(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", 100);
+        SampleTable.create(db::connect, "items", 100);
         BackgroundMigration run = new BackgroundMigration(Migrations.plan(db, "items", ALTER, PLAN_APPROVAL)).start();
         run.awaitPhase(Phase.AWAITING_PLAN_APPROVAL, TIMEOUT);
         run.runner().control().abort();
@@ -107,7 +108,7 @@ class PlanApprovalTest {
     /** Without approval the plan is published as soon as inspection has it, and names the instant path where the server has one. */
     @EveryFlavor
     void everyRunPublishesItsPlanAndAnInstantAlterIsPlannedAsOne(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", 500);
+        SampleTable.create(db::connect, "items", 500);
         MigrationOptions automatic = MigrationOptions.defaults().withAutoApproveCutOver(true);
         BackgroundMigration run = new BackgroundMigration(Migrations.plan(db, "items", ALTER, automatic)).start();
         assertThat(run.awaitEnd(TIMEOUT).phase()).isEqualTo(Phase.DONE);

@@ -12,13 +12,14 @@ import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.testing.BackgroundMigration;
 import dev.umbra.engine.testing.Migrations;
-import dev.umbra.engine.testing.MirroredWriter;
-import dev.umbra.engine.testing.TableContents;
 import dev.umbra.testkit.DatabaseServer;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.SharedServers;
 import dev.umbra.testkit.TcpProxy;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.MirroredWriter;
+import dev.umbra.testkit.sample.SampleTable;
+import dev.umbra.testkit.sample.TableContents;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -46,9 +47,9 @@ class ReconnectTest {
 
     @EveryFlavor
     void aKilledCopyConnectionIsReopenedAndTheCopyGoesOn(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", 3_000);
+        SampleTable.create(db::connect, "items", 3_000);
         MigrationOptions options = MigrationOptions.defaults().withInstantDdl(false).withChunkTime(Duration.ZERO).withAutoApproveCutOver(true).withChunkSize(20);
-        try (MirroredWriter writer = new MirroredWriter(db, "items")) {
+        try (MirroredWriter writer = new MirroredWriter(db::connect, "items")) {
             writer.start(2);
             BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER, options)).start();
             long killed = killSessionRunning(db, COPY_STATEMENT);
@@ -67,8 +68,8 @@ class ReconnectTest {
 
     @EveryFlavor
     void aKilledApplyConnectionIsReopenedAndNoChangeIsLostOrRepeated(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", 2_000);
-        try (MirroredWriter writer = new MirroredWriter(db, "items")) {
+        SampleTable.create(db::connect, "items", 2_000);
+        try (MirroredWriter writer = new MirroredWriter(db::connect, "items")) {
             writer.start(3);
             BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER,
                     MigrationOptions.defaults().withInstantDdl(false).withChunkTime(Duration.ZERO))).start();
@@ -83,9 +84,9 @@ class ReconnectTest {
 
     @EveryFlavor
     void aDroppedBinlogConnectionResumesWhereItStopped(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", 5_000);
+        SampleTable.create(db::connect, "items", 5_000);
         MigrationOptions options = MigrationOptions.defaults().withInstantDdl(false).withChunkTime(Duration.ZERO).withAutoApproveCutOver(true).withChunkSize(50);
-        try (MirroredWriter writer = new MirroredWriter(db, "items")) {
+        try (MirroredWriter writer = new MirroredWriter(db::connect, "items")) {
             writer.start(3);
             BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER, options)).start();
             migration.awaitPhase(Phase.COPYING, TIMEOUT);
@@ -107,11 +108,11 @@ class ReconnectTest {
      */
     @EveryFlavor
     void theCutOverWaitsWithoutALockForALostBinlogStream(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", 1_000);
+        SampleTable.create(db::connect, "items", 1_000);
         AtomicBoolean reconnectHeld = new AtomicBoolean();
         // The default lock timeout: a short one can fail an attempt under the writers on a slow machine.
         MigrationOptions options = MigrationOptions.defaults().withInstantDdl(false);
-        try (MirroredWriter writer = new MirroredWriter(db, "items")) {
+        try (MirroredWriter writer = new MirroredWriter(db::connect, "items")) {
             writer.start(2);
             BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER, options));
             migration.runner().setSessionInitializer(session -> {
@@ -147,8 +148,8 @@ class ReconnectTest {
     void aServerKilledAndStartedAgainDuringTheCopyIsRiddenOut(TestDatabase flavor) throws Exception {
         try (DatabaseServer server = SharedServers.startPrivate(flavor.flavor(), flavor.server().options());
              TestDatabase db = TestDatabase.on(server);
-             MirroredWriter writer = new MirroredWriter(db, "items")) {
-            MirroredWriter.createTables(db, "items", 10_000);
+             MirroredWriter writer = new MirroredWriter(db::connect, "items")) {
+            SampleTable.create(db::connect, "items", 10_000);
             MigrationOptions options = MigrationOptions.defaults().withInstantDdl(false).withChunkTime(Duration.ZERO).withAutoApproveCutOver(true).withChunkSize(50);
             writer.start(2);
             BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER, options)).start();
@@ -178,8 +179,8 @@ class ReconnectTest {
     void aServerKilledAndStartedAgainWhileCatchingUpIsRiddenOut(TestDatabase flavor) throws Exception {
         try (DatabaseServer server = SharedServers.startPrivate(flavor.flavor(), flavor.server().options());
              TestDatabase db = TestDatabase.on(server);
-             MirroredWriter writer = new MirroredWriter(db, "items")) {
-            MirroredWriter.createTables(db, "items", 3_000);
+             MirroredWriter writer = new MirroredWriter(db::connect, "items")) {
+            SampleTable.create(db::connect, "items", 3_000);
             MigrationOptions options = MigrationOptions.defaults().withInstantDdl(false).withChunkTime(Duration.ZERO)
                     .withChunkSize(500);
             writer.start(2);
@@ -211,10 +212,10 @@ class ReconnectTest {
      */
     @EveryFlavor
     void copyAndApplySessionsSilencedMidStatementAreReplacedAndNoChangeIsLost(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", 30_000);
+        SampleTable.create(db::connect, "items", 30_000);
         MigrationOptions options = MigrationOptions.defaults().withInstantDdl(false).withChunkTime(Duration.ZERO)
                 .withAutoApproveCutOver(true).withChunkSize(20);
-        try (TcpProxy network = TcpProxy.to(db.host(), db.port()); MirroredWriter writer = new MirroredWriter(db, "items")) {
+        try (TcpProxy network = TcpProxy.to(db.host(), db.port()); MirroredWriter writer = new MirroredWriter(db::connect, "items")) {
             writer.start(2);
             BackgroundMigration migration = new BackgroundMigration(new MigrationPlan(new ConnectionSettings(network.host(),
                     network.port(), db.user(), db.password()), db.schema(), "items", ALTER, options)).start();
@@ -235,7 +236,7 @@ class ReconnectTest {
     void aServerThatComesBackReadOnlyFailsTheMigrationClearly(TestDatabase flavor) throws Exception {
         try (DatabaseServer server = SharedServers.startPrivate(flavor.flavor(), flavor.server().options());
              TestDatabase db = TestDatabase.on(server)) {
-            MirroredWriter.createTables(db, "items", 5_000);
+            SampleTable.create(db::connect, "items", 5_000);
             List<String> before = TableContents.rows(db, "items", SHARED_COLUMNS);
             MigrationOptions options = MigrationOptions.defaults().withInstantDdl(false).withChunkTime(Duration.ZERO).withAutoApproveCutOver(true).withChunkSize(10);
             BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER, options)).start();
@@ -259,7 +260,7 @@ class ReconnectTest {
     void aServerTurnedReadOnlyUnderAnOrdinaryAccountFailsAndSaysWhichHelperTablesAreLeft(TestDatabase flavor) throws Exception {
         try (DatabaseServer server = SharedServers.startPrivate(flavor.flavor(), flavor.server().options());
              TestDatabase db = TestDatabase.on(server)) {
-            MirroredWriter.createTables(db, "items", 5_000);
+            SampleTable.create(db::connect, "items", 5_000);
             List<String> before = TableContents.rows(db, "items", SHARED_COLUMNS);
             // The grants Umbra asks for, and no SUPER: read_only stops this account's writes.
             server.executeAsRoot("CREATE USER 'ordinary'@'%' IDENTIFIED BY 'Ordinary-Pa55'",

@@ -14,13 +14,14 @@ import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.testing.BackgroundMigration;
 import dev.umbra.engine.testing.Migrations;
-import dev.umbra.engine.testing.MirroredWriter;
-import dev.umbra.engine.testing.TableContents;
 import dev.umbra.testkit.DatabaseServer;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.ServerOptions;
 import dev.umbra.testkit.SharedServers;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.MirroredWriter;
+import dev.umbra.testkit.sample.SampleTable;
+import dev.umbra.testkit.sample.TableContents;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -45,9 +46,9 @@ class ResumeTest {
     @EveryFlavor
     void aRunKilledMidCopyUnderWritesIsResumedAndEqualsTheMirror(TestDatabase db) throws Exception {
         int rows = 20_000;
-        MirroredWriter.createTables(db, "items", rows);
+        SampleTable.create(db::connect, "items", rows);
         MigrationPlan plan = Migrations.plan(db, "items", ALTER, options(100));
-        try (MirroredWriter writer = new MirroredWriter(db, "items")) {
+        try (MirroredWriter writer = new MirroredWriter(db::connect, "items")) {
             writer.start(4);
             Checkpoint saved = crashMidCopy(plan, 8_000);
             assertThat(TableContents.tables(db)).contains("_items_gho", "_items_ghc", "_items_ghk");
@@ -80,10 +81,10 @@ class ResumeTest {
      */
     @EveryFlavor
     void aResumeWithInstantDdlAllowedKeepsTheRowsTheFirstRunCopied(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", 4_000);
+        SampleTable.create(db::connect, "items", 4_000);
         MigrationPlan plan = Migrations.plan(db, "items", "ADD COLUMN status TINYINT NOT NULL DEFAULT 1, ADD INDEX by_qty (qty)",
                 options(100).withInstantDdl(true).withVerify(false));
-        try (MirroredWriter writer = new MirroredWriter(db, "items")) {
+        try (MirroredWriter writer = new MirroredWriter(db::connect, "items")) {
             writer.start(2);
             Checkpoint saved = crashMidCopy(plan, 1_500);
             BackgroundMigration second = new BackgroundMigration(plan).start();
@@ -99,7 +100,7 @@ class ResumeTest {
 
     @EveryFlavor
     void anotherAlterOrAMissingGhostTableStartsOverAndSaysWhy(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", 3_000);
+        SampleTable.create(db::connect, "items", 3_000);
         crashMidCopy(Migrations.plan(db, "items", ALTER, options(50)), 1_000);
 
         BackgroundMigration otherAlter = new BackgroundMigration(Migrations.plan(db, "items",
@@ -181,7 +182,7 @@ class ResumeTest {
      */
     @EveryFlavor
     void dryRunNoResumeAndStopForResume(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", 3_000);
+        SampleTable.create(db::connect, "items", 3_000);
         MigrationPlan plan = Migrations.plan(db, "items", ALTER, options(50));
         crashMidCopy(plan, 1_000);
         List<String> helpers = List.of("_items_ghc", "_items_ghk", "_items_gho", "items", "items_mirror");

@@ -13,13 +13,14 @@ import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.testing.BackgroundMigration;
 import dev.umbra.engine.testing.Migrations;
-import dev.umbra.engine.testing.MirroredWriter;
-import dev.umbra.engine.testing.TableContents;
 import dev.umbra.testkit.DatabaseServer;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.SharedServers;
 import dev.umbra.testkit.TcpProxy;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.MirroredWriter;
+import dev.umbra.testkit.sample.SampleTable;
+import dev.umbra.testkit.sample.TableContents;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -54,18 +55,18 @@ class TableOwnershipTest {
      */
     @EveryFlavor
     void aRunWhoseServerIsReplacedStopsAndLeavesTheNewServersTablesAlone(TestDatabase replacement) throws Exception {
-        MirroredWriter.createTables(replacement, "items", 1_000);
+        SampleTable.create(replacement::connect, "items", 1_000);
         try (DatabaseServer first = SharedServers.startPrivate(replacement.flavor(), replacement.server().options());
              TestDatabase original = TestDatabase.sameSchemaOn(first, replacement.schema());
              TcpProxy address = TcpProxy.to(first.host(), first.port())) {
-            MirroredWriter.createTables(original, "items", 1_000);
+            SampleTable.create(original::connect, "items", 1_000);
             BackgroundMigration a = new BackgroundMigration(new MigrationPlan(new ConnectionSettings(address.host(), address.port(),
                     replacement.user(), replacement.password()), replacement.schema(), "items", ALTER, WAITING)).start();
             a.awaitPhase(Phase.AWAITING_CUT_OVER, TIMEOUT);
 
             address.retarget(replacement.port());
             address.cutAll();
-            try (MirroredWriter writer = new MirroredWriter(replacement, "items")) {
+            try (MirroredWriter writer = new MirroredWriter(replacement::connect, "items")) {
                 writer.start(2);
                 BackgroundMigration b = new BackgroundMigration(Migrations.plan(replacement, "items", ALTER, WAITING)).start();
                 long stopped = System.nanoTime();
@@ -98,7 +99,7 @@ class TableOwnershipTest {
 
     @EveryFlavor
     void aRunWhoseLockAnotherSessionTookStopsAndLeavesTheTablesAlone(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", 1_000);
+        SampleTable.create(db::connect, "items", 1_000);
         List<String> before = TableContents.rows(db, "items", COLUMNS);
         BackgroundMigration run = new BackgroundMigration(Migrations.plan(db, "items", ALTER, WAITING)).start();
         run.awaitPhase(Phase.AWAITING_CUT_OVER, TIMEOUT);
@@ -121,7 +122,7 @@ class TableOwnershipTest {
 
     @EveryFlavor
     void aRunWhoseHelperTableVanishesStopsWithinSeconds(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", 1_000);
+        SampleTable.create(db::connect, "items", 1_000);
         List<String> before = TableContents.rows(db, "items", COLUMNS);
         BackgroundMigration run = new BackgroundMigration(Migrations.plan(db, "items", ALTER, WAITING)).start();
         run.awaitPhase(Phase.AWAITING_CUT_OVER, TIMEOUT);
@@ -140,8 +141,8 @@ class TableOwnershipTest {
     /** The lock's session alone is killed, on a server that stays: the run takes the lock again and finishes. */
     @EveryFlavor
     void aRunThatLostOnlyItsLockSessionTakesTheLockAgainAndFinishes(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", 1_500);
-        try (MirroredWriter writer = new MirroredWriter(db, "items")) {
+        SampleTable.create(db::connect, "items", 1_500);
+        try (MirroredWriter writer = new MirroredWriter(db::connect, "items")) {
             writer.start(2);
             BackgroundMigration run = new BackgroundMigration(Migrations.plan(db, "items", ALTER,
                     WAITING.withChunkSize(50))).start();
@@ -169,7 +170,7 @@ class TableOwnershipTest {
      */
     @EveryFlavor
     void aLockHeldByTheRunsOwnSilentSessionIsTakenBack(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", 1_000);
+        SampleTable.create(db::connect, "items", 1_000);
         try (TcpProxy network = TcpProxy.to(db.host(), db.port())) {
             BackgroundMigration run = new BackgroundMigration(new MigrationPlan(new ConnectionSettings(network.host(),
                     network.port(), db.user(), db.password()), db.schema(), "items", ALTER, WAITING)).start();

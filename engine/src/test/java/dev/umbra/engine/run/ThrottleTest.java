@@ -12,14 +12,15 @@ import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.testing.BackgroundMigration;
 import dev.umbra.engine.testing.Migrations;
-import dev.umbra.engine.testing.MirroredWriter;
 import dev.umbra.engine.testing.SleepingSessions;
-import dev.umbra.engine.testing.TableContents;
 import dev.umbra.engine.throttle.Hold;
 import dev.umbra.testkit.DatabaseServer;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.SharedServers;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.MirroredWriter;
+import dev.umbra.testkit.sample.SampleTable;
+import dev.umbra.testkit.sample.TableContents;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -46,8 +47,8 @@ class ThrottleTest {
         try (DatabaseServer primary = SharedServers.startPrivate(flavor.flavor(), flavor.server().options());
              DatabaseServer replica = primary.startReplica();
              TestDatabase db = TestDatabase.on(primary)) {
-            MirroredWriter.createTables(db, "items", 2_000);
-            MirroredWriter writer = new MirroredWriter(db, "items");
+            SampleTable.create(db::connect, "items", 2_000);
+            MirroredWriter writer = new MirroredWriter(db::connect, "items");
             ReplicaAddress address = new ReplicaAddress(replica.host(), replica.port());
             MigrationOptions options = MigrationOptions.defaults().withInstantDdl(false).withChunkTime(Duration.ZERO).withAutoApproveCutOver(true).withChunkSize(100)
                     .withThrottle(ThrottleOptions.none().withReplicas(List.of(address)).withMaxReplicaLag(Duration.ofMillis(1000)));

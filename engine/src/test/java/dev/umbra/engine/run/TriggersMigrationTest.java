@@ -13,11 +13,12 @@ import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.relation.TableRelations;
 import dev.umbra.engine.testing.BackgroundMigration;
 import dev.umbra.engine.testing.Migrations;
-import dev.umbra.engine.testing.MirroredWriter;
 import dev.umbra.engine.testing.ServerSessions;
-import dev.umbra.engine.testing.TableContents;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.MirroredWriter;
+import dev.umbra.testkit.sample.SampleTable;
+import dev.umbra.testkit.sample.TableContents;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -46,7 +47,7 @@ class TriggersMigrationTest {
         List<String> definitionsBefore = triggerDefinitions(db, "items");
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER,
                 MigrationOptions.defaults().withInstantDdl(false)));
-        MirroredWriter writer = new MirroredWriter(db, "items");
+        MirroredWriter writer = new MirroredWriter(db::connect, "items");
         Progress done;
         try (writer) {
             writer.start(2);
@@ -72,7 +73,7 @@ class TriggersMigrationTest {
                 MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true)));
         List<List<String>> seenOnTheGhost = FirstAttemptFailure.afterRelationsMoved(migration.runner(),
                 () -> triggerNames(db, "_items_gho"));
-        MirroredWriter writer = new MirroredWriter(db, "items");
+        MirroredWriter writer = new MirroredWriter(db::connect, "items");
         Progress done;
         try (writer) {
             writer.start(2);
@@ -225,7 +226,7 @@ class TriggersMigrationTest {
      * does not get those: it copies the inserted row from items.
      */
     private static void createTablesWithTriggers(TestDatabase db) throws SQLException {
-        MirroredWriter.createTables(db, "items", 2_000);
+        SampleTable.create(db::connect, "items", 2_000);
         db.server().executeAsRoot("CREATE USER IF NOT EXISTS 'trigger_owner'@'%' IDENTIFIED BY 'unused-Password-1'",
                 "GRANT ALL ON `" + db.schema() + "`.* TO 'trigger_owner'@'%'");
         for (String table : List.of("items", "items_mirror")) {

@@ -12,13 +12,14 @@ import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.testing.BackgroundMigration;
 import dev.umbra.engine.testing.Migrations;
-import dev.umbra.engine.testing.MirroredWriter;
 import dev.umbra.engine.testing.ServerSessions;
-import dev.umbra.engine.testing.TableContents;
 import dev.umbra.testkit.DatabaseServer;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.SharedServers;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.MirroredWriter;
+import dev.umbra.testkit.sample.SampleTable;
+import dev.umbra.testkit.sample.TableContents;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -39,7 +40,7 @@ class TwoStepCutOverFaultsTest {
     /** A new session renames the original back, and the next attempt swaps. */
     @EveryFlavor
     void aLostSessionAfterTheOriginalWasRenamedAwayIsSurvived(TestDatabase db) throws Exception {
-        MirroredWriter.createTables(db, "items", 2_000);
+        SampleTable.create(db::connect, "items", 2_000);
         BackgroundMigration migration = new BackgroundMigration(plan(db));
         AtomicInteger kills = new AtomicInteger();
         migration.runner().setCutOverHook((step, sessions) -> {
@@ -66,7 +67,7 @@ class TwoStepCutOverFaultsTest {
     void aServerKilledBetweenTheTwoRenamesIsSurvived(TestDatabase flavor) throws Exception {
         try (DatabaseServer server = SharedServers.startPrivate(flavor.flavor(), flavor.server().options());
              TestDatabase db = TestDatabase.on(server)) {
-            MirroredWriter.createTables(db, "items", 2_000);
+            SampleTable.create(db::connect, "items", 2_000);
             List<String> before = TableContents.rows(db, "items", COLUMNS);
             BackgroundMigration migration = new BackgroundMigration(plan(db));
             AtomicInteger crashes = new AtomicInteger();
@@ -96,7 +97,7 @@ class TwoStepCutOverFaultsTest {
     @EveryFlavor
     void whenTheOriginalCannotBeRenamedBackNothingIsDroppedAndTheStatusSaysHowToPutItBack(TestDatabase db)
             throws Exception {
-        MirroredWriter.createTables(db, "items", 2_000);
+        SampleTable.create(db::connect, "items", 2_000);
         BackgroundMigration migration = new BackgroundMigration(plan(db));
         AtomicBoolean serverUnreachable = new AtomicBoolean();
         migration.runner().setSessionInitializer(connection -> {

@@ -15,14 +15,15 @@ import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.sql.ServerInfo;
 import dev.umbra.engine.testing.BackgroundMigration;
-import dev.umbra.engine.testing.MirroredWriter;
-import dev.umbra.engine.testing.TableContents;
 import dev.umbra.testkit.DatabaseServer;
 import dev.umbra.testkit.Flavor;
 import dev.umbra.testkit.ServerOptions;
 import dev.umbra.testkit.SharedServers;
 import dev.umbra.testkit.TestCertificates;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.MirroredWriter;
+import dev.umbra.testkit.sample.SampleTable;
+import dev.umbra.testkit.sample.TableContents;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +69,7 @@ class TlsSessionsTest {
     void verifyCaRunsEverySessionOfAMigrationOverTlsWithTheClientCertificate(Flavor flavor) throws Exception {
         TlsServer tls = server(flavor);
         try (TestDatabase db = TestDatabase.on(tls.server())) {
-            MirroredWriter.createTables(db, "items", 20_000);
+            SampleTable.create(db::connect, "items", 20_000);
             TlsSettings settings = new TlsSettings(TlsMode.VERIFY_CA, TestCertificates.read(tls.certificates().caCertificate()),
                     TestCertificates.read(tls.certificates().clientCertificate()), TestCertificates.read(tls.certificates().clientKey()));
             // The server stands in for its own replica too: the lag checks' sessions must also pass REQUIRE X509,
@@ -85,7 +86,7 @@ class TlsSessionsTest {
             });
             Progress done;
             String dumpCipher;
-            try (MirroredWriter writer = new MirroredWriter(db, "items")) {
+            try (MirroredWriter writer = new MirroredWriter(db::connect, "items")) {
                 writer.start(2);
                 migration.start();
                 migration.awaitPhase(Phase.AWAITING_CUT_OVER, Duration.ofSeconds(90));

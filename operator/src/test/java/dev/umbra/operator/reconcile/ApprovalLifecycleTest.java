@@ -56,9 +56,9 @@ class ApprovalLifecycleTest {
         SampleTable.create(db::connect, "items", 8_000);
         String namespace = harness.namespaceFor(db);
         SchemaMigrationSpec spec = OperatorHarness.spec(db, "items", "ADD COLUMN status TINYINT NOT NULL DEFAULT 1, ADD INDEX idx_qty (qty)");
-        MirroredWriter writer = new MirroredWriter(db::connect, "items", 2);
+        MirroredWriter writer = new MirroredWriter(db::connect, "items");
         try {
-            writer.start(2);
+            writer.start(2, 2);
             harness.apply(namespace, "items-add-status", spec, Map.of());
 
             SchemaMigrationStatus waiting = harness.awaitPhase(namespace, "items-add-status", MigrationPhase.AWAITING_CUT_OVER, TIMEOUT);
@@ -136,9 +136,9 @@ class ApprovalLifecycleTest {
         ApprovalSpec approval = new ApprovalSpec();
         approval.setPlan(Approval.MANUAL);
         spec.setApproval(approval);
-        MirroredWriter writer = new MirroredWriter(db::connect, "items", 2);
+        MirroredWriter writer = new MirroredWriter(db::connect, "items");
         try {
-            writer.start(2);
+            writer.start(2, 2);
             harness.apply(namespace, "items-plan", spec, Map.of());
 
             SchemaMigrationStatus awaiting = harness.awaitPhase(namespace, "items-plan", MigrationPhase.AWAITING_PLAN_APPROVAL,

@@ -52,9 +52,9 @@ class InstantAlterTest {
         SchemaMigrationSpec spec = OperatorHarness.spec(db, "items", "ADD COLUMN status TINYINT NOT NULL DEFAULT 1");
         spec.setInstantDdl(null); // as a manifest without the field: the default
         boolean instant = db.flavor() != Flavor.MYSQL_5_7;
-        MirroredWriter writer = new MirroredWriter(db::connect, "items", 2);
+        MirroredWriter writer = new MirroredWriter(db::connect, "items");
         try {
-            writer.start(2);
+            writer.start(2, 2);
             harness.apply(namespace, "items-instant", spec, Map.of());
 
             SchemaMigrationStatus waiting = harness.awaitPhase(namespace, "items-instant", MigrationPhase.AWAITING_CUT_OVER, TIMEOUT);

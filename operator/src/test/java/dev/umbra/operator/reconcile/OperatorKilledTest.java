@@ -60,9 +60,9 @@ class OperatorKilledTest {
         spec.getCopy().setChunkSize(100);
         spec.getCopy().setChunkTimeMillis(0);
         Path work = Path.of("target", "operator-in-child-jvm", db.toString()).toAbsolutePath();
-        MirroredWriter writer = new MirroredWriter(db::connect, "items", 2);
+        MirroredWriter writer = new MirroredWriter(db::connect, "items");
         try {
-            writer.start(2);
+            writer.start(2, 2);
             // The middle row held: the first operator is killed mid-copy however fast the machine is.
             try (MiddleRowLock ignored = MiddleRowLock.hold(db, "items", rows);
                  OperatorInChildJvm first = OperatorInChildJvm.start(api.client(), namespace, work)) {

@@ -7,7 +7,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -16,37 +20,67 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An application writing to the sample table while it is migrated: inserts, updates, updates that
- * move a row to a new primary key, and deletes, from a few threads. Each change is made to the
- * mirror table in the same transaction, so the migrated table must equal the mirror afterwards.
+ * An application writing to the sample table (see {@link SampleTable}) while it is migrated, from
+ * several threads: inserts, updates, updates that move a row to a new primary key, and deletes.
+ * Each change is made to the mirror table in the same transaction, so the migrated table must
+ * equal the mirror afterwards. The one workload of the engine's tests, the operator's tests and
+ * the playground.
  */
 public final class MirroredWriter implements AutoCloseable {
+
+    /**
+     * A paced writer rests this long after each operation: a few hundred operations a second from
+     * two threads, plenty to race every step of a migration, while flat-out writers in one test
+     * fork starved the other fork's migrations of the two cores (a 1 s test took 7 s beside them).
+     */
+    private static final long PACED_PAUSE_MILLIS = 3;
+    /**
+     * MySQL and MariaDB error codes of a lost or killed session that carry no 08 SQL state: server
+     * gone, lost, shutting down; connection killed (MariaDB); query interrupted by a KILL; session
+     * killed (MySQL 8); idle session ended by the server (MySQL 8.0.24+).
+     */
+    private static final List<Integer> CONNECTION_LOST = List.of(2006, 2013, 1053, 1927, 1317, 3169, 4031);
 
     private final ConnectionSource database;
     private final String table;
     private final String mirror;
-    private final long pauseMillis;
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
     private final AtomicLong operations = new AtomicLong();
-    /** Moved rows get negative ids, which AUTO_INCREMENT never hands out. */
-    private final AtomicLong lastMovedId = new AtomicLong();
+    private final AtomicLong reconnects = new AtomicLong();
+    private final AtomicLong longestStallNanos = new AtomicLong();
+    private final ThreadLocal<String> lastStep = ThreadLocal.withInitial(() -> "");
+    /** Rows whose key changes move to negative ids, which AUTO_INCREMENT never hands out. */
+    private final AtomicLong nextMovedId = new AtomicLong();
     private volatile boolean running;
-    private volatile long highestId;
+    private volatile long maxInitialId;
+    private volatile long pauseMillis = PACED_PAUSE_MILLIS;
 
-    /** @param pauseMillis a pause after each transaction of each thread (0 for as fast as it goes) */
-    public MirroredWriter(ConnectionSource database, String table, long pauseMillis) {
+    public MirroredWriter(ConnectionSource database, String table) {
         this.database = database;
         this.table = table;
         this.mirror = SampleTable.mirrorOf(table);
-        this.pauseMillis = pauseMillis;
     }
 
+    /** Paced writer threads (see {@link #PACED_PAUSE_MILLIS}). */
     public void start(int threadCount) throws SQLException {
+        start(threadCount, PACED_PAUSE_MILLIS);
+    }
+
+    /** Writer threads that write as fast as the server lets them, for tests of load itself. */
+    public void startFlatOut(int threadCount) throws SQLException {
+        start(threadCount, 0);
+    }
+
+    /** Writer threads that rest {@code pause} milliseconds after each operation. */
+    public void start(int threadCount, long pause) throws SQLException {
+        pauseMillis = pause;
         try (Connection connection = database.open(); Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery("SELECT COALESCE(MAX(id), 0) FROM " + quote(table))) {
+             ResultSet row = statement.executeQuery("SELECT COALESCE(MAX(id), 0), COALESCE(MIN(id), 0) FROM " + quote(table))) {
             row.next();
-            highestId = row.getLong(1);
+            maxInitialId = row.getLong(1);
+            // Keys moved by an earlier writer on this table are negative: a second writer moves rows below them.
+            nextMovedId.accumulateAndGet(-row.getLong(2), Math::max);
         }
         running = true;
         for (int i = 0; i < threadCount; i++) {
@@ -57,57 +91,52 @@ public final class MirroredWriter implements AutoCloseable {
         }
     }
 
-    public long operations() {
-        return operations.get();
-    }
-
-    public List<String> errors() {
-        return List.copyOf(errors);
-    }
-
-    @Override
-    public void close() {
-        running = false;
-        for (Thread thread : threads) {
-            try {
-                thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
+    /**
+     * Survives losing the server (a test restarts it) as an application would: it opens a new
+     * session and goes on. A transaction whose commit answer was lost is harmless here: the table
+     * and its mirror change in the same transaction, so both have it or neither has.
+     */
     private void writeLoop() {
-        try (Connection connection = database.open()) {
-            connection.setAutoCommit(false);
+        Connection connection = null;
+        try {
             while (running) {
+                long began = System.nanoTime();
                 try {
+                    if (connection == null) {
+                        connection = database.open();
+                        connection.setAutoCommit(false);
+                    }
                     writeOne(connection);
                     connection.commit();
                     operations.incrementAndGet();
                 } catch (SQLException e) {
+                    if (isConnectionLoss(e)) {
+                        closeQuietly(connection);
+                        connection = null;
+                        reconnects.incrementAndGet();
+                        sleepQuietly(100);
+                        continue;
+                    }
                     rollbackQuietly(connection);
-                    errors.add(e.getMessage());
+                    errors.add(e.getMessage() + " (" + lastStep.get() + ")");
                 }
+                longestStallNanos.accumulateAndGet(System.nanoTime() - began, Math::max);
                 if (pauseMillis > 0) {
-                    Thread.sleep(pauseMillis);
+                    sleepQuietly(pauseMillis);
                 }
             }
-        } catch (SQLException e) {
-            errors.add("the writer could not connect: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } finally {
+            closeQuietly(connection);
         }
     }
 
     private void writeOne(Connection connection) throws SQLException {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         int dice = random.nextInt(100);
-        long id = 1 + random.nextLong(Math.max(1, highestId));
+        long id = 1 + random.nextLong(Math.max(1, maxInitialId + operations.get() / 5));
         if (dice < 30) {
             insert(connection, random);
-        } else if (dice < 75) {
+        } else if (dice < 70) {
             String name = "upd-" + random.nextInt(1_000_000);
             int qty = random.nextInt(10_000);
             for (String target : List.of(table, mirror)) {
@@ -119,8 +148,8 @@ public final class MirroredWriter implements AutoCloseable {
                     update.executeUpdate();
                 }
             }
-        } else if (dice < 85) {
-            long movedTo = -lastMovedId.incrementAndGet();
+        } else if (dice < 80) {
+            long movedTo = -nextMovedId.incrementAndGet();
             for (String target : List.of(table, mirror)) {
                 try (PreparedStatement move = connection.prepareStatement("UPDATE " + quote(target) + " SET id = ? WHERE id = ?")) {
                     move.setLong(1, movedTo);
@@ -140,12 +169,13 @@ public final class MirroredWriter implements AutoCloseable {
 
     private void insert(Connection connection, ThreadLocalRandom random) throws SQLException {
         long newId;
+        lastStep.set("insert into " + table);
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO " + quote(table) + " (name, qty, updated_at, note) VALUES (?, ?, ?, ?)",
                 Statement.RETURN_GENERATED_KEYS)) {
             insert.setString(1, "new-" + random.nextInt(1_000_000));
             insert.setInt(2, random.nextInt(10_000));
-            insert.setObject(3, LocalDateTime.of(2025, 6, 1, 12, 0).plusNanos(random.nextLong(86_400_000_000L) * 1000));
+            insert.setObject(3, LocalDateTime.of(2025, 6, 1, 12, 0).plusNanos(random.nextLong(86_400_000_000_000L) / 1000 * 1000));
             insert.setString(4, random.nextBoolean() ? null : "n" + random.nextInt());
             insert.executeUpdate();
             try (ResultSet keys = insert.getGeneratedKeys()) {
@@ -153,7 +183,7 @@ public final class MirroredWriter implements AutoCloseable {
                 newId = keys.getLong(1);
             }
         }
-        highestId = Math.max(highestId, newId);
+        lastStep.set("copy new row " + newId + " to the mirror");
         try (PreparedStatement copy = connection.prepareStatement("INSERT INTO " + quote(mirror) + " (" + COLUMNS + ") SELECT "
                 + COLUMNS + " FROM " + quote(table) + " WHERE id = ?")) {
             copy.setLong(1, newId);
@@ -161,11 +191,81 @@ public final class MirroredWriter implements AutoCloseable {
         }
     }
 
+    /** Whether the session is gone (the server stopped, or a test killed it), as opposed to a refused statement. */
+    static boolean isConnectionLoss(SQLException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                if ((state != null && state.startsWith("08")) || CONNECTION_LOST.contains(sql.getErrorCode())
+                        || sql instanceof SQLRecoverableException || sql instanceof SQLTransientConnectionException
+                        || sql instanceof SQLNonTransientConnectionException) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** How often a writer thread lost its session and opened a new one. */
+    public long reconnects() {
+        return reconnects.get();
+    }
+
+    public long operations() {
+        return operations.get();
+    }
+
+    public List<String> errors() {
+        return List.copyOf(errors);
+    }
+
+    /** The longest one operation took, commit included. */
+    public Duration longestStall() {
+        return Duration.ofNanos(longestStallNanos.get());
+    }
+
+    public String mirror() {
+        return mirror;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        for (Thread thread : threads) {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     private static void rollbackQuietly(Connection connection) {
         try {
-            connection.rollback();
+            if (connection != null) {
+                connection.rollback();
+            }
         } catch (SQLException ignored) {
-            // the next transaction reports a lasting problem
+            // the next operation reports any lasting problem
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // gone either way
+            }
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -29,14 +29,19 @@ public final class SampleTable {
         try (Connection connection = database.open(); Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE " + quote(table) + DEFINITION);
             statement.execute("CREATE TABLE " + quote(mirror) + DEFINITION);
-            statement.execute("INSERT INTO " + quote(table) + " (name, qty, updated_at, note)"
-                    + " VALUES ('item-1', 1, '2024-01-01 00:00:00.000001', 'note 1')");
+            // Row n: 'item-n', n % 1000, 2024-01-01 plus n seconds and n % 1000 microseconds, a note
+            // unless n % 7 = 0; doubled in a few statements, so that large tables load fast.
+            // Ids are given, not left to AUTO_INCREMENT, which leaves gaps after a bulk insert: tests
+            // rely on ids 1 to rows.
+            statement.execute("INSERT INTO " + quote(table) + " (id, name, qty, updated_at, note)"
+                    + " VALUES (1, 'item-1', 1, '2024-01-01 00:00:01.000001', 'note 1')");
             for (int count = 1; count < rows; count *= 2) {
                 int adding = Math.min(count, rows - count);
-                statement.execute("INSERT INTO " + quote(table) + " (name, qty, updated_at, note)"
-                        + " SELECT CONCAT('item-', id + " + count + "), (id + " + count + ") % 1000,"
-                        + " updated_at + INTERVAL (id + " + count + ") SECOND,"
-                        + " IF((id + " + count + ") % 7 = 0, NULL, CONCAT('note ', id + " + count + "))"
+                String n = "(id + " + count + ")";
+                statement.execute("INSERT INTO " + quote(table) + " (id, name, qty, updated_at, note)"
+                        + " SELECT " + n + ", CONCAT('item-', " + n + "), " + n + " % 1000,"
+                        + " TIMESTAMP('2024-01-01 00:00:00') + INTERVAL " + n + " SECOND + INTERVAL " + n + " % 1000 MICROSECOND,"
+                        + " IF(" + n + " % 7 = 0, NULL, CONCAT('note ', " + n + "))"
                         + " FROM " + quote(table) + " ORDER BY id LIMIT " + adding);
             }
             statement.execute("INSERT INTO " + quote(mirror) + " SELECT * FROM " + quote(table));

@@ -1,4 +1,4 @@
-package dev.umbra.engine.testing;
+package dev.umbra.testkit.sample;
 
 import dev.umbra.testkit.TestDatabase;
 import java.sql.Connection;
@@ -9,18 +9,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Reads tables for comparison in tests. */
+/**
+ * Reads tables for comparison in tests: the rows as text (so that an assertion's failure shows
+ * the rows that differ), the schema's tables, a table's definition.
+ */
 public final class TableContents {
 
     private TableContents() {
     }
 
     /** Every row of the given columns, ordered by the first, each row rendered as text. */
-    public static List<String> rows(TestDatabase db, String table, List<String> columns) throws SQLException {
-        String select = columns.stream().map(c -> "`" + c + "`").collect(Collectors.joining(", "));
+    public static List<String> rows(ConnectionSource database, String table, List<String> columns) throws SQLException {
+        String select = columns.stream().map(SampleTable::quote).collect(Collectors.joining(", "));
         List<String> rows = new ArrayList<>();
-        try (Connection connection = db.connect(); Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery("SELECT " + select + " FROM `" + table + "` ORDER BY 1")) {
+        try (Connection connection = database.open(); Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT " + select + " FROM " + SampleTable.quote(table) + " ORDER BY 1")) {
             while (row.next()) {
                 StringBuilder text = new StringBuilder();
                 for (int i = 1; i <= columns.size(); i++) {
@@ -30,6 +33,10 @@ public final class TableContents {
             }
         }
         return rows;
+    }
+
+    public static List<String> rows(TestDatabase db, String table, List<String> columns) throws SQLException {
+        return rows(db::connect, table, columns);
     }
 
     /** Names of the tables in the schema, sorted. */
@@ -47,7 +54,7 @@ public final class TableContents {
 
     public static String createStatement(TestDatabase db, String table) throws SQLException {
         try (Connection connection = db.connect(); Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery("SHOW CREATE TABLE `" + table + "`")) {
+             ResultSet row = statement.executeQuery("SHOW CREATE TABLE " + SampleTable.quote(table))) {
             row.next();
             return row.getString(2);
         }
