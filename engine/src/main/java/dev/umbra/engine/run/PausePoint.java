@@ -2,7 +2,7 @@ package dev.umbra.engine.run;
 
 /**
  * Places in a migration where a test can hold the runner, to open a race window deterministically
- * (see {@link MigrationRunner#setPauseHook}). Production code never sets a hook.
+ * (see {@link RunHooks#onPause}). Production code never sets a hook.
  */
 enum PausePoint {
     /** The binlog stream is proven live; the key range of the copy is not read yet. */

@@ -73,7 +73,7 @@ final class PlanStage {
             }
             String ghost = found.helpers().ghost();
             try {
-                state.plan = RunPlans.of(found, InstantStage.possible(plan, connection, found));
+                state.plan = RunPlans.of(found, InstantStep.possible(plan, connection, found));
                 new HelperTableDrops(plan.schema(), plan.table(), found.helpers()).ghost(connection);
             } catch (SQLException e) {
                 String reason = "the dry run could not drop the ghost table `" + ghost + "` it created: " + WorkGate.describe(e)
@@ -120,7 +120,7 @@ final class PlanStage {
         boolean instant = false;
         if (inspection.resumedCheckpoint().isEmpty()) { // a resumed ghost holds copied rows: never rebuilt to probe
             try (Connection probing = connections.open()) {
-                instant = InstantStage.possible(plan, probing, inspection);
+                instant = InstantStep.possible(plan, probing, inspection);
             }
         }
         state.plan = RunPlans.of(inspection, instant);

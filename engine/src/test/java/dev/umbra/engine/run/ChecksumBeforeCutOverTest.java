@@ -46,7 +46,7 @@ class ChecksumBeforeCutOverTest {
         createTable(db);
         List<String> original = TableContents.rows(db, "t", COLUMNS);
         BackgroundMigration migration = migration(db, MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true));
-        migration.runner().setPauseHook(point -> {
+        migration.runner().hooks().onPause(point -> {
             if (point == PausePoint.BEFORE_VERIFY) {
                 db.execute("UPDATE _t_gho SET v = 'corrupted' WHERE id = 1234", // a changed row
                         "DELETE FROM _t_gho WHERE id = 1800",                    // a missing row
@@ -82,7 +82,7 @@ class ChecksumBeforeCutOverTest {
         List<String> original = TableContents.rows(db, "t", COLUMNS);
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "t", "ADD COLUMN extra INT",
                 MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true).withChunkSize(CHUNK)));
-        migration.runner().setPauseHook(point -> {
+        migration.runner().hooks().onPause(point -> {
             if (point == PausePoint.BEFORE_VERIFY) {
                 db.execute("UPDATE _t_gho SET v = 'corrupted' WHERE id = 1234");
             }
@@ -105,7 +105,7 @@ class ChecksumBeforeCutOverTest {
         AtomicInteger corruptions = new AtomicInteger();
         BackgroundMigration migration = migration(db, MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true)
                 .withDiagnosticsIncludeStatements(true));
-        migration.runner().setPauseHook(point -> {
+        migration.runner().hooks().onPause(point -> {
             if (point == PausePoint.BEFORE_VERIFY || point == PausePoint.AFTER_VERIFY_REPAIR) {
                 db.execute("UPDATE _t_gho SET n = n + 1 WHERE id = 1234");
                 corruptions.incrementAndGet();
@@ -145,7 +145,7 @@ class ChecksumBeforeCutOverTest {
         try (MirroredWriter writer = new MirroredWriter(db::connect, "items")) {
             writer.start(2);
             long before = writer.operations();
-            migration.runner().setPauseHook(point -> {
+            migration.runner().hooks().onPause(point -> {
                 if (point == PausePoint.BEFORE_VERIFY) {
                     long at = writer.operations();
                     while (writer.operations() < at + 50) {
@@ -209,7 +209,7 @@ class ChecksumBeforeCutOverTest {
         db.execute("DROP TABLE typed", "RENAME TABLE _typed_del TO typed");
         BackgroundMigration corrupted = new BackgroundMigration(Migrations.plan(db, "typed", alter,
                 MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true).withChunkSize(CHUNK).withChunkTime(Duration.ZERO)));
-        corrupted.runner().setPauseHook(point -> {
+        corrupted.runner().hooks().onPause(point -> {
             if (point == PausePoint.BEFORE_VERIFY) {
                 db.execute("UPDATE _typed_gho SET c = c + INTERVAL 1 SECOND WHERE id = 7");
             }
@@ -252,7 +252,7 @@ class ChecksumBeforeCutOverTest {
     void aPauseHoldsTheChecksum(TestDatabase db) throws Exception {
         createTable(db);
         BackgroundMigration migration = migration(db, MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true));
-        migration.runner().setPauseHook(point -> {
+        migration.runner().hooks().onPause(point -> {
             if (point == PausePoint.BEFORE_VERIFY) {
                 migration.runner().control().pause();
             }
@@ -287,7 +287,7 @@ class ChecksumBeforeCutOverTest {
         BackgroundMigration migration = migration(db, MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true)
                 .withVerify(false));
         AtomicInteger verifyPoints = new AtomicInteger();
-        migration.runner().setPauseHook(point -> {
+        migration.runner().hooks().onPause(point -> {
             if (point == PausePoint.BEFORE_VERIFY) {
                 verifyPoints.incrementAndGet();
             }

@@ -51,7 +51,7 @@ class ConvergingChecksumTest {
              LongTransaction longTransaction = new LongTransaction(db,
                      "SELECT COUNT(*) FROM items WHERE id BETWEEN 1500 AND 1600 FOR UPDATE")) {
             writer.startFlatOut(4);
-            migration.runner().setPauseHook(point -> {
+            migration.runner().hooks().onPause(point -> {
                 if (point == PausePoint.BEFORE_VERIFY) {
                     longTransaction.begin();
                 }
@@ -98,7 +98,7 @@ class ConvergingChecksumTest {
         Progress done;
         try (SlowInserts inserts = new SlowInserts(db, "items", 3)) {
             // The checksum starts only once inserts are under way, so that it meets them.
-            migration.runner().setPauseHook(point -> {
+            migration.runner().hooks().onPause(point -> {
                 if (point == PausePoint.BEFORE_VERIFY) {
                     inserts.awaitMore(5);
                 }
@@ -135,7 +135,7 @@ class ConvergingChecksumTest {
                 "MODIFY w VARCHAR(30) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NOT NULL", busyTableOptions()));
         try (LongTransaction longTransaction = new LongTransaction(db,
                 "SELECT COUNT(*) FROM words WHERE w = 'w500' FOR UPDATE")) {
-            migration.runner().setPauseHook(point -> {
+            migration.runner().hooks().onPause(point -> {
                 if (point == PausePoint.BEFORE_VERIFY) {
                     longTransaction.begin();
                 }

@@ -104,7 +104,7 @@ class CutOverCrashTest {
                 "ADD COLUMN status TINYINT NOT NULL DEFAULT 1",
                 MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true).withCutOverLockTimeout(Duration.ofSeconds(3))));
         List<Long> idleLimits = new java.util.concurrent.CopyOnWriteArrayList<>();
-        migration.runner().setCutOverHook((reached, sessions) -> {
+        migration.runner().hooks().onCutOver((reached, sessions) -> {
             if (reached == CutOverStep.LOCKED) {
                 try (java.sql.Statement statement = sessions.locking().createStatement();
                      java.sql.ResultSet row = statement.executeQuery("SELECT @@SESSION.wait_timeout")) {
@@ -131,10 +131,10 @@ class CutOverCrashTest {
                 "ADD COLUMN status TINYINT NOT NULL DEFAULT 1",
                 MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true).withCutOverLockTimeout(Duration.ofSeconds(3))));
         if (method != null) {
-            migration.runner().useCutOver(method);
+            migration.runner().hooks().useCutOver(method);
         }
         AtomicInteger kills = new AtomicInteger();
-        migration.runner().setCutOverHook((reached, sessions) -> {
+        migration.runner().hooks().onCutOver((reached, sessions) -> {
             if (reached == step && kills.get() == 0) {
                 ServerSessions.kill(db, victim.apply(sessions));
                 kills.incrementAndGet();

@@ -70,9 +70,9 @@ class CutOverQueueTest {
                 "ADD COLUMN status TINYINT NOT NULL DEFAULT 1",
                 MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true)
                         .withCutOverLockTimeout(lockTimeout)));
-        migration.runner().useCutOver(new TwoSessionCutOver());
+        migration.runner().hooks().useCutOver(new TwoSessionCutOver());
         AtomicReference<Thread> holding = new AtomicReference<>();
-        migration.runner().setCutOverHook((step, sessions) -> {
+        migration.runner().hooks().onCutOver((step, sessions) -> {
             if (step == CutOverStep.LOCK_CHECKED && holding.get() == null) {
                 holding.set(holdGhostTable(db, hold));
             }

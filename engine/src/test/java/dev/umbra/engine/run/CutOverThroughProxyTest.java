@@ -52,7 +52,7 @@ class CutOverThroughProxyTest {
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items",
                 "ADD COLUMN status TINYINT NOT NULL DEFAULT 1",
                 MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true).withCutOverLockTimeout(Duration.ofSeconds(5))));
-        migration.runner().useCutOver(new TwoSessionCutOver());
+        migration.runner().hooks().useCutOver(new TwoSessionCutOver());
         Map<Long, Long> pseudoIdByProcesslistId = new ConcurrentHashMap<>();
         migration.runner().setSessionInitializer(connection -> {
             long pseudo = ThreadLocalRandom.current().nextLong(100_000, 900_000);
@@ -64,7 +64,7 @@ class CutOverThroughProxyTest {
         AtomicReference<Optional<String>> throttle = new AtomicReference<>(Optional.empty());
         migration.runner().setExternalThrottle(throttle::get);
         List<String> seen = new ArrayList<>();
-        migration.runner().setCutOverHook((step, sessions) -> {
+        migration.runner().hooks().onCutOver((step, sessions) -> {
             if (step != CutOverStep.RENAME_QUEUED || !seen.isEmpty()) {
                 return;
             }

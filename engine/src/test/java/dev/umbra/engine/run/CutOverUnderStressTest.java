@@ -49,7 +49,7 @@ class CutOverUnderStressTest {
                         .withVerify(false)));
         AtomicReference<Optional<String>> throttle = new AtomicReference<>(Optional.empty());
         migration.runner().setExternalThrottle(throttle::get);
-        migration.runner().setCutOverHook((step, sessions) -> {
+        migration.runner().hooks().onCutOver((step, sessions) -> {
             if (step == CutOverStep.LOCKED && migration.runner().progress().cutOverAttempts() == 1) {
                 throttle.set(Optional.of("replica lag 2.4 s is over 1.5 s"));
                 CompletableFuture.delayedExecutor(1500, java.util.concurrent.TimeUnit.MILLISECONDS)

@@ -19,7 +19,7 @@ final class FirstAttemptFailure {
     static <T> List<T> afterRelationsMoved(MigrationRunner runner, Callable<T> lookAtTheGhost) {
         List<T> seen = new CopyOnWriteArrayList<>();
         AtomicInteger attempts = new AtomicInteger();
-        runner.setCutOverHook((step, sessions) -> {
+        runner.hooks().onCutOver((step, sessions) -> {
             if (step == CutOverStep.RELATIONS_MOVED && attempts.getAndIncrement() == 0) {
                 seen.add(lookAtTheGhost.call());
                 throw new IllegalStateException("failing the first attempt on purpose");

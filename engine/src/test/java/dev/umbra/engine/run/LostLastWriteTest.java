@@ -76,7 +76,7 @@ class LostLastWriteTest {
         createTable(db);
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "t", "ADD COLUMN extra INT",
                 MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true).withChunkSize(100).withChunkTime(Duration.ZERO)));
-        migration.runner().setPauseHook(point -> {
+        migration.runner().hooks().onPause(point -> {
             if (point == PausePoint.AFTER_RANGE_READ) {
                 try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
                     for (int id = 1001; id <= 1050; id++) {
@@ -122,7 +122,7 @@ class LostLastWriteTest {
             BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "t", "ADD COLUMN extra INT",
                     MigrationOptions.defaults().withInstantDdl(false).withChunkSize(100).withChunkTime(Duration.ZERO)));
             CompletableFuture<Boolean> committed = new CompletableFuture<>();
-            migration.runner().setPauseHook(point -> {
+            migration.runner().hooks().onPause(point -> {
                 if (point == PausePoint.BEFORE_RANGE_READ) {
                     Thread committer = new Thread(() -> commitWhenTheEngineWaits(db, migration, statement, xid, committed));
                     committer.setDaemon(true);

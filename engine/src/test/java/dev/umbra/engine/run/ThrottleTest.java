@@ -55,7 +55,7 @@ class ThrottleTest {
             BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER, options));
             CountDownLatch rangeRead = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            migration.runner().setPauseHook(point -> {
+            migration.runner().hooks().onPause(point -> {
                 if (point == PausePoint.AFTER_RANGE_READ) {
                     rangeRead.countDown();
                     release.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -125,7 +125,7 @@ class ThrottleTest {
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER, options));
         CountDownLatch rangeRead = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        migration.runner().setPauseHook(point -> {
+        migration.runner().hooks().onPause(point -> {
             if (point == PausePoint.AFTER_RANGE_READ) {
                 rangeRead.countDown();
                 release.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS);

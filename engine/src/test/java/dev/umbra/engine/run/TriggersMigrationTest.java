@@ -104,7 +104,7 @@ class TriggersMigrationTest {
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER,
                 MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true)));
         AtomicInteger kills = new AtomicInteger();
-        migration.runner().setCutOverHook((step, sessions) -> {
+        migration.runner().hooks().onCutOver((step, sessions) -> {
             if (step == CutOverStep.RELATIONS_MOVED && kills.getAndIncrement() == 0) {
                 ServerSessions.kill(db, sessions.locking());
             }

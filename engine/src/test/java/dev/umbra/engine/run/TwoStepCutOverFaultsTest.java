@@ -43,7 +43,7 @@ class TwoStepCutOverFaultsTest {
         SampleTable.create(db::connect, "items", 2_000);
         BackgroundMigration migration = new BackgroundMigration(plan(db));
         AtomicInteger kills = new AtomicInteger();
-        migration.runner().setCutOverHook((step, sessions) -> {
+        migration.runner().hooks().onCutOver((step, sessions) -> {
             if (step == CutOverStep.RELATIONS_MOVED && kills.getAndIncrement() == 0) {
                 ServerSessions.kill(db, sessions.renaming());
             }
@@ -71,7 +71,7 @@ class TwoStepCutOverFaultsTest {
             List<String> before = TableContents.rows(db, "items", COLUMNS);
             BackgroundMigration migration = new BackgroundMigration(plan(db));
             AtomicInteger crashes = new AtomicInteger();
-            migration.runner().setCutOverHook((step, sessions) -> {
+            migration.runner().hooks().onCutOver((step, sessions) -> {
                 if (step == CutOverStep.ORIGINAL_RENAMED && crashes.getAndIncrement() == 0) {
                     server.crash();
                     server.startAgain();
@@ -105,7 +105,7 @@ class TwoStepCutOverFaultsTest {
                 throw new SQLException("no new session: the test cut the server off");
             }
         });
-        migration.runner().setCutOverHook((step, sessions) -> {
+        migration.runner().hooks().onCutOver((step, sessions) -> {
             if (step == CutOverStep.RELATIONS_MOVED) {
                 serverUnreachable.set(true);
                 ServerSessions.kill(db, sessions.renaming());

@@ -146,7 +146,7 @@ class UniqueKeyTest {
         createTable(db, 300);
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "t", ADD_UNIQUE,
                 MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true).withChunkSize(50).withChunkTime(Duration.ZERO)));
-        migration.runner().setPauseHook(point -> {
+        migration.runner().hooks().onPause(point -> {
             if (point == PausePoint.AFTER_RANGE_READ) {
                 db.execute("UPDATE t SET email = 'user7@example.com' WHERE id = 290");
                 awaitGhostRow(db, 290, "user7@example.com");

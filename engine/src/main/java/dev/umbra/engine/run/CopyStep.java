@@ -12,7 +12,7 @@ import dev.umbra.engine.inspect.Inspection;
 import dev.umbra.engine.logging.LogContext;
 import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.plan.MigrationPlan;
-import dev.umbra.engine.sql.Connections;
+import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.sql.ReconnectingSession;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -24,58 +24,53 @@ import java.util.Optional;
  * there is one. Each chunk first asks the gate, and waits while the applier retries a batch that
  * lost a lock contest to a chunk.
  */
-final class CopyStage {
+final class CopyStep implements RunStep {
 
-    /** Where a test may hold the run (see {@link PausePoint}). */
-    @FunctionalInterface
-    interface Pauses {
-        void reached(PausePoint point) throws MigrationFailedException, InterruptedException;
-    }
-
-    private final MigrationPlan plan;
-    private final MigrationOptions options;
-    private final Inspection inspection;
-    private final BinlogPipeline pipeline;
-    private final Checkpointer checkpointer;
-    private final Connections connections;
-    private final RunState state;
-    private final WorkGate gate;
-    private final Pauses pauses;
-    private final Runnable saveCheckpoint;
+    private MigrationSession session;
+    private MigrationPlan plan;
+    private MigrationOptions options;
+    private Inspection inspection;
+    private BinlogPipeline pipeline;
+    private Checkpointer checkpointer;
+    private RunState state;
+    private WorkGate gate;
     /** Sizes copy chunks; its final size also sizes the checksum's chunks. */
-    private ChunkSizer sizer;
+    private volatile ChunkSizer sizer;
 
-    CopyStage(MigrationPlan plan, Inspection inspection, BinlogPipeline pipeline, Checkpointer checkpointer,
-              Connections connections, RunState state, WorkGate gate, Pauses pauses, Runnable saveCheckpoint) {
-        this.plan = plan;
-        this.options = plan.options();
-        this.inspection = inspection;
-        this.pipeline = pipeline;
-        this.checkpointer = checkpointer;
-        this.connections = connections;
-        this.state = state;
-        this.gate = gate;
-        this.pauses = pauses;
-        this.saveCheckpoint = saveCheckpoint;
+    @Override
+    public Next run(MigrationSession session) throws Exception {
+        this.session = session;
+        this.plan = session.plan;
+        this.options = session.options;
+        this.inspection = session.inspection;
+        this.pipeline = session.pipeline;
+        this.checkpointer = session.checkpointer;
+        this.state = session.state;
+        this.gate = session.gate;
+        session.tracker.enter(Phase.COPYING, "copying rows");
+        session.copy = this;
+        copy();
+        session.settleConflicts();
+        return Next.GO_ON;
     }
 
-    void copy() throws SQLException, MigrationAbortedException, MigrationFailedException, InterruptedException {
+    private void copy() throws SQLException, MigrationAbortedException, MigrationFailedException, InterruptedException {
         ChunkCopier copier = new ChunkCopier(plan.schema(), plan.table(), inspection.helpers().ghost(), inspection.mapping(),
                 pipeline.conflictClause(), pipeline.conflicts());
         Optional<CopyRange> saved = checkpointer.copyRange();
         Optional<List<Object>> upper;
-        try (ReconnectingSession session = new ReconnectingSession("copy", connections, options.reconnectTimeout())) {
-            upper = saved.isPresent() ? remaining(saved.get()) : readUpperBound(copier, session);
+        try (ReconnectingSession reading = new ReconnectingSession("copy", session.connections, options.reconnectTimeout())) {
+            upper = saved.isPresent() ? remaining(saved.get()) : readUpperBound(copier, reading);
         }
         state.copyStartedAt = Instant.now();
         if (upper.isPresent()) {
             sizer = new ChunkSizer(options.chunkSize(), options.chunkTime());
             boolean planAhead;
-            try (ReconnectingSession session = new ReconnectingSession("copy", connections, options.reconnectTimeout())) {
-                planAhead = !session.run(connection -> AutoIncrementLock.heldByEachChunk(connection, plan.schema(),
+            try (ReconnectingSession probing = new ReconnectingSession("copy", session.connections, options.reconnectTimeout())) {
+                planAhead = !probing.run(connection -> AutoIncrementLock.heldByEachChunk(connection, plan.schema(),
                         inspection.helpers().ghost()));
             }
-            try (ParallelCopy parallel = new ParallelCopy(copier, sizer, options.copyWorkers(), planAhead, connections,
+            try (ParallelCopy parallel = new ParallelCopy(copier, sizer, options.copyWorkers(), planAhead, session.connections,
                     options.reconnectTimeout(), LogContext.capture().threadFactory("umbra-copy-" + plan.table()))) {
                 parallel.copy(saved.map(CopyRange::resumeAfter).orElse(null), upper.get(), () -> {
                     do {
@@ -108,13 +103,13 @@ final class CopyStage {
     }
 
     /** The first run of the copy: reads the key range and saves it, so a resumed run keeps it. */
-    private Optional<List<Object>> readUpperBound(ChunkCopier copier, ReconnectingSession session)
+    private Optional<List<Object>> readUpperBound(ChunkCopier copier, ReconnectingSession reading)
             throws SQLException, MigrationFailedException, InterruptedException {
-        pauses.reached(PausePoint.BEFORE_RANGE_READ);
-        Optional<List<Object>> upper = session.run(copier::upperBound);
-        pauses.reached(PausePoint.AFTER_RANGE_READ);
+        session.pause(PausePoint.BEFORE_RANGE_READ);
+        Optional<List<Object>> upper = reading.run(copier::upperBound);
+        session.pause(PausePoint.AFTER_RANGE_READ);
         checkpointer.copyBegan(upper);
-        saveCheckpoint.run();
+        session.saveCheckpoint(state.phase);
         return upper;
     }
 
