@@ -8,11 +8,10 @@ import dev.umbra.engine.plan.ConnectionSettings;
 import dev.umbra.engine.plan.CutOverMethod;
 import dev.umbra.engine.plan.HostName;
 import dev.umbra.engine.plan.Identifier;
-import dev.umbra.engine.plan.LoadLimits;
 import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.plan.MigrationPlan;
+import dev.umbra.engine.plan.OptionsForm;
 import dev.umbra.engine.plan.ReplicaAddress;
-import dev.umbra.engine.plan.ThrottleOptions;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.run.MigrationRunner;
 import dev.umbra.engine.table.HelperTables;
@@ -24,23 +23,16 @@ import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code umbra migrate}: one online ALTER, flags named as gh-ost names them where the meaning is
@@ -66,7 +58,21 @@ import picocli.CommandLine.TypeConversionException;
 final class MigrateCommand implements Callable<Integer> {
 
     static final String PASSWORD_VARIABLE = "UMBRA_PASSWORD";
-    private static final Duration CLEANUP_WAIT = Duration.ofSeconds(60);
+
+    /** The options' fields as this command's flags name them. */
+    private static final Map<OptionsForm.Field, String> FLAGS = Map.ofEntries(
+            Map.entry(OptionsForm.Field.CHUNK_SIZE, "--chunk-size"),
+            Map.entry(OptionsForm.Field.CHUNK_TIME_MILLIS, "--chunk-time-millis"),
+            Map.entry(OptionsForm.Field.COPY_WORKERS, "--copy-workers"),
+            Map.entry(OptionsForm.Field.CUT_OVER_LOCK_TIMEOUT_SECONDS, "--cut-over-lock-timeout-seconds"),
+            Map.entry(OptionsForm.Field.CUT_OVER_MAX_ATTEMPTS, "--default-retries"),
+            Map.entry(OptionsForm.Field.RECONNECT_TIMEOUT_SECONDS, "--reconnect-timeout-seconds"),
+            Map.entry(OptionsForm.Field.STATUS_INTERVAL_SECONDS, "--status-interval-seconds"),
+            Map.entry(OptionsForm.Field.MAX_REPLICA_LAG_MILLIS, "--max-lag-millis"),
+            Map.entry(OptionsForm.Field.MAX_LOAD, "--max-load"),
+            Map.entry(OptionsForm.Field.CRITICAL_LOAD, "--critical-load"),
+            Map.entry(OptionsForm.Field.REPLICAS, "--throttle-control-replicas"));
+
 
     @ParentCommand
     private UmbraCli parent;
@@ -142,7 +148,7 @@ final class MigrateCommand implements Callable<Integer> {
     private boolean instantDdl;
 
     @Option(names = "--cut-over", defaultValue = "atomic", paramLabel = "METHOD",
-            converter = CutOverMethodConverter.class, completionCandidates = CutOverMethodNames.class,
+            converter = CutOverMethodOption.Converter.class, completionCandidates = CutOverMethodOption.Names.class,
             description = "${COMPLETION-CANDIDATES}. atomic: one RENAME swaps both names while writers wait;"
                     + " two-step: the table is briefly missing. Default: ${DEFAULT-VALUE}.")
     private CutOverMethod cutOver;
@@ -240,44 +246,32 @@ final class MigrateCommand implements Callable<Integer> {
             String reason = "throttle flag file " + flag + " exists";
             runner.setExternalThrottle(() -> Files.exists(flag) ? Optional.of(reason) : Optional.empty());
         }
-        return supervised(runner, err, execute ? () -> migrate(runner, reporter, err) : () -> dryRun(runner, reporter, out, err));
+        return new InterruptSupervisor(runner, err, parent.exitsProcess(), HelperTables.forTable(table), database)
+                .run(execute ? () -> migrate(runner, reporter, err) : () -> dryRun(runner, reporter, out, err));
     }
 
     private MigrationPlan plan() {
-        requireAtLeastOne(chunkSize, "--chunk-size");
-        if (chunkTimeMillis < 0) {
-            throw usage("--chunk-time-millis must be 0 or more, not " + chunkTimeMillis + ".");
-        }
-        if (copyWorkers < 1 || copyWorkers > MigrationOptions.MAX_COPY_WORKERS) {
-            throw usage("--copy-workers must be between 1 and " + MigrationOptions.MAX_COPY_WORKERS + ", not " + copyWorkers + ".");
-        }
-        requireAtLeastOne(cutOverLockTimeoutSeconds, "--cut-over-lock-timeout-seconds");
-        requireAtLeastOne(defaultRetries, "--default-retries");
-        requireAtLeastOne(statusIntervalSeconds, "--status-interval-seconds");
         if (statusJson != null) {
             Path directory = statusJson.toAbsolutePath().getParent();
             if (directory == null || !Files.isDirectory(directory)) {
                 throw usage("--status-json: the directory " + directory + " does not exist.");
             }
         }
-        MigrationOptions options = MigrationOptions.defaults()
-                .withChunkSize(chunkSize)
-                .withCutOverMethod(cutOver)
-                .withCutOverLockTimeout(Duration.ofSeconds(cutOverLockTimeoutSeconds))
-                .withCutOverMaxAttempts(defaultRetries)
-                .withAutoApproveCutOver(true)
-                .withDropOldTable(okToDropTable)
-                .withDropStaleGhostTable(initiallyDropGhostTable)
-                .withDropStaleOldTable(initiallyDropOldTable)
-                .withResume(!noResume)
-                .withStatusInterval(Duration.ofSeconds(statusIntervalSeconds))
-                .withVerify(verify)
-                .withThrottle(throttle())
-                .withReconnectTimeout(Duration.ofSeconds(reconnectTimeoutSeconds))
-                .withInstantDdl(instantDdl)
-                .withChunkTime(Duration.ofMillis(chunkTimeMillis))
-                .withCopyWorkers(copyWorkers)
-                .withDiagnosticsIncludeStatements(diagnosticsIncludeStatements);
+        MigrationOptions options;
+        try {
+            options = new OptionsForm(FLAGS, MigrationOptions.defaults())
+                    .chunkSize(chunkSize).chunkTimeMillis(chunkTimeMillis).copyWorkers(copyWorkers)
+                    .cutOverLockTimeoutSeconds(cutOverLockTimeoutSeconds).cutOverMaxAttempts(defaultRetries)
+                    .statusIntervalSeconds(statusIntervalSeconds).reconnectTimeoutSeconds(reconnectTimeoutSeconds)
+                    .replicas(replicas()).maxReplicaLagMillis(maxLagMillis).maxLoad(maxLoad).criticalLoad(criticalLoad)
+                    .with(base -> base.withCutOverMethod(cutOver).withAutoApproveCutOver(true).withDropOldTable(okToDropTable)
+                            .withDropStaleGhostTable(initiallyDropGhostTable).withDropStaleOldTable(initiallyDropOldTable)
+                            .withResume(!noResume).withVerify(verify).withInstantDdl(instantDdl)
+                            .withDiagnosticsIncludeStatements(diagnosticsIncludeStatements))
+                    .build();
+        } catch (OptionsForm.InvalidOptionsException e) {
+            throw usage(e.getMessage());
+        }
         String secret = password != null ? password : parent.environment(PASSWORD_VARIABLE);
         try {
             // Checked before anything connects, each error naming its flag.
@@ -287,6 +281,14 @@ final class MigrateCommand implements Callable<Integer> {
             return new MigrationPlan(new ConnectionSettings(host, port, user, secret, tls()), database, table, alter, options);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
+        }
+    }
+
+    private List<ReplicaAddress> replicas() {
+        try {
+            return throttleControlReplicas == null ? List.of() : ReplicaAddress.parseList(throttleControlReplicas);
+        } catch (IllegalArgumentException e) {
+            throw usage("--throttle-control-replicas: " + e.getMessage() + ".");
         }
     }
 
@@ -322,44 +324,6 @@ final class MigrateCommand implements Callable<Integer> {
             throw usage(option + ": " + file + " is not a PEM text file.");
         } catch (IOException e) {
             throw usage(option + ": cannot read " + file + " (" + e.getClass().getSimpleName() + ").");
-        }
-    }
-
-    private ThrottleOptions throttle() {
-        if (reconnectTimeoutSeconds < 0) {
-            throw usage("--reconnect-timeout-seconds cannot be negative, not " + reconnectTimeoutSeconds + ".");
-        }
-        ThrottleOptions throttle = ThrottleOptions.none();
-        try {
-            if (throttleControlReplicas != null) {
-                throttle = throttle.withReplicas(ReplicaAddress.parseList(throttleControlReplicas));
-            }
-        } catch (IllegalArgumentException e) {
-            throw usage("--throttle-control-replicas: " + e.getMessage() + ".");
-        }
-        if (maxLagMillis != null) {
-            if (maxLagMillis < 1) {
-                throw usage("--max-lag-millis must be at least 1, not " + maxLagMillis + ".");
-            }
-            if (throttle.replicas().isEmpty()) {
-                throw usage("--max-lag-millis needs the replicas to measure the lag on: add --throttle-control-replicas.");
-            }
-            throttle = throttle.withMaxReplicaLag(Duration.ofMillis(maxLagMillis));
-        }
-        if (maxLoad != null) {
-            throttle = throttle.withMaxLoad(load(maxLoad, "--max-load"));
-        }
-        if (criticalLoad != null) {
-            throttle = throttle.withCriticalLoad(load(criticalLoad, "--critical-load"));
-        }
-        return throttle;
-    }
-
-    private LoadLimits load(String text, String option) {
-        try {
-            return LoadLimits.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw usage(option + ": " + e.getMessage() + ".");
         }
     }
 
@@ -413,92 +377,7 @@ final class MigrateCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * Runs the work with a shutdown hook in place: an interrupt (Ctrl-C, SIGTERM) aborts the
-     * migration and waits for its cleanup (helper tables dropped) before the JVM goes on exiting.
-     */
-    private int supervised(MigrationRunner runner, PrintWriter err, Callable<Integer> work) {
-        CountDownLatch finished = new CountDownLatch(1);
-        AtomicInteger exitCode = new AtomicInteger(UmbraCli.EXIT_ABORTED);
-        Thread hook = new Thread(() -> onInterrupt(runner, err, finished, exitCode), "umbra-interrupt");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            int code = work.call();
-            exitCode.set(code);
-            return code;
-        } catch (RuntimeException e) {
-            err.println("Failed: unexpected error: " + e);
-            exitCode.set(UmbraCli.EXIT_FAILED);
-            return UmbraCli.EXIT_FAILED;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        } finally {
-            err.flush();
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running or has run
-            }
-        }
-    }
-
-    private void onInterrupt(MigrationRunner runner, PrintWriter err, CountDownLatch finished, AtomicInteger exitCode) {
-        if (finished.getCount() == 0) {
-            return;
-        }
-        err.println("Interrupted: aborting; the original table stays as it is and the helper tables are dropped.");
-        err.flush();
-        runner.control().abort("interrupted");
-        boolean cleanedUp;
-        try {
-            cleanedUp = finished.await(CLEANUP_WAIT.toSeconds(), TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            cleanedUp = false;
-        }
-        if (!cleanedUp) {
-            HelperTables helpers = HelperTables.forTable(table);
-            err.println("The cleanup did not finish within " + CLEANUP_WAIT.toSeconds() + " s; check `" + database
-                    + "` for the helper tables `" + helpers.ghost() + "` and `" + helpers.changelog() + "` and drop them.");
-        }
-        err.flush();
-        if (parent.exitsProcess()) {
-            // System.exit would block while shutdown hooks run: end with the run's own exit code.
-            Runtime.getRuntime().halt(cleanedUp ? exitCode.get() : UmbraCli.EXIT_ABORTED);
-        }
-    }
-
-    private void requireAtLeastOne(int value, String option) {
-        if (value < 1) {
-            throw usage(option + " must be at least 1, not " + value + ".");
-        }
-    }
-
     private ParameterException usage(String message) {
         return new ParameterException(spec.commandLine(), message);
-    }
-
-    /** {@code atomic} or {@code two-step} to {@link CutOverMethod}. */
-    static final class CutOverMethodConverter implements ITypeConverter<CutOverMethod> {
-        @Override
-        public CutOverMethod convert(String value) {
-            switch (value.toLowerCase(Locale.ROOT)) {
-                case "atomic":
-                    return CutOverMethod.ATOMIC;
-                case "two-step":
-                    return CutOverMethod.TWO_STEP;
-                default:
-                    throw new TypeConversionException("'" + value + "' is not a cut-over method; use atomic or two-step");
-            }
-        }
-    }
-
-    /** The names --cut-over accepts, for the help text. */
-    static final class CutOverMethodNames implements Iterable<String> {
-        @Override
-        public Iterator<String> iterator() {
-            return List.of("atomic", "two-step").iterator();
-        }
     }
 }

@@ -154,7 +154,14 @@ class CliErrorsTest {
         UmbraCommand.Result badChunk = UmbraCommand.run("migrate", "--user", "u", "--database", "d", "--table", "t",
                 "--alter", "ADD c INT", "--chunk-size", "0");
         assertThat(badChunk.exitCode()).isEqualTo(UmbraCli.EXIT_USAGE);
-        assertThat(badChunk.err()).contains("--chunk-size must be at least 1");
+        assertThat(badChunk.err()).contains("--chunk-size must be between 1 and 100000, not 0.");
+
+        // The CLI and a SchemaMigration share one form: every error at once, each under its flag.
+        UmbraCommand.Result twoBad = UmbraCommand.run("migrate", "--user", "u", "--database", "d", "--table", "t",
+                "--alter", "ADD c INT", "--chunk-time-millis", "60001", "--cut-over-lock-timeout-seconds", "301");
+        assertThat(twoBad.exitCode()).isEqualTo(UmbraCli.EXIT_USAGE);
+        assertThat(twoBad.err()).contains("--chunk-time-millis must be between 0 (fixed chunks) and 60000, not 60001.")
+                .contains("--cut-over-lock-timeout-seconds must be between 1 and 300, not 301.");
 
         UmbraCommand.Result badWorkers = UmbraCommand.run("migrate", "--user", "u", "--database", "d", "--table", "t",
                 "--alter", "ADD c INT", "--copy-workers", "17");

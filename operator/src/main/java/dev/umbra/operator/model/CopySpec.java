@@ -1,6 +1,7 @@
 package dev.umbra.operator.model;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.umbra.engine.plan.OptionsForm;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -13,7 +14,7 @@ public class CopySpec {
      * size when that is 0.
      */
     @Min(1)
-    @Max(100000)
+    @Max(OptionsForm.MAX_CHUNK_SIZE)
     @Default("1000")
     @JsonPropertyDescription("Rows in the first copy chunk (each chunk is one INSERT ... SELECT with a locking read); later"
             + " chunks are sized to take chunkTimeMillis, or all have this size when chunkTimeMillis is 0.")
@@ -21,7 +22,7 @@ public class CopySpec {
 
     /** The time one chunk should take; 0 keeps every chunk at {@link #chunkSize} rows. */
     @Min(0)
-    @Max(60000)
+    @Max(OptionsForm.MAX_CHUNK_TIME_MILLIS)
     @Default("500")
     @JsonPropertyDescription("The time one copy chunk should take: each chunk is sized from the rate of the previous ones"
             + " (at most four times larger per chunk, between 100 and 50,000 rows). Shorter chunks hold their row locks"
@@ -33,7 +34,7 @@ public class CopySpec {
      * server with cores to spare, and load it more.
      */
     @Min(1)
-    @Max(16)
+    @Max(OptionsForm.MAX_COPY_WORKERS)
     @Default("1")
     @JsonPropertyDescription("Sessions copying chunks at the same time, over disjoint key ranges; more copy faster on a server"
             + " with cores to spare, and load it more.")

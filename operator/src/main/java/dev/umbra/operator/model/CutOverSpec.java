@@ -1,6 +1,7 @@
 package dev.umbra.operator.model;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.umbra.engine.plan.OptionsForm;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -25,14 +26,14 @@ public class CutOverSpec {
 
     /** The longest one cut-over attempt may block writers, in seconds. */
     @Min(1)
-    @Max(300)
+    @Max(OptionsForm.MAX_LOCK_TIMEOUT_SECONDS)
     @Default("3")
     @JsonPropertyDescription("The longest one cut-over attempt may block writers, in seconds.")
     private Integer lockTimeoutSeconds;
 
     /** Cut-over attempts (with backoff) before the migration fails; the original keeps serving. */
     @Min(1)
-    @Max(1000)
+    @Max(OptionsForm.MAX_CUT_OVER_ATTEMPTS)
     @Default("10")
     @JsonPropertyDescription("Cut-over attempts (with backoff) before the migration fails; the original table keeps serving.")
     private Integer maxAttempts;

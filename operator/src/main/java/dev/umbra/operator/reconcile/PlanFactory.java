@@ -6,12 +6,12 @@ import dev.umbra.engine.plan.CutOverSchedule;
 import dev.umbra.engine.plan.CutOverWindow;
 import dev.umbra.engine.plan.HostName;
 import dev.umbra.engine.plan.Identifier;
-import dev.umbra.engine.plan.LoadLimits;
 import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.plan.MigrationPlan;
+import dev.umbra.engine.plan.OptionsForm;
 import dev.umbra.engine.plan.ReplicaAddress;
-import dev.umbra.engine.plan.ThrottleOptions;
 import dev.umbra.operator.model.Approval;
+import dev.umbra.operator.model.CopySpec;
 import dev.umbra.operator.model.CutOverMethodName;
 import dev.umbra.operator.model.CutOverSpec;
 import dev.umbra.operator.model.CutOverWindowSpec;
@@ -27,6 +27,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -38,8 +39,17 @@ public final class PlanFactory {
     /** Half an hour: long enough for a GitOps tool to create the Secret after the resource. */
     static final int DEFAULT_SETUP_TIMEOUT_SECONDS = 1800;
 
-    /** The CRD's bound on spec.copy.chunkTimeMillis, checked here too for resources that skipped validation. */
-    static final int MAX_CHUNK_TIME_MILLIS = 60_000;
+    /** The options' fields as a SchemaMigration's spec names them. */
+    private static final Map<OptionsForm.Field, String> SPEC_FIELDS = Map.ofEntries(
+            Map.entry(OptionsForm.Field.CHUNK_SIZE, "spec.copy.chunkSize"),
+            Map.entry(OptionsForm.Field.CHUNK_TIME_MILLIS, "spec.copy.chunkTimeMillis"),
+            Map.entry(OptionsForm.Field.COPY_WORKERS, "spec.copy.workers"),
+            Map.entry(OptionsForm.Field.CUT_OVER_LOCK_TIMEOUT_SECONDS, "spec.cutOver.lockTimeoutSeconds"),
+            Map.entry(OptionsForm.Field.CUT_OVER_MAX_ATTEMPTS, "spec.cutOver.maxAttempts"),
+            Map.entry(OptionsForm.Field.MAX_REPLICA_LAG_MILLIS, "spec.throttle.maxReplicaLagMillis"),
+            Map.entry(OptionsForm.Field.MAX_LOAD, "spec.throttle.maxLoad"),
+            Map.entry(OptionsForm.Field.CRITICAL_LOAD, "spec.throttle.criticalLoad"),
+            Map.entry(OptionsForm.Field.REPLICAS, "spec.database.replicas"));
 
     private PlanFactory() {
     }
@@ -65,24 +75,6 @@ public final class PlanFactory {
         if (port < 1 || port > 65535) {
             throw invalid("spec.database.port must be between 1 and 65535, not " + port + ".");
         }
-        CutOverSpec cutOver = spec.getCutOver();
-        if (cutOver != null) {
-            requireAtLeastOne(cutOver.getLockTimeoutSeconds(), "spec.cutOver.lockTimeoutSeconds");
-            requireAtLeastOne(cutOver.getMaxAttempts(), "spec.cutOver.maxAttempts");
-        }
-        if (spec.getCopy() != null) {
-            requireAtLeastOne(spec.getCopy().getChunkSize(), "spec.copy.chunkSize");
-            Integer workers = spec.getCopy().getWorkers();
-            if (workers != null && (workers < 1 || workers > MigrationOptions.MAX_COPY_WORKERS)) {
-                throw invalid("spec.copy.workers must be between 1 and " + MigrationOptions.MAX_COPY_WORKERS + ", not "
-                        + workers + ".");
-            }
-            Integer chunkTime = spec.getCopy().getChunkTimeMillis();
-            if (chunkTime != null && (chunkTime < 0 || chunkTime > MAX_CHUNK_TIME_MILLIS)) {
-                throw invalid("spec.copy.chunkTimeMillis must be between 0 (fixed chunks) and " + MAX_CHUNK_TIME_MILLIS
-                        + ", not " + chunkTime + ".");
-            }
-        }
         if (database.getReplicas() != null) {
             for (int i = 0; i < database.getReplicas().size(); i++) {
                 ReplicaEndpoint replica = database.getReplicas().get(i);
@@ -94,18 +86,7 @@ public final class PlanFactory {
                 }
             }
         }
-        ThrottleSpec throttle = spec.getThrottle();
-        if (throttle != null) {
-            if (throttle.getMaxReplicaLagMillis() != null && throttle.getMaxReplicaLagMillis() < 1) {
-                throw invalid("spec.throttle.maxReplicaLagMillis must be at least 1, not " + throttle.getMaxReplicaLagMillis() + ".");
-            }
-            parseLoad(throttle.getMaxLoad(), "spec.throttle.maxLoad");
-            parseLoad(throttle.getCriticalLoad(), "spec.throttle.criticalLoad");
-            if (throttle.getMaxReplicaLagMillis() != null
-                    && (database.getReplicas() == null || database.getReplicas().isEmpty())) {
-                throw invalid("spec.throttle.maxReplicaLagMillis needs the replicas to watch in spec.database.replicas.");
-            }
-        }
+        options(spec);
     }
 
     /**
@@ -119,34 +100,8 @@ public final class PlanFactory {
             throws InvalidMigrationException {
         validate(spec);
         DatabaseSpec database = spec.getDatabase();
-        CutOverSpec cutOver = spec.getCutOver() == null ? new CutOverSpec() : spec.getCutOver();
-        MigrationOptions options = MigrationOptions.defaults()
-                .withStatusInterval(Duration.ofMillis(500)) // the status recorder decides how often it is written
-                .withAutoApproveCutOver(approval(spec) == Approval.AUTOMATIC)
-                .withPlanApprovalRequired(spec.planApproval() == Approval.MANUAL)
-                .withCutOverMethod(cutOver.getMethod() == CutOverMethodName.TWO_STEP ? CutOverMethod.TWO_STEP : CutOverMethod.ATOMIC)
-                .withDropOldTable(spec.getCleanup() != null && Boolean.TRUE.equals(spec.getCleanup().getDropOldTable()))
-                .withDropStaleGhostTable(restart)
-                .withVerify(!Boolean.FALSE.equals(spec.getVerify()))
-                .withInstantDdl(!Boolean.FALSE.equals(spec.getInstantDdl()));
-        if (cutOver.getLockTimeoutSeconds() != null) {
-            options = options.withCutOverLockTimeout(Duration.ofSeconds(cutOver.getLockTimeoutSeconds()));
-        }
-        if (cutOver.getMaxAttempts() != null) {
-            options = options.withCutOverMaxAttempts(cutOver.getMaxAttempts());
-        }
-        options = options.withCutOverSchedule(schedule(cutOver));
-        if (spec.getCopy() != null && spec.getCopy().getChunkSize() != null) {
-            options = options.withChunkSize(spec.getCopy().getChunkSize());
-        }
-        if (spec.getCopy() != null && spec.getCopy().getChunkTimeMillis() != null) {
-            options = options.withChunkTime(Duration.ofMillis(spec.getCopy().getChunkTimeMillis()));
-        }
-        if (spec.getCopy() != null && spec.getCopy().getWorkers() != null) {
-            options = options.withCopyWorkers(spec.getCopy().getWorkers());
-        }
+        MigrationOptions options = options(spec).withDropStaleGhostTable(restart);
         try {
-            options = options.withThrottle(throttle(spec));
             return new MigrationPlan(new ConnectionSettings(database.getHost().strip(), database.portOrDefault(),
                     credentials.username(), credentials.password(), credentials.tls()), database.getSchema(), spec.getTable(), spec.getAlter(), options);
         } catch (IllegalArgumentException e) {
@@ -182,31 +137,45 @@ public final class PlanFactory {
         return new CutOverSchedule(windows, notBefore);
     }
 
-    /** spec.throttle with the replicas of spec.database.replicas, whose lag it measures. */
-    static ThrottleOptions throttle(SchemaMigrationSpec spec) {
-        ThrottleOptions options = ThrottleOptions.none();
+    /**
+     * The options of the spec, checked by the engine's one form (the CLI uses it too), each error
+     * naming its field; fields left out take the CRD's defaults.
+     */
+    static MigrationOptions options(SchemaMigrationSpec spec) throws InvalidMigrationException {
+        CutOverSpec cutOver = spec.getCutOver() == null ? new CutOverSpec() : spec.getCutOver();
+        CopySpec copy = spec.getCopy() == null ? new CopySpec() : spec.getCopy();
+        ThrottleSpec throttle = spec.getThrottle() == null ? new ThrottleSpec() : spec.getThrottle();
+        CutOverSchedule schedule = schedule(cutOver);
+        try {
+            return new OptionsForm(SPEC_FIELDS, MigrationOptions.defaults())
+                    .chunkSize(copy.getChunkSize()).chunkTimeMillis(copy.getChunkTimeMillis()).copyWorkers(copy.getWorkers())
+                    .cutOverLockTimeoutSeconds(cutOver.getLockTimeoutSeconds()).cutOverMaxAttempts(cutOver.getMaxAttempts())
+                    .replicas(replicas(spec)).maxReplicaLagMillis(throttle.getMaxReplicaLagMillis())
+                    .maxLoad(throttle.getMaxLoad()).criticalLoad(throttle.getCriticalLoad())
+                    .with(base -> base
+                            .withStatusInterval(Duration.ofMillis(500)) // the status recorder decides how often it is written
+                            .withAutoApproveCutOver(approval(spec) == Approval.AUTOMATIC)
+                            .withPlanApprovalRequired(spec.planApproval() == Approval.MANUAL)
+                            .withCutOverMethod(cutOver.getMethod() == CutOverMethodName.TWO_STEP ? CutOverMethod.TWO_STEP
+                                    : CutOverMethod.ATOMIC)
+                            .withDropOldTable(spec.getCleanup() != null && Boolean.TRUE.equals(spec.getCleanup().getDropOldTable()))
+                            .withVerify(!Boolean.FALSE.equals(spec.getVerify()))
+                            .withInstantDdl(!Boolean.FALSE.equals(spec.getInstantDdl()))
+                            .withCutOverSchedule(schedule))
+                    .build();
+        } catch (OptionsForm.InvalidOptionsException e) {
+            throw invalid(e.getMessage());
+        }
+    }
+
+    /** spec.database.replicas, whose lag the throttle measures (their hosts are checked by {@link #validate}). */
+    private static List<ReplicaAddress> replicas(SchemaMigrationSpec spec) {
+        List<ReplicaAddress> addresses = new ArrayList<>();
         List<ReplicaEndpoint> replicas = spec.getDatabase().getReplicas();
-        if (replicas != null && !replicas.isEmpty()) {
-            List<ReplicaAddress> addresses = new ArrayList<>();
-            for (ReplicaEndpoint replica : replicas) {
-                addresses.add(new ReplicaAddress(replica.getHost(), replica.portOrDefault()));
-            }
-            options = options.withReplicas(addresses);
+        for (ReplicaEndpoint replica : replicas == null ? List.<ReplicaEndpoint>of() : replicas) {
+            addresses.add(new ReplicaAddress(replica.getHost().strip(), replica.portOrDefault()));
         }
-        ThrottleSpec throttle = spec.getThrottle();
-        if (throttle == null) {
-            return options;
-        }
-        if (throttle.getMaxReplicaLagMillis() != null) {
-            options = options.withMaxReplicaLag(Duration.ofMillis(throttle.getMaxReplicaLagMillis()));
-        }
-        if (throttle.getMaxLoad() != null) {
-            options = options.withMaxLoad(LoadLimits.parse(throttle.getMaxLoad()));
-        }
-        if (throttle.getCriticalLoad() != null) {
-            options = options.withCriticalLoad(LoadLimits.parse(throttle.getCriticalLoad()));
-        }
-        return options;
+        return addresses;
     }
 
     /** How long a missing Secret or an unreachable database is waited for (spec.setupTimeoutSeconds). */
@@ -216,16 +185,6 @@ public final class PlanFactory {
 
     public static Approval approval(SchemaMigrationSpec spec) {
         return spec.getCutOver() == null || spec.getCutOver().getApproval() == null ? Approval.MANUAL : spec.getCutOver().getApproval();
-    }
-
-    private static void parseLoad(String text, String field) throws InvalidMigrationException {
-        if (text != null) {
-            try {
-                LoadLimits.parse(text);
-            } catch (IllegalArgumentException e) {
-                throw invalid(field + ": " + e.getMessage());
-            }
-        }
     }
 
     private static void requireValid(Runnable check) throws InvalidMigrationException {
@@ -243,12 +202,6 @@ public final class PlanFactory {
     private static void requireText(String value, String field) throws InvalidMigrationException {
         if (value == null || value.isBlank()) {
             throw invalid(field + " is required.");
-        }
-    }
-
-    private static void requireAtLeastOne(Integer value, String field) throws InvalidMigrationException {
-        if (value != null && value < 1) {
-            throw invalid(field + " must be at least 1, not " + value + ".");
         }
     }
 
