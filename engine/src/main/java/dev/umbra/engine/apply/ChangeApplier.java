@@ -10,14 +10,11 @@ import dev.umbra.engine.unique.ConflictClause;
 import dev.umbra.engine.unique.HeldRows;
 import dev.umbra.engine.unique.RowKey;
 import java.io.Serializable;
-import java.math.BigDecimal;
-import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +51,7 @@ public final class ChangeApplier {
     private final ConflictClause clause;
     private final HeldRows held;
     private final ParentCascades cascades;
+    private final FoldedChanges folding;
 
     public ChangeApplier(String schema, String ghost, ColumnMapping mapping, RowImageConverter converter,
                          ConflictClause clause, HeldRows held) {
@@ -64,6 +62,7 @@ public final class ChangeApplier {
     public ChangeApplier(String schema, String ghost, ColumnMapping mapping, RowImageConverter converter,
                          ConflictClause clause, HeldRows held, ParentCascades cascades) {
         this.cascades = cascades;
+        this.folding = new FoldedChanges(mapping.key().stream().map(MappedColumn::originalIndex).toList());
         this.qualifiedGhost = Sql.qualified(schema, ghost);
         this.mapping = mapping;
         this.converter = converter;
@@ -116,16 +115,14 @@ public final class ChangeApplier {
 
     /** Applies the original's changes, folded, as one transaction on {@code connection}. */
     private int applyRows(Connection connection, List<RowChange> changes) throws SQLException {
-        Map<FoldKey, Serializable[]> finalState = fold(changes);
         List<Serializable[]> deletes = new ArrayList<>();
         List<Serializable[]> upserts = new ArrayList<>();
-        for (Map.Entry<FoldKey, Serializable[]> state : inKeyOrder(finalState)) {
-            Serializable[] row = state.getValue();
-            if (row == null || !mapping.keyUniqueInGhost()) {
-                deletes.add(state.getKey().image());
+        for (FoldedChanges.FinalState state : folding.fold(changes)) {
+            if (state.gone() || !mapping.keyUniqueInGhost()) {
+                deletes.add(state.keyImage());
             }
-            if (row != null) {
-                upserts.add(row);
+            if (!state.gone()) {
+                upserts.add(state.row());
             }
         }
         boolean autoCommit = connection.getAutoCommit();
@@ -226,58 +223,6 @@ public final class ChangeApplier {
         }
     }
 
-    /**
-     * The final states in ascending key order when the key is numeric. The copy writes ghost rows
-     * in key order; a batch that locks its rows in the same order rarely closes a cycle with a
-     * copy chunk, whereas one in arrival order lost deadlock after deadlock to two copy workers
-     * under a flat-out writer (the benchmark's case d) until its retries ran out. The order only
-     * decides who waits for whom: any order writes the same rows.
-     */
-    private static List<Map.Entry<FoldKey, Serializable[]>> inKeyOrder(Map<FoldKey, Serializable[]> finalState) {
-        List<Map.Entry<FoldKey, Serializable[]>> states = new ArrayList<>(finalState.entrySet());
-        boolean numeric = states.stream().allMatch(state -> state.getKey().values().stream().allMatch(Number.class::isInstance));
-        if (numeric) {
-            states.sort((left, right) -> compareNumbers(left.getKey().values(), right.getKey().values()));
-        }
-        return states;
-    }
-
-    private static int compareNumbers(List<Object> left, List<Object> right) {
-        for (int i = 0; i < left.size(); i++) {
-            Number a = (Number) left.get(i);
-            Number b = (Number) right.get(i);
-            int order = isIntegral(a) && isIntegral(b) ? Long.compare(a.longValue(), b.longValue())
-                    : new BigDecimal(a.toString()).compareTo(new BigDecimal(b.toString()));
-            if (order != 0) {
-                return order;
-            }
-        }
-        return 0;
-    }
-
-    private static boolean isIntegral(Number value) {
-        return value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte;
-    }
-
-    private Map<FoldKey, Serializable[]> fold(List<RowChange> changes) {
-        Map<FoldKey, Serializable[]> finalState = new LinkedHashMap<>();
-        for (RowChange change : changes) {
-            switch (change.kind()) {
-                case INSERT -> finalState.put(key(change.after()), change.after());
-                case DELETE -> finalState.put(key(change.before()), null);
-                case UPDATE -> {
-                    FoldKey before = key(change.before());
-                    FoldKey after = key(change.after());
-                    if (!before.equals(after)) {
-                        finalState.put(before, null);
-                    }
-                    finalState.put(after, change.after());
-                }
-            }
-        }
-        return finalState;
-    }
-
     private void delete(Connection connection, List<Serializable[]> rows) throws SQLException {
         List<String> tuples = new ArrayList<>();
         String tuple = "(" + String.join(", ", mapping.key().stream()
@@ -315,28 +260,6 @@ public final class ChangeApplier {
                 }
             }
             statement.executeUpdate();
-        }
-    }
-
-    private FoldKey key(Serializable[] image) {
-        Object[] values = new Object[mapping.key().size()];
-        for (int i = 0; i < values.length; i++) {
-            Serializable value = image[mapping.key().get(i).originalIndex()];
-            values[i] = value instanceof byte[] bytes ? ByteBuffer.wrap(bytes) : value;
-        }
-        return new FoldKey(Arrays.asList(values), image);
-    }
-
-    /** The migration-key values of a row image, compared by content (byte arrays included). */
-    private record FoldKey(List<Object> values, Serializable[] image) {
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof FoldKey key && values.equals(key.values);
-        }
-
-        @Override
-        public int hashCode() {
-            return values.hashCode();
         }
     }
 }

@@ -19,9 +19,7 @@ import dev.umbra.engine.sql.UnsafeToContinueException;
 import dev.umbra.engine.tls.TlsFailure;
 import java.io.IOException;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -75,10 +73,7 @@ public final class BinlogStream implements AutoCloseable {
 
     private final TransactionQueue sink;
     private final Map<Long, String> followedTableIds = new HashMap<>();
-    private final List<RowChange> pending = new ArrayList<>();
-    private long pendingBytes;
-    /** Whether pieces of the current transaction were handed over: its end must follow them, even with no change left. */
-    private boolean piecesHandedOver;
+    private final PendingTransaction pending = new PendingTransaction(PIECE_CHANGES, PIECE_BYTES);
     private final AtomicInteger reconnects = new AtomicInteger();
 
     /** The threads of the stream (the client's, reconnects) log in the context of the thread that created it. */
@@ -200,8 +195,6 @@ public final class BinlogStream implements AutoCloseable {
         });
         synchronized (pending) {
             pending.clear();
-            pendingBytes = 0;
-            piecesHandedOver = false;
             followedTableIds.clear();
             inTransaction = false;
             if (gtids != null) {
@@ -277,7 +270,7 @@ public final class BinlogStream implements AutoCloseable {
                 String table = followedTableIds.get(write.getTableId());
                 if (table != null) {
                     for (Serializable[] row : write.getRows()) {
-                        add(new RowChange(RowChange.Kind.INSERT, table, null, row));
+                        pending.add(new RowChange(RowChange.Kind.INSERT, table, null, row));
                     }
                     handOverPieceIfLarge();
                 }
@@ -285,7 +278,7 @@ public final class BinlogStream implements AutoCloseable {
                 String table = followedTableIds.get(update.getTableId());
                 if (table != null) {
                     for (Map.Entry<Serializable[], Serializable[]> row : update.getRows()) {
-                        add(new RowChange(RowChange.Kind.UPDATE, table, row.getKey(), row.getValue()));
+                        pending.add(new RowChange(RowChange.Kind.UPDATE, table, row.getKey(), row.getValue()));
                     }
                     handOverPieceIfLarge();
                 }
@@ -293,7 +286,7 @@ public final class BinlogStream implements AutoCloseable {
                 String table = followedTableIds.get(delete.getTableId());
                 if (table != null) {
                     for (Serializable[] row : delete.getRows()) {
-                        add(new RowChange(RowChange.Kind.DELETE, table, row, null));
+                        pending.add(new RowChange(RowChange.Kind.DELETE, table, row, null));
                     }
                     handOverPieceIfLarge();
                 }
@@ -346,27 +339,17 @@ public final class BinlogStream implements AutoCloseable {
         }
         BinlogPosition end = new BinlogPosition(current.getBinlogFilename(), next > 0 ? next : current.getBinlogPosition(),
                 gtids == null ? null : gtids.snapshot());
-        if ((!pending.isEmpty() || piecesHandedOver) && !handOver(new BinlogTransaction(List.copyOf(pending), end, pendingBytes))) {
+        if (pending.hasAny() && !handOver(pending.ending(end))) {
             return; // not recorded as complete: a reconnect resumes before it
         }
         pending.clear();
-        pendingBytes = 0;
-        piecesHandedOver = false;
         lastComplete = end;
-    }
-
-    private void add(RowChange change) {
-        pending.add(change);
-        pendingBytes += change.estimatedBytes();
     }
 
     /** Hands over what a large transaction has so far, without an end: a rows event holds at most a few kilobytes. */
     private void handOverPieceIfLarge() {
-        if ((pending.size() >= PIECE_CHANGES || pendingBytes >= PIECE_BYTES)
-                && handOver(new BinlogTransaction(List.copyOf(pending), null, pendingBytes))) {
-            pending.clear();
-            pendingBytes = 0;
-            piecesHandedOver = true;
+        if (pending.pieceIsDue() && handOver(pending.piece())) {
+            pending.pieceHandedOver();
         }
     }
 

@@ -4,22 +4,17 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import dev.umbra.engine.plan.ConnectionSettings;
-import dev.umbra.engine.plan.HostName;
 import dev.umbra.engine.plan.Identifier;
-import dev.umbra.engine.tls.TlsFailure;
 import java.io.PrintWriter;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
@@ -79,6 +74,7 @@ public final class Connections implements AutoCloseable {
     private final ConnectionSettings settings;
     private final String schema;
     private final DriverTlsFiles driverTls;
+    private final SessionLogin login;
     private final SilentSessionWatch silentSessions;
     private volatile SessionInitializer initializer = connection -> { };
     private volatile boolean writableServerRequired;
@@ -95,6 +91,7 @@ public final class Connections implements AutoCloseable {
         this.settings = settings;
         this.schema = schema.isEmpty() ? schema : Identifier.check(schema, "the schema");
         this.driverTls = new DriverTlsFiles(settings.tls());
+        this.login = new SessionLogin(settings, this.schema, driverTls);
         this.silentSessions = new SilentSessionWatch(settings.host() + ":" + settings.port(), this::openProbe);
     }
 
@@ -273,51 +270,9 @@ public final class Connections implements AutoCloseable {
     }
 
     private Connection connect() throws SQLException {
-        Properties properties = new Properties();
-        properties.setProperty("user", settings.user());
         PasswordSource source = passwordSource;
-        properties.setProperty("password", source == null ? settings.password() : source.currentPassword());
-        driverTls.apply(properties);
-        properties.setProperty("characterEncoding", "UTF-8");
-        properties.setProperty("connectTimeout", "10000");
-        properties.setProperty("tcpKeepAlive", "true");
-        // Values read back as keys must round-trip exactly: TINYINT(1) is a number, not a boolean
-        // (a stored 5 would come back as true, then 1), and YEAR is a number, not a date.
-        properties.setProperty("tinyInt1isBit", "false");
-        properties.setProperty("yearIsDateType", "false");
-        // Driver features that read local files or deserialise objects a server sends, or run
-        // several statements at once, are off whatever else is configured: a server that a hostile
-        // spec points Umbra at must not be able to ask for the pod's files.
-        properties.setProperty("allowLoadLocalInfile", "false");
-        properties.setProperty("allowUrlInLocalInfile", "false");
-        properties.setProperty("autoDeserialize", "false");
-        properties.setProperty("allowMultiQueries", "false");
-        // Every statement is timed, so that one whose connection went silent is found and ended.
-        properties.setProperty("queryInterceptors", StatementInFlight.class.getName());
-        // The URL holds only the validated host and port (ConnectionSettings): no database, no
-        // parameters. The schema is selected after login, as data (COM_INIT_DB), never as URL text.
-        String url = "jdbc:mysql://" + HostName.forUrl(settings.host()) + ":" + settings.port() + "/";
-        Connection connection;
+        Connection connection = login.open(source == null ? settings.password() : source.currentPassword(), silentSessions);
         try {
-            connection = silentSessions.watchWhileOpening(() -> DriverManager.getConnection(url, properties));
-        } catch (SQLException e) {
-            Optional<String> tlsReason = TlsFailure.explain(e, settings.tls(), settings.host() + ":" + settings.port());
-            if (tlsReason.isPresent()) {
-                throw new SQLNonTransientConnectionException(tlsReason.get(), e.getSQLState(), e.getErrorCode(), e);
-            }
-            throw e;
-        }
-        try {
-            if (!schema.isEmpty()) {
-                connection.setCatalog(schema);
-            }
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("SET SESSION time_zone = '+00:00', sql_mode = '" + SESSION_SQL_MODE + "'");
-                statement.execute("SET NAMES utf8mb4");
-            }
-            // Locking reads in READ COMMITTED lock the rows they read and no gaps: the copy waits for
-            // in-flight writers (what correctness needs) without blocking inserts between rows.
-            connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             initializer.initialize(connection);
         } catch (SQLException e) {
             connection.close();
