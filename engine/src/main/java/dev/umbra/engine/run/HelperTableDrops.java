@@ -30,25 +30,27 @@ final class HelperTableDrops {
 
     /** After the swap: the changelog and checkpoint tables, the cut-over's guards, and the old table if asked. */
     void afterSwap(Connection lock, boolean dropOldTable) throws SQLException {
-        drop(lock, helpers.changelog());
         drop(lock, helpers.checkpoint());
         new InterruptedCutOver(schema, table).dropLeftoverGuards(lock);
         if (dropOldTable) {
             drop(lock, helpers.old());
         }
+        drop(lock, helpers.changelog());
     }
 
     /**
      * After a failure or an abort: the original's triggers and foreign keys that a cut-over attempt
-     * could not move back are put back first, then every helper table goes.
+     * could not move back are put back first, then every helper table goes, the changelog last: it
+     * carries the run's id, which proves the rest are this run's if the drops must run again after
+     * a lost session.
      */
     void afterFailure(Connection lock) throws SQLException {
         TableRelations.putBackStranded(lock, schema, helpers.ghost(), table)
                 .ifPresent(moved -> log.warn("{} were still on `{}`; they are back on `{}`", moved, helpers.ghost(), table));
         drop(lock, helpers.ghost());
-        drop(lock, helpers.changelog());
         drop(lock, helpers.checkpoint());
         new InterruptedCutOver(schema, table).dropLeftoverGuards(lock);
+        drop(lock, helpers.changelog());
     }
 
     /** The ghost table alone: an instant ALTER or a dry run needed it only to learn the new shape. */

@@ -3,6 +3,7 @@ package dev.umbra.engine.owner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.umbra.engine.apply.Changelog;
 import dev.umbra.engine.checkpoint.MigrationLock;
 import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.table.HelperTables;
@@ -10,8 +11,8 @@ import dev.umbra.engine.testing.Migrations;
 import dev.umbra.engine.testing.ServerSessions;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
-import java.sql.Connection;
 import dev.umbra.testkit.sample.TableContents;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -51,6 +52,67 @@ class AsOwnerTest {
         }
     }
 
+    /**
+     * The clean-up had dropped the ghost when its session was lost (CI: a failed run left
+     * `_items_ghc` and `_items_ghk` behind, "the helper table `_items_gho` of this run is gone"):
+     * the ghost's absence proves nothing then, the changelog that still carries the run's id does.
+     */
+    @EveryFlavor
+    void workThatHadDroppedSomeHelperTablesWhenItsSessionWasLostRunsAgainAndDropsTheRest(TestDatabase db)
+            throws Exception {
+        db.execute("CREATE TABLE items (id INT PRIMARY KEY)", "CREATE TABLE _items_gho (id INT PRIMARY KEY)",
+                "CREATE TABLE _items_ghk (id INT PRIMARY KEY)");
+        try (Connections connections = connections(db); TableOwnership ownership = owner(db, connections)) {
+            try (Connection connection = db.connect()) {
+                new Changelog(db.schema(), "_items_ghc").create(connection, ownership.runId());
+            }
+            ownership.claimHelpers(true);
+            ownership.watchHelpers(true);
+            AtomicInteger runs = new AtomicInteger();
+
+            ownership.asOwner(session -> {
+                runs.incrementAndGet();
+                drop(session, "_items_gho");
+                if (runs.get() == 1) {
+                    kill(db, session);
+                }
+                drop(session, "_items_ghk");
+                drop(session, "_items_ghc");
+                return null;
+            });
+
+            assertThat(runs).hasValue(2);
+            assertThat(TableContents.tables(db)).containsExactly("items");
+        }
+    }
+
+    @EveryFlavor
+    void aChangelogOfAnotherRunFoundWhenTheWorkRunsAgainStopsItAndLeavesTheTablesAlone(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE items (id INT PRIMARY KEY)", "CREATE TABLE _items_gho (id INT PRIMARY KEY)");
+        try (Connections connections = connections(db); TableOwnership ownership = owner(db, connections)) {
+            try (Connection connection = db.connect()) {
+                new Changelog(db.schema(), "_items_ghc").create(connection, ownership.runId());
+            }
+            ownership.claimHelpers(true);
+            AtomicInteger runs = new AtomicInteger();
+
+            assertThatThrownBy(() -> ownership.asOwner(session -> {
+                runs.incrementAndGet();
+                // Another run's changelog in its place, as if the table had changed hands meanwhile.
+                try (Connection other = db.connect()) {
+                    drop(other, "_items_ghc");
+                    new Changelog(db.schema(), "_items_ghc").create(other, java.util.UUID.randomUUID());
+                }
+                kill(db, session);
+                drop(session, "_items_gho");
+                return null;
+            })).isInstanceOf(OwnershipLostException.class).hasMessageContaining("is not this run's");
+
+            assertThat(runs).hasValue(1);
+            assertThat(TableContents.tables(db)).contains("_items_gho", "_items_ghc");
+        }
+    }
+
     @EveryFlavor
     void anyOtherErrorEndsTheWorkAtOnce(TestDatabase db) throws Exception {
         db.execute("CREATE TABLE items (id INT PRIMARY KEY)");
@@ -77,6 +139,12 @@ class AsOwnerTest {
         MigrationLock.acquire(lockSession, db.schema(), "items");
         return new TableOwnership(connections, db.schema(), "items", HelperTables.forTable("items"), lockSession,
                 Duration.ofSeconds(30));
+    }
+
+    private static void drop(Connection session, String table) throws SQLException {
+        try (Statement statement = session.createStatement()) {
+            statement.execute("DROP TABLE IF EXISTS `" + table + "`");
+        }
     }
 
     private static void kill(TestDatabase db, Connection session) throws SQLException {
