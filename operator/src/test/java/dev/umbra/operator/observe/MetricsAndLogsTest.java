@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.umbra.operator.ServingSettings;
 import dev.umbra.operator.model.Annotations;
 import dev.umbra.operator.model.MigrationPhase;
-import dev.umbra.testkit.sample.SampleTable;
 import dev.umbra.operator.testing.OperatorHarness;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.SampleTable;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,9 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What an operator on call sees of a running migration: /metrics with its series (labelled
@@ -32,22 +30,9 @@ class MetricsAndLogsTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static OperatorHarness harness;
 
-    @BeforeAll
-    static void startOperator() {
-        harness = OperatorHarness.start(ServingSettings.none().withHttpPort(0));
-    }
-
-    @AfterEach
-    void abortLeftovers() {
-        harness.abortUnfinished();
-    }
-
-    @AfterAll
-    static void stopOperator() {
-        harness.close();
-    }
+    @RegisterExtension
+    static final OperatorHarness harness = OperatorHarness.perTestClass(ServingSettings.none().withHttpPort(0));
 
     @EveryFlavor
     void metricsEndpointServesPerMigrationSeriesAndLogLinesNameTheMigration(TestDatabase db) throws Exception {

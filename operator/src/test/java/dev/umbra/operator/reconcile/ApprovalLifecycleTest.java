@@ -9,21 +9,19 @@ import dev.umbra.operator.model.MigrationPhase;
 import dev.umbra.operator.model.PlanStatus;
 import dev.umbra.operator.model.SchemaMigrationSpec;
 import dev.umbra.operator.model.SchemaMigrationStatus;
-import dev.umbra.testkit.sample.MirroredWriter;
-import dev.umbra.testkit.sample.SampleTable;
-import dev.umbra.testkit.sample.TableComparison;
 import dev.umbra.operator.status.Conditions;
 import dev.umbra.operator.status.KstatusRules;
 import dev.umbra.operator.testing.OperatorHarness;
 import dev.umbra.operator.testing.Tables;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.MirroredWriter;
+import dev.umbra.testkit.sample.SampleTable;
+import dev.umbra.testkit.sample.TableComparison;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The main path: a SchemaMigration applied under live writes waits in AwaitingCutOver, the
@@ -34,22 +32,9 @@ import org.junit.jupiter.api.BeforeAll;
 class ApprovalLifecycleTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
-    private static OperatorHarness harness;
 
-    @BeforeAll
-    static void startOperator() {
-        harness = OperatorHarness.start();
-    }
-
-    @AfterEach
-    void abortLeftovers() {
-        harness.abortUnfinished();
-    }
-
-    @AfterAll
-    static void stopOperator() {
-        harness.close();
-    }
+    @RegisterExtension
+    static final OperatorHarness harness = OperatorHarness.perTestClass();
 
     @EveryFlavor
     void appliedMigrationWaitsForApprovalThenMigratesUnderWrites(TestDatabase db) throws Exception {

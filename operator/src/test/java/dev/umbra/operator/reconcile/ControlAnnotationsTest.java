@@ -8,39 +8,24 @@ import dev.umbra.operator.model.CopySpec;
 import dev.umbra.operator.model.MigrationPhase;
 import dev.umbra.operator.model.SchemaMigrationSpec;
 import dev.umbra.operator.model.SchemaMigrationStatus;
-import dev.umbra.testkit.sample.SampleTable;
 import dev.umbra.operator.status.Conditions;
 import dev.umbra.operator.testing.OperatorHarness;
 import dev.umbra.operator.testing.Tables;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.SampleTable;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Pause and resume, abort, and deletion (the finalizer), each acknowledged in status and Events. */
 class ControlAnnotationsTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final String ALTER = "ADD COLUMN status TINYINT NOT NULL DEFAULT 1";
-    private static OperatorHarness harness;
 
-    @BeforeAll
-    static void startOperator() {
-        harness = OperatorHarness.start();
-    }
-
-    @AfterEach
-    void abortLeftovers() {
-        harness.abortUnfinished();
-    }
-
-    @AfterAll
-    static void stopOperator() {
-        harness.close();
-    }
+    @RegisterExtension
+    static final OperatorHarness harness = OperatorHarness.perTestClass();
 
     @EveryFlavor
     void pausedMigrationHoldsEvenWhenApprovedAndGoesOnWhenResumed(TestDatabase db) throws Exception {

@@ -20,10 +20,8 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * spec.cutOver.windows and notBefore: an approved migration outside its window keeps catching up
@@ -33,22 +31,9 @@ import org.junit.jupiter.api.Test;
 class CutOverWindowsTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
-    private static OperatorHarness harness;
 
-    @BeforeAll
-    static void startOperator() {
-        harness = OperatorHarness.start();
-    }
-
-    @AfterEach
-    void abortLeftovers() {
-        harness.abortUnfinished();
-    }
-
-    @AfterAll
-    static void stopOperator() {
-        harness.close();
-    }
+    @RegisterExtension
+    static final OperatorHarness harness = OperatorHarness.perTestClass();
 
     @EveryFlavor
     void outsideItsWindowAnApprovedMigrationWaitsAndSaysWhenTheWindowOpens(TestDatabase db) throws Exception {

@@ -29,8 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -46,17 +45,9 @@ class DatabaseTlsTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final String TLS_USER = "umbra_x509";
     private static final String TLS_PASSWORD = "Tls-operator-Pa55";
-    private static OperatorHarness harness;
 
-    @BeforeAll
-    static void startOperator() {
-        harness = OperatorHarness.start();
-    }
-
-    @AfterAll
-    static void stopOperator() {
-        harness.close();
-    }
+    @RegisterExtension
+    static final OperatorHarness harness = OperatorHarness.perTestClass();
 
     static Stream<Flavor> flavorsWithModernTls() {
         return Flavor.selected().stream().filter(flavor -> flavor != Flavor.MYSQL_5_7);

@@ -9,7 +9,6 @@ import dev.umbra.operator.model.ReplicaEndpoint;
 import dev.umbra.operator.model.SchemaMigrationSpec;
 import dev.umbra.operator.model.SchemaMigrationStatus;
 import dev.umbra.operator.model.SecretReference;
-import dev.umbra.testkit.sample.SampleTable;
 import dev.umbra.operator.status.Conditions;
 import dev.umbra.operator.status.KstatusRules;
 import dev.umbra.operator.testing.OperatorHarness;
@@ -17,6 +16,7 @@ import dev.umbra.operator.testing.Tables;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TcpProxy;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.SampleTable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -25,9 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What cannot run ends in Failed with a specific reason and message, and no secret value ever
@@ -41,22 +39,9 @@ class FailureReasonsTest {
     private static final String WRONG_PASSWORD = "not-the-Pa55word-xyzzy";
     /** Short, so that waiting for a setup problem ends within the test. */
     private static final int SETUP_TIMEOUT_SECONDS = 2;
-    private static OperatorHarness harness;
 
-    @BeforeAll
-    static void startOperator() {
-        harness = OperatorHarness.start();
-    }
-
-    @AfterEach
-    void abortLeftovers() {
-        harness.abortUnfinished();
-    }
-
-    @AfterAll
-    static void stopOperator() {
-        harness.close();
-    }
+    @RegisterExtension
+    static final OperatorHarness harness = OperatorHarness.perTestClass();
 
     @EveryFlavor
     void missingSecretSecretWithoutPasswordAndWrongPasswordWaitThenFailWithTheirReason(TestDatabase db) throws Exception {

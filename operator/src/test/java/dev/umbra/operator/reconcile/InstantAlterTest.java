@@ -6,19 +6,17 @@ import dev.umbra.operator.model.Annotations;
 import dev.umbra.operator.model.MigrationPhase;
 import dev.umbra.operator.model.SchemaMigrationSpec;
 import dev.umbra.operator.model.SchemaMigrationStatus;
-import dev.umbra.testkit.sample.MirroredWriter;
-import dev.umbra.testkit.sample.SampleTable;
-import dev.umbra.testkit.sample.TableComparison;
 import dev.umbra.operator.testing.OperatorHarness;
 import dev.umbra.operator.testing.Tables;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.Flavor;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.MirroredWriter;
+import dev.umbra.testkit.sample.SampleTable;
+import dev.umbra.testkit.sample.TableComparison;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * By default a SchemaMigration first asks the server for an instant ALTER, which copies nothing and
@@ -28,22 +26,9 @@ import org.junit.jupiter.api.BeforeAll;
 class InstantAlterTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
-    private static OperatorHarness harness;
 
-    @BeforeAll
-    static void startOperator() {
-        harness = OperatorHarness.start();
-    }
-
-    @AfterEach
-    void abortLeftovers() {
-        harness.abortUnfinished();
-    }
-
-    @AfterAll
-    static void stopOperator() {
-        harness.close();
-    }
+    @RegisterExtension
+    static final OperatorHarness harness = OperatorHarness.perTestClass();
 
     @EveryFlavor
     void anAlterTheServerCanDoInstantlyCopiesNothingAndStillWaitsForApproval(TestDatabase db) throws Exception {

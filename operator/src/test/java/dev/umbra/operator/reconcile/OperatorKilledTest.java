@@ -24,8 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The operator's JVM killed ({@code kill -9}: a lost node, an OOM kill) while its migration copies,
@@ -37,17 +36,8 @@ import org.junit.jupiter.api.BeforeAll;
 class OperatorKilledTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
-    private static OperatorHarness api;
-
-    @BeforeAll
-    static void startApi() {
-        api = OperatorHarness.apiOnly();
-    }
-
-    @AfterAll
-    static void stopApi() {
-        api.close();
-    }
+    @RegisterExtension
+    static final OperatorHarness api = OperatorHarness.apiOnlyPerTestClass();
 
     @EveryFlavor
     void anOperatorKilledInEachPhaseIsTakenOverAndTheMigrationFinishes(TestDatabase db)

@@ -9,42 +9,27 @@ import dev.umbra.operator.model.MigrationPhase;
 import dev.umbra.operator.model.SchemaMigrationSpec;
 import dev.umbra.operator.model.SchemaMigrationStatus;
 import dev.umbra.operator.model.ThrottleSpec;
-import dev.umbra.testkit.sample.SampleTable;
 import dev.umbra.operator.status.Conditions;
 import dev.umbra.operator.testing.MiddleRowLock;
 import dev.umbra.operator.testing.OperatorHarness;
 import dev.umbra.operator.testing.Tables;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
+import dev.umbra.testkit.sample.SampleTable;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** spec.throttle holds a migration and says why; an operator restart resumes an interrupted run from its checkpoint. */
 class ThrottleAndRestartTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
-    private static OperatorHarness harness;
 
-    @BeforeAll
-    static void startOperator() {
-        harness = OperatorHarness.start();
-    }
-
-    @AfterEach
-    void abortLeftovers() {
-        harness.abortUnfinished();
-    }
-
-    @AfterAll
-    static void stopOperator() {
-        harness.close();
-    }
+    @RegisterExtension
+    static final OperatorHarness harness = OperatorHarness.perTestClass();
 
     @EveryFlavor
     void maxLoadAboveItsLimitHoldsTheMigration(TestDatabase db) throws Exception {

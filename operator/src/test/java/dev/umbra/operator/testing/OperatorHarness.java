@@ -26,39 +26,67 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The operator running against an in-process Kubernetes API (Fabric8's mock server, CRUD mode), and
  * the calls tests make on it: namespaces, Secrets, SchemaMigrations, annotations, waiting.
+ *
+ * <p>As a JUnit extension ({@link #perTestClass()}, registered with {@code @RegisterExtension} on a
+ * static field) it starts before a class's first test, aborts after each test whatever migration
+ * the test left unfinished (so that it frees its runner slot and table), and stops after the last.
  */
-public final class OperatorHarness implements AutoCloseable {
+public final class OperatorHarness implements AutoCloseable, BeforeAllCallback, AfterEachCallback, AfterAllCallback {
 
     public static final String SECRET = "db-login";
     private static final AtomicInteger NEXT = new AtomicInteger();
 
-    private final InProcessKubernetes kubernetes;
+    private InProcessKubernetes kubernetes;
     private final ServingSettings serving;
     private UmbraOperatorRuntime runtime;
 
-    private OperatorHarness(InProcessKubernetes kubernetes, ServingSettings serving, UmbraOperatorRuntime runtime) {
-        this.kubernetes = kubernetes;
+    /** @param serving how the operator in this JVM serves; null when it runs elsewhere */
+    private OperatorHarness(ServingSettings serving) {
         this.serving = serving;
-        this.runtime = runtime;
     }
 
-    public static OperatorHarness start() {
-        return start(ServingSettings.none());
+    /** Started by JUnit for each test class that registers it; see the class comment. */
+    public static OperatorHarness perTestClass() {
+        return perTestClass(ServingSettings.none());
     }
 
-    /** With an HTTP port (probes and metrics) or leader election, as a Deployment runs it. */
-    public static OperatorHarness start(ServingSettings serving) {
-        InProcessKubernetes kubernetes = InProcessKubernetes.start(SchemaMigrationCrd.definition());
-        return new OperatorHarness(kubernetes, serving, UmbraOperatorRuntime.start(kubernetes.client(), settings(), serving));
+    /** As {@link #perTestClass()}, with an HTTP port (probes and metrics) or leader election. */
+    public static OperatorHarness perTestClass(ServingSettings serving) {
+        return new OperatorHarness(serving);
     }
 
-    /** The Kubernetes API alone: the operator runs elsewhere (another JVM, see {@link OperatorInChildJvm}). */
-    public static OperatorHarness apiOnly() {
-        return new OperatorHarness(InProcessKubernetes.start(SchemaMigrationCrd.definition()), ServingSettings.none(), null);
+    /** The Kubernetes API alone, per test class: the operator runs elsewhere (see {@link OperatorInChildJvm}). */
+    public static OperatorHarness apiOnlyPerTestClass() {
+        return new OperatorHarness(null);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        kubernetes = InProcessKubernetes.start(SchemaMigrationCrd.definition());
+        if (serving != null) {
+            runtime = UmbraOperatorRuntime.start(kubernetes.client(), settings(), serving);
+        }
+    }
+
+    /** Only for an operator in this JVM: one elsewhere ends with its test. */
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (runtime != null) {
+            abortUnfinished();
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     public static OperatorSettings settings() {
@@ -203,7 +231,11 @@ public final class OperatorHarness implements AutoCloseable {
     public void close() {
         if (runtime != null) {
             runtime.close();
+            runtime = null;
         }
-        kubernetes.close();
+        if (kubernetes != null) {
+            kubernetes.close();
+            kubernetes = null;
+        }
     }
 }
