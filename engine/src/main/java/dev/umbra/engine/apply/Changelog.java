@@ -1,5 +1,6 @@
 package dev.umbra.engine.apply;
 
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.sql.Sql;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -25,9 +26,9 @@ public final class Changelog {
     private final String schema;
     private final String table;
 
-    public Changelog(String schema, String table) {
-        this.schema = schema;
-        this.table = table;
+    public Changelog(TableName table) {
+        this.schema = table.schema();
+        this.table = table.name();
     }
 
     public String table() {

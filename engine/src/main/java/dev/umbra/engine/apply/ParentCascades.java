@@ -2,6 +2,7 @@ package dev.umbra.engine.apply;
 
 import dev.umbra.engine.binlog.RowChange;
 import dev.umbra.engine.binlog.RowImageConverter;
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.relation.ForeignKey;
 import dev.umbra.engine.sql.Sql;
 import dev.umbra.engine.table.Column;
@@ -66,20 +67,20 @@ public final class ParentCascades {
         if (cascading.isEmpty()) {
             return NONE;
         }
-        TableSchema ghostTable = TableSchema.read(connection, schema, ghost)
+        TableSchema ghostTable = TableSchema.read(connection, new TableName(schema, ghost))
                 .orElseThrow(() -> new SQLException("the ghost table `" + ghost + "` is gone"));
         Map<String, Parent> parents = new LinkedHashMap<>();
         for (ForeignKey key : cascading) {
             Parent parent = parents.get(key.referencedTable());
             if (parent == null) {
-                TableSchema table = TableSchema.read(connection, schema, key.referencedTable())
+                TableSchema table = TableSchema.read(connection, new TableName(schema, key.referencedTable()))
                         .orElseThrow(() -> new SQLException("the parent table `" + key.referencedTable() + "` is gone"));
                 parent = new Parent(table, new RowImageConverter(table.columns()), new ArrayList<>());
                 parents.put(key.referencedTable(), parent);
             }
             parent.keys().add(Link.of(key, parent.table(), ghostTable));
         }
-        return new ParentCascades(Sql.qualified(schema, ghost), Map.copyOf(parents), autoUpdatedColumns(connection, schema, ghost));
+        return new ParentCascades(Sql.qualified(schema, ghost), Map.copyOf(parents), autoUpdatedColumns(connection, new TableName(schema, ghost)));
     }
 
     /** The parent tables whose changes the binlog stream must bring. */
@@ -108,12 +109,12 @@ public final class ParentCascades {
         return statements;
     }
 
-    private static List<String> autoUpdatedColumns(Connection connection, String schema, String table) throws SQLException {
+    private static List<String> autoUpdatedColumns(Connection connection, TableName table) throws SQLException {
         List<String> columns = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement("SELECT COLUMN_NAME FROM information_schema.COLUMNS"
                 + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND UPPER(EXTRA) LIKE '%ON UPDATE%' ORDER BY ORDINAL_POSITION")) {
-            statement.setString(1, schema);
-            statement.setString(2, table);
+            statement.setString(1, table.schema());
+            statement.setString(2, table.name());
             try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {
                     columns.add(row.getString(1));

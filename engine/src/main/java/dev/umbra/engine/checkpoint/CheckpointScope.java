@@ -1,5 +1,6 @@
 package dev.umbra.engine.checkpoint;
 
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.sql.ServerInfo;
 import dev.umbra.engine.table.HelperTables;
 
@@ -7,5 +8,5 @@ import dev.umbra.engine.table.HelperTables;
  * What a run's checkpoint belongs to: the table and its helper tables, the server it was taken on
  * and the ALTER (its clause list) it is valid for.
  */
-public record CheckpointScope(String schema, String table, HelperTables helpers, ServerInfo server, String alter) {
+public record CheckpointScope(TableName table, HelperTables helpers, ServerInfo server, String alter) {
 }

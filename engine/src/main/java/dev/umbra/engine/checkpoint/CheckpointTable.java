@@ -1,6 +1,7 @@
 package dev.umbra.engine.checkpoint;
 
 import dev.umbra.engine.binlog.BinlogPosition;
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.sql.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,9 +24,9 @@ public final class CheckpointTable {
     private final String schema;
     private final String table;
 
-    public CheckpointTable(String schema, String table) {
-        this.schema = schema;
-        this.table = table;
+    public CheckpointTable(TableName table) {
+        this.schema = table.schema();
+        this.table = table.name();
     }
 
     public String table() {

@@ -1,5 +1,6 @@
 package dev.umbra.engine.checkpoint;
 
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.sql.ServerInfo;
 import dev.umbra.engine.table.HelperTables;
 import java.sql.Connection;
@@ -17,23 +18,23 @@ final class CheckpointValidator {
     }
 
     /** Why the checkpoint cannot be resumed, or empty if it can. */
-    static Optional<String> whyInvalid(Connection connection, ServerInfo server, String schema, String table,
+    static Optional<String> whyInvalid(Connection connection, ServerInfo server, TableName table,
                                        String alterClauses, HelperTables helpers, Checkpoint checkpoint) throws SQLException {
         if (!TableFingerprint.sha256(alterClauses).equals(checkpoint.alterSha256())) {
             return Optional.of("the ALTER differs from the one the checkpoint was saved for (`" + checkpoint.alter() + "`)");
         }
-        Optional<String> original = TableFingerprint.of(connection, schema, table);
+        Optional<String> original = TableFingerprint.of(connection, table);
         if (original.isEmpty() || !original.get().equals(checkpoint.originalFingerprint())) {
-            return Optional.of("`" + table + "`'s definition changed since the checkpoint was saved");
+            return Optional.of("`" + table.name() + "`'s definition changed since the checkpoint was saved");
         }
-        Optional<String> ghost = TableFingerprint.of(connection, schema, helpers.ghost());
+        Optional<String> ghost = TableFingerprint.of(connection, table.sibling(helpers.ghost()));
         if (ghost.isEmpty()) {
             return Optional.of("the ghost table `" + helpers.ghost() + "` is missing");
         }
         if (!ghost.get().equals(checkpoint.ghostFingerprint())) {
             return Optional.of("the ghost table `" + helpers.ghost() + "`'s definition changed since the checkpoint was saved");
         }
-        if (TableFingerprint.of(connection, schema, helpers.changelog()).isEmpty()) {
+        if (TableFingerprint.of(connection, table.sibling(helpers.changelog())).isEmpty()) {
             return Optional.of("the changelog table `" + helpers.changelog() + "` is missing");
         }
         return BinlogAvailability.whyUnavailable(connection, server, checkpoint.appliedPosition(), checkpoint.serverIdentity());

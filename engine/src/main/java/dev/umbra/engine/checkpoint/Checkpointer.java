@@ -72,7 +72,7 @@ public final class Checkpointer implements AutoCloseable {
      */
     public static Checkpointer begin(Connection connection, Connections connections, CheckpointScope scope,
                                      Optional<Checkpoint> resumed, ApplyLoop applyLoop, BooleanSupplier rowsHeld) throws SQLException {
-        CheckpointTable checkpoints = new CheckpointTable(scope.schema(), scope.helpers().checkpoint());
+        CheckpointTable checkpoints = new CheckpointTable(scope.table().sibling(scope.helpers().checkpoint()));
         if (resumed.isPresent()) {
             Checkpoint from = resumed.get();
             Checkpointer checkpointer = new Checkpointer(checkpoints, connections, from.alter(), from.originalFingerprint(),
@@ -80,9 +80,9 @@ public final class Checkpointer implements AutoCloseable {
             checkpointer.lastSaved = from;
             return checkpointer;
         }
-        String original = TableFingerprint.of(connection, scope.schema(), scope.table())
-                .orElseThrow(() -> new SQLException("`" + scope.table() + "` vanished"));
-        String ghost = TableFingerprint.of(connection, scope.schema(), scope.helpers().ghost())
+        String original = TableFingerprint.of(connection, scope.table())
+                .orElseThrow(() -> new SQLException(scope.table() + " vanished"));
+        String ghost = TableFingerprint.of(connection, scope.table().sibling(scope.helpers().ghost()))
                 .orElseThrow(() -> new SQLException("the ghost table `" + scope.helpers().ghost() + "` vanished"));
         String identity = BinlogAvailability.serverIdentity(connection, scope.server());
         checkpoints.create(connection);

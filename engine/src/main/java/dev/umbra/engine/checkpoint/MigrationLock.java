@@ -1,6 +1,7 @@
 package dev.umbra.engine.checkpoint;
 
 import dev.umbra.engine.failure.TableInUseException;
+import dev.umbra.engine.plan.TableName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,27 +31,27 @@ public final class MigrationLock {
     }
 
     /** The lock's name: at most 64 characters whatever the schema and table names are. */
-    public static String name(String schema, String table) {
-        return "umbra." + TableFingerprint.sha256(schema + "." + table).substring(0, 40);
+    public static String name(TableName table) {
+        return "umbra." + TableFingerprint.sha256(table.schema() + "." + table.name()).substring(0, 40);
     }
 
     /** Takes the lock on {@code connection} without waiting, or refuses naming who holds it. */
-    public static void acquire(Connection connection, String schema, String table) throws SQLException, TableInUseException {
-        if (!tryAcquire(connection, schema, table, Duration.ZERO)) {
-            String holder = holder(connection, schema, table).map(LockHolder::toString).orElse("a session that has just ended");
-            throw new TableInUseException("Another Umbra migration of `" + schema + "`.`" + table + "` is running: "
-                    + holder + " holds the server lock '" + name(schema, table) + "'. Wait for it to end, or abort it;"
+    public static void acquire(Connection connection, TableName table) throws SQLException, TableInUseException {
+        if (!tryAcquire(connection, table, Duration.ZERO)) {
+            String holder = holder(connection, table).map(LockHolder::toString).orElse("a session that has just ended");
+            throw new TableInUseException("Another Umbra migration of `" + table.schema() + "`.`" + table.name() + "` is running: "
+                    + holder + " holds the server lock '" + name(table) + "'. Wait for it to end, or abort it;"
                     + " its helper tables are left alone.", holder);
         }
     }
 
     /** Takes the lock on {@code connection}, waiting up to {@code wait}; false if another session holds it. */
-    public static boolean tryAcquire(Connection connection, String schema, String table, Duration wait) throws SQLException {
+    public static boolean tryAcquire(Connection connection, TableName table, Duration wait) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute("SET SESSION wait_timeout = " + SESSION_IDLE_LIMIT.toSeconds());
         }
         try (PreparedStatement statement = connection.prepareStatement("SELECT GET_LOCK(?, ?)")) {
-            statement.setString(1, name(schema, table));
+            statement.setString(1, name(table));
             statement.setLong(2, wait.toSeconds());
             try (ResultSet row = statement.executeQuery()) {
                 return row.next() && row.getInt(1) == 1;
@@ -62,10 +63,10 @@ public final class MigrationLock {
      * The session that holds the lock, by the server's own id for it ({@code IS_USED_LOCK}, which a
      * proxy in between does not change, unlike {@code CONNECTION_ID()}), and who it is.
      */
-    public static Optional<LockHolder> holder(Connection connection, String schema, String table) throws SQLException {
+    public static Optional<LockHolder> holder(Connection connection, TableName table) throws SQLException {
         long id;
         try (PreparedStatement statement = connection.prepareStatement("SELECT IS_USED_LOCK(?)")) {
-            statement.setString(1, name(schema, table));
+            statement.setString(1, name(table));
             try (ResultSet row = statement.executeQuery()) {
                 if (!row.next() || row.getObject(1) == null) {
                     return Optional.empty();

@@ -1,5 +1,6 @@
 package dev.umbra.engine.checkpoint;
 
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.sql.ServerInfo;
 import dev.umbra.engine.sql.Sql;
 import dev.umbra.engine.table.HelperTables;
@@ -25,9 +26,9 @@ public final class ResumeCheck {
     /**
      * @param dryRun only look: an invalid checkpoint is reported, nothing is dropped
      */
-    public static ResumeDecision decide(Connection connection, ServerInfo server, String schema, String table,
+    public static ResumeDecision decide(Connection connection, ServerInfo server, TableName table,
                                         String alterClauses, HelperTables helpers, boolean dryRun) throws SQLException {
-        CheckpointTable checkpoints = new CheckpointTable(schema, helpers.checkpoint());
+        CheckpointTable checkpoints = new CheckpointTable(table.sibling(helpers.checkpoint()));
         if (!checkpoints.exists(connection)) {
             return ResumeDecision.fresh();
         }
@@ -37,11 +38,11 @@ public final class ResumeCheck {
             if (saved.isEmpty()) {
                 reason = "the checkpoint table `" + helpers.checkpoint() + "` holds no checkpoint";
             } else {
-                Optional<String> invalid = CheckpointValidator.whyInvalid(connection, server, schema, table, alterClauses,
+                Optional<String> invalid = CheckpointValidator.whyInvalid(connection, server, table, alterClauses,
                         helpers, saved.get());
                 if (invalid.isEmpty()) {
                     log.info("Resuming the migration of `{}`.`{}` from the checkpoint saved at {} (binlog {}, {} rows copied)",
-                            schema, table, saved.get().savedAt(), saved.get().appliedPosition(), saved.get().rowsCopied());
+                            table, saved.get().savedAt(), saved.get().appliedPosition(), saved.get().rowsCopied());
                     return new ResumeDecision.Resume(saved.get());
                 }
                 reason = invalid.get();
@@ -51,10 +52,10 @@ public final class ResumeCheck {
         }
         if (!dryRun) {
             log.warn("The checkpoint of `{}`.`{}` cannot be resumed: {}. Dropping the earlier run's helper tables and"
-                    + " starting over.", schema, table, reason);
+                    + " starting over.", table, reason);
             try (Statement statement = connection.createStatement()) {
                 for (String helper : new String[] {helpers.ghost(), helpers.changelog(), helpers.checkpoint()}) {
-                    statement.execute("DROP TABLE IF EXISTS " + Sql.qualified(schema, helper));
+                    statement.execute("DROP TABLE IF EXISTS " + Sql.qualified(table.schema(), helper));
                 }
             }
         }

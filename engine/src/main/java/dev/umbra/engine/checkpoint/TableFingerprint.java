@@ -1,5 +1,6 @@
 package dev.umbra.engine.checkpoint;
 
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.sql.Sql;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -23,9 +24,9 @@ public final class TableFingerprint {
     }
 
     /** The fingerprint, or empty if the table does not exist. */
-    public static Optional<String> of(Connection connection, String schema, String table) throws SQLException {
+    public static Optional<String> of(Connection connection, TableName table) throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery("SHOW CREATE TABLE " + Sql.qualified(schema, table))) {
+             ResultSet row = statement.executeQuery("SHOW CREATE TABLE " + Sql.qualified(table))) {
             if (!row.next()) {
                 return Optional.empty();
             }

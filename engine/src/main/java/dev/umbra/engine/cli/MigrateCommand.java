@@ -12,6 +12,7 @@ import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.plan.MigrationPlan;
 import dev.umbra.engine.plan.OptionsForm;
 import dev.umbra.engine.plan.ReplicaAddress;
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.run.MigrationRunner;
 import dev.umbra.engine.table.HelperTables;
@@ -358,7 +359,7 @@ final class MigrateCommand implements Callable<Integer> {
         try {
             Inspection inspection = runner.inspectOnly();
             reporter.writeJson(runner.progress());
-            PlanPrinter.print(out, database, table, inspection, runner.progress().plan().orElseThrow());
+            PlanPrinter.print(out, new TableName(database, table), inspection, runner.progress().plan().orElseThrow());
             return UmbraCli.EXIT_OK;
         } catch (MigrationRefusedException e) {
             reporter.writeJson(runner.progress());

@@ -4,6 +4,7 @@ import dev.umbra.engine.alter.ParsedAlter;
 import dev.umbra.engine.alter.UniqueKeyDefinition;
 import dev.umbra.engine.inspect.Inspection;
 import dev.umbra.engine.inspect.RunPlans;
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.progress.RunPlan;
 import dev.umbra.engine.table.ColumnMapping;
 import java.io.PrintWriter;
@@ -16,18 +17,18 @@ public final class PlanPrinter {
     private PlanPrinter() {
     }
 
-    static void print(PrintWriter out, String schema, String table, Inspection inspection, RunPlan plan) {
+    static void print(PrintWriter out, TableName table, Inspection inspection, RunPlan plan) {
         out.println("Dry run: inspection passed; nothing was changed. Add --execute to migrate.");
         out.println();
-        printPlan(out, schema, table, inspection, plan);
+        printPlan(out, table, inspection, plan);
     }
 
     /** The plan alone: server, table, what the ALTER does, method, helper tables, key, columns, estimates. */
-    public static void printPlan(PrintWriter out, String schema, String table, Inspection inspection, RunPlan plan) {
+    public static void printPlan(PrintWriter out, TableName table, Inspection inspection, RunPlan plan) {
         ParsedAlter alter = inspection.alter();
         ColumnMapping mapping = inspection.mapping();
         row(out, "Server", inspection.server().flavorName() + " (" + inspection.server().versionText() + ")");
-        row(out, "Table", "`" + schema + "`.`" + table + "` (" + inspection.original().engine() + ")");
+        row(out, "Table", "`" + table.schema() + "`.`" + table.name() + "` (" + inspection.original().engine() + ")");
         row(out, "ALTER", alter.clauseList());
         if (!alter.addedColumns().isEmpty()) {
             row(out, "  adds columns", names(alter.addedColumns()));

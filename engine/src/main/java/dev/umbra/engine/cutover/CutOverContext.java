@@ -3,13 +3,14 @@ package dev.umbra.engine.cutover;
 import dev.umbra.engine.apply.ApplyLoop;
 import dev.umbra.engine.apply.Changelog;
 import dev.umbra.engine.logging.Diagnostics;
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.sql.Sql;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * What a cut-over attempt works with.
@@ -26,27 +27,36 @@ import java.util.function.Supplier;
  *                           instead of keeping writers blocked
  * @param hook               called at each {@link CutOverStep} (tests only; {@link CutOverHook#NONE} otherwise)
  */
-public record CutOverContext(String schema, String original, String ghost, String old, Changelog changelog,
+public record CutOverContext(TableName table, String ghost, String old, Changelog changelog,
                              Connections connections, ApplyLoop applyLoop, Duration lockTimeout,
                              boolean carryAutoIncrement, Set<String> cascadingParents, Supplier<Optional<String>> throttle, CutOverHook hook,
                              Diagnostics diagnostics) {
 
     String qualifiedOriginal() {
-        return Sql.qualified(schema, original);
+        return Sql.qualified(table);
+    }
+
+    public String schema() {
+        return table.schema();
+    }
+
+    /** The original table's name. */
+    public String original() {
+        return table.name();
     }
 
     /** {@code , `s`.`parent` READ} for each cascading parent, or nothing. */
     String readLocksOnParents() {
-        return cascadingParents.stream().sorted().map(parent -> ", " + Sql.qualified(schema, parent) + " READ")
+        return cascadingParents.stream().sorted().map(parent -> ", " + Sql.qualified(table.sibling(parent)) + " READ")
                 .collect(Collectors.joining());
     }
 
     String qualifiedGhost() {
-        return Sql.qualified(schema, ghost);
+        return Sql.qualified(table.sibling(ghost));
     }
 
     String qualifiedOld() {
-        return Sql.qualified(schema, old);
+        return Sql.qualified(table.sibling(old));
     }
 
     /** Gives up the attempt if work should hold now: holding the lock while throttled would stall writers. */

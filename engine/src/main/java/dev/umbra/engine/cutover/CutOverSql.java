@@ -1,5 +1,6 @@
 package dev.umbra.engine.cutover;
 
+import dev.umbra.engine.plan.TableName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -65,7 +66,7 @@ final class CutOverSql {
             }
             String blocker;
             try (Connection look = context.connections().open()) {
-                blocker = LockBlockers.describe(look, context.schema(), context.original(), context.diagnostics())
+                blocker = LockBlockers.describe(look, new TableName(context.schema(), context.original()), context.diagnostics())
                         .orElse("no session holding it is visible (grant PROCESS to see other users' sessions)");
             } catch (SQLException lookFailed) {
                 blocker = "the sessions holding it could not be read: " + lookFailed.getMessage();

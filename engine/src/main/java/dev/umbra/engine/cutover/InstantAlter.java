@@ -1,6 +1,7 @@
 package dev.umbra.engine.cutover;
 
 import dev.umbra.engine.alter.ParsedAlter;
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.sql.Sql;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -33,9 +34,9 @@ public final class InstantAlter {
     private final String ghost;
     private final ParsedAlter alter;
 
-    public InstantAlter(String schema, String table, String ghost, ParsedAlter alter) {
-        this.schema = schema;
-        this.table = table;
+    public InstantAlter(TableName table, String ghost, ParsedAlter alter) {
+        this.schema = table.schema();
+        this.table = table.name();
         this.ghost = ghost;
         this.alter = alter;
     }

@@ -2,6 +2,7 @@ package dev.umbra.engine.cutover;
 
 import dev.umbra.engine.checkpoint.MigrationLock;
 import dev.umbra.engine.failure.TableInUseException;
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.sql.Sql;
 import dev.umbra.engine.table.HelperTables;
 import java.sql.Connection;
@@ -36,10 +37,10 @@ public final class InterruptedCutOver {
     private final String table;
     private final HelperTables helpers;
 
-    public InterruptedCutOver(String schema, String table) {
-        this.schema = schema;
-        this.table = table;
-        this.helpers = HelperTables.forTable(table);
+    public InterruptedCutOver(TableName table) {
+        this.schema = table.schema();
+        this.table = table.name();
+        this.helpers = HelperTables.forTable(table.name());
     }
 
     /**
@@ -48,7 +49,7 @@ public final class InterruptedCutOver {
      * @throws TableInUseException another run holds the lock: it may still be renaming
      */
     public Outcome examine(Connection session) throws SQLException, TableInUseException {
-        MigrationLock.acquire(session, schema, table);
+        MigrationLock.acquire(session, new TableName(schema, table));
         Set<String> present = existing(session);
         boolean original = present.contains(table);
         boolean ghost = present.contains(helpers.ghost());

@@ -1,6 +1,7 @@
 package dev.umbra.engine.cutover;
 
 import dev.umbra.engine.logging.Diagnostics;
+import dev.umbra.engine.plan.TableName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -42,14 +43,14 @@ final class LockBlockers {
      * Who holds a lock on the table, described for a person; empty if nothing could be found out.
      * The blocker's statement goes to the log only, through {@code diagnostics}.
      */
-    static Optional<String> describe(Connection connection, String schema, String table, Diagnostics diagnostics) {
+    static Optional<String> describe(Connection connection, TableName table, Diagnostics diagnostics) {
         for (Source source : new Source[] {LockBlockers::fromPerformanceSchema, LockBlockers::fromMetadataLockInfo,
                 LockBlockers::fromOldestTransaction}) {
             try {
-                Optional<Blocker> blocker = source.find(connection, schema, table);
+                Optional<Blocker> blocker = source.find(connection, table);
                 if (blocker.isPresent()) {
                     Blocker found = blocker.get();
-                    diagnostics.log("the session holding a lock on `" + table + "`", () -> "processlist id " + found.id()
+                    diagnostics.log("the session holding a lock on `" + table.name() + "`", () -> "processlist id " + found.id()
                             + " is running \"" + head(found.query() == null ? "" : found.query()) + "\"");
                     return Optional.of(found.describe(diagnostics));
                 }
@@ -62,10 +63,10 @@ final class LockBlockers {
 
     @FunctionalInterface
     private interface Source {
-        Optional<Blocker> find(Connection connection, String schema, String table) throws SQLException;
+        Optional<Blocker> find(Connection connection, TableName table) throws SQLException;
     }
 
-    private static Optional<Blocker> fromPerformanceSchema(Connection connection, String schema, String table)
+    private static Optional<Blocker> fromPerformanceSchema(Connection connection, TableName table)
             throws SQLException {
         return first(connection, true, """
                 SELECT t.PROCESSLIST_ID, t.PROCESSLIST_USER, t.PROCESSLIST_HOST, t.PROCESSLIST_COMMAND,
@@ -79,20 +80,20 @@ final class LockBlockers {
                   AND l.LOCK_STATUS = 'GRANTED' AND t.PROCESSLIST_ID IS NOT NULL
                 ORDER BY COALESCE(x.trx_state = 'LOCK WAIT', 0), x.trx_started IS NULL, x.trx_started,
                          t.PROCESSLIST_TIME DESC
-                LIMIT 1""", schema, table);
+                LIMIT 1""", table.schema(), table.name());
     }
 
-    private static Optional<Blocker> fromMetadataLockInfo(Connection connection, String schema, String table)
+    private static Optional<Blocker> fromMetadataLockInfo(Connection connection, TableName table)
             throws SQLException {
         return first(connection, true, """
                 SELECT p.ID, p.USER, p.HOST, p.COMMAND, p.TIME, p.INFO
                 FROM information_schema.METADATA_LOCK_INFO m
                 JOIN information_schema.PROCESSLIST p ON p.ID = m.THREAD_ID
                 WHERE m.TABLE_SCHEMA = ? AND m.TABLE_NAME = ?
-                ORDER BY p.TIME DESC LIMIT 1""", schema, table);
+                ORDER BY p.TIME DESC LIMIT 1""", table.schema(), table.name());
     }
 
-    private static Optional<Blocker> fromOldestTransaction(Connection connection, String schema, String table)
+    private static Optional<Blocker> fromOldestTransaction(Connection connection, TableName table)
             throws SQLException {
         return first(connection, false, """
                 SELECT p.ID, p.USER, p.HOST, p.COMMAND, TIMESTAMPDIFF(SECOND, x.trx_started, NOW()), p.INFO

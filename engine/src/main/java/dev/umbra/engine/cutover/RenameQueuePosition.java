@@ -1,6 +1,7 @@
 package dev.umbra.engine.cutover;
 
 import dev.umbra.engine.logging.LogContext;
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.sql.LockingSessions;
 import dev.umbra.engine.sql.Sql;
 import java.nio.charset.StandardCharsets;
@@ -101,7 +102,7 @@ final class RenameQueuePosition implements AutoCloseable {
             if (budget.remaining().isZero()) {
                 throw new CutOverAttemptException("the RENAME waited for `" + name + "`, not behind the lock on the original,"
                         + " for the whole lock timeout of " + budget.total().toSeconds() + " s; "
-                        + LockBlockers.describe(control, context.schema(), name, context.diagnostics()).orElse("the session holding it is not visible")
+                        + LockBlockers.describe(control, new TableName(context.schema(), name), context.diagnostics()).orElse("the session holding it is not visible")
                         + "; writers were not let through");
             }
             Thread.sleep(5);

@@ -1,6 +1,7 @@
 package dev.umbra.engine.inspect;
 
 import dev.umbra.engine.failure.MigrationRefusedException;
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.relation.ForeignKey;
 import dev.umbra.engine.relation.ForeignKeys;
 import dev.umbra.engine.sql.Sql;
@@ -41,9 +42,9 @@ final class ForeignKeysCheck {
         if (keys.isEmpty()) {
             return;
         }
-        List<String> lines = ForeignKeys.createStatementLines(connection, schema, ghost);
+        List<String> lines = ForeignKeys.createStatementLines(connection, new TableName(schema, ghost));
         try (Statement statement = connection.createStatement()) {
-            for (Map.Entry<String, Index> index : indexes(connection, schema, ghost).entrySet()) {
+            for (Map.Entry<String, Index> index : indexes(connection, new TableName(schema, ghost)).entrySet()) {
                 boolean plain = !index.getValue().unique() && index.getValue().btree();
                 boolean servesAKey = plain && keys.stream().anyMatch(key -> startsWith(index.getValue().columns(), key.columns()));
                 String prefix = "KEY " + Sql.quote(index.getKey()) + " (";
@@ -56,39 +57,39 @@ final class ForeignKeysCheck {
         }
     }
 
-    static void check(Connection connection, String schema, String table, String ghost, List<ForeignKey> keys)
+    static void check(Connection connection, TableName table, String ghost, List<ForeignKey> keys)
             throws SQLException, MigrationRefusedException {
         if (keys.isEmpty()) {
             return;
         }
         String scratch = "_umbra_probe_" + UUID.randomUUID().toString().replace("-", "");
         try (Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE " + Sql.qualified(schema, scratch) + " LIKE " + Sql.qualified(schema, ghost));
+            statement.execute("CREATE TABLE " + Sql.qualified(table.schema(), scratch) + " LIKE " + Sql.qualified(table.schema(), ghost));
             try {
                 for (ForeignKey key : keys) {
-                    probe(connection, schema, table, scratch, key);
+                    probe(connection, table, scratch, key);
                 }
             } finally {
-                statement.execute("DROP TABLE IF EXISTS " + Sql.qualified(schema, scratch));
+                statement.execute("DROP TABLE IF EXISTS " + Sql.qualified(table.schema(), scratch));
             }
         }
     }
 
-    private static void probe(Connection connection, String schema, String table, String scratch, ForeignKey key)
+    private static void probe(Connection connection, TableName table, String scratch, ForeignKey key)
             throws SQLException, MigrationRefusedException {
-        Set<String> shapesBefore = indexShapes(connection, schema, scratch);
+        Set<String> shapesBefore = indexShapes(connection, table.sibling(scratch));
         String probeName = scratch + "_fk";
         try {
-            ForeignKeys.add(connection, schema, scratch, List.of(key), ignored -> probeName);
+            ForeignKeys.add(connection, table.sibling(scratch), List.of(key), ignored -> probeName);
         } catch (SQLException e) {
-            throw new MigrationRefusedException("Foreign key " + key.describe() + " of `" + table + "` cannot be"
+            throw new MigrationRefusedException("Foreign key " + key.describe() + " of `" + table.name() + "` cannot be"
                     + " added to the new table, so it could not be moved there at the cut-over: " + e.getMessage()
                     + ". The ALTER must keep the key's columns, under their names, with types the parent's columns"
                     + " accept; change the ALTER, or drop the foreign key before the migration. Nothing was changed.", e);
         }
-        ForeignKeys.drop(connection, schema, scratch, List.of(probeName));
-        if (!indexShapes(connection, schema, scratch).equals(shapesBefore)) {
-            throw new MigrationRefusedException("Foreign key " + key.describe() + " of `" + table + "` needs an index"
+        ForeignKeys.drop(connection, table.sibling(scratch), List.of(probeName));
+        if (!indexShapes(connection, table.sibling(scratch)).equals(shapesBefore)) {
+            throw new MigrationRefusedException("Foreign key " + key.describe() + " of `" + table.name() + "` needs an index"
                     + " that starts with (" + String.join(", ", key.columns()) + "), and the ALTER leaves the new table"
                     + " without one: adding the key at the cut-over would build it while writers wait. Keep such an"
                     + " index in the ALTER. Nothing was changed.");
@@ -111,14 +112,14 @@ final class ForeignKeysCheck {
     private record Index(boolean unique, boolean btree, List<String> columns) {
     }
 
-    private static Map<String, Index> indexes(Connection connection, String schema, String table) throws SQLException {
+    private static Map<String, Index> indexes(Connection connection, TableName table) throws SQLException {
         Map<String, List<String>> columns = new LinkedHashMap<>();
         Map<String, Boolean> unique = new LinkedHashMap<>();
         Map<String, Boolean> btree = new LinkedHashMap<>();
         try (PreparedStatement statement = connection.prepareStatement("SELECT INDEX_NAME, NON_UNIQUE, INDEX_TYPE, COLUMN_NAME"
                 + " FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY INDEX_NAME, SEQ_IN_INDEX")) {
-            statement.setString(1, schema);
-            statement.setString(2, table);
+            statement.setString(1, table.schema());
+            statement.setString(2, table.name());
             try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {
                     columns.computeIfAbsent(row.getString(1), name -> new ArrayList<>()).add(row.getString(4));
@@ -133,9 +134,9 @@ final class ForeignKeysCheck {
     }
 
     /** Each index as its uniqueness and columns, whatever its name. */
-    private static Set<String> indexShapes(Connection connection, String schema, String table) throws SQLException {
+    private static Set<String> indexShapes(Connection connection, TableName table) throws SQLException {
         Set<String> shapes = new TreeSet<>();
-        indexes(connection, schema, table).values().forEach(index ->
+        indexes(connection, table).values().forEach(index ->
                 shapes.add((index.unique() ? "unique " : "") + String.join(",", index.columns())));
         return shapes;
     }

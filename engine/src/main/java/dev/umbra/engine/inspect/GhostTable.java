@@ -2,6 +2,7 @@ package dev.umbra.engine.inspect;
 
 import dev.umbra.engine.alter.ParsedAlter;
 import dev.umbra.engine.failure.MigrationRefusedException;
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.sql.Sql;
 import dev.umbra.engine.table.TableSchema;
 import java.sql.Connection;
@@ -33,7 +34,7 @@ final class GhostTable {
                         + " (tried on an empty copy of the table; nothing was changed).", rejected);
             }
         }
-        return TableSchema.read(connection, schema, ghost)
+        return TableSchema.read(connection, new TableName(schema, ghost))
                 .orElseThrow(() -> new SQLException("The ghost table `" + ghost + "` vanished right after it was created"));
     }
 

@@ -2,6 +2,7 @@ package dev.umbra.engine.inspect;
 
 import dev.umbra.engine.failure.MigrationRefusedException;
 import dev.umbra.engine.plan.MigrationOptions;
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.sql.Sql;
 import dev.umbra.engine.table.HelperTables;
 import java.sql.Connection;
@@ -22,14 +23,14 @@ final class HelperTablesCheck {
     static void check(Connection connection, String schema, HelperTables helpers, MigrationOptions options)
             throws SQLException, MigrationRefusedException {
         for (String stale : new String[] {helpers.ghost(), helpers.changelog(), helpers.checkpoint()}) {
-            if (exists(connection, schema, stale)) {
+            if (exists(connection, new TableName(schema, stale))) {
                 if (!options.dropStaleGhostTable()) {
                     throw new MigrationRefusedException("Helper table `" + stale + "` already exists: another migration of"
                             + " this table may be running, or an earlier one was interrupted. If none is running, drop it"
                             + " or pass --initially-drop-ghost-table"
                             + (options.resume() ? "." : " (resuming is off: --no-resume)."));
                 }
-                drop(connection, schema, stale);
+                drop(connection, new TableName(schema, stale));
             }
         }
         checkOld(connection, schema, helpers, options);
@@ -38,29 +39,29 @@ final class HelperTablesCheck {
     /** Only the old table's name: a resumed run keeps its ghost, changelog and checkpoint tables. */
     static void checkOld(Connection connection, String schema, HelperTables helpers, MigrationOptions options)
             throws SQLException, MigrationRefusedException {
-        if (exists(connection, schema, helpers.old())) {
+        if (exists(connection, new TableName(schema, helpers.old()))) {
             if (!options.dropStaleOldTable()) {
                 throw new MigrationRefusedException("`" + helpers.old() + "` already exists (the old table of an earlier"
                         + " migration?). Drop or rename it, or pass --initially-drop-old-table.");
             }
-            drop(connection, schema, helpers.old());
+            drop(connection, new TableName(schema, helpers.old()));
         }
     }
 
-    static boolean exists(Connection connection, String schema, String table) throws SQLException {
+    static boolean exists(Connection connection, TableName table) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
-            statement.setString(1, schema);
-            statement.setString(2, table);
+            statement.setString(1, table.schema());
+            statement.setString(2, table.name());
             try (ResultSet row = statement.executeQuery()) {
                 return row.next();
             }
         }
     }
 
-    private static void drop(Connection connection, String schema, String table) throws SQLException {
+    private static void drop(Connection connection, TableName table) throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            statement.execute("DROP TABLE IF EXISTS " + Sql.qualified(schema, table));
+            statement.execute("DROP TABLE IF EXISTS " + Sql.qualified(table));
         }
     }
 }

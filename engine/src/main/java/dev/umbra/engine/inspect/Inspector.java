@@ -61,13 +61,13 @@ public final class Inspector {
         TableSchema original = readOriginal(connection);
         ParsedAlter alter = parseAlter();
         HelperTables helpers = HelperTables.forTable(plan.table());
-        MigrationLock.acquire(connection, plan.schema(), plan.table());
+        MigrationLock.acquire(connection, plan.tableName());
         if (!dryRun) {
             putBackStrandedRelations(connection, helpers);
         }
-        List<ForeignKey> foreignKeys = RelationsCheck.check(connection, plan.schema(), plan.table(), plan.options());
+        List<ForeignKey> foreignKeys = RelationsCheck.check(connection, plan.tableName(), plan.options());
         ResumeDecision resume = plan.options().resume()
-                ? ResumeCheck.decide(connection, server, plan.schema(), plan.table(), alter.clauseList(), helpers, dryRun)
+                ? ResumeCheck.decide(connection, server, plan.tableName(), alter.clauseList(), helpers, dryRun)
                 : new ResumeDecision.Fresh();
         if (resume instanceof ResumeDecision.Resume) {
             return resumed(connection, server, original, alter, helpers, resume, foreignKeys);
@@ -84,12 +84,12 @@ public final class Inspector {
         try {
             ServerTimeZone timeZone = ServerTimeZone.read(connection);
             ColumnMapping mapping = ColumnMapping.build(original, ghost, alter, timeZone.zone());
-            timeZone.check(connection, plan.schema(), plan.table(), mapping);
-            UniqueKeyCheck.check(connection, plan.schema(), plan.table(), helpers.ghost(), mapping, plan.options().diagnostics());
-            List<TableTrigger> triggers = TableTriggers.read(connection, plan.schema(), plan.table());
-            TriggersCheck.check(connection, plan.schema(), plan.table(), helpers.ghost(), triggers);
+            timeZone.check(connection, plan.tableName(), mapping);
+            UniqueKeyCheck.check(connection, plan.tableName(), helpers.ghost(), mapping, plan.options().diagnostics());
+            List<TableTrigger> triggers = TableTriggers.read(connection, plan.tableName());
+            TriggersCheck.check(connection, plan.tableName(), helpers.ghost(), triggers);
             ForeignKeysCheck.makeIndexesPlain(connection, plan.schema(), helpers.ghost(), foreignKeys);
-            ForeignKeysCheck.check(connection, plan.schema(), plan.table(), helpers.ghost(), foreignKeys);
+            ForeignKeysCheck.check(connection, plan.tableName(), helpers.ghost(), foreignKeys);
             return new Inspection(server, original, ghost, alter, mapping, helpers, estimatedRows, estimateBytes(connection),
                     resume, triggers, foreignKeys);
         } catch (ColumnMapping.ShapeException e) {
@@ -109,16 +109,16 @@ public final class Inspector {
                                HelperTables helpers, ResumeDecision resume, List<ForeignKey> foreignKeys)
             throws SQLException, MigrationRefusedException {
         HelperTablesCheck.checkOld(connection, plan.schema(), helpers, plan.options());
-        TableSchema ghost = TableSchema.read(connection, plan.schema(), helpers.ghost())
+        TableSchema ghost = TableSchema.read(connection, plan.tableName().sibling(helpers.ghost()))
                 .orElseThrow(() -> new SQLException("The ghost table `" + helpers.ghost() + "` vanished during inspection"));
         try {
             ServerTimeZone timeZone = ServerTimeZone.read(connection);
             ColumnMapping mapping = ColumnMapping.build(original, ghost, alter, timeZone.zone());
-            timeZone.check(connection, plan.schema(), plan.table(), mapping);
-            UniqueKeyCheck.check(connection, plan.schema(), plan.table(), helpers.ghost(), mapping, plan.options().diagnostics());
-            List<TableTrigger> triggers = TableTriggers.read(connection, plan.schema(), plan.table());
-            TriggersCheck.check(connection, plan.schema(), plan.table(), helpers.ghost(), triggers);
-            ForeignKeysCheck.check(connection, plan.schema(), plan.table(), helpers.ghost(), foreignKeys);
+            timeZone.check(connection, plan.tableName(), mapping);
+            UniqueKeyCheck.check(connection, plan.tableName(), helpers.ghost(), mapping, plan.options().diagnostics());
+            List<TableTrigger> triggers = TableTriggers.read(connection, plan.tableName());
+            TriggersCheck.check(connection, plan.tableName(), helpers.ghost(), triggers);
+            ForeignKeysCheck.check(connection, plan.tableName(), helpers.ghost(), foreignKeys);
             return new Inspection(server, original, ghost, alter, mapping, helpers, estimateRows(connection),
                     estimateBytes(connection), resume, triggers, foreignKeys);
         } catch (ColumnMapping.ShapeException e) {
@@ -137,7 +137,7 @@ public final class Inspector {
     }
 
     private TableSchema readOriginal(Connection connection) throws SQLException, MigrationRefusedException {
-        Optional<TableSchema> original = TableSchema.read(connection, plan.schema(), plan.table());
+        Optional<TableSchema> original = TableSchema.read(connection, plan.tableName());
         if (original.isPresent()) {
             return original.get();
         }

@@ -3,6 +3,7 @@ package dev.umbra.engine.inspect;
 import dev.umbra.engine.failure.MigrationRefusedException;
 import dev.umbra.engine.plan.CutOverMethod;
 import dev.umbra.engine.plan.MigrationOptions;
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.relation.ForeignKey;
 import dev.umbra.engine.relation.ForeignKeys;
 import java.sql.Connection;
@@ -27,18 +28,18 @@ final class RelationsCheck {
     private RelationsCheck() {
     }
 
-    static List<ForeignKey> check(Connection connection, String schema, String table, MigrationOptions options)
+    static List<ForeignKey> check(Connection connection, TableName table, MigrationOptions options)
             throws SQLException, MigrationRefusedException {
-        List<String> children = ForeignKeys.referencing(connection, schema, table);
+        List<String> children = ForeignKeys.referencing(connection, table);
         if (!children.isEmpty()) {
-            throw new MigrationRefusedException("`" + table + "` is the parent of foreign keys: " + String.join(", ", children)
-                    + ". At the cut-over Umbra renames `" + table + "` away and the new table into its place; the server"
+            throw new MigrationRefusedException("`" + table.name() + "` is the parent of foreign keys: " + String.join(", ", children)
+                    + ". At the cut-over Umbra renames `" + table.name() + "` away and the new table into its place; the server"
                     + " keeps those constraints on the renamed old table, so from then on they would check rows"
-                    + " against it and not against the new `" + table + "`." + CHOICES);
+                    + " against it and not against the new `" + table.name() + "`." + CHOICES);
         }
-        List<ForeignKey> keys = ForeignKeys.of(connection, schema, table);
+        List<ForeignKey> keys = ForeignKeys.of(connection, table);
         for (ForeignKey key : keys.stream().filter(ForeignKey::changesChildRows).toList()) {
-            checkCascading(connection, schema, table, key, options);
+            checkCascading(connection, table, key, options);
         }
         return keys;
     }
@@ -47,37 +48,37 @@ final class RelationsCheck {
      * A cascading key is migrated by making the parent's changes to the new table as they come
      * through the binlog (see {@code apply.ParentCascades}); what that cannot see is refused.
      */
-    private static void checkCascading(Connection connection, String schema, String table, ForeignKey key,
+    private static void checkCascading(Connection connection, TableName table, ForeignKey key,
                                        MigrationOptions options) throws SQLException, MigrationRefusedException {
         String rules = key.describe() + " " + key.childChangingRules();
         if ("SET DEFAULT".equals(key.deleteRule()) || "SET DEFAULT".equals(key.updateRule())) {
-            throw new MigrationRefusedException("The foreign key " + rules + " of `" + table + "` uses SET DEFAULT,"
+            throw new MigrationRefusedException("The foreign key " + rules + " of `" + table.name() + "` uses SET DEFAULT,"
                     + " which Umbra does not carry." + CHOICES);
         }
-        if (!schema.equals(key.referencedSchema())) {
-            throw new MigrationRefusedException("The foreign key " + rules + " of `" + table + "` changes its rows when"
+        if (!table.schema().equals(key.referencedSchema())) {
+            throw new MigrationRefusedException("The foreign key " + rules + " of `" + table.name() + "` changes its rows when"
                     + " a row of a table in another schema changes. The server does not write those changes to the binary"
                     + " log, and Umbra follows the parent's changes to make them itself only within the table's own"
-                    + " schema `" + schema + "`." + CHOICES);
+                    + " schema `" + table.schema() + "`." + CHOICES);
         }
-        List<ForeignKey> parentsOwn = ForeignKeys.of(connection, schema, key.referencedTable()).stream()
+        List<ForeignKey> parentsOwn = ForeignKeys.of(connection, table.sibling(key.referencedTable())).stream()
                 .filter(ForeignKey::changesChildRows).toList();
         if (!parentsOwn.isEmpty()) {
-            throw new MigrationRefusedException("The foreign key " + rules + " of `" + table + "` points at `"
+            throw new MigrationRefusedException("The foreign key " + rules + " of `" + table.name() + "` points at `"
                     + key.referencedTable() + "`, whose own rows change through its foreign keys "
                     + parentsOwn.stream().map(own -> own.describe() + " " + own.childChangingRules())
                             .collect(Collectors.joining(", "))
-                    + ". Those changes are not in the binary log, so Umbra cannot see them reach `" + table + "`."
+                    + ". Those changes are not in the binary log, so Umbra cannot see them reach `" + table.name() + "`."
                     + CHOICES);
         }
         if (options.cutOverMethod() == CutOverMethod.TWO_STEP) {
-            throw new MigrationRefusedException("The foreign key " + rules + " of `" + table + "` changes its rows when `"
+            throw new MigrationRefusedException("The foreign key " + rules + " of `" + table.name() + "` changes its rows when `"
                     + key.referencedTable() + "` changes, and the two-step cut-over leaves a moment between its two"
                     + " renames in which such a change would reach neither table. Use the atomic cut-over (the default)."
                     + " Nothing was changed.");
         }
         if (key.updateCascades() && !options.verify()) {
-            throw new MigrationRefusedException("The foreign key " + rules + " of `" + table + "` copies changed keys of `"
+            throw new MigrationRefusedException("The foreign key " + rules + " of `" + table.name() + "` copies changed keys of `"
                     + key.referencedTable() + "` into its rows. Umbra makes those changes to the new table as they come"
                     + " through the binlog, and a row the copy wrote ahead of them can be matched wrongly if a parent key"
                     + " is reused; the checksum before the cut-over finds and copies such rows again. Run with the"

@@ -1,6 +1,7 @@
 package dev.umbra.engine.inspect;
 
 import dev.umbra.engine.failure.MigrationRefusedException;
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.sql.Sql;
 import dev.umbra.engine.table.ColumnMapping;
 import dev.umbra.engine.table.MappedColumn;
@@ -52,7 +53,7 @@ final class ServerTimeZone {
      * it: the server's own ALTER fails on it. Such rows are counted (never shown: they are data) and
      * the user gets the query that lists them.
      */
-    private void refuseSkippedWallTimes(Connection connection, String schema, String table, ColumnMapping mapping)
+    private void refuseSkippedWallTimes(Connection connection, TableName table, ColumnMapping mapping)
             throws SQLException, MigrationRefusedException {
         String zone = "'" + mapping.zone().name() + "'";
         for (MappedColumn column : mapping.columns()) {
@@ -64,22 +65,22 @@ final class ServerTimeZone {
             String skipped = instant + " IS NOT NULL AND NOT (CONVERT_TZ(" + instant + ", '+00:00', " + zone + ") <=> " + value + ")";
             long rows;
             try (Statement statement = connection.createStatement();
-                 ResultSet row = statement.executeQuery("SELECT COUNT(*) FROM " + Sql.qualified(schema, table) + " WHERE " + skipped)) {
+                 ResultSet row = statement.executeQuery("SELECT COUNT(*) FROM " + Sql.qualified(table) + " WHERE " + skipped)) {
                 row.next();
                 rows = row.getLong(1);
             }
             if (rows > 0) {
-                throw new MigrationRefusedException(rows + " row(s) of `" + table + "` hold a `" + column.original().name()
+                throw new MigrationRefusedException(rows + " row(s) of `" + table.name() + "` hold a `" + column.original().name()
                         + "` that does not exist in the server's time zone " + mapping.zone().name() + " (a wall time that"
                         + " daylight saving skips), which no TIMESTAMP can hold; the server's own ALTER fails on them too."
-                        + " List them with: SELECT * FROM " + Sql.qualified(schema, table) + " WHERE " + skipped
+                        + " List them with: SELECT * FROM " + Sql.qualified(table) + " WHERE " + skipped
                         + " (in a session with time_zone = " + zone + "), and change them first.");
             }
         }
     }
 
     /** Refuses a migration that moves values between TIMESTAMP and DATETIME in a zone CONVERT_TZ cannot use. */
-    void check(Connection connection, String schema, String table, ColumnMapping mapping)
+    void check(Connection connection, TableName table, ColumnMapping mapping)
             throws SQLException, MigrationRefusedException {
         if (!mapping.shiftsTemporalValues()) {
             return;
@@ -99,7 +100,7 @@ final class ServerTimeZone {
                     + " (CONVERT_TZ gives NULL): load the server's time zone tables (mysql_tzinfo_to_sql), or set"
                     + " time_zone to an offset or SYSTEM.");
         }
-        refuseSkippedWallTimes(connection, schema, table, mapping);
+        refuseSkippedWallTimes(connection, table, mapping);
         log.info("TIMESTAMP and DATETIME values move between each other in the server's time zone {}{}", name,
                 "SYSTEM".equalsIgnoreCase(name) ? " (the system's: " + system + ")" : "");
     }

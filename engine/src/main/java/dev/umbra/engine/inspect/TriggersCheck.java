@@ -1,6 +1,7 @@
 package dev.umbra.engine.inspect;
 
 import dev.umbra.engine.failure.MigrationRefusedException;
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.relation.TableTrigger;
 import dev.umbra.engine.relation.TableTriggers;
 import java.sql.Connection;
@@ -19,19 +20,19 @@ final class TriggersCheck {
     private TriggersCheck() {
     }
 
-    static void check(Connection connection, String schema, String table, String ghost, List<TableTrigger> triggers)
+    static void check(Connection connection, TableName table, String ghost, List<TableTrigger> triggers)
             throws SQLException, MigrationRefusedException {
         String probeName = "_umbra_probe_" + UUID.randomUUID().toString().replace("-", "");
         for (TableTrigger trigger : triggers) {
             try {
-                TableTriggers.create(connection, schema, ghost, trigger, probeName);
+                TableTriggers.create(connection, table.sibling(ghost), trigger, probeName);
             } catch (SQLException e) {
-                throw new MigrationRefusedException("Trigger " + trigger.describe() + " of `" + table + "` cannot be"
+                throw new MigrationRefusedException("Trigger " + trigger.describe() + " of `" + table.name() + "` cannot be"
                         + " created on the new table, so it could not be moved there at the cut-over: " + e.getMessage()
                         + ". Change the trigger (or the ALTER) so that it fits the new definition, or grant the account"
                         + " what the server asks for, then run again; nothing was changed.", e);
             } finally {
-                TableTriggers.drop(connection, schema, probeName);
+                TableTriggers.drop(connection, table.schema(), probeName);
             }
         }
     }

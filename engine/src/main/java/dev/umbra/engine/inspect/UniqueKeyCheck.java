@@ -2,6 +2,7 @@ package dev.umbra.engine.inspect;
 
 import dev.umbra.engine.failure.MigrationRefusedException;
 import dev.umbra.engine.logging.Diagnostics;
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.sql.Sql;
 import dev.umbra.engine.table.ColumnMapping;
 import dev.umbra.engine.table.MappedColumn;
@@ -45,12 +46,12 @@ final class UniqueKeyCheck {
     private record Part(String column, Integer prefix) {
     }
 
-    static void check(Connection connection, String schema, String table, String ghost, ColumnMapping mapping,
+    static void check(Connection connection, TableName table, String ghost, ColumnMapping mapping,
                       Diagnostics diagnostics) throws SQLException, MigrationRefusedException {
-        Map<String, List<Part>> originalKeys = uniqueKeys(connection, schema, table);
-        Map<String, List<Part>> ghostKeys = uniqueKeys(connection, schema, ghost);
-        Map<String, String> originalCollations = collations(connection, schema, table);
-        Map<String, String> ghostCollations = collations(connection, schema, ghost);
+        Map<String, List<Part>> originalKeys = uniqueKeys(connection, table);
+        Map<String, List<Part>> ghostKeys = uniqueKeys(connection, table.sibling(ghost));
+        Map<String, String> originalCollations = collations(connection, table);
+        Map<String, String> ghostCollations = collations(connection, table.sibling(ghost));
         for (Map.Entry<String, List<Part>> key : ghostKeys.entrySet()) {
             if (!coversMigrationKey(key.getValue(), mapping) && ConflictClause.sentinelOf(mapping).isEmpty()) {
                 throw new MigrationRefusedException("The new table has no NOT NULL column that Umbra copies, so it could"
@@ -60,7 +61,7 @@ final class UniqueKeyCheck {
             boolean guaranteed = originalKeys.values().stream().anyMatch(existing ->
                     guarantees(existing, key.getValue(), mapping, originalCollations, ghostCollations));
             if (!guaranteed) {
-                checkDuplicates(connection, schema, table, key.getKey(), key.getValue(), mapping, ghostCollations, diagnostics);
+                checkDuplicates(connection, table, key.getKey(), key.getValue(), mapping, ghostCollations, diagnostics);
             }
         }
     }
@@ -97,7 +98,7 @@ final class UniqueKeyCheck {
                 .anyMatch(part -> part.column() != null && part.column().equalsIgnoreCase(name) && part.prefix() == null));
     }
 
-    private static void checkDuplicates(Connection connection, String schema, String table, String keyName,
+    private static void checkDuplicates(Connection connection, TableName table, String keyName,
                                         List<Part> parts, ColumnMapping mapping, Map<String, String> ghostCollations,
                                         Diagnostics diagnostics) throws SQLException, MigrationRefusedException {
         List<String> expressions = new ArrayList<>();
@@ -112,7 +113,7 @@ final class UniqueKeyCheck {
             labels.add(column.get().ghostName());
         }
         String notNull = String.join(" AND ", expressions.stream().map(e -> e + " IS NOT NULL").toList());
-        String sql = "SELECT " + String.join(", ", expressions) + ", COUNT(*) FROM " + Sql.qualified(schema, table)
+        String sql = "SELECT " + String.join(", ", expressions) + ", COUNT(*) FROM " + Sql.qualified(table)
                 + " WHERE " + notNull + " GROUP BY " + String.join(", ", expressions) + " HAVING COUNT(*) > 1";
         long values = 0;
         long rows = 0;
@@ -133,12 +134,12 @@ final class UniqueKeyCheck {
         if (values > 0) {
             String key = keyName.equals("PRIMARY") ? "PRIMARY KEY" : "UNIQUE key " + keyName;
             // The values are data: they go to the log only, on request; the message says how to list them.
-            diagnostics.log("duplicates for the new " + key + " of `" + table + "`", () -> String.join(", ", samples));
+            diagnostics.log("duplicates for the new " + key + " of `" + table.name() + "`", () -> String.join(", ", samples));
             throw new MigrationRefusedException("The new table's " + key + " on (" + String.join(", ", labels)
-                    + ") would reject rows `" + table + "` holds now: " + values + " value" + (values == 1 ? "" : "s")
+                    + ") would reject rows `" + table.name() + "` holds now: " + values + " value" + (values == 1 ? "" : "s")
                     + " occur" + (values == 1 ? "s" : "") + " in more than one row (" + rows + " rows; copying would drop "
                     + (rows - values) + "). List them with: SELECT " + String.join(", ", expressions) + ", COUNT(*) FROM "
-                    + Sql.qualified(schema, table) + " GROUP BY " + String.join(", ", expressions) + " HAVING COUNT(*) > 1 ("
+                    + Sql.qualified(table) + " GROUP BY " + String.join(", ", expressions) + " HAVING COUNT(*) > 1 ("
                     + diagnostics.hint("sample values") + "). Remove the duplicates or change the ALTER, then run the"
                     + " migration again; nothing was changed.");
         }
@@ -166,13 +167,13 @@ final class UniqueKeyCheck {
         return "(" + String.join(", ", labels) + ")=(" + String.join(", ", values) + ") in " + count + " rows";
     }
 
-    private static Map<String, List<Part>> uniqueKeys(Connection connection, String schema, String table) throws SQLException {
+    private static Map<String, List<Part>> uniqueKeys(Connection connection, TableName table) throws SQLException {
         Map<String, List<Part>> keys = new LinkedHashMap<>();
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT INDEX_NAME, COLUMN_NAME, SUB_PART FROM information_schema.STATISTICS"
                         + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND NON_UNIQUE = 0 ORDER BY INDEX_NAME, SEQ_IN_INDEX")) {
-            statement.setString(1, schema);
-            statement.setString(2, table);
+            statement.setString(1, table.schema());
+            statement.setString(2, table.name());
             try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {
                     Object prefix = row.getObject(3);
@@ -185,12 +186,12 @@ final class UniqueKeyCheck {
     }
 
     /** Column name (lower case) to its collation, null for non-string columns. */
-    private static Map<String, String> collations(Connection connection, String schema, String table) throws SQLException {
+    private static Map<String, String> collations(Connection connection, TableName table) throws SQLException {
         Map<String, String> collations = new LinkedHashMap<>();
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT COLUMN_NAME, COLLATION_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
-            statement.setString(1, schema);
-            statement.setString(2, table);
+            statement.setString(1, table.schema());
+            statement.setString(2, table.name());
             try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {
                     collations.put(lower(row.getString(1)), row.getString(2));

@@ -3,6 +3,7 @@ package dev.umbra.engine.owner;
 import dev.umbra.engine.apply.Changelog;
 import dev.umbra.engine.checkpoint.MigrationLock;
 import dev.umbra.engine.checkpoint.MigrationLock.LockHolder;
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.sql.Sql;
 import dev.umbra.engine.sql.TransientErrors;
@@ -46,6 +47,7 @@ public final class TableOwnership implements AutoCloseable {
     private static final Duration OWN_SESSION_END_WAIT = Duration.ofSeconds(10);
 
     private final Connections connections;
+    private final TableName name;
     private final String schema;
     private final String table;
     private final HelperTables helpers;
@@ -84,12 +86,13 @@ public final class TableOwnership implements AutoCloseable {
      * @param unconfirmedLimit how long the lock may go without a session (a server restarting, a
      *                         refused login) before the run stops: it may be another run's by then
      */
-    public TableOwnership(Connections connections, String schema, String table, HelperTables helpers, Connection lockSession,
+    public TableOwnership(Connections connections, TableName table, HelperTables helpers, Connection lockSession,
                           Duration unconfirmedLimit) throws SQLException {
         this.connections = connections;
         this.unconfirmedLimit = unconfirmedLimit;
-        this.schema = schema;
-        this.table = table;
+        this.name = table;
+        this.schema = table.schema();
+        this.table = table.name();
         this.helpers = helpers;
         adopt(lockSession);
     }
@@ -205,8 +208,8 @@ public final class TableOwnership implements AutoCloseable {
         try {
             LockHolder freshIdentity = MigrationLock.identity(fresh);
             ownSessions.add(freshIdentity);
-            if (!MigrationLock.tryAcquire(fresh, schema, table, Duration.ZERO) && !endOwnLostSession(fresh, freshIdentity)) {
-                String holder = MigrationLock.holder(fresh, schema, table).map(LockHolder::toString)
+            if (!MigrationLock.tryAcquire(fresh, name, Duration.ZERO) && !endOwnLostSession(fresh, freshIdentity)) {
+                String holder = MigrationLock.holder(fresh, name).map(LockHolder::toString)
                         .orElse("a session that has just ended");
                 throw lose("the migration lock of `" + schema + "`.`" + table + "` was lost with this run's session, and "
                         + holder + " holds it now: another run owns the table");
@@ -230,9 +233,9 @@ public final class TableOwnership implements AutoCloseable {
      * port: after a restart the same id can be another client's session.
      */
     private boolean endOwnLostSession(Connection fresh, LockHolder freshIdentity) throws SQLException {
-        Optional<LockHolder> found = MigrationLock.holder(fresh, schema, table);
+        Optional<LockHolder> found = MigrationLock.holder(fresh, name);
         if (found.isEmpty()) {
-            return MigrationLock.tryAcquire(fresh, schema, table, Duration.ZERO);
+            return MigrationLock.tryAcquire(fresh, name, Duration.ZERO);
         }
         LockHolder holder = found.get();
         if (holder.equals(freshIdentity)) {
@@ -254,10 +257,10 @@ public final class TableOwnership implements AutoCloseable {
             }
         }
         // Killed or closed, and releasing its locks now.
-        if (MigrationLock.tryAcquire(fresh, schema, table, OWN_SESSION_END_WAIT)) {
+        if (MigrationLock.tryAcquire(fresh, name, OWN_SESSION_END_WAIT)) {
             return true;
         }
-        if (MigrationLock.holder(fresh, schema, table).filter(still -> still.sessionId() == holder.sessionId()).isPresent()) {
+        if (MigrationLock.holder(fresh, name).filter(still -> still.sessionId() == holder.sessionId()).isPresent()) {
             // Still this run's own session, slow to end (seen on MySQL 8.0 under load): no other run
             // has the table, so this is a lost session like any other, tried again at the next check.
             throw new SQLException("this run's lost " + holder + " still holds the migration lock of `" + schema + "`.`"
@@ -303,7 +306,7 @@ public final class TableOwnership implements AutoCloseable {
 
     private void adopt(Connection session) throws SQLException {
         lockSession = session;
-        lockHolder = MigrationLock.holder(session, schema, table)
+        lockHolder = MigrationLock.holder(session, name)
                 .orElseThrow(() -> new SQLException("the migration lock of `" + schema + "`.`" + table + "` is not held"));
         serverStartedAt = serverStart(session);
         // Holding the lock, this session is the only one of the run that can: older ones no longer count.

@@ -19,6 +19,11 @@ public record MigrationPlan(ConnectionSettings connection, String schema, String
         Objects.requireNonNull(options, "options");
     }
 
+    /** The table to migrate. */
+    public TableName tableName() {
+        return new TableName(schema, table);
+    }
+
     private static void requireText(String value, String what) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException("The migration needs a " + what + ".");

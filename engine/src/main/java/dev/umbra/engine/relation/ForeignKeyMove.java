@@ -1,5 +1,6 @@
 package dev.umbra.engine.relation;
 
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.sql.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -25,7 +26,7 @@ public final class ForeignKeyMove implements RelationMove {
 
     /** The move of every foreign key {@code from} has now, read through {@code reader}. */
     public static ForeignKeyMove of(Connection reader, String schema, String from, String to) throws SQLException {
-        return new ForeignKeyMove(schema, from, to, ForeignKeys.of(reader, schema, from));
+        return new ForeignKeyMove(schema, from, to, ForeignKeys.of(reader, new TableName(schema, from)));
     }
 
     @Override
@@ -35,14 +36,14 @@ public final class ForeignKeyMove implements RelationMove {
 
     @Override
     public void detach(Connection fromSession) throws SQLException {
-        ForeignKeys.drop(fromSession, schema, from, names());
+        ForeignKeys.drop(fromSession, new TableName(schema, from), names());
         dropped = !keys.isEmpty();
     }
 
     @Override
     public void attach(Connection toSession) throws SQLException {
         if (dropped) {
-            ForeignKeys.add(toSession, schema, to, keys, ForeignKey::name);
+            ForeignKeys.add(toSession, new TableName(schema, to), keys, ForeignKey::name);
             added = true;
         }
     }
@@ -50,11 +51,11 @@ public final class ForeignKeyMove implements RelationMove {
     @Override
     public void undo(Connection fromSession, Connection toSession) throws SQLException {
         if (added) {
-            ForeignKeys.drop(toSession, schema, to, names());
+            ForeignKeys.drop(toSession, new TableName(schema, to), names());
             added = false;
         }
         if (dropped) {
-            ForeignKeys.add(fromSession, schema, from, keys, ForeignKey::name);
+            ForeignKeys.add(fromSession, new TableName(schema, from), keys, ForeignKey::name);
             dropped = false;
         }
     }

@@ -1,5 +1,6 @@
 package dev.umbra.engine.relation;
 
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.sql.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,14 +25,14 @@ public final class ForeignKeys {
      * rather than a join: the cut-over reads them under its lock, and MariaDB and MySQL 5.7 answer a
      * join of these views by opening every table of every schema.
      */
-    public static List<ForeignKey> of(Connection connection, String schema, String table) throws SQLException {
+    public static List<ForeignKey> of(Connection connection, TableName table) throws SQLException {
         Map<String, ForeignKeyRows> keys = new LinkedHashMap<>();
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME"
                         + " FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?"
                         + " AND REFERENCED_TABLE_NAME IS NOT NULL ORDER BY CONSTRAINT_NAME, ORDINAL_POSITION")) {
-            statement.setString(1, schema);
-            statement.setString(2, table);
+            statement.setString(1, table.schema());
+            statement.setString(2, table.name());
             try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {
                     ForeignKeyRows key = keys.computeIfAbsent(row.getString(1), name -> new ForeignKeyRows());
@@ -48,8 +49,8 @@ public final class ForeignKeys {
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT CONSTRAINT_NAME, UPDATE_RULE, DELETE_RULE FROM information_schema.REFERENTIAL_CONSTRAINTS"
                         + " WHERE CONSTRAINT_SCHEMA = ? AND TABLE_NAME = ?")) {
-            statement.setString(1, schema);
-            statement.setString(2, table);
+            statement.setString(1, table.schema());
+            statement.setString(2, table.name());
             try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {
                     ForeignKeyRows key = keys.get(row.getString(1));
@@ -60,13 +61,13 @@ public final class ForeignKeys {
                 }
             }
         }
-        List<String> createLines = createStatementLines(connection, schema, table);
+        List<String> createLines = createStatementLines(connection, table);
         List<ForeignKey> foreignKeys = new ArrayList<>();
         for (Map.Entry<String, ForeignKeyRows> key : keys.entrySet()) {
             String prefix = "CONSTRAINT " + Sql.quote(key.getKey()) + " ";
             String definition = createLines.stream().filter(line -> line.startsWith(prefix + "FOREIGN KEY ")).findFirst()
                     .map(line -> line.substring(prefix.length()))
-                    .orElseThrow(() -> new SQLException("SHOW CREATE TABLE `" + table + "` does not show foreign key `"
+                    .orElseThrow(() -> new SQLException("SHOW CREATE TABLE `" + table.name() + "` does not show foreign key `"
                             + key.getKey() + "`"));
             foreignKeys.add(key.getValue().toForeignKey(key.getKey(), definition));
         }
@@ -74,9 +75,9 @@ public final class ForeignKeys {
     }
 
     /** The lines of SHOW CREATE TABLE, trimmed, without a trailing comma. */
-    public static List<String> createStatementLines(Connection connection, String schema, String table) throws SQLException {
+    public static List<String> createStatementLines(Connection connection, TableName table) throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery("SHOW CREATE TABLE " + Sql.qualified(schema, table))) {
+             ResultSet row = statement.executeQuery("SHOW CREATE TABLE " + Sql.qualified(table))) {
             row.next();
             return row.getString(2).lines().map(String::trim).map(line -> line.endsWith(",") ? line.substring(0, line.length() - 1) : line)
                     .toList();
@@ -84,14 +85,14 @@ public final class ForeignKeys {
     }
 
     /** The foreign keys of other tables (or of the table itself) that point at {@code schema.table}, for messages. */
-    public static List<String> referencing(Connection connection, String schema, String table) throws SQLException {
+    public static List<String> referencing(Connection connection, TableName table) throws SQLException {
         List<String> children = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT DISTINCT TABLE_SCHEMA, TABLE_NAME, CONSTRAINT_NAME FROM information_schema.KEY_COLUMN_USAGE"
                         + " WHERE REFERENCED_TABLE_SCHEMA = ? AND REFERENCED_TABLE_NAME = ?"
                         + " ORDER BY TABLE_SCHEMA, TABLE_NAME, CONSTRAINT_NAME")) {
-            statement.setString(1, schema);
-            statement.setString(2, table);
+            statement.setString(1, table.schema());
+            statement.setString(2, table.name());
             try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {
                     children.add("`" + row.getString(1) + "`.`" + row.getString(2) + "` (`" + row.getString(3) + "`)");
@@ -107,22 +108,22 @@ public final class ForeignKeys {
      * checked), so the server only writes metadata; ALGORITHM=INPLACE makes it fail rather than
      * copy the table.
      */
-    public static void add(Connection connection, String schema, String table, List<ForeignKey> keys,
+    public static void add(Connection connection, TableName table, List<ForeignKey> keys,
                            Function<ForeignKey, String> names) throws SQLException {
         if (keys.isEmpty()) {
             return;
         }
-        withoutChecks(connection, "ALTER TABLE " + Sql.qualified(schema, table) + " "
+        withoutChecks(connection, "ALTER TABLE " + Sql.qualified(table) + " "
                 + keys.stream().map(key -> key.addClause(names.apply(key))).collect(Collectors.joining(", "))
                 + ", ALGORITHM=INPLACE");
     }
 
-    public static void drop(Connection connection, String schema, String table, List<String> names) throws SQLException {
+    public static void drop(Connection connection, TableName table, List<String> names) throws SQLException {
         if (names.isEmpty()) {
             return;
         }
         try (Statement statement = connection.createStatement()) {
-            statement.execute("ALTER TABLE " + Sql.qualified(schema, table) + " "
+            statement.execute("ALTER TABLE " + Sql.qualified(table) + " "
                     + names.stream().map(name -> "DROP FOREIGN KEY " + Sql.quote(name)).collect(Collectors.joining(", ")));
         }
     }

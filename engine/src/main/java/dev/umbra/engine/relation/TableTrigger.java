@@ -1,5 +1,6 @@
 package dev.umbra.engine.relation;
 
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.sql.Sql;
 
 /**
@@ -22,9 +23,9 @@ public record TableTrigger(String name, String event, String timing, int actionO
     }
 
     /** The CREATE TRIGGER statement for this trigger, under {@code triggerName}, on {@code schema.table}. */
-    String createStatement(String schema, String table, String triggerName) {
-        return "CREATE DEFINER = " + definerClause() + " TRIGGER " + Sql.qualified(schema, triggerName) + " " + timing + " "
-                + event + " ON " + Sql.qualified(schema, table) + " FOR EACH ROW " + body;
+    String createStatement(TableName table, String triggerName) {
+        return "CREATE DEFINER = " + definerClause() + " TRIGGER " + Sql.qualified(table.schema(), triggerName) + " " + timing + " "
+                + event + " ON " + Sql.qualified(table) + " FOR EACH ROW " + body;
     }
 
     /** Backtick-quoted parts, which mean the same under every SQL mode (ANSI_QUOTES, NO_BACKSLASH_ESCAPES). */

@@ -1,5 +1,6 @@
 package dev.umbra.engine.relation;
 
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.sql.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,14 +23,14 @@ public final class TableTriggers {
      * Looked up by TRIGGER_SCHEMA (a trigger lives in its table's schema), which MariaDB resolves to
      * one schema's directory; the cut-over reads them under its lock.
      */
-    public static List<TableTrigger> read(Connection connection, String schema, String table) throws SQLException {
+    public static List<TableTrigger> read(Connection connection, TableName table) throws SQLException {
         List<TableTrigger> triggers = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT TRIGGER_NAME, EVENT_MANIPULATION, ACTION_TIMING, ACTION_ORDER, ACTION_STATEMENT, DEFINER, SQL_MODE,"
                         + " COLLATION_CONNECTION FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?"
                         + " AND EVENT_OBJECT_TABLE = ?")) {
-            statement.setString(1, schema);
-            statement.setString(2, table);
+            statement.setString(1, table.schema());
+            statement.setString(2, table.name());
             try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {
                     triggers.add(new TableTrigger(row.getString(1), row.getString(2), row.getString(3), row.getInt(4),
@@ -47,7 +48,7 @@ public final class TableTriggers {
      * Creates {@code trigger} on {@code schema.table} under {@code name}, in the SQL mode and
      * connection collation it was first created in, then puts the session's own back.
      */
-    public static void create(Connection connection, String schema, String table, TableTrigger trigger, String name)
+    public static void create(Connection connection, TableName table, TableTrigger trigger, String name)
             throws SQLException {
         String sqlMode;
         String collation;
@@ -62,7 +63,7 @@ public final class TableTriggers {
             settings.setString(2, trigger.collationConnection());
             settings.execute();
             try (Statement statement = connection.createStatement()) {
-                statement.execute(trigger.createStatement(schema, table, name));
+                statement.execute(trigger.createStatement(table, name));
             } finally {
                 settings.setString(1, sqlMode);
                 settings.setString(2, collation);

@@ -1,5 +1,6 @@
 package dev.umbra.engine.relation;
 
+import dev.umbra.engine.plan.TableName;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ public final class TriggerMove implements RelationMove {
 
     /** The move of every trigger {@code from} has now, read through {@code reader}. */
     public static TriggerMove of(Connection reader, String schema, String from, String to) throws SQLException {
-        return new TriggerMove(schema, from, to, TableTriggers.read(reader, schema, from));
+        return new TriggerMove(schema, from, to, TableTriggers.read(reader, new TableName(schema, from)));
     }
 
     @Override
@@ -44,7 +45,7 @@ public final class TriggerMove implements RelationMove {
     @Override
     public void attach(Connection toSession) throws SQLException {
         for (TableTrigger trigger : dropped) {
-            TableTriggers.create(toSession, schema, to, trigger, trigger.name());
+            TableTriggers.create(toSession, new TableName(schema, to), trigger, trigger.name());
             created.add(trigger);
         }
     }
@@ -56,7 +57,7 @@ public final class TriggerMove implements RelationMove {
         }
         created.clear();
         for (TableTrigger trigger : dropped) {
-            TableTriggers.create(fromSession, schema, from, trigger, trigger.name());
+            TableTriggers.create(fromSession, new TableName(schema, from), trigger, trigger.name());
         }
         dropped.clear();
     }
@@ -74,7 +75,7 @@ public final class TriggerMove implements RelationMove {
     @Override
     public String sourceStatements() {
         return triggers.stream().map(trigger -> "SET SESSION sql_mode = '" + trigger.sqlMode() + "', collation_connection = '"
-                        + trigger.collationConnection() + "' //\n" + trigger.createStatement(schema, from, trigger.name()) + " //\n")
+                        + trigger.collationConnection() + "' //\n" + trigger.createStatement(new TableName(schema, from), trigger.name()) + " //\n")
                 .collect(Collectors.joining("", "DELIMITER //\n", "DELIMITER ;"));
     }
 }

@@ -64,7 +64,7 @@ final class BinlogPipeline implements AutoCloseable {
         this.inspection = inspection;
         this.connections = connections;
         this.heldRows = heldRows;
-        this.changelog = new Changelog(plan.schema(), inspection.helpers().changelog());
+        this.changelog = new Changelog(plan.tableName().sibling(inspection.helpers().changelog()));
         this.conflictClause = new ConflictClause(plan.schema(), inspection.helpers().ghost(), inspection.mapping());
         RowRefresher refresher = new RowRefresher(plan.schema(), plan.table(), inspection.helpers().ghost(),
                 inspection.mapping(), conflictClause);

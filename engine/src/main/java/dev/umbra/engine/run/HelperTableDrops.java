@@ -1,6 +1,7 @@
 package dev.umbra.engine.run;
 
 import dev.umbra.engine.cutover.InterruptedCutOver;
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.relation.TableRelations;
 import dev.umbra.engine.sql.Sql;
 import dev.umbra.engine.table.HelperTables;
@@ -22,16 +23,16 @@ final class HelperTableDrops {
     private final String table;
     private final HelperTables helpers;
 
-    HelperTableDrops(String schema, String table, HelperTables helpers) {
-        this.schema = schema;
-        this.table = table;
+    HelperTableDrops(TableName table, HelperTables helpers) {
+        this.schema = table.schema();
+        this.table = table.name();
         this.helpers = helpers;
     }
 
     /** After the swap: the changelog and checkpoint tables, the cut-over's guards, and the old table if asked. */
     void afterSwap(Connection lock, boolean dropOldTable) throws SQLException {
         drop(lock, helpers.checkpoint());
-        new InterruptedCutOver(schema, table).dropLeftoverGuards(lock);
+        new InterruptedCutOver(new TableName(schema, table)).dropLeftoverGuards(lock);
         if (dropOldTable) {
             drop(lock, helpers.old());
         }
@@ -49,7 +50,7 @@ final class HelperTableDrops {
                 .ifPresent(moved -> log.warn("{} were still on `{}`; they are back on `{}`", moved, helpers.ghost(), table));
         drop(lock, helpers.ghost());
         drop(lock, helpers.checkpoint());
-        new InterruptedCutOver(schema, table).dropLeftoverGuards(lock);
+        new InterruptedCutOver(new TableName(schema, table)).dropLeftoverGuards(lock);
         drop(lock, helpers.changelog());
     }
 

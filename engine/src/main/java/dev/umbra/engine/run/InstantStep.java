@@ -28,7 +28,7 @@ final class InstantStep implements RunStep {
         if (!plan.options().instantDdl() || !found.server().hasInstantDdl()) {
             return false;
         }
-        return new InstantAlter(plan.schema(), plan.table(), found.helpers().ghost(), found.alter()).probe(connection);
+        return new InstantAlter(plan.tableName(), found.helpers().ghost(), found.alter()).probe(connection);
     }
 
     @Override
@@ -43,7 +43,7 @@ final class InstantStep implements RunStep {
     private static boolean alter(MigrationSession session) throws Exception {
         MigrationPlan plan = session.plan;
         Inspection inspection = session.inspection;
-        InstantAlter instant = new InstantAlter(plan.schema(), plan.table(), inspection.helpers().ghost(), inspection.alter());
+        InstantAlter instant = new InstantAlter(plan.tableName(), inspection.helpers().ghost(), inspection.alter());
         session.tracker.enter(Phase.AWAITING_CUT_OVER, session.options.autoApproveCutOver() ? "instant ALTER ready"
                 : "waiting for approval (instant ALTER)");
         while (true) {
@@ -76,7 +76,7 @@ final class InstantStep implements RunStep {
     private static void finish(MigrationSession session) throws SQLException {
         MigrationPlan plan = session.plan;
         session.ownership.asOwner(lock -> {
-            new HelperTableDrops(plan.schema(), plan.table(), session.inspection.helpers()).ghost(lock);
+            new HelperTableDrops(plan.tableName(), session.inspection.helpers()).ghost(lock);
             return null;
         });
         session.tracker.enter(Phase.DONE, "done (instant ALTER)", "Done: `" + plan.table() + "` now has the new definition,"

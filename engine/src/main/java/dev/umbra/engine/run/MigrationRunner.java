@@ -184,7 +184,7 @@ public final class MigrationRunner {
     /** Makes the table this run's: the migration lock on inspection's session, guarding every other session. */
     private void own(Connection connection, ServerIdentity server) throws SQLException {
         session.connections.expectServer(server);
-        session.ownership = new TableOwnership(session.connections, session.plan.schema(), session.plan.table(),
+        session.ownership = new TableOwnership(session.connections, session.plan.tableName(),
                 session.inspection.helpers(), connection, session.options.reconnectTimeout());
         session.connections.setSessionGuard(session.ownership::confirm);
         session.connections.requireWritableServer(true);

@@ -68,7 +68,7 @@ final class MigrationSession {
         this.gate = new WorkGate(control, throttler, state);
         this.background = new BackgroundWork(plan.table());
         this.schedule = new ScheduleWait(options, state);
-        this.tracker = new RunTracker(plan.schema(), plan.table(), state, listener, this::snapshot, this::saveCheckpoint);
+        this.tracker = new RunTracker(plan.tableName(), state, listener, this::snapshot, this::saveCheckpoint);
     }
 
     /** Holds the run where a test asked to (see {@link RunHooks#onPause}). */

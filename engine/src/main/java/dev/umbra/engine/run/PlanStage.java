@@ -74,7 +74,7 @@ final class PlanStage {
             String ghost = found.helpers().ghost();
             try {
                 state.plan = RunPlans.of(found, InstantStep.possible(plan, connection, found));
-                new HelperTableDrops(plan.schema(), plan.table(), found.helpers()).ghost(connection);
+                new HelperTableDrops(plan.tableName(), found.helpers()).ghost(connection);
             } catch (SQLException e) {
                 String reason = "the dry run could not drop the ghost table `" + ghost + "` it created: " + WorkGate.describe(e)
                         + "; drop it by hand";

@@ -129,7 +129,7 @@ final class RunEnd {
     }
 
     private HelperTableDrops drops(Inspection inspection) {
-        return new HelperTableDrops(plan.schema(), plan.table(), inspection.helpers());
+        return new HelperTableDrops(plan.tableName(), inspection.helpers());
     }
 
     private static void close(Checkpointer checkpointer) {

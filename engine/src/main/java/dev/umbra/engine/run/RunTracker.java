@@ -1,6 +1,7 @@
 package dev.umbra.engine.run;
 
 import dev.umbra.engine.failure.FailureKind;
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.progress.ProgressListener;
@@ -26,10 +27,10 @@ final class RunTracker {
     private final Consumer<Phase> onPhase;
 
     /** @param onPhase called on every phase change, before the listener hears of it (saves the checkpoint) */
-    RunTracker(String schema, String table, RunState state, ProgressListener listener, Supplier<Progress> snapshot,
+    RunTracker(TableName table, RunState state, ProgressListener listener, Supplier<Progress> snapshot,
                Consumer<Phase> onPhase) {
-        this.schema = schema;
-        this.table = table;
+        this.schema = table.schema();
+        this.table = table.name();
         this.state = state;
         this.listener = listener;
         this.snapshot = snapshot;

@@ -56,8 +56,7 @@ final class StreamStep implements RunStep {
         binlog.start(connection, start, session.passwordSource, () -> session.gate.holdNow().isPresent());
         ApplyLoop applyLoop = binlog.applyLoop();
         session.gate.watch(binlog.stream(), applyLoop);
-        session.checkpointer = Checkpointer.begin(connection, session.connections, new CheckpointScope(plan.schema(),
-                plan.table(), inspection.helpers(), inspection.server(), inspection.alter().clauseList()), resumed, applyLoop,
+        session.checkpointer = Checkpointer.begin(connection, session.connections, new CheckpointScope(plan.tableName(), inspection.helpers(), inspection.server(), inspection.alter().clauseList()), resumed, applyLoop,
                 () -> !session.heldRows.isEmpty());
         session.state.rowsCopied = session.checkpointer.rowsCopied();
         session.state.rowsCopiedBefore = session.state.rowsCopied;

@@ -46,7 +46,7 @@ final class SwapStep implements RunStep {
     private static CutOverContext context(MigrationSession session) {
         Inspection inspection = session.inspection;
         BinlogPipeline pipeline = session.pipeline;
-        return new CutOverContext(session.plan.schema(), session.plan.table(), inspection.helpers().ghost(),
+        return new CutOverContext(session.plan.tableName(), inspection.helpers().ghost(),
                 inspection.helpers().old(), pipeline.changelog(), session.connections, pipeline.applyLoop(),
                 session.options.cutOverLockTimeout(), inspection.alter().explicitAutoIncrement().isEmpty(),
                 pipeline.cascadingParents(), () -> session.gate.holdNow().map(Hold::reason), session.hooks.cutOver(),

@@ -16,7 +16,7 @@ final class VerifyStep implements RunStep {
         state.stage = "Verifying";
         session.tracker.publish();
         BinlogPipeline pipeline = session.pipeline;
-        VerifyContext context = new VerifyContext(session.inspection.server(), session.plan.schema(), session.plan.table(),
+        VerifyContext context = new VerifyContext(session.inspection.server(), session.plan.tableName(),
                 session.inspection.helpers().ghost(), session.inspection.mapping(), pipeline.changelog(), session.connections,
                 pipeline.applyLoop(), pipeline.conflicts(), session.heldRows, pipeline.cascadingParents(),
                 session.options.cutOverLockTimeout(), checksumChunkRows(session),

@@ -1,5 +1,6 @@
 package dev.umbra.engine.sql;
 
+import dev.umbra.engine.plan.TableName;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -22,6 +23,11 @@ public final class Sql {
 
     public static String qualified(String schema, String table) {
         return quote(schema) + "." + quote(table);
+    }
+
+    /** {@code `schema`.`name`}, both identifiers quoted. */
+    public static String qualified(TableName table) {
+        return qualified(table.schema(), table.name());
     }
 
     /** {@code `a`, `b`, `c`} */

@@ -1,5 +1,6 @@
 package dev.umbra.engine.table;
 
+import dev.umbra.engine.plan.TableName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,7 +16,9 @@ import java.util.Optional;
 public record TableSchema(String schema, String table, String engine, List<Column> columns, List<UniqueKey> uniqueKeys) {
 
     /** Reads the table, or returns empty if there is no base table of that name. */
-    public static Optional<TableSchema> read(Connection connection, String schema, String table) throws SQLException {
+    public static Optional<TableSchema> read(Connection connection, TableName name) throws SQLException {
+        String schema = name.schema();
+        String table = name.name();
         String engine;
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT ENGINE FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND TABLE_TYPE = 'BASE TABLE'")) {

@@ -1,14 +1,15 @@
 package dev.umbra.engine.verify;
 
-import dev.umbra.engine.logging.Diagnostics;
 import dev.umbra.engine.apply.ApplyLoop;
 import dev.umbra.engine.apply.Changelog;
+import dev.umbra.engine.logging.Diagnostics;
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.sql.ServerInfo;
+import dev.umbra.engine.sql.Sql;
 import dev.umbra.engine.table.ColumnMapping;
 import dev.umbra.engine.unique.ConflictResolver;
 import dev.umbra.engine.unique.HeldRows;
-import dev.umbra.engine.sql.Sql;
 import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -27,13 +28,22 @@ import java.util.stream.Collectors;
  * @param expectedRows about how many rows the original has (for the progress: "chunk 3 of about 12")
  * @param diagnostics where a chunk's key values go (they are data): the log, if the user asked
  */
-public record VerifyContext(ServerInfo server, String schema, String original, String ghost, ColumnMapping mapping, Changelog changelog,
+public record VerifyContext(ServerInfo server, TableName table, String ghost, ColumnMapping mapping, Changelog changelog,
                             Connections connections, ApplyLoop applyLoop, ConflictResolver conflicts, HeldRows held,
                             Set<String> cascadingParents, Duration lockTimeout, int chunkSize, long expectedRows, Diagnostics diagnostics) {
 
+    public String schema() {
+        return table.schema();
+    }
+
+    /** The original table's name. */
+    public String original() {
+        return table.name();
+    }
+
     /** {@code LOCK TABLES} for reading the original, with its cascading parents (see {@code cascadingParents}). */
     String lockForReading() {
-        return "LOCK TABLES " + Sql.qualified(schema, original) + " READ" + cascadingParents.stream().sorted()
-                .map(parent -> ", " + Sql.qualified(schema, parent) + " READ").collect(Collectors.joining());
+        return "LOCK TABLES " + Sql.qualified(table) + " READ" + cascadingParents.stream().sorted()
+                .map(parent -> ", " + Sql.qualified(table.sibling(parent)) + " READ").collect(Collectors.joining());
     }
 }

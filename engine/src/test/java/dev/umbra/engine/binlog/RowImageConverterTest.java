@@ -7,6 +7,7 @@ import com.github.shyiko.mysql.binlog.BinaryLogClient;
 import com.github.shyiko.mysql.binlog.event.EventData;
 import com.github.shyiko.mysql.binlog.event.TableMapEventData;
 import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.sql.Sql;
 import dev.umbra.engine.table.Column;
 import dev.umbra.engine.table.TableSchema;
@@ -332,7 +333,7 @@ class RowImageConverterTest {
     }
 
     private static List<Column> columns(Connection connection, TestDatabase db) throws SQLException {
-        return TableSchema.read(connection, db.schema(), "src").orElseThrow().columns();
+        return TableSchema.read(connection, new TableName(db.schema(), "src")).orElseThrow().columns();
     }
 
     private static void apply(Connection connection, List<Column> columns, List<Serializable[]> images) throws SQLException {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.umbra.engine.checkpoint.MigrationLock;
 import dev.umbra.engine.cutover.InterruptedCutOver.Outcome;
 import dev.umbra.engine.failure.TableInUseException;
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.table.HelperTables;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
@@ -20,7 +21,7 @@ class InterruptedCutOverTest {
     void theNamesSayWhetherTheTablesWereSwappedAndAFinishedSwapIsCleanedUp(TestDatabase db) throws Exception {
         db.execute("CREATE TABLE items (id INT PRIMARY KEY)", "CREATE TABLE _items_gho (id INT PRIMARY KEY, status INT)",
                 "CREATE TABLE _items_ghc (id INT PRIMARY KEY)", "CREATE TABLE _items_ghk (id INT PRIMARY KEY)");
-        InterruptedCutOver cutOver = new InterruptedCutOver(db.schema(), "items");
+        InterruptedCutOver cutOver = new InterruptedCutOver(new TableName(db.schema(), "items"));
         assertThat(examine(db, cutOver)).isEqualTo(Outcome.NOT_SWAPPED);
 
         db.execute("RENAME TABLE items TO _items_del, _items_gho TO items");
@@ -41,7 +42,7 @@ class InterruptedCutOverTest {
     void betweenTheTwoStepRenamesTheOriginalCanBePutBackAndAnythingElseIsUnclear(TestDatabase db) throws Exception {
         db.execute("CREATE TABLE _items_del (id INT PRIMARY KEY)", "CREATE TABLE _items_gho (id INT PRIMARY KEY, status INT)",
                 "INSERT INTO _items_del VALUES (1), (2)");
-        InterruptedCutOver cutOver = new InterruptedCutOver(db.schema(), "items");
+        InterruptedCutOver cutOver = new InterruptedCutOver(new TableName(db.schema(), "items"));
         assertThat(examine(db, cutOver)).isEqualTo(Outcome.ORIGINAL_RENAMED);
         db.execute(cutOver.putOriginalBack());
         assertThat(TableContents.rows(db, "items", List.of("id"))).containsExactly("1", "2");
@@ -54,8 +55,8 @@ class InterruptedCutOverTest {
     void whileAnotherRunHoldsTheLockNothingIsRead(TestDatabase db) throws Exception {
         db.execute("CREATE TABLE items (id INT PRIMARY KEY)");
         try (Connection otherRun = db.connect()) {
-            MigrationLock.acquire(otherRun, db.schema(), "items");
-            assertThatThrownBy(() -> examine(db, new InterruptedCutOver(db.schema(), "items")))
+            MigrationLock.acquire(otherRun, new TableName(db.schema(), "items"));
+            assertThatThrownBy(() -> examine(db, new InterruptedCutOver(new TableName(db.schema(), "items"))))
                     .isInstanceOf(TableInUseException.class);
         }
     }

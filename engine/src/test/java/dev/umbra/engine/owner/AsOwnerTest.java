@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.umbra.engine.apply.Changelog;
 import dev.umbra.engine.checkpoint.MigrationLock;
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.table.HelperTables;
 import dev.umbra.engine.testing.Migrations;
@@ -46,7 +47,7 @@ class AsOwnerTest {
             assertThat(runs).hasValue(2);
             assertThat(TableContents.tables(db)).containsExactly("items");
             try (Connection other = db.connect()) {
-                assertThat(MigrationLock.tryAcquire(other, db.schema(), "items", Duration.ZERO))
+                assertThat(MigrationLock.tryAcquire(other, new TableName(db.schema(), "items"), Duration.ZERO))
                         .as("the lock is still the run's").isFalse();
             }
         }
@@ -64,7 +65,7 @@ class AsOwnerTest {
                 "CREATE TABLE _items_ghk (id INT PRIMARY KEY)");
         try (Connections connections = connections(db); TableOwnership ownership = owner(db, connections)) {
             try (Connection connection = db.connect()) {
-                new Changelog(db.schema(), "_items_ghc").create(connection, ownership.runId());
+                new Changelog(new TableName(db.schema(), "_items_ghc")).create(connection, ownership.runId());
             }
             ownership.claimHelpers(true);
             ownership.watchHelpers(true);
@@ -91,7 +92,7 @@ class AsOwnerTest {
         db.execute("CREATE TABLE items (id INT PRIMARY KEY)", "CREATE TABLE _items_gho (id INT PRIMARY KEY)");
         try (Connections connections = connections(db); TableOwnership ownership = owner(db, connections)) {
             try (Connection connection = db.connect()) {
-                new Changelog(db.schema(), "_items_ghc").create(connection, ownership.runId());
+                new Changelog(new TableName(db.schema(), "_items_ghc")).create(connection, ownership.runId());
             }
             ownership.claimHelpers(true);
             AtomicInteger runs = new AtomicInteger();
@@ -101,7 +102,7 @@ class AsOwnerTest {
                 // Another run's changelog in its place, as if the table had changed hands meanwhile.
                 try (Connection other = db.connect()) {
                     drop(other, "_items_ghc");
-                    new Changelog(db.schema(), "_items_ghc").create(other, java.util.UUID.randomUUID());
+                    new Changelog(new TableName(db.schema(), "_items_ghc")).create(other, java.util.UUID.randomUUID());
                 }
                 kill(db, session);
                 drop(session, "_items_gho");
@@ -136,8 +137,8 @@ class AsOwnerTest {
 
     private static TableOwnership owner(TestDatabase db, Connections connections) throws Exception {
         Connection lockSession = connections.open();
-        MigrationLock.acquire(lockSession, db.schema(), "items");
-        return new TableOwnership(connections, db.schema(), "items", HelperTables.forTable("items"), lockSession,
+        MigrationLock.acquire(lockSession, new TableName(db.schema(), "items"));
+        return new TableOwnership(connections, new TableName(db.schema(), "items"), HelperTables.forTable("items"), lockSession,
                 Duration.ofSeconds(30));
     }
 

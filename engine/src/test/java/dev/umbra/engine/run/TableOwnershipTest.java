@@ -9,6 +9,7 @@ import dev.umbra.engine.failure.MigrationFailedException;
 import dev.umbra.engine.plan.ConnectionSettings;
 import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.plan.MigrationPlan;
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.testing.BackgroundMigration;
@@ -195,7 +196,7 @@ class TableOwnershipTest {
     static OptionalLong lockHolder(TestDatabase db, String table) {
         try (Connection root = db.server().connectAsRoot();
              PreparedStatement statement = root.prepareStatement("SELECT IS_USED_LOCK(?)")) {
-            statement.setString(1, MigrationLock.name(db.schema(), table));
+            statement.setString(1, MigrationLock.name(new TableName(db.schema(), table)));
             try (ResultSet row = statement.executeQuery()) {
                 row.next();
                 return row.getObject(1) == null ? OptionalLong.empty() : OptionalLong.of(row.getLong(1));
@@ -207,7 +208,7 @@ class TableOwnershipTest {
 
     private static boolean getLock(Connection session, TestDatabase db, String table) {
         try (PreparedStatement statement = session.prepareStatement("SELECT GET_LOCK(?, 30)")) {
-            statement.setString(1, MigrationLock.name(db.schema(), table));
+            statement.setString(1, MigrationLock.name(new TableName(db.schema(), table)));
             try (ResultSet row = statement.executeQuery()) {
                 return row.next() && row.getInt(1) == 1;
             }

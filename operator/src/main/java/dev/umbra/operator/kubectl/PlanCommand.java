@@ -49,7 +49,7 @@ final class PlanCommand extends KubectlCommand {
             out.println("Plan for SchemaMigration " + inNamespace + "/" + migration.getMetadata().getName()
                     + ": inspection passed; nothing was created or changed.");
             out.println();
-            PlanPrinter.printPlan(out, plan.schema(), plan.table(), inspection, runner.progress().plan().orElseThrow());
+            PlanPrinter.printPlan(out, plan.tableName(), inspection, runner.progress().plan().orElseThrow());
             return KubectlUmbra.EXIT_OK;
         } catch (MigrationRefusedException e) {
             throw new CommandFailure("Refused: " + e.getMessage());

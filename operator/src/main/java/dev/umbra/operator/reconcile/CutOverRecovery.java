@@ -36,7 +36,7 @@ final class CutOverRecovery {
     }
 
     static Decision decide(MigrationPlan plan) {
-        InterruptedCutOver cutOver = new InterruptedCutOver(plan.schema(), plan.table());
+        InterruptedCutOver cutOver = new InterruptedCutOver(plan.tableName());
         HelperTables helpers = cutOver.helpers();
         String table = "`" + plan.table() + "`";
         try (Connections sessions = new Connections(plan.connection(), plan.schema());

@@ -28,11 +28,11 @@ public final class LeftoverHelperTables {
         try (Connections sessions = new Connections(plan.connection(), plan.schema());
              Connection connection = sessions.open();
              Statement statement = connection.createStatement()) {
-            MigrationLock.acquire(connection, plan.schema(), plan.table());
+            MigrationLock.acquire(connection, plan.tableName());
             statement.execute("DROP TABLE IF EXISTS " + Sql.qualified(plan.schema(), helpers.ghost()));
             statement.execute("DROP TABLE IF EXISTS " + Sql.qualified(plan.schema(), helpers.changelog()));
             statement.execute("DROP TABLE IF EXISTS " + Sql.qualified(plan.schema(), helpers.checkpoint()));
-            new InterruptedCutOver(plan.schema(), plan.table()).dropLeftoverGuards(connection);
+            new InterruptedCutOver(plan.tableName()).dropLeftoverGuards(connection);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.umbra.operator.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.umbra.engine.checkpoint.MigrationLock;
+import dev.umbra.engine.plan.TableName;
 import dev.umbra.operator.model.Annotations;
 import dev.umbra.operator.model.CleanupSpec;
 import dev.umbra.operator.model.MigrationPhase;
@@ -99,7 +100,7 @@ class OnceAndOneAtATimeTest {
         try (Connection otherRun = db.connect()) {
             long holder;
             try (PreparedStatement lock = otherRun.prepareStatement("SELECT GET_LOCK(?, 0), CONNECTION_ID()")) {
-                lock.setString(1, MigrationLock.name(db.schema(), "items"));
+                lock.setString(1, MigrationLock.name(new TableName(db.schema(), "items")));
                 try (ResultSet row = lock.executeQuery()) {
                     row.next();
                     assertThat(row.getInt(1)).isEqualTo(1);
