@@ -243,21 +243,24 @@ public final class ChangeApplier {
         }
     }
 
+    /** Each row's values as the converter binds them: a MySQL JSON document is rebuilt value for value. */
     private void upsert(Connection connection, List<Serializable[]> rows) throws SQLException {
-        String tuple = "(" + String.join(", ", mapping.columns().stream()
-                .map(c -> mapping.storedAs(c, converter.placeholder(c.originalIndex()))).toList()) + ")";
         List<String> tuples = new ArrayList<>();
-        for (int i = 0; i < rows.size(); i++) {
-            tuples.add(tuple);
+        List<Object> parameters = new ArrayList<>();
+        for (Serializable[] row : rows) {
+            List<String> values = new ArrayList<>();
+            for (MappedColumn column : mapping.columns()) {
+                RowImageConverter.Bound bound = converter.bind(column.originalIndex(), row[column.originalIndex()]);
+                values.add(mapping.storedAs(column, bound.sql()));
+                parameters.addAll(bound.parameters());
+            }
+            tuples.add("(" + String.join(", ", values) + ")");
         }
         String sql = "INSERT INTO " + qualifiedGhost + " (" + Sql.columnList(mapping.ghostNames()) + ") VALUES "
                 + String.join(", ", tuples) + clause.overwrite();
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            int index = 1;
-            for (Serializable[] row : rows) {
-                for (MappedColumn column : mapping.columns()) {
-                    statement.setObject(index++, converter.toJdbc(column.originalIndex(), row[column.originalIndex()]));
-                }
+            for (int i = 0; i < parameters.size(); i++) {
+                statement.setObject(i + 1, parameters.get(i));
             }
             statement.executeUpdate();
         }

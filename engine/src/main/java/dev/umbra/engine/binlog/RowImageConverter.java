@@ -8,8 +8,10 @@ import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -82,6 +84,25 @@ public final class RowImageConverter {
         String inCharset = charset.equalsIgnoreCase(conversion.textCharset()) ? conversion.placeholder()
                 : "CONVERT(" + conversion.placeholder() + " USING " + charset + ")";
         return inCharset + " COLLATE " + collation;
+    }
+
+    /**
+     * A value as SQL to write it with: its placeholders and their parameters, in order. The same as
+     * {@link #placeholder} and {@link #toJdbc} for every value but a MySQL JSON document, which is
+     * rebuilt value for value (see {@link JsonExpression}) where its text would not read back the same.
+     */
+    public Bound bind(int columnIndex, Serializable value) {
+        if (value instanceof byte[] binary && binary.length > 0 && "json".equals(columns.get(columnIndex).dataType())) {
+            Optional<Bound> exact = JsonExpression.of(binary);
+            if (exact.isPresent()) {
+                return exact.get();
+            }
+        }
+        return new Bound(placeholder(columnIndex), Collections.singletonList(toJdbc(columnIndex, value)));
+    }
+
+    /** SQL for one value and the parameters of its placeholders, in order. */
+    public record Bound(String sql, List<Object> parameters) {
     }
 
     /** A value for {@code PreparedStatement.setObject}; null stays null. */
