@@ -77,12 +77,13 @@ class RowPathPropertyTest {
                 migration.start();
                 migration.awaitPhase(Phase.AWAITING_CUT_OVER, Duration.ofSeconds(60));
                 Thread.sleep(200);
-                migration.runner().control().approveCutOver();
-                migration.awaitPhase(Phase.CUT_OVER, Duration.ofSeconds(60));
             } finally {
+                // Before the approval: a write after the swap would reach the new types in one table and
+                // the old in the other, as TimeZoneConversionTest saw.
                 writing.set(false);
                 writer.join();
             }
+            migration.runner().control().approveCutOver();
             done = migration.awaitEnd(Duration.ofSeconds(60));
             db.execute("ALTER TABLE t_mirror " + tableCase.alter());
 
