@@ -52,6 +52,8 @@ public final class ChangeApplier {
     private final HeldRows held;
     private final ParentCascades cascades;
     private final FoldedChanges folding;
+    /** Whether some written column's values need SQL of their own (see {@link #upsert}). */
+    private final boolean bindsEachRow;
 
     public ChangeApplier(String schema, String ghost, ColumnMapping mapping, RowImageConverter converter,
                          ConflictClause clause, HeldRows held) {
@@ -63,6 +65,7 @@ public final class ChangeApplier {
                          ConflictClause clause, HeldRows held, ParentCascades cascades) {
         this.cascades = cascades;
         this.folding = new FoldedChanges(mapping.key().stream().map(MappedColumn::originalIndex).toList());
+        this.bindsEachRow = mapping.columns().stream().anyMatch(column -> converter.bindsEachValue(column.originalIndex()));
         this.qualifiedGhost = Sql.qualified(schema, ghost);
         this.mapping = mapping;
         this.converter = converter;
@@ -243,18 +246,32 @@ public final class ChangeApplier {
         }
     }
 
-    /** Each row's values as the converter binds them: a MySQL JSON document is rebuilt value for value. */
+    /**
+     * One multi-row INSERT. A MySQL JSON document is rebuilt value for value ({@link
+     * RowImageConverter#bind}), so its SQL differs from row to row; every other value takes the
+     * column's one placeholder, and a table without such columns builds its tuple once.
+     */
     private void upsert(Connection connection, List<Serializable[]> rows) throws SQLException {
         List<String> tuples = new ArrayList<>();
         List<Object> parameters = new ArrayList<>();
+        String sharedTuple = bindsEachRow ? null : "(" + String.join(", ", mapping.columns().stream()
+                .map(c -> mapping.storedAs(c, converter.placeholder(c.originalIndex()))).toList()) + ")";
         for (Serializable[] row : rows) {
-            List<String> values = new ArrayList<>();
+            List<String> values = bindsEachRow ? new ArrayList<>() : null;
             for (MappedColumn column : mapping.columns()) {
-                RowImageConverter.Bound bound = converter.bind(column.originalIndex(), row[column.originalIndex()]);
-                values.add(mapping.storedAs(column, bound.sql()));
-                parameters.addAll(bound.parameters());
+                int index = column.originalIndex();
+                if (bindsEachRow && converter.bindsEachValue(index)) {
+                    RowImageConverter.Bound bound = converter.bind(index, row[index]);
+                    values.add(mapping.storedAs(column, bound.sql()));
+                    parameters.addAll(bound.parameters());
+                } else {
+                    if (bindsEachRow) {
+                        values.add(mapping.storedAs(column, converter.placeholder(index)));
+                    }
+                    parameters.add(converter.toJdbc(index, row[index]));
+                }
             }
-            tuples.add("(" + String.join(", ", values) + ")");
+            tuples.add(bindsEachRow ? "(" + String.join(", ", values) + ")" : sharedTuple);
         }
         String sql = "INSERT INTO " + qualifiedGhost + " (" + Sql.columnList(mapping.ghostNames()) + ") VALUES "
                 + String.join(", ", tuples) + clause.overwrite();

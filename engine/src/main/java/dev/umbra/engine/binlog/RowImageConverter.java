@@ -92,13 +92,21 @@ public final class RowImageConverter {
      * rebuilt value for value (see {@link JsonExpression}) where its text would not read back the same.
      */
     public Bound bind(int columnIndex, Serializable value) {
-        if (value instanceof byte[] binary && binary.length > 0 && "json".equals(columns.get(columnIndex).dataType())) {
+        if (value instanceof byte[] binary && binary.length > 0 && bindsEachValue(columnIndex)) {
             Optional<Bound> exact = JsonExpression.of(binary);
             if (exact.isPresent()) {
                 return exact.get();
             }
         }
         return new Bound(placeholder(columnIndex), Collections.singletonList(toJdbc(columnIndex, value)));
+    }
+
+    /**
+     * Whether a value of this column may need SQL of its own ({@link #bind}) rather than {@link
+     * #placeholder}: a MySQL JSON column. Writers of other columns keep one placeholder for all rows.
+     */
+    public boolean bindsEachValue(int columnIndex) {
+        return "json".equals(columns.get(columnIndex).dataType());
     }
 
     /** SQL for one value and the parameters of its placeholders, in order. */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -159,7 +160,7 @@ public final class OptionsForm {
         return options.withThrottle(replicaLag == null ? throttle : throttle.withMaxReplicaLag(replicaLag));
     }
 
-    private OptionsForm bounded(Field field, Number value, java.util.function.Function<Long, MigrationOptions> apply) {
+    private OptionsForm bounded(Field field, Number value, Function<Long, MigrationOptions> apply) {
         if (value != null && inBounds(field, value.longValue())) {
             options = apply.apply(value.longValue());
         }
@@ -176,7 +177,7 @@ public final class OptionsForm {
         return false;
     }
 
-    private OptionsForm load(Field field, String limits, java.util.function.Function<LoadLimits, ThrottleOptions> apply) {
+    private OptionsForm load(Field field, String limits, Function<LoadLimits, ThrottleOptions> apply) {
         if (limits != null) {
             try {
                 throttle = apply.apply(LoadLimits.parse(limits));
