@@ -102,6 +102,27 @@ public final class Changelog {
         }
     }
 
+    /** Adds a row of a kind of its own (e.g. the end of a revert window), read back by {@link #latest}. */
+    public void write(Connection connection, String kind, String value) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "INSERT INTO " + Sql.qualified(schema, table) + " (kind, value) VALUES (?, ?)")) {
+            statement.setString(1, kind);
+            statement.setString(2, value);
+            statement.executeUpdate();
+        }
+    }
+
+    /** The value of the newest row of this kind, if there is one. */
+    public Optional<String> latest(Connection connection, String kind) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT value FROM " + Sql.qualified(schema, table) + " WHERE kind = ? ORDER BY id DESC LIMIT 1")) {
+            statement.setString(1, kind);
+            try (var row = statement.executeQuery()) {
+                return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
     /** A changelog row from the binlog: (kind, value), if the image is one of ours. */
     public static Optional<Entry> entryOf(Serializable[] image) {
         if (image == null || image.length < 3) {

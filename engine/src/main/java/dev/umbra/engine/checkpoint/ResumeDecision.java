@@ -11,6 +11,13 @@ public sealed interface ResumeDecision {
     record Resume(Checkpoint checkpoint) implements ResumeDecision {
     }
 
+    /**
+     * The cut-over was done, and the revert window was open when the earlier run stopped: the old
+     * table is kept in step again from the checkpoint, until the window's end.
+     */
+    record RevertWindow(Checkpoint checkpoint, java.time.Instant until) implements ResumeDecision {
+    }
+
     /** A checkpoint that cannot be used, and why; the earlier run's helper tables were dropped. */
     record StartOver(String reason) implements ResumeDecision {
     }
@@ -28,6 +35,11 @@ public sealed interface ResumeDecision {
                     : "copying goes on after key " + Checkpoint.displayKey(range.watermark())).orElse("the copy had not begun");
             return java.util.Optional.of("resumed from the checkpoint saved at " + from.savedAt() + ": " + from.rowsCopied()
                     + " rows were copied, " + watermark + ", binlog from " + from.appliedPosition());
+        }
+        if (this instanceof RevertWindow window) {
+            return java.util.Optional.of("the revert window of the done migration resumed from the checkpoint saved at "
+                    + window.checkpoint().savedAt() + " (binlog from " + window.checkpoint().appliedPosition() + "), open until "
+                    + window.until());
         }
         if (this instanceof StartOver startOver) {
             return java.util.Optional.of("started over: the checkpoint of an interrupted run could not be used, because "

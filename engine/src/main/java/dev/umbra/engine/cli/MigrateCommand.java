@@ -72,7 +72,9 @@ final class MigrateCommand implements Callable<Integer> {
             Map.entry(OptionsForm.Field.MAX_REPLICA_LAG_MILLIS, "--max-lag-millis"),
             Map.entry(OptionsForm.Field.MAX_LOAD, "--max-load"),
             Map.entry(OptionsForm.Field.CRITICAL_LOAD, "--critical-load"),
-            Map.entry(OptionsForm.Field.REPLICAS, "--throttle-control-replicas"));
+            Map.entry(OptionsForm.Field.REPLICAS, "--throttle-control-replicas"),
+            Map.entry(OptionsForm.Field.REVERT_WINDOW, "--revert-window"),
+            Map.entry(OptionsForm.Field.REVERT_ACCEPT_LOSS, "--revert-accept-loss"));
 
 
     @ParentCommand
@@ -166,6 +168,22 @@ final class MigrateCommand implements Callable<Integer> {
             description = "While this file exists, the cut-over waits (copy and binlog replay go on).")
     private Path postponeCutOverFlagFile;
 
+    @Option(names = "--revert-window", paramLabel = "DURATION",
+            description = "After the cut-over, keep the old table (_<table>_del) in step with the new one for this long"
+                    + " (e.g. 30m, 2h, 1h30m; at most 7d), so that --revert-flag-file can swap the tables back. The"
+                    + " command runs until the window ends. Default: no window.")
+    private String revertWindow;
+
+    @Option(names = "--revert-accept-loss",
+            description = "Offer the revert window even where a revert loses data the plan names (a dropped column's"
+                    + " values of rows inserted since the cut-over, a narrowed type).")
+    private boolean revertAcceptLoss;
+
+    @Option(names = "--revert-flag-file", paramLabel = "FILE",
+            description = "Within the revert window, create this file to swap the tables back: the table gets its old"
+                    + " definition again, with every row written since the cut-over.")
+    private Path revertFlagFile;
+
     @Option(names = "--throttle-flag-file", paramLabel = "FILE",
             description = "While this file exists, copy and binlog replay hold.")
     private Path throttleFlagFile;
@@ -242,6 +260,10 @@ final class MigrateCommand implements Callable<Integer> {
             Path flag = postponeCutOverFlagFile;
             runner.setCutOverPostponed(() -> Files.exists(flag));
         }
+        if (revertFlagFile != null) {
+            Path flag = revertFlagFile;
+            runner.setRevertRequested(() -> Files.exists(flag));
+        }
         if (throttleFlagFile != null) {
             Path flag = throttleFlagFile;
             String reason = "throttle flag file " + flag + " exists";
@@ -265,6 +287,7 @@ final class MigrateCommand implements Callable<Integer> {
                     .cutOverLockTimeoutSeconds(cutOverLockTimeoutSeconds).cutOverMaxAttempts(defaultRetries)
                     .statusIntervalSeconds(statusIntervalSeconds).reconnectTimeoutSeconds(reconnectTimeoutSeconds)
                     .replicas(replicas()).maxReplicaLagMillis(maxLagMillis).maxLoad(maxLoad).criticalLoad(criticalLoad)
+                    .revert(revertWindow, revertAcceptLoss)
                     .with(base -> base.withCutOverMethod(cutOver).withAutoApproveCutOver(true).withDropOldTable(okToDropTable)
                             .withDropStaleGhostTable(initiallyDropGhostTable).withDropStaleOldTable(initiallyDropOldTable)
                             .withResume(!noResume).withVerify(verify).withInstantDdl(instantDdl)
@@ -331,7 +354,10 @@ final class MigrateCommand implements Callable<Integer> {
     private int migrate(MigrationRunner runner, StatusReporter reporter, PrintWriter err) {
         err.println("Migrating `" + database + "`.`" + table + "` on " + host + ":" + port + " as " + user + "; the"
                 + " cut-over follows as soon as the copy has caught up"
-                + (postponeCutOverFlagFile == null ? "." : ", once " + postponeCutOverFlagFile + " is gone."));
+                + (postponeCutOverFlagFile == null ? "." : ", once " + postponeCutOverFlagFile + " is gone.")
+                + (revertWindow == null || runner.revertWindow().isZero() ? "" : " Then the old table is kept in step for "
+                        + revertWindow + (revertFlagFile == null ? " (no --revert-flag-file: the window only keeps it)."
+                                : "; create " + revertFlagFile + " to swap back.")));
         err.flush();
         try {
             Progress done = runner.run();

@@ -72,6 +72,7 @@ public final class PlanPrinter {
         if (!inspection.triggers().isEmpty()) {
             row(out, "Triggers", RunPlans.triggers(inspection) + ": kept, moved to the new table at the cut-over under its lock (an instant ALTER leaves them in place)");
         }
+        row(out, "Revert", plan.revert().describe());
         row(out, "Estimated rows", Long.toString(plan.estimatedRows()));
         row(out, "Estimated size", plan.sizeText() + " (data and indexes)");
         plan.estimatedCopyTime().ifPresent(time -> row(out, "Estimated copy", "about " + StatusReporter.duration(time)

@@ -68,7 +68,7 @@ final class StatusJsonFile {
     record Document(String phase, String stage, long rowsCopied, long rowsEstimated, double percent, Long etaSeconds,
                     long eventsApplied, long applyBacklog, Double secondsSinceLastApplied, String throttleReason,
                     String throttleKind, Map<String, Long> replicaLagMillis, int cutOverAttempts, Long lastLockMillis, Long verifyMillis, Integer verifyRepairedChunks,
-                    String message, String at, CheckpointDocument checkpoint) {
+                    String message, String at, CheckpointDocument checkpoint, RevertDocument revert) {
 
         static Document of(Progress progress) {
             return new Document(progress.phase().displayName(), progress.stage(), progress.rowsCopied(),
@@ -81,7 +81,8 @@ final class StatusJsonFile {
                     progress.lastLockTime().map(Duration::toMillis).orElse(null),
                     progress.verification().map(verification -> verification.duration().toMillis()).orElse(null),
                     progress.verification().map(Verification::repairedChunks).orElse(null), progress.message(),
-                    progress.at().toString(), progress.checkpoint().map(CheckpointDocument::of).orElse(null));
+                    progress.at().toString(), progress.checkpoint().map(CheckpointDocument::of).orElse(null),
+                    progress.revert().map(RevertDocument::of).orElse(null));
         }
     }
 
@@ -89,6 +90,15 @@ final class StatusJsonFile {
         Map<String, Long> lags = new LinkedHashMap<>();
         progress.replicaLag().forEach((replica, lag) -> lags.put(replica, lag.toMillis()));
         return lags;
+    }
+
+    /** The revert window after the cut-over, as the operator's status shows it. */
+    record RevertDocument(String until, boolean reversible, Long lagMillis, String reason) {
+
+        static RevertDocument of(dev.umbra.engine.progress.RevertWindow window) {
+            return new RevertDocument(window.until().toString(), window.reversible(),
+                    window.lag().map(Duration::toMillis).orElse(null), window.reason());
+        }
     }
 
     /** The last checkpoint saved: where a killed run of the same command resumes. */

@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * Shows progress: one status line on stderr per snapshot the runner publishes (every status
  * interval and at each phase change), and the {@code --status-json} file, if asked for. The final
- * phases print no status line: the command prints the engine's closing message instead.
+ * phases print no status line (the command prints the engine's closing message instead), except
+ * Done while its revert window is open: the command still runs then.
  */
 final class StatusReporter implements ProgressListener {
 
@@ -27,7 +28,7 @@ final class StatusReporter implements ProgressListener {
 
     @Override
     public void onProgress(Progress progress) {
-        if (!progress.phase().isFinal()) {
+        if (!progress.phase().isFinal() || revertible(progress)) {
             synchronized (err) {
                 err.println(line(progress));
                 err.flush();
@@ -59,6 +60,10 @@ final class StatusReporter implements ProgressListener {
         if (progress.phase() == Phase.INSPECTING) {
             return "Inspecting: " + progress.stage() + progress.throttle().map(hold -> ", throttled: " + hold.describe()).orElse("");
         }
+        if (revertible(progress)) {
+            return "Done, revertible until " + progress.revert().get().until() + progress.revert().get().lag()
+                    .map(lag -> ", old table " + duration(lag) + " behind").orElse("") + " (" + progress.stage() + ")";
+        }
         StringBuilder line = new StringBuilder(progress.phase().displayName());
         line.append(String.format(Locale.ROOT, " %.1f%% %d/%d rows, ETA %s, backlog %d", progress.percent(),
                 progress.rowsCopied(), progress.rowsEstimated(), progress.eta().map(StatusReporter::duration).orElse("unknown"),
@@ -68,6 +73,10 @@ final class StatusReporter implements ProgressListener {
             line.append(" (").append(progress.stage()).append(')');
         }
         return line.toString();
+    }
+
+    private static boolean revertible(Progress progress) {
+        return progress.phase() == Phase.DONE && progress.revert().map(window -> window.reversible()).orElse(false);
     }
 
     /** 12s, 3m05s, 2h07m; a started second counts as a whole one. */

@@ -21,6 +21,11 @@ public record Inspection(ServerInfo server, TableSchema original, TableSchema gh
                          ColumnMapping mapping, HelperTables helpers, long estimatedRows, long estimatedBytes, ResumeDecision resume,
                          List<TableTrigger> triggers, List<ForeignKey> foreignKeys) {
 
+    /** Whether the table was migrated already and an earlier run's revert window goes on (see {@link ResumeDecision.RevertWindow}). */
+    public boolean resumesRevertWindow() {
+        return resume instanceof ResumeDecision.RevertWindow;
+    }
+
     public java.util.Optional<dev.umbra.engine.checkpoint.Checkpoint> resumedCheckpoint() {
         return resume instanceof ResumeDecision.Resume resumed ? java.util.Optional.of(resumed.checkpoint())
                 : java.util.Optional.empty();

@@ -13,6 +13,7 @@ import dev.umbra.engine.relation.TableRelations;
 import dev.umbra.engine.relation.TableTrigger;
 import dev.umbra.engine.relation.TableTriggers;
 import dev.umbra.engine.sql.ServerInfo;
+import dev.umbra.engine.checkpoint.RevertWindowCheckpoint;
 import dev.umbra.engine.sql.Sql;
 import dev.umbra.engine.table.ColumnMapping;
 import dev.umbra.engine.table.HelperTables;
@@ -66,6 +67,10 @@ public final class Inspector {
             putBackStrandedRelations(connection, helpers);
         }
         List<ForeignKey> foreignKeys = RelationsCheck.check(connection, plan.tableName(), plan.options());
+        Optional<ResumeDecision.RevertWindow> window = openRevertWindow(connection, server, alter, helpers);
+        if (window.isPresent()) {
+            return revertWindow(connection, server, alter, helpers, window.get(), foreignKeys);
+        }
         ResumeDecision resume = plan.options().resume()
                 ? ResumeCheck.decide(connection, server, plan.tableName(), alter.clauseList(), helpers, dryRun)
                 : new ResumeDecision.Fresh();
@@ -121,6 +126,40 @@ public final class Inspector {
             ForeignKeysCheck.check(connection, plan.tableName(), helpers.ghost(), foreignKeys);
             return new Inspection(server, original, ghost, alter, mapping, helpers, estimateRows(connection),
                     estimateBytes(connection), resume, triggers, foreignKeys);
+        } catch (ColumnMapping.ShapeException e) {
+            throw new MigrationRefusedException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A revert window an earlier run of this migration left open: the table has the new definition
+     * already, and the run keeps the old table in step again instead of migrating anything.
+     */
+    private Optional<ResumeDecision.RevertWindow> openRevertWindow(Connection connection, ServerInfo server, ParsedAlter alter,
+                                                                   HelperTables helpers)
+            throws SQLException, MigrationRefusedException {
+        try {
+            return new RevertWindowCheckpoint(plan.tableName(), helpers).find(connection, server, alter.clauseList());
+        } catch (RevertWindowCheckpoint.WindowLostException e) {
+            throw new MigrationRefusedException("This migration's cut-over was done, and its revert window was left open"
+                    + " by a run that stopped, but the window cannot go on: " + e.getMessage() + ". `" + plan.table()
+                    + "` keeps its new definition; the old table `" + helpers.old() + "` (if still there) is kept for you to"
+                    + " drop, and the helper tables `" + helpers.changelog() + "` and `" + helpers.checkpoint() + "` can be"
+                    + " dropped.", e);
+        }
+    }
+
+    /** The old table as the original, the table (with its new definition) as the ghost: the shapes the window's sync needs. */
+    private Inspection revertWindow(Connection connection, ServerInfo server, ParsedAlter alter, HelperTables helpers,
+                                    ResumeDecision.RevertWindow window, List<ForeignKey> foreignKeys)
+            throws SQLException, MigrationRefusedException {
+        TableSchema old = TableSchema.read(connection, plan.tableName().sibling(helpers.old()))
+                .orElseThrow(() -> new SQLException("The old table `" + helpers.old() + "` vanished during inspection"));
+        TableSchema current = readOriginal(connection);
+        try {
+            ColumnMapping mapping = ColumnMapping.build(old, current, alter, ServerTimeZone.read(connection).zone());
+            return new Inspection(server, old, current, alter, mapping, helpers, estimateRows(connection),
+                    estimateBytes(connection), window, TableTriggers.read(connection, plan.tableName()), foreignKeys);
         } catch (ColumnMapping.ShapeException e) {
             throw new MigrationRefusedException(e.getMessage(), e);
         }

@@ -60,7 +60,7 @@ public final class RunPlans {
                 : Optional.of(copyTime(inspection.estimatedRows(), inspection.estimatedBytes()));
         return new RunPlan(instant ? RunPlan.Method.INSTANT : RunPlan.Method.ONLINE_COPY, key(mapping),
                 inspection.estimatedRows(), inspection.estimatedBytes(), copyTime, inspection.helpers().ghost(),
-                inspection.helpers().changelog(), inspection.helpers().old(), warnings);
+                inspection.helpers().changelog(), inspection.helpers().old(), warnings, Reversibility.of(inspection, instant));
     }
 
     /** How TIMESTAMP and DATETIME values convert, for a mapping that {@link ColumnMapping#shiftsTemporalValues}. */

@@ -42,6 +42,8 @@ import java.util.function.Consumer;
  * @param planApprovalRequired   inspect without creating anything, publish the plan, and wait for
  *                               {@code MigrationControl#approvePlan()} before the run creates its
  *                               helper tables (default: off, the run goes on at once)
+ * @param revert                 whether the old table is kept in step after the cut-over so that the
+ *                               swap can be undone (default: off)
  */
 public record MigrationOptions(int chunkSize,
                                CutOverMethod cutOverMethod,
@@ -64,7 +66,8 @@ public record MigrationOptions(int chunkSize,
                                int copyWorkers,
                                boolean diagnosticsIncludeStatements,
                                CutOverSchedule cutOverSchedule,
-                               boolean planApprovalRequired) {
+                               boolean planApprovalRequired,
+                               RevertOptions revert) {
 
     /** More sessions than this only queue on the server's locks and cores. */
     public static final int MAX_COPY_WORKERS = 16;
@@ -84,6 +87,7 @@ public record MigrationOptions(int chunkSize,
         }
         Objects.requireNonNull(throttle, "throttle");
         Objects.requireNonNull(cutOverSchedule, "cutOverSchedule");
+        Objects.requireNonNull(revert, "revert");
         if (reconnectTimeout.isNegative()) {
             throw new IllegalArgumentException("the reconnect timeout cannot be negative");
         }
@@ -102,7 +106,7 @@ public record MigrationOptions(int chunkSize,
         return new MigrationOptions(1000, CutOverMethod.ATOMIC, Duration.ofSeconds(3), 10, false, false, false, false, 1000,
                 Duration.ofMillis(500), Duration.ofSeconds(2), true, ThrottleOptions.none(),
                 Duration.ofMinutes(2), true, Duration.ofSeconds(2), true, Duration.ofMillis(500), 1, false, CutOverSchedule.anyTime(),
-                false);
+                false, RevertOptions.off());
     }
 
     public MigrationOptions withChunkSize(int value) {
@@ -189,6 +193,10 @@ public record MigrationOptions(int chunkSize,
         return with(options -> options.planApprovalRequired = value);
     }
 
+    public MigrationOptions withRevert(RevertOptions value) {
+        return with(options -> options.revert = value);
+    }
+
     public MigrationOptions withDiagnosticsIncludeStatements(boolean value) {
         return with(options -> options.diagnosticsIncludeStatements = value);
     }
@@ -228,6 +236,7 @@ public record MigrationOptions(int chunkSize,
         private boolean diagnosticsIncludeStatements;
         private CutOverSchedule cutOverSchedule;
         private boolean planApprovalRequired;
+        private RevertOptions revert;
 
         private Changed(MigrationOptions from) {
             chunkSize = from.chunkSize();
@@ -252,10 +261,11 @@ public record MigrationOptions(int chunkSize,
             diagnosticsIncludeStatements = from.diagnosticsIncludeStatements();
             cutOverSchedule = from.cutOverSchedule();
             planApprovalRequired = from.planApprovalRequired();
+            revert = from.revert();
         }
 
         private MigrationOptions build() {
-            return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver, dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime, copyWorkers, diagnosticsIncludeStatements, cutOverSchedule, planApprovalRequired);
+            return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver, dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime, copyWorkers, diagnosticsIncludeStatements, cutOverSchedule, planApprovalRequired, revert);
         }
     }
 }

@@ -37,7 +37,9 @@ public final class OptionsForm {
         MAX_REPLICA_LAG_MILLIS(1, Long.MAX_VALUE),
         MAX_LOAD(0, 0),
         CRITICAL_LOAD(0, 0),
-        REPLICAS(0, 0);
+        REPLICAS(0, 0),
+        REVERT_WINDOW(0, RevertOptions.MAX_WINDOW.toSeconds(), " (no revert window)"),
+        REVERT_ACCEPT_LOSS(0, 0);
 
         private final long min;
         private final long max;
@@ -140,6 +142,28 @@ public final class OptionsForm {
 
     public OptionsForm criticalLoad(String limits) {
         return load(Field.CRITICAL_LOAD, limits, parsed -> throttle.withCriticalLoad(parsed));
+    }
+
+    /**
+     * The revert window after the cut-over, written as {@link DurationText} reads it ({@code 30m},
+     * {@code 2h}, {@code 0} for none), and whether its named losses are accepted.
+     */
+    public OptionsForm revert(String window, boolean acceptLoss) {
+        if (window == null) {
+            if (acceptLoss) {
+                options = options.withRevert(new RevertOptions(options.revert().window(), true));
+            }
+            return this;
+        }
+        try {
+            Duration parsed = DurationText.parse(window);
+            if (inBounds(Field.REVERT_WINDOW, parsed.toSeconds())) {
+                options = options.withRevert(new RevertOptions(parsed, acceptLoss));
+            }
+        } catch (IllegalArgumentException e) {
+            errors.add(name(Field.REVERT_WINDOW) + " " + e.getMessage() + ".");
+        }
+        return this;
     }
 
     /** Any other option, which needs no checking (a switch, an enum). */

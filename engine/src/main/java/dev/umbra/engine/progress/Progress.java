@@ -39,6 +39,8 @@ import java.util.Optional;
  *                              empty when no replica is watched
  * @param failure               why the run ended Failed, for programs (the message says it for people);
  *                              empty in every other phase
+ * @param revert                the revert window after the cut-over, once the run is Done with one
+ *                              asked for (and in Reverted)
  */
 public record Progress(Phase phase, String stage, long rowsCopied, long rowsEstimated, Optional<Duration> eta,
                        long eventsApplied, long applyBacklog, Optional<Instant> lastAppliedAt, Optional<Duration> applyLag,
@@ -46,7 +48,7 @@ public record Progress(Phase phase, String stage, long rowsCopied, long rowsEsti
                        Optional<Verification> verification,
                        String message, Instant at, Optional<Checkpoint> checkpoint, Optional<String> cutOverWaitsFor,
                        Optional<RunPlan> plan, Map<String, Duration> replicaLag,
-                       Optional<FailureKind> failure) {
+                       Optional<FailureKind> failure, Optional<RevertWindow> revert) {
 
     /** Copy progress in percent, 0–100 (an estimate: the row count is the server's guess). */
     public double percent() {

@@ -21,14 +21,16 @@ import java.util.Optional;
  * @param oldTable          the name the original takes at the cut-over
  * @param warnings          what a careful reader should know (time zone conversions, relations moved
  *                          at the cut-over, a resumed checkpoint)
+ * @param revert            whether the cut-over could be undone within a revert window, and why
  */
 public record RunPlan(Method method, String key, long estimatedRows, long estimatedBytes,
                       Optional<Duration> estimatedCopyTime, String ghostTable, String changelogTable, String oldTable,
-                      List<String> warnings) {
+                      List<String> warnings, RevertVerdict revert) {
 
     public RunPlan {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(revert, "revert");
         warnings = List.copyOf(warnings);
     }
 

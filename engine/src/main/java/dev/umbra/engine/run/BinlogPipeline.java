@@ -35,7 +35,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What carries the original's changes to the ghost table while the run copies and waits: the
+ * What carries the original's changes to the ghost table while the run copies and waits (and,
+ * within a revert window, the new table's back to the old one; see {@link SyncRoute}): the
  * changelog table, the binlog stream, the applier, and what settles rows that collide on a unique
  * key the ALTER adds. Built once the run owns the table, started from a binlog position, closed
  * at the run's end.
@@ -50,6 +51,7 @@ final class BinlogPipeline implements AutoCloseable {
 
     private final MigrationPlan plan;
     private final Inspection inspection;
+    private final SyncRoute route;
     private final Connections connections;
     private final HeldRows heldRows;
     private final Changelog changelog;
@@ -59,16 +61,16 @@ final class BinlogPipeline implements AutoCloseable {
     private volatile ApplyLoop applyLoop;
     private volatile ParentCascades cascades = ParentCascades.NONE;
 
-    BinlogPipeline(MigrationPlan plan, Inspection inspection, Connections connections, HeldRows heldRows) {
+    BinlogPipeline(MigrationPlan plan, Inspection inspection, SyncRoute route, Connections connections, HeldRows heldRows) {
         this.plan = plan;
         this.inspection = inspection;
+        this.route = route;
         this.connections = connections;
         this.heldRows = heldRows;
         this.changelog = new Changelog(plan.tableName().sibling(inspection.helpers().changelog()));
-        this.conflictClause = new ConflictClause(plan.schema(), inspection.helpers().ghost(), inspection.mapping());
-        RowRefresher refresher = new RowRefresher(plan.schema(), plan.table(), inspection.helpers().ghost(),
-                inspection.mapping(), conflictClause);
-        this.conflicts = new ConflictResolver(plan.table(), heldRows, refresher, this::catchUp, plan.options().diagnostics());
+        this.conflictClause = new ConflictClause(plan.schema(), route.target(), route.mapping());
+        RowRefresher refresher = new RowRefresher(plan.schema(), route.source(), route.target(), route.mapping(), conflictClause);
+        this.conflicts = new ConflictResolver(route.source(), heldRows, refresher, this::catchUp, plan.options().diagnostics());
     }
 
     /**
@@ -81,10 +83,9 @@ final class BinlogPipeline implements AutoCloseable {
     void start(Connection connection, BinlogPosition from, PasswordSource passwords, BooleanSupplier held)
             throws SQLException, IOException, TimeoutException {
         TransactionQueue queue = new TransactionQueue(QUEUE_TRANSACTIONS, QUEUE_BYTES);
-        cascades = ParentCascades.load(connection, plan.schema(), inspection.helpers().ghost(),
-                inspection.foreignKeys());
+        cascades = ParentCascades.load(connection, plan.schema(), route.target(), route.foreignKeys());
         Set<String> followed = new HashSet<>(cascades.parentTables());
-        followed.add(plan.table());
+        followed.add(route.source());
         followed.add(changelog.table());
         BinlogStream binlog = new BinlogStream(plan.connection(), plan.schema(), Set.copyOf(followed), queue);
         stream = binlog;
@@ -99,10 +100,10 @@ final class BinlogPipeline implements AutoCloseable {
             }
         });
         binlog.start(from);
-        ChangeApplier applier = new ChangeApplier(plan.schema(), inspection.helpers().ghost(), inspection.mapping(),
-                new RowImageConverter(inspection.original().columns(), inspection.mapping().valueTargets()),
+        ChangeApplier applier = new ChangeApplier(plan.schema(), route.target(), route.mapping(),
+                new RowImageConverter(route.sourceColumns(), route.mapping().valueTargets()),
                 conflictClause, heldRows, cascades);
-        ApplyLoop loop = new ApplyLoop(queue, applier, plan.table(), changelog.table(), connections, held,
+        ApplyLoop loop = new ApplyLoop(queue, applier, route.source(), changelog.table(), connections, held,
                 plan.options().applyBatchSize(), heldRows, plan.options().reconnectTimeout());
         applyLoop = loop;
         loop.start();

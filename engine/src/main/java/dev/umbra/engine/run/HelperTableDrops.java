@@ -40,6 +40,19 @@ final class HelperTableDrops {
     }
 
     /**
+     * After a revert: the changelog and checkpoint tables, the cut-over's guards, and the table with
+     * the new definition (now under the ghost's name) if asked.
+     */
+    void afterRevert(Connection lock, boolean dropNewTable) throws SQLException {
+        drop(lock, helpers.checkpoint());
+        new InterruptedCutOver(new TableName(schema, table)).dropLeftoverGuards(lock);
+        if (dropNewTable) {
+            drop(lock, helpers.ghost());
+        }
+        drop(lock, helpers.changelog());
+    }
+
+    /**
      * After a failure or an abort: the original's triggers and foreign keys that a cut-over attempt
      * could not move back are put back first, then every helper table goes, the changelog last: it
      * carries the run's id, which proves the rest are this run's if the drops must run again after

@@ -13,6 +13,7 @@ public final class MigrationControl {
     private volatile boolean paused;
     private volatile boolean abortRequested;
     private volatile boolean handOverRequested;
+    private volatile boolean revertRequested;
     private volatile String abortReason = "aborted by user";
 
     /** Lets a run that waits in AwaitingPlanApproval go on to create its helper tables and copy. */
@@ -66,6 +67,19 @@ public final class MigrationControl {
      */
     public void stopForResume(String reason) {
         handOver(reason);
+    }
+
+    /**
+     * Within the revert window after the cut-over (see {@code RevertOptions}): swaps the tables
+     * back, so that the table has its old definition again with every row written since. Outside
+     * the window, or where the migration is not reversible, the run says why and does nothing.
+     */
+    public void requestRevert() {
+        revertRequested = true;
+    }
+
+    public boolean isRevertRequested() {
+        return revertRequested;
     }
 
     public boolean isCutOverApproved() {

@@ -27,7 +27,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * Runs one migration through its phases: Inspecting, Copying, AwaitingCutOver, CutOver, Done.
+ * Runs one migration through its phases: Inspecting, Copying, AwaitingCutOver, CutOver, Done (and,
+ * within a revert window, Reverted).
  * After inspection and ownership, an ordered list of steps runs (see {@link #STEPS}), each asking
  * the same gate and sharing one {@link MigrationSession}. Any failure or abort ends in Failed or
  * Aborted with the original table untouched and the helper tables dropped. Progress goes to the
@@ -37,7 +38,7 @@ public final class MigrationRunner {
 
     /** The steps after inspection, in order: the instant path may end the run at its first. */
     private static final List<Supplier<RunStep>> STEPS = List.of(InstantStep::new, StreamStep::new, CopyStep::new,
-            VerifyStep::new, AwaitCutOverStep::new, SwapStep::new);
+            VerifyStep::new, AwaitCutOverStep::new, SwapStep::new, RevertWindowStep::new);
 
     private final MigrationSession session;
     private final PlanStage plans;
@@ -54,6 +55,16 @@ public final class MigrationRunner {
     /** While this says true, the cut-over waits (the CLI's --postpone-cut-over-flag-file). */
     public void setCutOverPostponed(BooleanSupplier postponed) {
         session.cutOverPostponed = postponed;
+    }
+
+    /** Within the revert window, a revert is made once this says true (the CLI's --revert-flag-file). */
+    public void setRevertRequested(BooleanSupplier requested) {
+        session.revertRequested = requested;
+    }
+
+    /** How long the old table is kept in step after the cut-over; zero for no revert window. */
+    public java.time.Duration revertWindow() {
+        return session.options.revert().window();
     }
 
     /** The load and replica-lag throttle of {@link MigrationOptions#throttle()}. */
@@ -136,7 +147,9 @@ public final class MigrationRunner {
             try {
                 own(connection, server);
                 plans.settle(session.inspection, approved);
-                for (Supplier<RunStep> step : STEPS) {
+                // A revert window left open by an earlier run: the table is migrated already.
+                List<Supplier<RunStep>> steps = session.inspection.resumesRevertWindow() ? List.of(RevertWindowStep::new) : STEPS;
+                for (Supplier<RunStep> step : steps) {
                     if (step.get().run(session) == RunStep.Next.RUN_DONE) {
                         return session.snapshot();
                     }
@@ -262,10 +275,7 @@ public final class MigrationRunner {
     }
 
     private RunEnd end() {
-        return new RunEnd(session.plan, session.connections, session.state, session.tracker, () -> {
-            session.stopBackground();
-            session.closeWorkers();
-        });
+        return session.end();
     }
 
     private static String describe(Exception e) {

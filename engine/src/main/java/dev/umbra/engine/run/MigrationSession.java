@@ -46,6 +46,8 @@ final class MigrationSession {
 
     /** While this says true, the cut-over waits (the CLI's --postpone-cut-over-flag-file). */
     volatile BooleanSupplier cutOverPostponed = () -> false;
+    /** Within the revert window, a revert is made once this says true (besides {@link MigrationControl#requestRevert}). */
+    volatile BooleanSupplier revertRequested = () -> false;
     /** Where every session of the run gets the password; the plan's own when null. */
     volatile PasswordSource passwordSource;
     /** Stops the run at its next check as a killed process would: nothing is cleaned up (tests only). */
@@ -98,6 +100,14 @@ final class MigrationSession {
                 log.warn("Saving the checkpoint failed: {}", WorkGate.describe(e));
             }
         }
+    }
+
+    /** How the run ends (done, reverted, failed, left for a resume), once the work is stopped. */
+    RunEnd end() {
+        return new RunEnd(plan, connections, state, tracker, () -> {
+            stopBackground();
+            closeWorkers();
+        });
     }
 
     /** Stops the binlog stream and the applier. */

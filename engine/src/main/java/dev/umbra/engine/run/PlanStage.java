@@ -67,7 +67,7 @@ final class PlanStage {
                 throw e;
             }
             state.rowsEstimated = found.estimatedRows();
-            if (found.resumedCheckpoint().isPresent()) {
+            if (found.resumedCheckpoint().isPresent() || found.resumesRevertWindow()) { // nothing of theirs to drop
                 state.plan = RunPlans.of(found, false);
                 return found;
             }
@@ -118,7 +118,8 @@ final class PlanStage {
      */
     void settle(Inspection inspection, RunPlan approved) throws SQLException, MigrationFailedException {
         boolean instant = false;
-        if (inspection.resumedCheckpoint().isEmpty()) { // a resumed ghost holds copied rows: never rebuilt to probe
+        // A resumed ghost holds copied rows: never rebuilt to probe; a resumed revert window has no ghost.
+        if (inspection.resumedCheckpoint().isEmpty() && !inspection.resumesRevertWindow()) {
             try (Connection probing = connections.open()) {
                 instant = InstantStep.possible(plan, probing, inspection);
             }

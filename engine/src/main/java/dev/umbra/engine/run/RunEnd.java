@@ -40,20 +40,44 @@ final class RunEnd {
 
     /** After the swap, on the lock's session: the helper tables are dropped only while the run owns the table. */
     void done(TableOwnership ownership, Inspection inspection, Checkpointer checkpointer) {
+        done(ownership, inspection, checkpointer, plan.options().dropOldTable());
+    }
+
+    /** @param dropOld whether the old table goes: as the options say, except where a revert window was cut short by a hand-over */
+    void done(TableOwnership ownership, Inspection inspection, Checkpointer checkpointer, boolean dropOld) {
         stopWork.run();
         close(checkpointer);
         try {
             ownership.asOwner(connection -> {
-                drops(inspection).afterSwap(connection, plan.options().dropOldTable());
+                drops(inspection).afterSwap(connection, dropOld);
                 return null;
             });
         } catch (SQLException e) {
             log.warn("The migration is done, but cleaning up a helper table failed: {}", e.getMessage());
         }
-        String old = plan.options().dropOldTable() ? "the old table was dropped"
-                : "the old table is kept as `" + inspection.helpers().old() + "`";
+        String old = dropOld ? "the old table was dropped" : "the old table is kept as `" + inspection.helpers().old() + "`";
+        String revert = state.revert == null ? "" : " Revert window: " + state.revert.reason() + ".";
         tracker.enter(Phase.DONE, "done (online copy)",
-                "Done: `" + plan.table() + "` now has the new definition, by an online copy; " + old + ".");
+                "Done: `" + plan.table() + "` now has the new definition, by an online copy; " + old + "." + revert);
+    }
+
+    /** After a revert's swap: as {@link #done}, but the table that is no longer serving is the new one. */
+    void reverted(TableOwnership ownership, Inspection inspection, Checkpointer checkpointer) {
+        stopWork.run();
+        close(checkpointer);
+        boolean dropNew = plan.options().dropOldTable();
+        try {
+            ownership.asOwner(connection -> {
+                drops(inspection).afterRevert(connection, dropNew);
+                return null;
+            });
+        } catch (SQLException e) {
+            log.warn("The revert is done, but cleaning up a helper table failed: {}", e.getMessage());
+        }
+        String newTable = dropNew ? "the table with the new definition was dropped"
+                : "the table with the new definition is kept as `" + inspection.helpers().ghost() + "`";
+        tracker.enter(Phase.REVERTED, "reverted", "Reverted: `" + plan.table() + "` has its old definition again, with"
+                + " every row written since the cut-over; " + newTable + ".");
     }
 
     /**

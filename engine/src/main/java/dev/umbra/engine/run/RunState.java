@@ -5,6 +5,7 @@ import dev.umbra.engine.checkpoint.Checkpoint;
 import dev.umbra.engine.failure.FailureKind;
 import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
+import dev.umbra.engine.progress.RevertWindow;
 import dev.umbra.engine.progress.RunPlan;
 import dev.umbra.engine.progress.Verification;
 import dev.umbra.engine.throttle.Hold;
@@ -43,6 +44,8 @@ final class RunState {
     volatile RunPlan plan;
     /** Why the run failed, once it has. */
     volatile FailureKind failure;
+    /** The revert window after the cut-over, once there is one. */
+    volatile RevertWindow revert;
 
     /**
      * @param applyLoop   the applier, once it runs (null before)
@@ -63,7 +66,8 @@ final class RunState {
                 Optional.ofNullable(lastLockTime), Optional.ofNullable(verification), message, at,
                 ended ? Optional.empty() : checkpoint,
                 Optional.ofNullable(cuttingOver ? cutOverWaitsFor : null),
-                Optional.ofNullable(plan), ended ? Map.of() : replicaLags, Optional.ofNullable(failure));
+                Optional.ofNullable(plan), ended ? Map.of() : replicaLags, Optional.ofNullable(failure),
+                Optional.ofNullable(revert));
     }
 
     private Optional<Duration> eta() {

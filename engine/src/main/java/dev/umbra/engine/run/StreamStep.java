@@ -41,7 +41,8 @@ final class StreamStep implements RunStep {
         MigrationPlan plan = session.plan;
         MigrationOptions options = session.options;
         Inspection inspection = session.inspection;
-        BinlogPipeline binlog = new BinlogPipeline(plan, inspection, session.connections, session.heldRows);
+        BinlogPipeline binlog = new BinlogPipeline(plan, inspection, SyncRoute.forward(plan, inspection), session.connections,
+                session.heldRows);
         session.pipeline = binlog;
         Changelog changelog = binlog.changelog();
         Optional<Checkpoint> resumed = inspection.resumedCheckpoint();

@@ -33,11 +33,11 @@ final class SwapStep implements RunStep {
     public Next run(MigrationSession session) throws Exception {
         session.tracker.enter(Phase.CUT_OVER, "swapping tables");
         session.ownership.watchHelpers(false); // the swap renames them
-        swap(session, method(session), context(session));
+        swap(session, method(session), context(session), true);
         return Next.GO_ON;
     }
 
-    private static CutOver method(MigrationSession session) {
+    static CutOver method(MigrationSession session) {
         return session.hooks.cutOverMethod().orElseGet(() -> session.options.cutOverMethod() == CutOverMethod.TWO_STEP
                 ? new TwoStepCutOver()
                 : session.inspection.server().renamesUnderLockTables() ? new SingleSessionCutOver() : new TwoSessionCutOver());
@@ -53,7 +53,13 @@ final class SwapStep implements RunStep {
                 session.options.diagnostics());
     }
 
-    private static void swap(MigrationSession session, CutOver method, CutOverContext context) throws Exception {
+    /**
+     * Attempts the swap {@code context} describes (the cut-over, or a revert) until one succeeds or
+     * the attempts run out.
+     *
+     * @param scheduled whether attempts wait for the cut-over's schedule (a revert does not)
+     */
+    static void swap(MigrationSession session, CutOver method, CutOverContext context, boolean scheduled) throws Exception {
         RunState state = session.state;
         WorkGate gate = session.gate;
         int maxAttempts = session.options.cutOverMaxAttempts();
@@ -61,7 +67,8 @@ final class SwapStep implements RunStep {
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             gate.check();
             session.settleConflicts(); // a collision found while draining under the lock failed the last attempt
-            for (boolean announced = false; gate.holdForThrottle() || session.schedule.waitWhileClosed(); announced = true) {
+            for (boolean announced = false; gate.holdForThrottle() || (scheduled && session.schedule.waitWhileClosed());
+                    announced = true) {
                 if (!announced) {
                     session.tracker.publish(); // say why the next attempt waits
                 }

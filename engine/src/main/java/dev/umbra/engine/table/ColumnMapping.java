@@ -175,6 +175,22 @@ public record ColumnMapping(List<MappedColumn> columns, List<MappedColumn> key, 
         return key.stream().map(MappedColumn::ghostName).toList();
     }
 
+    /**
+     * The mapping the other way: from the ghost's columns, as the new table has them after the
+     * cut-over, back to the original's, as the old table keeps them. What keeps the old table in
+     * step within a revert window. Its key is unique in the old table, where it was the original's.
+     */
+    public ColumnMapping inverse() {
+        List<MappedColumn> back = columns.stream().map(ColumnMapping::reversed).toList();
+        List<MappedColumn> backKey = key.stream().map(ColumnMapping::reversed).toList();
+        UniqueKey newTableKey = new UniqueKey(originalKey.name(), ghostKeyNames(), false);
+        return new ColumnMapping(back, backKey, newTableKey, true, zone);
+    }
+
+    private static MappedColumn reversed(MappedColumn column) {
+        return new MappedColumn(column.ghost(), column.ghost().position() - 1, column.original());
+    }
+
     /** Raised when the old and new shape do not allow an online migration. */
     public static final class ShapeException extends Exception {
         public ShapeException(String message) {

@@ -36,6 +36,7 @@ class CliDryRunTest {
                 .containsPattern("Estimated rows: +\\d+")
                 .containsPattern("Estimated size: +\\d+(\\.\\d)? (bytes|KiB|MiB)")
                 .containsPattern("Method: +online copy")
+                .containsPattern("Revert: +ReversibleWithLoss: `qty` is dropped: rows inserted since the cut-over get its default")
                 .containsPattern("Estimated copy: +about \\d+s");
         assertThat(result.all()).doesNotContain(db.password());
     }

@@ -168,6 +168,16 @@ class CliErrorsTest {
         assertThat(badWorkers.exitCode()).isEqualTo(UmbraCli.EXIT_USAGE);
         assertThat(badWorkers.err()).contains("--copy-workers must be between 1 and 16, not 17.");
 
+        UmbraCommand.Result badWindow = UmbraCommand.run("migrate", "--user", "u", "--database", "d", "--table", "t",
+                "--alter", "ADD c INT", "--revert-window", "half an hour");
+        assertThat(badWindow.exitCode()).isEqualTo(UmbraCli.EXIT_USAGE);
+        assertThat(badWindow.err()).contains("--revert-window 'half an hour' is not a duration; write one such as 30m");
+
+        UmbraCommand.Result longWindow = UmbraCommand.run("migrate", "--user", "u", "--database", "d", "--table", "t",
+                "--alter", "ADD c INT", "--revert-window", "8d");
+        assertThat(longWindow.exitCode()).isEqualTo(UmbraCli.EXIT_USAGE);
+        assertThat(longWindow.err()).contains("--revert-window must be between 0 (no revert window) and 604800, not 691200.");
+
         assertThat(UmbraCommand.run().exitCode()).isEqualTo(UmbraCli.EXIT_USAGE);
     }
 

@@ -13,7 +13,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The flag files: postponing the cut-over and throttling, both held only while the file exists. */
+/**
+ * The flag files: postponing the cut-over and throttling, both held only while the file exists;
+ * and the revert flag file, which swaps the tables back within the revert window.
+ */
 class CliFlagFilesTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -81,5 +84,34 @@ class CliFlagFilesTest {
         assertThat(result.err()).contains("throttled: throttle flag file");
         assertThat(TableContents.rows(db, "t", UmbraCommand.COLUMNS)).hasSize(500);
         assertThat(TableContents.tables(db)).containsExactly("_t_del", "t");
+    }
+
+    @EveryFlavor
+    void revertFlagFileSwapsTheTablesBackWithinTheWindow(TestDatabase db) throws Exception {
+        UmbraCommand.createTable(db, 500);
+        String definitionBefore = TableContents.createStatement(db, "t").replaceAll(" AUTO_INCREMENT=\\d+", "");
+        Path flag = dir.resolve("revert.flag");
+        Path status = dir.resolve("status.json");
+
+        CompletableFuture<UmbraCommand.Result> run = CompletableFuture.supplyAsync(() -> UmbraCommand.run(
+                UmbraCommand.migrate(db, "t", "ADD COLUMN status TINYINT NOT NULL DEFAULT 1", "--execute",
+                        "--revert-window", "10m", "--revert-flag-file", flag.toString(), "--status-json", status.toString(),
+                        "--status-interval-seconds", "1")));
+        JsonNode open = UmbraCommand.awaitStatus(status, WAIT, json -> json.get("phase").asText().equals("Done")
+                && json.path("revert").path("reversible").asBoolean());
+        assertThat(open.get("revert").get("until").asText()).isNotBlank();
+        db.execute("INSERT INTO t (name, qty, status) VALUES ('after the cut-over', 1, 2)");
+        Thread.sleep(1_500);
+        assertThat(run).isNotDone();
+        Files.createFile(flag);
+        UmbraCommand.Result result = run.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.err()).contains("Then the old table is kept in step for 10m; create " + flag)
+                .contains("Done, revertible until").contains("Reverted: `t` has its old definition again");
+        assertThat(UmbraCommand.readJson(status).get("phase").asText()).isEqualTo("Reverted");
+        assertThat(TableContents.createStatement(db, "t").replaceAll(" AUTO_INCREMENT=\\d+", "")).isEqualTo(definitionBefore);
+        assertThat(TableContents.rows(db, "t", UmbraCommand.COLUMNS)).hasSize(501).contains("501|after the cut-over|1");
+        assertThat(TableContents.tables(db)).containsExactly("_t_gho", "t");
     }
 }

@@ -16,7 +16,8 @@ class OptionsFormTest {
             OptionsForm.Field.CHUNK_SIZE, "spec.copy.chunkSize",
             OptionsForm.Field.MAX_REPLICA_LAG_MILLIS, "spec.throttle.maxReplicaLagMillis",
             OptionsForm.Field.REPLICAS, "spec.database.replicas",
-            OptionsForm.Field.MAX_LOAD, "spec.throttle.maxLoad");
+            OptionsForm.Field.MAX_LOAD, "spec.throttle.maxLoad",
+            OptionsForm.Field.REVERT_WINDOW, "spec.revert.window");
 
     @Test
     void valuesLeftOutKeepTheCallersDefaultsAndGivenOnesAreSet() throws Exception {
@@ -70,5 +71,30 @@ class OptionsFormTest {
                 .replicas(List.of(new ReplicaAddress("replica-1", 3306))).maxReplicaLagMillis(1500L).build();
         assertThat(options.throttle().maxReplicaLag()).contains(Duration.ofMillis(1500));
         assertThat(options.throttle().replicas()).hasSize(1);
+    }
+
+    @Test
+    void theRevertWindowIsReadAsPeopleWriteDurations() throws Exception {
+        MigrationOptions options = new OptionsForm(SPEC, MigrationOptions.defaults()).revert("1h30m", true).build();
+        assertThat(options.revert()).isEqualTo(new RevertOptions(Duration.ofMinutes(90), true));
+        assertThat(new OptionsForm(SPEC, MigrationOptions.defaults()).revert("0", false).build().revert().enabled()).isFalse();
+        assertThat(new OptionsForm(SPEC, MigrationOptions.defaults()).revert(null, false).build().revert())
+                .isEqualTo(RevertOptions.off());
+        assertThat(new OptionsForm(SPEC, MigrationOptions.defaults()).revert("7d", false).build().revert().window())
+                .isEqualTo(Duration.ofDays(7));
+
+        for (String bad : List.of("30", "m", "30x", "1m2h", "", "-5m", "30 m")) {
+            OptionsForm.InvalidOptionsException invalid = catchThrowableOfType(OptionsForm.InvalidOptionsException.class,
+                    () -> new OptionsForm(SPEC, MigrationOptions.defaults()).revert(bad, false).build());
+            assertThat(invalid).as(bad).isNotNull();
+            assertThat(invalid.errors()).as(bad).singleElement().asString().startsWith("spec.revert.window ")
+                    .contains("duration");
+        }
+        OptionsForm.InvalidOptionsException tooLong = catchThrowableOfType(OptionsForm.InvalidOptionsException.class,
+                () -> new OptionsForm(SPEC, MigrationOptions.defaults()).revert("8d", false).build());
+        assertThat(tooLong.errors()).containsExactly(
+                "spec.revert.window must be between 0 (no revert window) and 604800, not 691200.");
+        assertThat(DurationText.format(Duration.ofSeconds(5_400))).isEqualTo("1h30m");
+        assertThat(DurationText.parse(DurationText.format(Duration.ofSeconds(90_061)))).isEqualTo(Duration.ofSeconds(90_061));
     }
 }

@@ -26,6 +26,23 @@ class ColumnMappingTest {
     }
 
     @Test
+    void theInverseMapsTheNewTablesColumnsBackAtTheirOwnPlaces() throws Exception {
+        TableSchema original = table(List.of(column("id", false), column("a", true), column("b", true)), primary("id"));
+        TableSchema ghost = table(List.of(column("c", true), column("id", false), column("alpha", true)), primary("id"));
+
+        ColumnMapping inverse = ColumnMapping.build(original, ghost,
+                AlterParser.parse("t", "DROP COLUMN b, RENAME COLUMN a TO alpha, ADD COLUMN c INT FIRST", false)).inverse();
+
+        // Binlog images of the new table have c first: each column is read at its place there.
+        assertThat(inverse.columns()).extracting(column -> column.original().name() + "->" + column.ghostName() + "@"
+                + column.originalIndex()).containsExactly("id->id@1", "alpha->a@2");
+        assertThat(inverse.originalKeyNames()).containsExactly("id");
+        assertThat(inverse.ghostKeyNames()).containsExactly("id");
+        assertThat(inverse.keyUniqueInGhost()).isTrue();
+        assertThat(inverse.valueTargets()).containsOnlyKeys(2);
+    }
+
+    @Test
     void aColumnDroppedAndAddedAgainUnderItsNameIsNotCopied() throws Exception {
         TableSchema original = table(List.of(column("id", false), column("a", true)), primary("id"));
         TableSchema ghost = table(List.of(column("id", false), column("a", true)), primary("id"));
@@ -83,8 +100,14 @@ class ColumnMappingTest {
         assertThat(refused).hasMessageContaining("No primary key or NOT NULL unique key of `t` survives the ALTER unchanged");
     }
 
+    /** The columns at their places, as information_schema numbers them. */
     private static TableSchema table(List<Column> columns, List<UniqueKey> keys) {
-        return new TableSchema("s", "t", "InnoDB", columns, keys);
+        List<Column> placed = new ArrayList<>();
+        for (Column column : columns) {
+            placed.add(new Column(column.name(), placed.size() + 1, column.dataType(), column.columnType(), column.charset(),
+                    column.collation(), column.nullable(), column.generated(), column.expression()));
+        }
+        return new TableSchema("s", "t", "InnoDB", placed, keys);
     }
 
     private static List<UniqueKey> primary(String... columns) {

@@ -224,6 +224,11 @@ public final class MirroredWriter implements AutoCloseable {
         return Duration.ofNanos(longestStallNanos.get());
     }
 
+    /** The longest one operation took since the last call (or the start), and starts measuring anew. */
+    public Duration takeLongestStall() {
+        return Duration.ofNanos(longestStallNanos.getAndSet(0));
+    }
+
     public String mirror() {
         return mirror;
     }
