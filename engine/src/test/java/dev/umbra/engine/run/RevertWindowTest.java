@@ -123,6 +123,39 @@ class RevertWindowTest {
     }
 
     @EveryFlavor
+    void theRevertMovesTriggersAndForeignKeysBackToTheOldTable(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE owners (id INT PRIMARY KEY) ENGINE=InnoDB",
+                "INSERT INTO owners VALUES (1), (2)",
+                "CREATE TABLE audit (seq INT AUTO_INCREMENT PRIMARY KEY, item_id INT NOT NULL) ENGINE=InnoDB",
+                "CREATE TABLE parts (id INT AUTO_INCREMENT PRIMARY KEY, owner_id INT NULL, name VARCHAR(20),"
+                        + " CONSTRAINT fk_parts_owner FOREIGN KEY (owner_id) REFERENCES owners (id)) ENGINE=InnoDB",
+                "CREATE TRIGGER parts_audit AFTER INSERT ON parts FOR EACH ROW INSERT INTO audit (item_id) VALUES (NEW.id)",
+                "INSERT INTO parts (owner_id, name) VALUES (1, 'a'), (2, 'b')");
+        MigrationRunner runner = runner(db, "parts", "ADD COLUMN weight INT NULL", new RevertOptions(Duration.ofMinutes(10), false));
+        CompletableFuture<Progress> run = runInBackground(runner);
+        awaitProgress(runner, run, progress -> progress.revert().map(RevertWindow::reversible).orElse(false));
+        db.execute("INSERT INTO parts (owner_id, name, weight) VALUES (2, 'c', 5)");
+        runner.control().requestRevert();
+        Progress reverted = run.get(PHASE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        db.execute("INSERT INTO parts (owner_id, name) VALUES (1, 'd')");
+
+        assertThat(reverted.phase()).isEqualTo(Phase.REVERTED);
+        assertThat(TableContents.createStatement(db, "parts")).contains("CONSTRAINT `fk_parts_owner` FOREIGN KEY")
+                .doesNotContain("weight");
+        assertThat(TableContents.createStatement(db, "_parts_gho")).doesNotContain("FOREIGN KEY");
+        assertThat(TableContents.rows(db, "parts", List.of("id", "owner_id", "name")))
+                .containsExactly("1|1|a", "2|2|b", "3|2|c", "4|1|d");
+        // The trigger fired once per insert into the serving table: never for the window's replay.
+        assertThat(TableContents.rows(db, "audit", List.of("item_id"))).containsExactly("1", "2", "3", "4");
+        try (Connection connection = db.connect(); Statement statement = connection.createStatement();
+             var triggers = statement.executeQuery("SELECT EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS"
+                     + " WHERE TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME = 'parts_audit'")) {
+            assertThat(triggers.next()).isTrue();
+            assertThat(triggers.getString(1)).isEqualTo("parts");
+        }
+    }
+
+    @EveryFlavor
     void theWindowEndsWithTheNewDefinitionKeptAndTheOldTableAsTheOptionsSay(TestDatabase db) throws Exception {
         SampleTable.create(db::connect, "ends", 500);
         MigrationRunner runner = runner(db, "ends", "ADD COLUMN status TINYINT NOT NULL DEFAULT 1",
