@@ -44,6 +44,7 @@ public final class Inspector {
 
     private final MigrationPlan plan;
     private final boolean dryRun;
+    private final boolean revertWindowOnly;
 
     public Inspector(MigrationPlan plan) {
         this(plan, false);
@@ -51,8 +52,17 @@ public final class Inspector {
 
     /** @param dryRun only look: a checkpoint that cannot be resumed is refused instead of dropped */
     public Inspector(MigrationPlan plan, boolean dryRun) {
+        this(plan, dryRun, false);
+    }
+
+    /**
+     * @param revertWindowOnly only take up a revert window an earlier run left open; refuse, changing
+     *                         nothing, where the server holds none
+     */
+    public Inspector(MigrationPlan plan, boolean dryRun, boolean revertWindowOnly) {
         this.plan = plan;
         this.dryRun = dryRun;
+        this.revertWindowOnly = revertWindowOnly;
     }
 
     public Inspection inspect(Connection connection) throws MigrationRefusedException, SQLException {
@@ -70,6 +80,12 @@ public final class Inspector {
         Optional<ResumeDecision.RevertWindow> window = openRevertWindow(connection, server, alter, helpers);
         if (window.isPresent()) {
             return revertWindow(connection, server, alter, helpers, window.get(), foreignKeys);
+        }
+        if (revertWindowOnly) {
+            throw new MigrationRefusedException("This run was to keep the revert window of the done migration of `"
+                    + plan.table() + "` open, but the server holds no such window (no window checkpoint in `"
+                    + helpers.checkpoint() + "`): it ended, or was closed by hand. `" + plan.table() + "` keeps its"
+                    + " definition; nothing was changed.");
         }
         ResumeDecision resume = plan.options().resume()
                 ? ResumeCheck.decide(connection, server, plan.tableName(), alter.clauseList(), helpers, dryRun)

@@ -38,7 +38,7 @@ public final class OptionsForm {
         MAX_LOAD(0, 0),
         CRITICAL_LOAD(0, 0),
         REPLICAS(0, 0),
-        REVERT_WINDOW(0, RevertOptions.MAX_WINDOW.toSeconds(), " (no revert window)"),
+        REVERT_WINDOW(0, 0),
         REVERT_ACCEPT_LOSS(0, 0);
 
         private final long min;
@@ -157,7 +157,10 @@ public final class OptionsForm {
         }
         try {
             Duration parsed = DurationText.parse(window);
-            if (inBounds(Field.REVERT_WINDOW, parsed.toSeconds())) {
+            if (parsed.compareTo(RevertOptions.MAX_WINDOW) > 0) {
+                errors.add(name(Field.REVERT_WINDOW) + " must be at most " + DurationText.format(RevertOptions.MAX_WINDOW)
+                        + " (0 for no revert window), not " + window.trim() + ".");
+            } else {
                 options = options.withRevert(new RevertOptions(parsed, acceptLoss));
             }
         } catch (IllegalArgumentException e) {

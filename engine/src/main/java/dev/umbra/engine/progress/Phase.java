@@ -2,7 +2,7 @@ package dev.umbra.engine.progress;
 
 /**
  * Where a migration is. The order is Inspecting, (AwaitingPlanApproval,) Copying, AwaitingCutOver,
- * CutOver, Done (and Reverted, if a revert window was open and a revert asked for); Failed and Aborted end a migration early with the original table untouched and
+ * CutOver, Done (then Reverting and Reverted, if a revert is asked for within a revert window); Failed and Aborted end a migration early with the original table untouched and
  * serving. AwaitingPlanApproval comes only when the plan must be approved, and nothing exists on the
  * server for the run while it waits there.
  */
@@ -13,6 +13,8 @@ public enum Phase {
     AWAITING_CUT_OVER("AwaitingCutOver"),
     CUT_OVER("CutOver"),
     DONE("Done"),
+    /** Within the revert window after Done: the tables are being swapped back. */
+    REVERTING("Reverting"),
     /** Done, then swapped back within the revert window: the table has its old definition again. */
     REVERTED("Reverted"),
     FAILED("Failed"),

@@ -62,6 +62,15 @@ public final class MigrationRunner {
         session.revertRequested = requested;
     }
 
+    /**
+     * This run is to take up a revert window an earlier run of the migration left open (the operator
+     * found it Done with the window open): if the server holds no such window any more, it is refused
+     * and changes nothing, instead of migrating the table again.
+     */
+    public void onlyResumeRevertWindow() {
+        session.revertWindowOnly = true;
+    }
+
     /** How long the old table is kept in step after the cut-over; zero for no revert window. */
     public java.time.Duration revertWindow() {
         return session.options.revert().window();
@@ -137,7 +146,7 @@ public final class MigrationRunner {
         try (Connection connection = openOrFail()) {
             ServerIdentity server = ServerIdentity.read(connection);
             try {
-                session.inspection = new Inspector(session.plan).inspect(connection);
+                session.inspection = new Inspector(session.plan, false, session.revertWindowOnly).inspect(connection);
             } catch (MigrationRefusedException e) {
                 tracker.fail(FailureKinds.of(e), "Refused: " + e.getMessage());
                 throw e;

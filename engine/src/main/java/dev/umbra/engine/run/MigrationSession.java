@@ -48,6 +48,8 @@ final class MigrationSession {
     volatile BooleanSupplier cutOverPostponed = () -> false;
     /** Within the revert window, a revert is made once this says true (besides {@link MigrationControl#requestRevert}). */
     volatile BooleanSupplier revertRequested = () -> false;
+    /** Only keep a revert window an earlier run left open: refuse, changing nothing, where none is. */
+    volatile boolean revertWindowOnly;
     /** Where every session of the run gets the password; the plan's own when null. */
     volatile PasswordSource passwordSource;
     /** Stops the run at its next check as a killed process would: nothing is cleaned up (tests only). */

@@ -207,7 +207,7 @@ final class RevertWindowStep implements RunStep {
         Inspection inspection = session.inspection;
         BinlogPipeline back = session.pipeline;
         session.state.revert = new RevertWindow(until, false, Optional.empty(), "reverting");
-        session.tracker.enter(Phase.CUT_OVER, "reverting: swapping the tables back");
+        session.tracker.enter(Phase.REVERTING, "swapping the tables back");
         session.ownership.watchHelpers(false); // the swap renames them
         CutOverContext context = new CutOverContext(session.plan.tableName(), inspection.helpers().old(),
                 inspection.helpers().ghost(), back.changelog(), session.connections, back.applyLoop(),

@@ -176,7 +176,7 @@ class CliErrorsTest {
         UmbraCommand.Result longWindow = UmbraCommand.run("migrate", "--user", "u", "--database", "d", "--table", "t",
                 "--alter", "ADD c INT", "--revert-window", "8d");
         assertThat(longWindow.exitCode()).isEqualTo(UmbraCli.EXIT_USAGE);
-        assertThat(longWindow.err()).contains("--revert-window must be between 0 (no revert window) and 604800, not 691200.");
+        assertThat(longWindow.err()).contains("--revert-window must be at most 7d (0 for no revert window), not 8d.");
 
         assertThat(UmbraCommand.run().exitCode()).isEqualTo(UmbraCli.EXIT_USAGE);
     }

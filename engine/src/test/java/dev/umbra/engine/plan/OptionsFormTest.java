@@ -93,7 +93,7 @@ class OptionsFormTest {
         OptionsForm.InvalidOptionsException tooLong = catchThrowableOfType(OptionsForm.InvalidOptionsException.class,
                 () -> new OptionsForm(SPEC, MigrationOptions.defaults()).revert("8d", false).build());
         assertThat(tooLong.errors()).containsExactly(
-                "spec.revert.window must be between 0 (no revert window) and 604800, not 691200.");
+                "spec.revert.window must be at most 7d (0 for no revert window), not 8d.");
         assertThat(DurationText.format(Duration.ofSeconds(5_400))).isEqualTo("1h30m");
         assertThat(DurationText.parse(DurationText.format(Duration.ofSeconds(90_061)))).isEqualTo(Duration.ofSeconds(90_061));
     }

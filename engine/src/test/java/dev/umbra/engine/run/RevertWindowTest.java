@@ -1,7 +1,9 @@
 package dev.umbra.engine.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.umbra.engine.failure.MigrationRefusedException;
 import dev.umbra.engine.plan.ConnectionSettings;
 import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.plan.MigrationPlan;
@@ -153,6 +155,19 @@ class RevertWindowTest {
             assertThat(triggers.next()).isTrue();
             assertThat(triggers.getString(1)).isEqualTo("parts");
         }
+    }
+
+    @EveryFlavor
+    void aRunMeantToResumeAWindowThatIsGoneIsRefusedInsteadOfMigratingTheTableAgain(TestDatabase db) throws Exception {
+        SampleTable.create(db::connect, "gone", 100);
+        String before = definition(db, "gone");
+        MigrationRunner runner = runner(db, "gone", "MODIFY qty BIGINT NOT NULL", new RevertOptions(Duration.ofMinutes(10), false));
+        runner.onlyResumeRevertWindow();
+
+        assertThatThrownBy(runner::run).isInstanceOf(MigrationRefusedException.class)
+                .hasMessageContaining("the server holds no such window").hasMessageContaining("nothing was changed");
+        assertThat(definition(db, "gone")).isEqualTo(before);
+        assertThat(TableContents.tables(db)).containsExactly("gone", "gone_mirror");
     }
 
     @EveryFlavor
