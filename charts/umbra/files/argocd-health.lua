@@ -1,5 +1,5 @@
 -- Argo CD health check for umbra.dev/SchemaMigration (resource.customizations.health.umbra.dev_SchemaMigration).
--- Healthy when Done; Degraded when Failed or Aborted; Suspended while it waits for a person (the plan's or the cut-over's
+-- Healthy when Done; Degraded when Failed, Aborted or Reverted (the change is not in effect); Suspended while it waits for a person (the plan's or the cut-over's
 -- approval, or paused); Progressing otherwise, and while the operator has not yet seen the latest spec.
 hs = {status = "Progressing", message = "Waiting for the operator"}
 if obj.status == nil or obj.status.phase == nil then
@@ -21,7 +21,7 @@ if obj.status.conditions ~= nil then
 end
 if obj.status.phase == "Done" then
   hs.status = "Healthy"
-elseif obj.status.phase == "Failed" or obj.status.phase == "Aborted" then
+elseif obj.status.phase == "Failed" or obj.status.phase == "Aborted" or obj.status.phase == "Reverted" then
   hs.status = "Degraded"
 elseif stalled ~= nil then
   hs.status = "Suspended"

@@ -15,8 +15,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code kubectl umbra}: lists SchemaMigrations, shows one, and approves, pauses, resumes or aborts
- * it by setting the annotations the operator reads. {@link #main} talks to the cluster of the
+ * {@code kubectl umbra}: lists SchemaMigrations, shows one, and approves, pauses, resumes, aborts or
+ * reverts it by setting the annotations the operator reads. {@link #main} talks to the cluster of the
  * current kubeconfig context and exits with the exit code; tests call {@link #run}, which never
  * exits the JVM.
  *
@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
         versionProvider = KubectlUmbra.Version.class,
         description = "Watch and steer Umbra SchemaMigrations (umbra.dev/v1alpha1).",
         subcommands = {ListCommand.class, StatusCommand.class, ApproveCommand.class, PauseCommand.class,
-            ResumeCommand.class, AbortCommand.class, PlanCommand.class})
+            ResumeCommand.class, AbortCommand.class, RevertCommand.class, PlanCommand.class})
 public final class KubectlUmbra implements Runnable {
 
     public static final int EXIT_OK = 0;

@@ -2,6 +2,7 @@ package dev.umbra.operator.kubectl;
 
 import dev.umbra.operator.model.HelperTableNames;
 import dev.umbra.operator.model.PlanStatus;
+import dev.umbra.operator.model.RevertStatus;
 import dev.umbra.operator.model.SchemaMigration;
 import dev.umbra.operator.model.SchemaMigrationStatus;
 import dev.umbra.operator.status.Durations;
@@ -18,8 +19,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show one SchemaMigration: phase, progress, lag, throttling, what it waits for, its plan, its conditions"
-                + " and its last 5 Events.")
+        description = "Show one SchemaMigration: phase, progress, lag, throttling, what it waits for, its revert window, its"
+                + " plan, its conditions and its last 5 Events.")
 final class StatusCommand extends KubectlCommand {
 
     static final int EVENTS_SHOWN = 5;
@@ -48,6 +49,7 @@ final class StatusCommand extends KubectlCommand {
         line(out, "Waiting for:", status.getWaitingFor());
         line(out, "Cut-over attempts:", status.getCutOverAttempts());
         line(out, "Helper tables:", helperTables(status.getHelperTables()));
+        line(out, "Revert:", revert(status.getRevert()));
         printPlan(out, status.getPlan());
         printConditions(out, status.getConditions());
         printEvents(out, migrations.eventsOf(migration));
@@ -64,6 +66,23 @@ final class StatusCommand extends KubectlCommand {
         for (String warning : plan.getWarnings()) {
             line(out, "  note:", warning);
         }
+        if (plan.getRevert() != null) {
+            List<String> findings = plan.getRevertFindings() == null ? List.of() : plan.getRevertFindings();
+            line(out, "  revert:", plan.getRevert() + (findings.isEmpty() ? "" : ": " + String.join("; ", findings)));
+        }
+    }
+
+    /** The revert window: open until when and how far behind, or why no revert is possible. */
+    private static String revert(RevertStatus window) {
+        if (window == null) {
+            return null;
+        }
+        if (Boolean.TRUE.equals(window.getReversible())) {
+            return "possible until " + window.getUntil()
+                    + (window.getLagMillis() == null ? "" : ", old table " + Durations.human(Duration.ofMillis(window.getLagMillis()))
+                    + " behind") + (window.getReason() == null ? "" : "; " + window.getReason());
+        }
+        return "not possible" + (window.getReason() == null ? "" : ": " + window.getReason());
     }
 
     private static void line(PrintWriter out, String label, Object value) {

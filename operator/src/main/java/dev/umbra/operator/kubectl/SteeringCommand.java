@@ -6,8 +6,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * A command that steers one SchemaMigration by its control annotations. Each finds the resource,
- * refuses one that has ended (an annotation would change nothing, and abort would not undo it),
- * and then sets or removes its annotation by a merge patch of the annotations alone.
+ * refuses one that has ended (an annotation would change nothing, and abort would not undo it; revert
+ * refuses all but a Done one with its window open), and then sets or removes its annotation by a
+ * merge patch of the annotations alone.
  */
 abstract class SteeringCommand extends KubectlCommand {
 
@@ -25,9 +26,14 @@ abstract class SteeringCommand extends KubectlCommand {
         Migrations migrations = migrations();
         String inNamespace = namespace();
         SchemaMigration migration = migrations.get(inNamespace, name);
-        Migrations.refuseIfFinal(migration, verb());
+        refuseIfNothingToSteer(migration);
         steer(new Target(migrations, inNamespace, name, migration), out());
         return KubectlUmbra.EXIT_OK;
+    }
+
+    /** Refuses, with why, a migration this command cannot change: by default one in a final phase. */
+    void refuseIfNothingToSteer(SchemaMigration migration) {
+        Migrations.refuseIfFinal(migration, verb());
     }
 
     /** The migration a command steers, as read before it changes anything. */

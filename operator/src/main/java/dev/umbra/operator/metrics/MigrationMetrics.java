@@ -78,7 +78,7 @@ public final class MigrationMetrics {
         gauge(created, APPLY_LAG, "How far the ghost table is behind the original (NaN before the first heartbeat)", tags,
                 progress -> progress.applyLag().map(lag -> lag.toMillis() / 1000.0).orElse(Double.NaN));
         gauge(created, THROTTLED, "1 while copy and apply are held (throttled or paused), else 0", tags,
-                progress -> !progress.phase().isFinal() && progress.throttle().isPresent() ? 1 : 0);
+                progress -> !ProgressStatus.runEnded(progress) && progress.throttle().isPresent() ? 1 : 0);
         counter(created, CUT_OVER_ATTEMPTS, "Cut-over attempts made", tags, Progress::cutOverAttempts);
         created.lockTimes = Timer.builder(CUT_OVER_LOCK)
                 .description("How long each cut-over attempt held writers blocked")

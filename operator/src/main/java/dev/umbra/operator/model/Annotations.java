@@ -17,6 +17,11 @@ public final class Annotations {
     public static final String PAUSED = SchemaMigration.GROUP + "/paused";
     /** Aborts the migration: the helper tables are dropped and the original stays as it is. */
     public static final String ABORT = SchemaMigration.GROUP + "/abort";
+    /**
+     * Within the revert window after the cut-over (spec.revert.window): swaps the tables back, so that
+     * the table has its old definition with every row written since; the phase becomes Reverted.
+     */
+    public static final String REVERT = SchemaMigration.GROUP + "/revert";
 
     private Annotations() {
     }

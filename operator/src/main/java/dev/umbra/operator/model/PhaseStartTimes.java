@@ -33,6 +33,14 @@ public class PhaseStartTimes {
     @JsonPropertyDescription("When the migration ended: Done, Failed or Aborted.")
     private String finished;
 
+    /** When a revert began to swap the tables back within the revert window. */
+    @JsonPropertyDescription("When a revert began to swap the tables back within the revert window (Reverting).")
+    private String reverting;
+
+    /** When a revert swapped the tables back within the revert window. */
+    @JsonPropertyDescription("When a revert swapped the tables back within the revert window (Reverted).")
+    private String reverted;
+
     /** Records {@code at} as the start of {@code phase}. */
     public void set(MigrationPhase phase, String at) {
         switch (phase) {
@@ -43,6 +51,8 @@ public class PhaseStartTimes {
             case AWAITING_CUT_OVER -> awaitingCutOver = at;
             case CUT_OVER -> cutOver = at;
             case DONE, FAILED, ABORTED -> finished = at;
+            case REVERTING -> reverting = at;
+            case REVERTED -> reverted = at;
         }
     }
 
@@ -92,6 +102,22 @@ public class PhaseStartTimes {
 
     public void setCutOver(String cutOver) {
         this.cutOver = cutOver;
+    }
+
+    public String getReverting() {
+        return reverting;
+    }
+
+    public void setReverting(String reverting) {
+        this.reverting = reverting;
+    }
+
+    public String getReverted() {
+        return reverted;
+    }
+
+    public void setReverted(String reverted) {
+        this.reverted = reverted;
     }
 
     public String getFinished() {

@@ -39,6 +39,14 @@ public class PlanStatus {
             + " the cut-over, a checkpoint resumed, the instant path.")
     private List<String> warnings = new ArrayList<>();
 
+    @JsonPropertyDescription("Whether the cut-over could be undone within a revert window (spec.revert.window): Reversible,"
+            + " ReversibleWithLoss (only with spec.revert.acceptLoss) or NotReversible.")
+    private String revert;
+
+    @JsonPropertyDescription("What decides that verdict, one sentence each: why it is not reversible, each value a revert would"
+            + " lose, or what a person should still know (an added column's values are gone after a revert).")
+    private List<String> revertFindings = new ArrayList<>();
+
     public String getMethod() {
         return method;
     }
@@ -109,5 +117,21 @@ public class PlanStatus {
 
     public void setWarnings(List<String> warnings) {
         this.warnings = warnings;
+    }
+
+    public String getRevert() {
+        return revert;
+    }
+
+    public void setRevert(String revert) {
+        this.revert = revert;
+    }
+
+    public List<String> getRevertFindings() {
+        return revertFindings;
+    }
+
+    public void setRevertFindings(List<String> revertFindings) {
+        this.revertFindings = revertFindings;
     }
 }

@@ -61,6 +61,11 @@ public class SchemaMigrationSpec {
     @JsonPropertyDescription("What happens to the old table after the cut-over.")
     private CleanupSpec cleanup;
 
+    /** Whether, and for how long, the cut-over can be undone. */
+    @JsonPropertyDescription("Whether, and for how long, the cut-over can be undone: the old table is kept in step after it,"
+            + " and the annotation umbra.dev/revert: \"true\" swaps the tables back (phase Reverted).")
+    private RevertSpec revert;
+
     /**
      * Compare the original and the new table chunk by chunk (row count and checksum) before the
      * cut-over, copying mismatched chunks again; a mismatch that persists fails the migration.
@@ -186,5 +191,13 @@ public class SchemaMigrationSpec {
 
     public void setCleanup(CleanupSpec cleanup) {
         this.cleanup = cleanup;
+    }
+
+    public RevertSpec getRevert() {
+        return revert;
+    }
+
+    public void setRevert(RevertSpec revert) {
+        this.revert = revert;
     }
 }

@@ -13,8 +13,9 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class SchemaMigrationStatus {
 
-    /** The phase: Pending, Inspecting, Copying, AwaitingCutOver, CutOver, Done, Failed or Aborted. */
-    @JsonPropertyDescription("The phase: Pending, Inspecting, AwaitingPlanApproval, Copying, AwaitingCutOver, CutOver, Done, Failed or Aborted.")
+    /** The phase: Pending, Inspecting, Copying, AwaitingCutOver, CutOver, Done, Reverted, Failed or Aborted. */
+    @JsonPropertyDescription("The phase: Pending, Inspecting, AwaitingPlanApproval, Copying, AwaitingCutOver, CutOver, Done,"
+            + " Reverted, Failed or Aborted.")
     private MigrationPhase phase;
 
     /** A finer step inside the phase, e.g. "copying rows" or "waiting for approval". */
@@ -93,6 +94,11 @@ public class SchemaMigrationStatus {
     @JsonPropertyDescription("Chunks the checksum before cut-over found different and copied again.")
     private Integer verifyRepairedChunks;
 
+    /** The revert window after the cut-over, once the migration is Done with one asked for (and in Reverted). */
+    @JsonPropertyDescription("The revert window after the cut-over (spec.revert.window), once the migration is Done with one"
+            + " asked for: until when, whether a revert is possible now and why not, and how far the old table is behind.")
+    private RevertStatus revert;
+
     /** What the migration will do, as inspection found it before anything was created. */
     @JsonPropertyDescription("What the migration will do, as inspection found it before anything was created: method, key,"
             + " estimates, helper tables, warnings. With spec.approval.plan Manual it waits in AwaitingPlanApproval for"
@@ -119,9 +125,18 @@ public class SchemaMigrationStatus {
     @JsonPropertyDescription("The metadata.generation this status describes.")
     private Long observedGeneration;
 
-    /** Ready (True when Done), CutOverApproved, Paused, Throttled: each with its reason and last transition time. */
-    @JsonPropertyDescription("Ready (True when Done), Reconciling, Stalled, PlanApproved, CutOverApproved, Paused, Throttled: each with its reason and last transition time.")
+    /** Ready (True when Done), CutOverApproved, Paused, Throttled, RevertRequested: each with its reason and last transition time. */
+    @JsonPropertyDescription("Ready (True when Done), Reconciling, Stalled, PlanApproved, CutOverApproved, Paused, Throttled,"
+            + " AbortRequested, RevertRequested: each with its reason and last transition time.")
     private List<Condition> conditions = new ArrayList<>();
+
+    public RevertStatus getRevert() {
+        return revert;
+    }
+
+    public void setRevert(RevertStatus revert) {
+        this.revert = revert;
+    }
 
     public PlanStatus getPlan() {
         return plan;

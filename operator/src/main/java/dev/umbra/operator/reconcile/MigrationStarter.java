@@ -54,7 +54,10 @@ final class MigrationStarter {
         if (previous == null) {
             accept(resource, recorder);
         }
-        if (requests.abort()) {
+        // A revert window an earlier operator left open is taken up by a new run: an abort or a pause
+        // then acts on that run (an abort closes the window; the migration stays Done).
+        boolean windowLeftOpen = RevertRecovery.windowLeftOpen(recorder.current());
+        if (requests.abort() && !windowLeftOpen) {
             end(resource, recorder, MigrationPhase.ABORTED, "AbortedBeforeStart", "Aborted before it started (the annotation "
                     + Annotations.ABORT + "); nothing was changed.");
             return Next.WAIT_FOR_CHANGE;
@@ -67,12 +70,17 @@ final class MigrationStarter {
             if (retry.isPresent() && retry.get().outlasted(PlanFactory.setupTimeout(resource.getSpec()), Instant.now())) {
                 runs.stopRetrying(uid);
                 String problem = retry.get().message();
+                if (windowLeftOpen) {
+                    closeRevertWindow(resource, recorder, new CutOverRecovery.End(MigrationPhase.DONE, retry.get().reason(),
+                            "Done, but the revert window an earlier run left open could not be taken up: " + problem));
+                    return Next.WAIT_FOR_CHANGE;
+                }
                 end(resource, recorder, MigrationPhase.FAILED, retry.get().reason(), "Failed: " + problem
                         + (problem.endsWith(".") ? "" : ".") + " Still so after " + PlanFactory.setupTimeout(resource.getSpec())
                         .toSeconds() + " s (spec.setupTimeoutSeconds); fix it, then delete and re-apply this SchemaMigration.");
                 return Next.WAIT_FOR_CHANGE;
             }
-            if (requests.paused()) {
+            if (requests.paused() && !windowLeftOpen) {
                 waitPaused(resource, recorder);
                 return Next.WAIT_FOR_CHANGE;
             }
@@ -86,14 +94,30 @@ final class MigrationStarter {
                     plan.options().withDiagnosticsIncludeStatements(diagnosticsIncludeStatements));
         } catch (InvalidMigrationException e) {
             if (e.outsideTheResource() && !PlanFactory.setupTimeout(resource.getSpec()).isZero()) {
-                waitForSetup(resource, recorder, runs.couldNotStart(uid, e.reason(), e.getMessage()));
+                StartRetry setup = runs.couldNotStart(uid, e.reason(), e.getMessage());
+                if (windowLeftOpen) {
+                    events.warning(resource, setup.reason(), setup.waitingMessage()); // Done and Ready stay as they are
+                } else {
+                    waitForSetup(resource, recorder, setup);
+                }
                 return Next.RECHECK_SOON;
             }
             runs.stopRetrying(uid);
             end(resource, recorder, MigrationPhase.FAILED, e.reason(), "Failed: " + e.getMessage());
             return Next.WAIT_FOR_CHANGE;
         }
-        if (previous == MigrationPhase.CUT_OVER) {
+        if (RevertRecovery.swapBackInterrupted(recorder.current())) {
+            CutOverRecovery.Decision decision = RevertRecovery.decide(plan);
+            if (decision instanceof CutOverRecovery.End ended) {
+                runs.stopRetrying(uid);
+                closeRevertWindow(resource, recorder, ended);
+                return Next.WAIT_FOR_CHANGE;
+            }
+            if (decision instanceof CutOverRecovery.Retry retryLater) {
+                waitForSetup(resource, recorder, runs.couldNotStart(uid, retryLater.reason(), retryLater.message()));
+                return Next.RECHECK_SOON;
+            }
+        } else if (previous == MigrationPhase.CUT_OVER) {
             CutOverRecovery.Decision decision = CutOverRecovery.decide(plan);
             if (decision instanceof CutOverRecovery.End ended) {
                 runs.stopRetrying(uid);
@@ -115,7 +139,11 @@ final class MigrationStarter {
         StartOutcome outcome = runs.tryStart(resource.getMetadata().getUid(), TableKey.of(resource.getSpec()),
                 MigrationFactory.of(resource, plan, password, manual, recorder, events, metrics));
         if (outcome instanceof StartOutcome.Started started) {
-            if (previous != null && previous.isRunning()) {
+            if (windowLeftOpen) {
+                events.normal(resource, "Restarted", "The operator restarted during the revert window; a new run keeps the"
+                        + " old table in step again from the window's checkpoint (the Done message says so, or the window"
+                        + " closes saying why not).");
+            } else if (previous != null && previous.isRunning()) {
                 events.normal(resource, "Restarted", "The operator restarted while this migration was " + previous
                         + "; it resumes from its checkpoint if the checkpoint is valid, and starts over otherwise (the message"
                         + " of the Copying phase says which, and why).");
@@ -141,6 +169,33 @@ final class MigrationStarter {
                     + " migrations are running, the most this operator runs at once.");
         }
         return Next.RECHECK_SOON;
+    }
+
+    /** The Event first, then the status: the window closed, Done, Reverted or Failed as the tables showed it. */
+    private void closeRevertWindow(SchemaMigration resource, StatusRecorder recorder, CutOverRecovery.End ended) {
+        MigrationPhase phase = ended.phase();
+        if (phase == MigrationPhase.REVERTED) {
+            events.normal(resource, ended.reason(), ended.message());
+        } else {
+            events.warning(resource, ended.reason(), ended.message());
+        }
+        recorder.update(status -> {
+            if (status.getPhase() != phase) {
+                PhaseStartTimes times = status.getPhaseStartTimes() == null ? new PhaseStartTimes() : status.getPhaseStartTimes();
+                times.set(phase, Instant.now().toString());
+                status.setPhaseStartTimes(times);
+            }
+            status.setPhase(phase);
+            status.setStage(phase == MigrationPhase.DONE ? "done (revert window closed)"
+                    : phase == MigrationPhase.REVERTED ? "reverted" : "failed");
+            status.setMessage(ended.message());
+            status.setCheckpoint(null);
+            status.getRevert().setReversible(false);
+            status.getRevert().setLagMillis(null);
+            status.getRevert().setReason(ended.message());
+            Conditions.set(status, Conditions.READY, phase == MigrationPhase.DONE,
+                    phase == MigrationPhase.DONE ? "Done" : ended.reason(), ended.message());
+        }, true);
     }
 
     /** The Event first, then the status: whoever sees the phase in the status finds its Event too. */

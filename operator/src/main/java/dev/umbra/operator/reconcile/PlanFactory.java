@@ -10,6 +10,7 @@ import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.plan.MigrationPlan;
 import dev.umbra.engine.plan.OptionsForm;
 import dev.umbra.engine.plan.ReplicaAddress;
+import dev.umbra.engine.plan.RevertOptions;
 import dev.umbra.operator.model.Approval;
 import dev.umbra.operator.model.CopySpec;
 import dev.umbra.operator.model.CutOverMethodName;
@@ -17,6 +18,7 @@ import dev.umbra.operator.model.CutOverSpec;
 import dev.umbra.operator.model.CutOverWindowSpec;
 import dev.umbra.operator.model.DatabaseSpec;
 import dev.umbra.operator.model.ReplicaEndpoint;
+import dev.umbra.operator.model.RevertSpec;
 import dev.umbra.operator.model.SchemaMigrationSpec;
 import dev.umbra.operator.model.ThrottleSpec;
 import java.time.DateTimeException;
@@ -49,7 +51,9 @@ public final class PlanFactory {
             Map.entry(OptionsForm.Field.MAX_REPLICA_LAG_MILLIS, "spec.throttle.maxReplicaLagMillis"),
             Map.entry(OptionsForm.Field.MAX_LOAD, "spec.throttle.maxLoad"),
             Map.entry(OptionsForm.Field.CRITICAL_LOAD, "spec.throttle.criticalLoad"),
-            Map.entry(OptionsForm.Field.REPLICAS, "spec.database.replicas"));
+            Map.entry(OptionsForm.Field.REPLICAS, "spec.database.replicas"),
+            Map.entry(OptionsForm.Field.REVERT_WINDOW, "spec.revert.window"),
+            Map.entry(OptionsForm.Field.REVERT_ACCEPT_LOSS, "spec.revert.acceptLoss"));
 
     private PlanFactory() {
     }
@@ -145,6 +149,7 @@ public final class PlanFactory {
         CutOverSpec cutOver = spec.getCutOver() == null ? new CutOverSpec() : spec.getCutOver();
         CopySpec copy = spec.getCopy() == null ? new CopySpec() : spec.getCopy();
         ThrottleSpec throttle = spec.getThrottle() == null ? new ThrottleSpec() : spec.getThrottle();
+        RevertSpec revert = spec.getRevert() == null ? new RevertSpec() : spec.getRevert();
         CutOverSchedule schedule = schedule(cutOver);
         try {
             return new OptionsForm(SPEC_FIELDS, MigrationOptions.defaults())
@@ -152,6 +157,7 @@ public final class PlanFactory {
                     .cutOverLockTimeoutSeconds(cutOver.getLockTimeoutSeconds()).cutOverMaxAttempts(cutOver.getMaxAttempts())
                     .replicas(replicas(spec)).maxReplicaLagMillis(throttle.getMaxReplicaLagMillis())
                     .maxLoad(throttle.getMaxLoad()).criticalLoad(throttle.getCriticalLoad())
+                    .revert(revert.getWindow(), Boolean.TRUE.equals(revert.getAcceptLoss()))
                     .with(base -> base
                             .withStatusInterval(Duration.ofMillis(500)) // the status recorder decides how often it is written
                             .withAutoApproveCutOver(approval(spec) == Approval.AUTOMATIC)
@@ -165,6 +171,20 @@ public final class PlanFactory {
                     .build();
         } catch (OptionsForm.InvalidOptionsException e) {
             throw invalid(e.getMessage());
+        }
+    }
+
+    /**
+     * spec.revert as the engine takes it, read alone (for what the revert annotation finds); no window
+     * where it is invalid, as a migration with an invalid spec never runs.
+     */
+    public static RevertOptions revert(SchemaMigrationSpec spec) {
+        RevertSpec revert = spec == null || spec.getRevert() == null ? new RevertSpec() : spec.getRevert();
+        try {
+            return new OptionsForm(SPEC_FIELDS, MigrationOptions.defaults())
+                    .revert(revert.getWindow(), Boolean.TRUE.equals(revert.getAcceptLoss())).build().revert();
+        } catch (OptionsForm.InvalidOptionsException e) {
+            return RevertOptions.off();
         }
     }
 

@@ -6,10 +6,12 @@ import dev.umbra.operator.metrics.MigrationMetrics;
 import dev.umbra.operator.model.ControlRequests;
 import dev.umbra.operator.model.MigrationPhase;
 import dev.umbra.operator.model.SchemaMigration;
+import dev.umbra.operator.model.SchemaMigrationStatus;
 import dev.umbra.operator.runner.ActiveMigration;
 import dev.umbra.operator.runner.LeftoverHelperTables;
 import dev.umbra.operator.runner.MigrationRuns;
 import dev.umbra.operator.status.Events;
+import dev.umbra.operator.status.RevertRefusal;
 import dev.umbra.operator.status.StatusRecorder;
 import dev.umbra.operator.status.StatusRecorders;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -24,9 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The SchemaMigration controller. Thin: it steers a running migration with the annotations, starts
- * one that is not running (or keeps it Pending), never touches a Done, Failed or Aborted one, and on
- * deletion aborts the run and drops its helper tables before the finalizer goes. Status is written
+ * The SchemaMigration controller. Thin: it steers a running migration with the annotations (a Done
+ * one too while its revert window keeps its run going), starts one that is not running (or keeps it
+ * Pending), never runs a Done, Reverted, Failed or Aborted one again, and on deletion aborts the run
+ * and drops its helper tables before the finalizer goes. Status is written
  * only through the resource's {@link StatusRecorder}.
  *
  * <p>Generation-aware filtering is off: the annotations that steer a migration change metadata only.
@@ -79,12 +82,28 @@ public class SchemaMigrationReconciler implements Reconciler<SchemaMigration>, C
             return UpdateControl.<SchemaMigration>noUpdate().rescheduleAfter(recheck);
         }
         MigrationPhase phase = recorder.phase();
-        if ((phase != null && phase.isFinal()) || runs.hasEnded(uid)) {
-            return UpdateControl.noUpdate(); // Done, Failed and Aborted never run again
+        // Done with a revert window no run of this process keeps: an earlier operator's, which a new run takes up
+        boolean windowLeftOpen = RevertRecovery.windowLeftOpen(recorder.current());
+        if ((phase != null && phase.isFinal() && !windowLeftOpen) || runs.hasEnded(uid)) {
+            if (requests.revert()) {
+                answerRevertWithoutRun(resource, recorder);
+            }
+            return UpdateControl.noUpdate(); // Done, Reverted, Failed and Aborted never run again
         }
         MigrationStarter.Next next = starter.startOrWait(resource, recorder, requests);
         return next == MigrationStarter.Next.RECHECK_SOON
                 ? UpdateControl.<SchemaMigration>noUpdate().rescheduleAfter(recheck) : UpdateControl.noUpdate();
+    }
+
+    /**
+     * The revert annotation on a migration with no run to make a revert (its window closed, or none
+     * opened): says why nothing happens, once for each reason, not at every reconcile.
+     */
+    private void answerRevertWithoutRun(SchemaMigration resource, StatusRecorder recorder) {
+        SchemaMigrationStatus status = recorder.current();
+        RevertRefusal.of(status, PlanFactory.revert(resource.getSpec()))
+                .filter(refusal -> !refusal.alreadyStated(status))
+                .ifPresent(refusal -> refusal.record(resource, events, recorder));
     }
 
     @Override
@@ -103,7 +122,9 @@ public class SchemaMigrationReconciler implements Reconciler<SchemaMigration>, C
         }
         StatusRecorder recorder = recorders.forResource(resource);
         MigrationPhase phase = recorder.phase();
-        if (phase != null && phase.isRunning() && !runs.hasEnded(uid)) {
+        // a revert window an earlier operator left open has its changelog and checkpoint too (the old table stays)
+        boolean interrupted = (phase != null && phase.isRunning()) || RevertRecovery.windowLeftOpen(recorder.current());
+        if (interrupted && !runs.hasEnded(uid)) {
             dropLeftovers(resource);
         }
         recorders.forget(resource);
@@ -112,7 +133,10 @@ public class SchemaMigrationReconciler implements Reconciler<SchemaMigration>, C
         return DeleteControl.defaultDelete();
     }
 
-    /** A run this process does not know was interrupted by an operator restart: its helper tables may remain. */
+    /**
+     * A run this process does not know was interrupted by an operator restart: its helper tables may
+     * remain (a run stopped in its revert window leaves them for the next run to take the window up).
+     */
     private void dropLeftovers(SchemaMigration resource) {
         try {
             DatabaseCredentials login = credentials.read(resource.getMetadata().getNamespace(), resource.getSpec().getDatabase());

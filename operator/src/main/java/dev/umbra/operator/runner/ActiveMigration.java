@@ -6,6 +6,7 @@ import dev.umbra.engine.failure.MigrationFailedException;
 import dev.umbra.engine.failure.MigrationRefusedException;
 import dev.umbra.engine.failure.ServerUnreachableException;
 import dev.umbra.engine.failure.TableInUseException;
+import dev.umbra.engine.plan.RevertOptions;
 import dev.umbra.engine.run.MigrationRunner;
 import dev.umbra.operator.logging.MigrationMdc;
 import dev.umbra.operator.model.Annotations;
@@ -24,7 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One engine run for one SchemaMigration, on a pool thread. The reconciler steers it with the
- * resource's annotations; every control action is acknowledged in a condition and an Event.
+ * resource's annotations; every control action is acknowledged in a condition and an Event. With a
+ * revert window the run outlives the phase Done: it keeps the old table in step until the window
+ * ends or a revert is asked for.
  */
 public final class ActiveMigration {
 
@@ -32,6 +35,7 @@ public final class ActiveMigration {
 
     private final SchemaMigration resource;
     private final MigrationRunner runner;
+    private final RevertSteering revert;
     private final StatusRecorder recorder;
     private final Events events;
     private final boolean manualApproval;
@@ -45,8 +49,8 @@ public final class ActiveMigration {
     private final MigrationPhase phaseBefore;
     private volatile StartProblem startProblem;
 
-    ActiveMigration(SchemaMigration resource, MigrationRunner runner, StatusRecorder recorder, Events events,
-                    boolean manualApproval, Runnable onEnd) {
+    ActiveMigration(SchemaMigration resource, MigrationRunner runner, ProgressSink sink, RevertOptions revertAsked,
+                    StatusRecorder recorder, Events events, boolean manualApproval, Runnable onEnd) {
         this.resource = resource;
         this.runner = runner;
         this.recorder = recorder;
@@ -54,6 +58,7 @@ public final class ActiveMigration {
         this.manualApproval = manualApproval;
         this.onEnd = onEnd;
         this.phaseBefore = recorder.phase();
+        this.revert = new RevertSteering(resource, runner, sink, revertAsked, recorder, events);
     }
 
     /** {@code namespace/name} of the resource. */
@@ -67,8 +72,10 @@ public final class ActiveMigration {
      */
     public synchronized void steer(ControlRequests requests) {
         if (requests.abort() && !abortRequested) {
-            requestAbort("aborted by the annotation " + Annotations.ABORT, "AbortRequested",
-                    "Abort requested by the annotation " + Annotations.ABORT + "; the helper tables are being dropped.");
+            requestAbort("aborted by the annotation " + Annotations.ABORT, "AbortRequested", revert.windowOpen()
+                    ? "Abort requested by the annotation " + Annotations.ABORT + " in the revert window: the window closes"
+                    + " early, the table keeps its new definition, and the old table is dropped or kept as spec.cleanup says."
+                    : "Abort requested by the annotation " + Annotations.ABORT + "; the helper tables are being dropped.");
         }
         if (requests.paused() != paused) {
             paused = requests.paused();
@@ -100,7 +107,9 @@ public final class ActiveMigration {
             recorder.update(status -> Conditions.set(status, Conditions.CUT_OVER_APPROVED, true, "ApprovedByAnnotation",
                     "The cut-over was approved with the annotation " + Annotations.APPROVE_CUT_OVER + "."), true);
         }
+        revert.steer(requests.revert());
     }
+
 
     /** The resource is being deleted: abort, so that the helper tables are dropped. */
     public synchronized void abortForDeletion() {
@@ -120,7 +129,9 @@ public final class ActiveMigration {
     /**
      * The operator is stopping (shutdown, or another replica is to lead): end the run without an
      * end in the status and without dropping its helper tables, so that the operator that takes over
-     * continues it (from its checkpoint, where the engine has one).
+     * continues it (from its checkpoint, where the engine has one). A revert window is left open so:
+     * the status keeps saying Done with the window open, and the next operator's run keeps the old
+     * table in step again from the window's checkpoint.
      */
     public void stopForHandover() {
         shuttingDown = true;
@@ -137,16 +148,26 @@ public final class ActiveMigration {
     private void runUnderMdc() {
         try {
             runner.run();
-            // the Event first: whoever sees the final phase in the status finds its Event too
-            events.normal(resource, MigrationPhase.DONE.displayName(), runner.progress().message());
-            recorder.flush();
+            if (!shuttingDown) { // a window handed over ends the run Done, with the window left open
+                // the Event first: whoever sees the final phase in the status finds its Event too
+                revert.announceEnd(runner.progress());
+                recorder.flush();
+            }
         } catch (TableInUseException e) {
             cannotStart(new StartProblem(FailureReasons.of(FailureKind.TABLE_IN_USE), e.getMessage(), false), e.holder());
         } catch (MigrationRefusedException e) {
+            if (revert.resumesWindow()) {
+                revert.windowLost(runner.progress().message());
+                return;
+            }
             ended(FailureReasons.of(FailureKind.REFUSED), runner.progress().message());
         } catch (ServerUnreachableException e) {
             cannotStart(new StartProblem(FailureReasons.of(FailureKind.SERVER_UNREACHABLE), e.getMessage(), true), null);
         } catch (MigrationFailedException e) {
+            if (revert.resumesWindow() && !revert.windowOpened()) {
+                revert.windowLost(runner.progress().message());
+                return;
+            }
             ended(FailureReasons.of(e.kind()), runner.progress().message());
         } catch (MigrationAbortedException e) {
             if (!shuttingDown) {
@@ -196,7 +217,8 @@ public final class ActiveMigration {
             events.normal(resource, problem.reason(), message);
         }
         recorder.stage(status -> {
-            status.setPhase(phaseBefore == null || !phaseBefore.isRunning() ? MigrationPhase.PENDING : phaseBefore);
+            status.setPhase(revert.resumesWindow() || (phaseBefore != null && phaseBefore.isRunning()) ? phaseBefore
+                    : MigrationPhase.PENDING);
             status.setStage(waitingFor != null ? "waiting for the table's migration lock" : "waiting for the database");
             status.setMessage(message);
             status.setWaitingFor(waitingFor);

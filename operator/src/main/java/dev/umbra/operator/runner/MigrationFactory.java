@@ -24,10 +24,10 @@ public final class MigrationFactory {
                                                          boolean manualApproval, StatusRecorder recorder, Events events,
                                                          MigrationMetrics metrics) {
         return onEnd -> {
-            MigrationRunner runner = new MigrationRunner(plan, new ProgressSink(resource, recorder, events, metrics,
-                    Clock.systemUTC()));
+            ProgressSink sink = new ProgressSink(resource, recorder, events, metrics, Clock.systemUTC());
+            MigrationRunner runner = new MigrationRunner(plan, sink);
             runner.setPasswordSource(password);
-            return new ActiveMigration(resource, runner, recorder, events, manualApproval, onEnd);
+            return new ActiveMigration(resource, runner, sink, plan.options().revert(), recorder, events, manualApproval, onEnd);
         };
     }
 }

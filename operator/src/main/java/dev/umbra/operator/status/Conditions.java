@@ -19,6 +19,11 @@ public final class Conditions {
     public static final String PAUSED = "Paused";
     /** True once an abort (annotation or deletion) has been handed to the migration. */
     public static final String ABORT_REQUESTED = "AbortRequested";
+    /**
+     * True once a revert (annotation) has been handed to the run within its window; False, with the
+     * reason, when the annotation could not be acted on.
+     */
+    public static final String REVERT_REQUESTED = "RevertRequested";
     /** True while copy and apply hold back (paused, or a throttle limit is exceeded). */
     public static final String THROTTLED = "Throttled";
     /** kstatus: True while the operator works on the migration (see {@link Lifecycle}). */

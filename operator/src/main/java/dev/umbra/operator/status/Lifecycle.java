@@ -11,9 +11,10 @@ import io.fabric8.kubernetes.api.model.Condition;
  * disagree with it:
  * <ul>
  *   <li>{@code Reconciling} True while the operator works on the migration;</li>
- *   <li>{@code Stalled} True when nothing more happens without a person: Failed or Aborted (with
- *       the failure's reason), paused by annotation, or waiting for the plan's or the cut-over's approval;</li>
- *   <li>{@code Ready} True once Done (set by the phase changes themselves).</li>
+ *   <li>{@code Stalled} True when nothing more happens without a person: Failed, Aborted or Reverted
+ *       (the spec's change is not in effect; with the failure's reason), paused by annotation, or
+ *       waiting for the plan's or the cut-over's approval;</li>
+ *   <li>{@code Ready} True once Done (set by the phase changes themselves), a revert window open or not.</li>
  * </ul>
  * Without them a Failed migration had only {@code Ready=False}, which kstatus reads as "in progress",
  * so a Flux Kustomization waited for its timeout instead of failing.
@@ -35,7 +36,7 @@ public final class Lifecycle {
         }
         String stalledReason = null;
         String stalledMessage = null;
-        if (phase == MigrationPhase.FAILED || phase == MigrationPhase.ABORTED) {
+        if (phase == MigrationPhase.FAILED || phase == MigrationPhase.ABORTED || phase == MigrationPhase.REVERTED) {
             Condition ready = Conditions.get(status, Conditions.READY);
             stalledReason = ready != null && ready.getReason() != null ? ready.getReason() : phase.displayName();
             stalledMessage = status.getMessage();

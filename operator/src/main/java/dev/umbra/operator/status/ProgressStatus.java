@@ -4,6 +4,7 @@ import dev.umbra.engine.checkpoint.Checkpoint;
 import dev.umbra.engine.checkpoint.CopyRange;
 import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
+import dev.umbra.engine.progress.RevertWindow;
 import dev.umbra.engine.progress.RunPlan;
 import dev.umbra.engine.throttle.Hold;
 import dev.umbra.operator.model.CheckpointStatus;
@@ -11,6 +12,7 @@ import dev.umbra.operator.model.HelperTableNames;
 import dev.umbra.operator.model.MigrationPhase;
 import dev.umbra.operator.model.PhaseStartTimes;
 import dev.umbra.operator.model.PlanStatus;
+import dev.umbra.operator.model.RevertStatus;
 import dev.umbra.operator.model.SchemaMigrationStatus;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,9 +34,24 @@ public final class ProgressStatus {
             case AWAITING_CUT_OVER -> MigrationPhase.AWAITING_CUT_OVER;
             case CUT_OVER -> MigrationPhase.CUT_OVER;
             case DONE -> MigrationPhase.DONE;
+            case REVERTING -> MigrationPhase.REVERTING;
+            case REVERTED -> MigrationPhase.REVERTED;
             case FAILED -> MigrationPhase.FAILED;
             case ABORTED -> MigrationPhase.ABORTED;
         };
+    }
+
+    /**
+     * Done with the revert window open: the phase is final, but the run goes on, keeping the old
+     * table in step, until the window ends or a revert is asked for.
+     */
+    public static boolean revertWindowOpen(Progress progress) {
+        return progress.phase() == Phase.DONE && progress.revert().map(RevertWindow::reversible).orElse(false);
+    }
+
+    /** The run has ended, or ends with this snapshot: a final phase outside a revert window. */
+    public static boolean runEnded(Progress progress) {
+        return progress.phase().isFinal() && !revertWindowOpen(progress);
     }
 
     public static void apply(Progress progress, SchemaMigrationStatus status) {
@@ -49,6 +66,8 @@ public final class ProgressStatus {
         status.setMessage(progress.message());
         status.setWaitingFor(progress.cutOverWaitsFor().orElse(null));
         progress.plan().ifPresent(plan -> status.setPlan(planOf(plan)));
+        // a run taking up a window an earlier run left open has none until it is open again
+        status.setRevert(progress.revert().map(ProgressStatus::revertOf).orElse(status.getRevert()));
         status.setRowsCopied(progress.rowsCopied());
         status.setRowsEstimated(progress.rowsEstimated());
         double percent = Math.round(progress.percent() * 10) / 10.0;
@@ -85,7 +104,14 @@ public final class ProgressStatus {
         status.setEstimatedCopy(plan.estimatedCopyTime().map(Durations::human).orElse(null));
         status.setHelperTables(new HelperTableNames(plan.ghostTable(), plan.changelogTable(), plan.oldTable(), null));
         status.setWarnings(new ArrayList<>(plan.warnings()));
+        status.setRevert(plan.revert().kind().displayName());
+        status.setRevertFindings(new ArrayList<>(plan.revert().findings()));
         return status;
+    }
+
+    static RevertStatus revertOf(RevertWindow window) {
+        return new RevertStatus(window.until().toString(), window.lag().map(Duration::toMillis).orElse(null),
+                window.reversible(), window.reason().isBlank() ? null : window.reason());
     }
 
     static CheckpointStatus checkpointOf(Checkpoint checkpoint) {
@@ -108,7 +134,8 @@ public final class ProgressStatus {
 
     private static void applyThrottle(Progress progress, SchemaMigrationStatus status) {
         status.setReplicaLagMillis(progress.largestReplicaLag().map(Duration::toMillis).orElse(null));
-        Optional<Hold> hold = progress.phase().isFinal() ? Optional.empty() : progress.throttle();
+        // the sync of an open revert window is held like the copy (paused, a lagging replica)
+        Optional<Hold> hold = runEnded(progress) ? Optional.empty() : progress.throttle();
         if (hold.isPresent()) {
             status.setThrottleReason(hold.get().reason());
             status.setThrottledSince(hold.get().since().toString());
@@ -136,7 +163,7 @@ public final class ProgressStatus {
         Phase phase = progress.phase();
         if (phase == Phase.DONE) {
             Conditions.set(status, Conditions.READY, true, "Done", progress.message());
-        } else if (phase == Phase.FAILED || phase == Phase.ABORTED) {
+        } else if (phase == Phase.FAILED || phase == Phase.ABORTED || phase == Phase.REVERTED) {
             Conditions.set(status, Conditions.READY, false, phase.displayName(), progress.message());
         } else {
             Conditions.set(status, Conditions.READY, false, "InProgress", "The migration is " + phase.displayName() + ".");

@@ -20,8 +20,8 @@ import org.luaj.vm2.lib.jse.JsePlatform;
 
 /**
  * The chart's Argo CD health check (files/argocd-health.lua), run with a Lua interpreter over a
- * SchemaMigration in every phase, as Argo CD runs it: Healthy when Done, Degraded when it failed or
- * was aborted, Suspended while it waits for a person, Progressing otherwise.
+ * SchemaMigration in every phase, as Argo CD runs it: Healthy when Done, Degraded when it failed, was
+ * aborted or was reverted, Suspended while it waits for a person, Progressing otherwise.
  */
 class ArgoCdHealthCheckTest {
 
@@ -32,7 +32,7 @@ class ArgoCdHealthCheckTest {
     void everyPhaseHasTheHealthArgoCdShouldShow(MigrationPhase phase) throws Exception {
         String expected = switch (phase) {
             case DONE -> "Healthy";
-            case FAILED, ABORTED -> "Degraded";
+            case FAILED, ABORTED, REVERTED -> "Degraded";
             default -> "Progressing";
         };
         assertThat(health(MigrationInPhase.of(phase, true)).get("status").tojstring()).as("%s", phase).isEqualTo(expected);

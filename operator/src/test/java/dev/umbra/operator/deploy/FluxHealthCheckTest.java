@@ -43,7 +43,7 @@ class FluxHealthCheckTest {
     void everyPhaseHasTheHealthFluxShouldReport(MigrationPhase phase) throws Exception {
         String expected = switch (phase) {
             case DONE -> "Current";
-            case FAILED, ABORTED -> "Failed";
+            case FAILED, ABORTED, REVERTED -> "Failed"; // a reverted change is not in effect
             default -> "InProgress";
         };
         assertThat(health(MigrationInPhase.of(phase, true))).as("%s", phase).isEqualTo(expected);

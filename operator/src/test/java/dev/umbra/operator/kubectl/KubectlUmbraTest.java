@@ -8,6 +8,8 @@ import dev.umbra.operator.model.ApprovalSpec;
 import dev.umbra.operator.model.PlanStatus;
 import dev.umbra.operator.model.HelperTableNames;
 import dev.umbra.operator.model.MigrationPhase;
+import dev.umbra.operator.model.RevertSpec;
+import dev.umbra.operator.model.RevertStatus;
 import dev.umbra.operator.model.SchemaMigration;
 import dev.umbra.operator.model.SchemaMigrationCrd;
 import dev.umbra.operator.model.SchemaMigrationSpec;
@@ -39,8 +41,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What a user of {@code kubectl umbra} relies on, against Fabric8's mock API server in CRUD mode: the
- * list and status show what the operator reported, and approve, pause, resume and abort change the
- * one annotation they are about and nothing else, or refuse and change nothing.
+ * list and status show what the operator reported, and approve, pause, resume, abort and revert change
+ * the one annotation they are about and nothing else, or refuse and change nothing.
  */
 class KubectlUmbraTest {
 
@@ -320,8 +322,93 @@ class KubectlUmbraTest {
         assertThat(after.getMetadata().getAnnotations()).containsExactlyInAnyOrderEntriesOf(TEAM);
     }
 
+    @Test
+    void revertSetsOnlyTheRevertAnnotationWhileTheWindowIsOpen() {
+        SchemaMigration before = create(SHOP, "revert-me", "items", TEAM, spec -> spec.setRevert(window("10m")));
+        setStatus(SHOP, "revert-me", s -> {
+            s.setPhase(MigrationPhase.DONE);
+            s.setRevert(new RevertStatus("2026-12-04T10:17:00Z", 40L, true, null));
+        });
+
+        Run run = kubectlUmbra("revert", "-n", SHOP, "revert-me");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("Requested the revert of SchemaMigration shop/revert-me (umbra.dev/revert=true)");
+        SchemaMigration after = read(SHOP, "revert-me");
+        assertThat(after.getMetadata().getAnnotations()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("team", "payments", Annotations.REVERT, "true"));
+        assertThat(Serialization.asJson(after.getSpec())).isEqualTo(Serialization.asJson(before.getSpec()));
+
+        setStatus(SHOP, "revert-me", s -> Conditions.set(s, Conditions.REVERT_REQUESTED, true, "RequestedByAnnotation", "..."));
+        assertThat(kubectlUmbra("revert", "-n", SHOP, "revert-me").out()).contains("already requested; nothing changed");
+    }
+
+    @Test
+    void revertOutsideAnOpenWindowIsRefusedSayingWhyAndChangesNothing() {
+        create(SHOP, "window-closed", "items", TEAM, spec -> spec.setRevert(window("10m")));
+        setStatus(SHOP, "window-closed", s -> {
+            s.setPhase(MigrationPhase.DONE);
+            s.setRevert(new RevertStatus("2026-12-04T10:17:00Z", null, false, "the window ended at 2026-12-04T10:17:00Z"));
+        });
+        create(SHOP, "still-copying", "items", TEAM, spec -> spec.setRevert(window("10m")));
+        setStatus(SHOP, "still-copying", s -> s.setPhase(MigrationPhase.COPYING));
+        create(SHOP, "no-window", "items", TEAM);
+        setStatus(SHOP, "no-window", s -> s.setPhase(MigrationPhase.DONE));
+        String resourceVersion = read(SHOP, "window-closed").getMetadata().getResourceVersion();
+
+        Run closed = kubectlUmbra("revert", "-n", SHOP, "window-closed");
+        assertThat(closed.exitCode()).isEqualTo(1);
+        assertThat(closed.err().strip()).isEqualTo("SchemaMigration shop/window-closed: Nothing was reverted: the revert window"
+                + " is closed: the window ended at 2026-12-04T10:17:00Z. The table keeps its new definition; undo the change"
+                + " with a new SchemaMigration.");
+        assertThat(read(SHOP, "window-closed").getMetadata().getResourceVersion()).isEqualTo(resourceVersion);
+
+        assertThat(kubectlUmbra("revert", "-n", SHOP, "still-copying").err()).contains("is Copying and has not cut over yet");
+        assertThat(kubectlUmbra("revert", "-n", SHOP, "no-window").err()).contains("spec.revert.window is 0");
+        assertThat(read(SHOP, "still-copying").getMetadata().getAnnotations()).containsExactlyInAnyOrderEntriesOf(TEAM);
+        assertThat(read(SHOP, "no-window").getMetadata().getAnnotations()).containsExactlyInAnyOrderEntriesOf(TEAM);
+    }
+
+    /** The operator ignores a revert annotation set before the window opened: the command clears it for a new one. */
+    @Test
+    void revertClearsAnAnnotationSetBeforeTheWindowOpenedSoThatTheNextRevertCounts() {
+        Map<String, String> early = Map.of("team", "payments", Annotations.REVERT, "true");
+        create(SHOP, "set-early", "items", early, spec -> spec.setRevert(window("10m")));
+        setStatus(SHOP, "set-early", s -> {
+            s.setPhase(MigrationPhase.DONE);
+            s.setRevert(new RevertStatus("2026-12-04T10:17:00Z", 40L, true, null));
+            Conditions.set(s, Conditions.REVERT_REQUESTED, false, "NotCutOverYet", "Nothing was reverted: ...");
+        });
+
+        Run run = kubectlUmbra("revert", "-n", SHOP, "set-early");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("set before the revert window opened", "Run 'kubectl umbra revert set-early' again");
+        assertThat(withValues(read(SHOP, "set-early").getMetadata().getAnnotations())).containsExactlyInAnyOrderEntriesOf(TEAM);
+    }
+
+    @Test
+    void statusShowsTheRevertWindowAndThePlansVerdict() {
+        create(SHOP, "in-window", "items", Map.of(), spec -> spec.setRevert(window("10m")));
+        setStatus(SHOP, "in-window", s -> {
+            s.setPhase(MigrationPhase.DONE);
+            s.setRevert(new RevertStatus("2026-12-04T10:17:00Z", 400L, true, null));
+            PlanStatus plan = new PlanStatus();
+            plan.setMethod("OnlineCopy");
+            plan.setKey("PRIMARY KEY (id)");
+            plan.setRevert("Reversible");
+            plan.setRevertFindings(List.of("`remark` is added: its values are gone after a revert"));
+            s.setPlan(plan);
+        });
+
+        Run run = kubectlUmbra("status", "-n", SHOP, "in-window");
+
+        assertThat(run.out()).contains("Revert:            possible until 2026-12-04T10:17:00Z, old table 0.4s behind")
+                .containsPattern("revert: +Reversible: `remark` is added: its values are gone after a revert");
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"status", "approve", "pause", "resume", "abort"})
+    @ValueSource(strings = {"status", "approve", "pause", "resume", "abort", "revert"})
     void aMissingResourceIsNotFoundWithExitCode1(String command) {
         Run run = kubectlUmbra(command, "-n", SHOP, "no-such-migration");
 
@@ -370,6 +457,12 @@ class KubectlUmbraTest {
     @Test
     void noCommandIsAUsageError() {
         assertThat(kubectlUmbra().exitCode()).isEqualTo(2);
+    }
+
+    private static RevertSpec window(String window) {
+        RevertSpec revert = new RevertSpec();
+        revert.setWindow(window);
+        return revert;
     }
 
     private static SchemaMigration create(String namespace, String name, String table, Map<String, String> annotations) {

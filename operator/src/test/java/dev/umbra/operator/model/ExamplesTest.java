@@ -46,6 +46,6 @@ class ExamplesTest {
     void thereAreExamples() throws Exception {
         assertThat(examples()).extracting(path -> path.getFileName().toString())
                 .contains("add-column.yaml", "instant-column.yaml", "throttled.yaml", "cut-over-window.yaml",
-                        "approve-plan.yaml");
+                        "approve-plan.yaml", "revert-window.yaml");
     }
 }

@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,15 +46,37 @@ class SchemaMigrationCrdTest {
     }
 
     @Test
-    void printerColumnsArePhaseProgressEtaLagReadyAgeAndReasonInWideOutput() {
+    void printerColumnsArePhaseProgressEtaLagReadyRevertibleAgeAndReasonInWideOutput() {
         assertThat(version().getAdditionalPrinterColumns()).extracting(CustomResourceColumnDefinition::getName)
-                .containsExactly("Phase", "Progress", "ETA", "Lag", "Ready", "Reason", "Age");
+                .containsExactly("Phase", "Progress", "ETA", "Lag", "Ready", "Revertible", "Reason", "Age");
         assertThat(version().getAdditionalPrinterColumns()).extracting(CustomResourceColumnDefinition::getJsonPath)
                 .containsExactly(".status.phase", ".status.progress", ".status.eta", ".status.lag",
-                        ".status.conditions[?(@.type==\"Ready\")].status", ".status.conditions[?(@.type==\"Ready\")].reason",
-                        ".metadata.creationTimestamp");
+                        ".status.conditions[?(@.type==\"Ready\")].status", ".status.revert.reversible",
+                        ".status.conditions[?(@.type==\"Ready\")].reason", ".metadata.creationTimestamp");
+        assertThat(version().getAdditionalPrinterColumns()).extracting(CustomResourceColumnDefinition::getType)
+                .containsExactly("string", "string", "string", "string", "string", "boolean", "string", "date");
         assertThat(version().getAdditionalPrinterColumns()).extracting(CustomResourceColumnDefinition::getPriority)
-                .containsExactly(0, 0, 0, 0, 0, 1, 0);
+                .containsExactly(0, 0, 0, 0, 0, 0, 1, 0);
+    }
+
+    /** The API server refuses a window that is not a duration; the operator checks its bound (7 days). */
+    @Test
+    void theRevertWindowIsADurationTextDefaultingToNoneAndAcceptLossToFalse() {
+        JSONSchemaProps revert = schema().getProperties().get("spec").getProperties().get("revert");
+        JSONSchemaProps window = revert.getProperties().get("window");
+        assertThat(window.getType()).isEqualTo("string");
+        assertThat(window.getDefault().toString()).isEqualTo("\"0\"");
+        assertThat(window.getPattern()).isEqualTo(RevertSpec.WINDOW_PATTERN);
+        Pattern pattern = Pattern.compile(window.getPattern());
+        assertThat(List.of("0", "30m", "2h", "1h30m", "7d", "90s", "1d2h3m4s"))
+                .allMatch(text -> pattern.matcher(text).matches());
+        assertThat(List.of("30", "30 m", "1.5h", "30m2h", "-1h", "30M", "1w"))
+                .noneMatch(text -> pattern.matcher(text).matches());
+        assertThat(window.getMinLength()).isEqualTo(1L);
+        assertThat(revert.getProperties().get("acceptLoss").getDefault().toString()).isEqualTo("false");
+        JSONSchemaProps status = schema().getProperties().get("status").getProperties().get("revert");
+        assertThat(status.getProperties()).containsOnlyKeys("until", "lagMillis", "reversible", "reason");
+        assertThat(status.getProperties().get("reversible").getType()).isEqualTo("boolean");
     }
 
     @Test
@@ -78,7 +102,7 @@ class SchemaMigrationCrdTest {
         assertThat(spec.getProperties().get("copy").getProperties().get("chunkSize").getMinimum()).isEqualTo(1.0);
         JSONSchemaProps phase = schema().getProperties().get("status").getProperties().get("phase");
         assertThat(phase.getEnum()).extracting(Object::toString).containsExactlyInAnyOrder("\"Pending\"", "\"Inspecting\"", "\"AwaitingPlanApproval\"",
-                "\"Copying\"", "\"AwaitingCutOver\"", "\"CutOver\"", "\"Done\"", "\"Failed\"", "\"Aborted\"");
+                "\"Copying\"", "\"AwaitingCutOver\"", "\"CutOver\"", "\"Done\"", "\"Reverting\"", "\"Reverted\"", "\"Failed\"", "\"Aborted\"");
     }
 
     @Test

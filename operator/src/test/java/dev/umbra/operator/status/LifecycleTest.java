@@ -10,7 +10,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * What generic tools make of each phase (kstatus): work in progress is InProgress, a migration that
- * ended or waits for a person is Failed (Stalled, with the reason), Done is Current.
+ * ended without its change in effect (Failed, Aborted, Reverted) or waits for a person is Failed
+ * (Stalled, with the reason), Done is Current.
  */
 class LifecycleTest {
 
@@ -21,7 +22,7 @@ class LifecycleTest {
 
         String expected = switch (phase) {
             case DONE -> "Current";
-            case FAILED, ABORTED -> "Failed";
+            case FAILED, ABORTED, REVERTED -> "Failed";
             default -> "InProgress";
         };
         assertThat(KstatusRules.of(3, status)).as("%s, plan and cut-over approved", phase).isEqualTo(expected);

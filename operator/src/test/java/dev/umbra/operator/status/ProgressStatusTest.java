@@ -72,6 +72,6 @@ class ProgressStatusTest {
     private static Progress progress(Phase phase, Optional<Hold> hold, Map<String, Duration> replicaLag) {
         return new Progress(phase, "copying rows", 10, 100, Optional.empty(), 0, 0, Optional.empty(), Optional.empty(),
                 hold, 0, Optional.empty(), Optional.empty(), phase + ": copying rows", SINCE.plusSeconds(30),
-                Optional.empty(), Optional.empty(), Optional.empty(), replicaLag, Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), replicaLag, Optional.empty(), Optional.empty());
     }
 }

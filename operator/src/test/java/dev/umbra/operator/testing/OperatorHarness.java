@@ -198,11 +198,14 @@ public final class OperatorHarness implements AutoCloseable, BeforeAllCallback, 
 
     /**
      * Aborts every migration that has not ended (one a failed test left behind), so that it frees
-     * its runner slot and table for the next test.
+     * its runner slot and table for the next test; and closes every open revert window, whose run
+     * goes on while the migration is Done.
      */
     public void abortUnfinished() {
         for (SchemaMigration migration : client().resources(SchemaMigration.class).inAnyNamespace().list().getItems()) {
-            if (migration.getStatus() == null || migration.getStatus().getPhase() == null || !migration.getStatus().getPhase().isFinal()) {
+            SchemaMigrationStatus status = migration.getStatus();
+            boolean windowOpen = status != null && status.getRevert() != null && Boolean.TRUE.equals(status.getRevert().getReversible());
+            if (status == null || status.getPhase() == null || !status.getPhase().isFinal() || windowOpen) {
                 annotate(migration.getMetadata().getNamespace(), migration.getMetadata().getName(),
                         dev.umbra.operator.model.Annotations.ABORT, "true");
             }
