@@ -55,6 +55,7 @@ public final class ApplyLoop implements AutoCloseable {
     private volatile long heartbeatLagMillis = -1;
     private volatile Instant heartbeatWrittenAt;
     private volatile Exception failure;
+    private volatile boolean revertRequested;
     /** A batch taken from the queue whose apply failed; applied first next time. Guarded by applyLock. */
     private List<BinlogTransaction> unapplied;
     private volatile boolean running;
@@ -227,6 +228,8 @@ public final class ApplyLoop implements AutoCloseable {
                 markersSeen.add(entry.value());
                 markersSeen.notifyAll();
             }
+        } else if (Changelog.REVERT_REQUEST.equals(entry.kind())) {
+            revertRequested = true;
         } else if (Changelog.HEARTBEAT.equals(entry.kind())) {
             try {
                 long writtenAt = Long.parseLong(entry.value());
@@ -335,6 +338,11 @@ public final class ApplyLoop implements AutoCloseable {
         } finally {
             applyLock.unlock();
         }
+    }
+
+    /** Whether a revert request ({@link Changelog#REVERT_REQUEST}) has come through the binlog. */
+    public boolean revertRequested() {
+        return revertRequested;
     }
 
     public long eventsApplied() {

@@ -21,6 +21,8 @@ public final class Changelog {
 
     public static final String MARKER = "marker";
     public static final String HEARTBEAT = "heartbeat";
+    /** Written by {@code umbra revert}: the run keeping the revert window swaps the tables back. */
+    public static final String REVERT_REQUEST = "revert-request";
     private static final int HEARTBEAT_ID = 1;
 
     private final String schema;

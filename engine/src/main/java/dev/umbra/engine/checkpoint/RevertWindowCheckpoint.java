@@ -44,6 +44,26 @@ public final class RevertWindowCheckpoint {
     }
 
     /**
+     * When the window ends, if one is kept: a window checkpoint and its end are there (the run that
+     * keeps it may be stopped for the moment). Read by {@code umbra revert} before it asks for a revert.
+     */
+    public Optional<Instant> keptUntil(Connection connection) throws SQLException {
+        CheckpointTable checkpoints = new CheckpointTable(table.sibling(helpers.checkpoint()));
+        if (!checkpoints.exists(connection)) {
+            return Optional.empty();
+        }
+        try {
+            if (!checkpoints.read(connection).map(saved -> PHASE.equals(saved.phase())).orElse(false)) {
+                return Optional.empty();
+            }
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        return new Changelog(table.sibling(helpers.changelog())).latest(connection, UNTIL)
+                .map(millis -> Instant.ofEpochMilli(Long.parseLong(millis)));
+    }
+
+    /**
      * The window an earlier run of this migration left open, if it left one: empty when there is no
      * window checkpoint at all.
      *

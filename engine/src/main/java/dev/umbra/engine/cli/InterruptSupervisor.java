@@ -1,5 +1,6 @@
 package dev.umbra.engine.cli;
 
+import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.run.MigrationRunner;
 import dev.umbra.engine.table.HelperTables;
 import java.io.PrintWriter;
@@ -62,7 +63,9 @@ final class InterruptSupervisor {
         if (finished.getCount() == 0) {
             return;
         }
-        err.println("Interrupted: aborting; the original table stays as it is and the helper tables are dropped.");
+        err.println(runner.progress().phase() == Phase.DONE
+                ? "Interrupted: closing the revert window; the table keeps its new definition."
+                : "Interrupted: aborting; the original table stays as it is and the helper tables are dropped.");
         err.flush();
         runner.control().abort("interrupted");
         boolean cleanedUp;

@@ -6,8 +6,6 @@ import dev.umbra.engine.failure.MigrationRefusedException;
 import dev.umbra.engine.inspect.Inspection;
 import dev.umbra.engine.plan.ConnectionSettings;
 import dev.umbra.engine.plan.CutOverMethod;
-import dev.umbra.engine.plan.HostName;
-import dev.umbra.engine.plan.Identifier;
 import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.plan.MigrationPlan;
 import dev.umbra.engine.plan.OptionsForm;
@@ -16,12 +14,7 @@ import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.run.MigrationRunner;
 import dev.umbra.engine.table.HelperTables;
-import dev.umbra.engine.tls.TlsMode;
-import dev.umbra.engine.tls.TlsSettings;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.MalformedInputException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -83,44 +77,9 @@ final class MigrateCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST",
-            description = "The writer (primary) to migrate on. Default: ${DEFAULT-VALUE}.")
-    private String host;
-
-    @Option(names = "--port", defaultValue = "3306", paramLabel = "PORT", description = "Default: ${DEFAULT-VALUE}.")
-    private int port;
-
-    @Option(names = "--user", required = true, paramLabel = "USER", description = "The user to log in as.")
-    private String user;
-
-    @Option(names = "--password", paramLabel = "PASSWORD",
-            description = "The password; or set " + PASSWORD_VARIABLE + " (safer: not visible in the process list)."
-                    + " Never printed.")
-    private String password;
-
-    @Option(names = "--ssl-mode", paramLabel = "MODE",
-            description = "TLS for every session, the binlog stream included: DISABLED, PREFERRED (TLS if offered,"
-                    + " unverified), REQUIRED (TLS, unverified), VERIFY_CA, VERIFY_IDENTITY (the certificate must name"
-                    + " --host; recommended). Default: VERIFY_CA with --ssl-ca, else PREFERRED.")
-    private String sslMode;
-
-    @Option(names = "--ssl-ca", paramLabel = "FILE",
-            description = "PEM file of the CA that signs the server's certificate (only it is trusted); default:"
-                    + " the system's trusted CAs.")
-    private Path sslCa;
-
-    @Option(names = "--ssl-cert", paramLabel = "FILE", description = "PEM file of a client certificate, with --ssl-key.")
-    private Path sslCert;
-
-    @Option(names = "--ssl-key", paramLabel = "FILE",
-            description = "PEM file of the client certificate's private key (unencrypted), with --ssl-cert.")
-    private Path sslKey;
-
-    @Option(names = "--database", required = true, paramLabel = "SCHEMA", description = "The table's database.")
-    private String database;
-
-    @Option(names = "--table", required = true, paramLabel = "TABLE", description = "The table to alter.")
-    private String table;
+    /** Where the table is and how to log in: shared with {@code umbra revert}. */
+    @Mixin
+    private ServerLogin login;
 
     @Option(names = "--alter", required = true, paramLabel = "CLAUSES",
             description = "The ALTER clause list, e.g. \"ADD COLUMN status TINYINT NOT NULL DEFAULT 1\".")
@@ -269,7 +228,7 @@ final class MigrateCommand implements Callable<Integer> {
             String reason = "throttle flag file " + flag + " exists";
             runner.setExternalThrottle(() -> Files.exists(flag) ? Optional.of(reason) : Optional.empty());
         }
-        return new InterruptSupervisor(runner, err, parent.exitsProcess(), HelperTables.forTable(table), database)
+        return new InterruptSupervisor(runner, err, parent.exitsProcess(), HelperTables.forTable(login.table()), login.database())
                 .run(execute ? () -> migrate(runner, reporter, err) : () -> dryRun(runner, reporter, out, err));
     }
 
@@ -296,16 +255,8 @@ final class MigrateCommand implements Callable<Integer> {
         } catch (OptionsForm.InvalidOptionsException e) {
             throw usage(e.getMessage());
         }
-        String secret = password != null ? password : parent.environment(PASSWORD_VARIABLE);
-        try {
-            // Checked before anything connects, each error naming its flag.
-            HostName.check(host, "--host");
-            Identifier.check(database, "--database");
-            Identifier.check(table, "--table");
-            return new MigrationPlan(new ConnectionSettings(host, port, user, secret, tls()), database, table, alter, options);
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
-        }
+        ConnectionSettings connection = login.settings(parent);
+        return new MigrationPlan(connection, login.database(), login.table(), alter, options);
     }
 
     private List<ReplicaAddress> replicas() {
@@ -316,43 +267,9 @@ final class MigrateCommand implements Callable<Integer> {
         }
     }
 
-    private TlsSettings tls() {
-        TlsMode mode;
-        if (sslMode != null) {
-            try {
-                mode = TlsMode.parse(sslMode);
-            } catch (IllegalArgumentException e) {
-                throw usage("--ssl-mode: " + e.getMessage() + ".");
-            }
-        } else {
-            // as the mysql client does: a CA without a mode means checking the server against it
-            mode = sslCa != null ? TlsMode.VERIFY_CA : TlsMode.PREFERRED;
-        }
-        String ca = readPem(sslCa, "--ssl-ca");
-        String certificate = readPem(sslCert, "--ssl-cert");
-        String key = readPem(sslKey, "--ssl-key");
-        try {
-            return new TlsSettings(mode, ca, certificate, key);
-        } catch (IllegalArgumentException e) {
-            throw usage("TLS (--ssl-mode, --ssl-ca, --ssl-cert, --ssl-key): " + e.getMessage() + ".");
-        }
-    }
-
-    private String readPem(Path file, String option) {
-        if (file == null) {
-            return null;
-        }
-        try {
-            return Files.readString(file, StandardCharsets.US_ASCII);
-        } catch (MalformedInputException e) {
-            throw usage(option + ": " + file + " is not a PEM text file.");
-        } catch (IOException e) {
-            throw usage(option + ": cannot read " + file + " (" + e.getClass().getSimpleName() + ").");
-        }
-    }
-
     private int migrate(MigrationRunner runner, StatusReporter reporter, PrintWriter err) {
-        err.println("Migrating `" + database + "`.`" + table + "` on " + host + ":" + port + " as " + user + "; the"
+        err.println("Migrating `" + login.database() + "`.`" + login.table() + "` on " + login.address() + " as " + login.user()
+                + "; the"
                 + " cut-over follows as soon as the copy has caught up"
                 + (postponeCutOverFlagFile == null ? "." : ", once " + postponeCutOverFlagFile + " is gone.")
                 + (revertWindow == null || runner.revertWindow().isZero() ? "" : " Then the old table is kept in step for "
@@ -385,7 +302,7 @@ final class MigrateCommand implements Callable<Integer> {
         try {
             Inspection inspection = runner.inspectOnly();
             reporter.writeJson(runner.progress());
-            PlanPrinter.print(out, new TableName(database, table), inspection, runner.progress().plan().orElseThrow());
+            PlanPrinter.print(out, new TableName(login.database(), login.table()), inspection, runner.progress().plan().orElseThrow());
             return UmbraCli.EXIT_OK;
         } catch (MigrationRefusedException e) {
             reporter.writeJson(runner.progress());

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
         versionProvider = UmbraCli.Version.class,
         description = "Online schema changes for MySQL and MariaDB: a shadow table, a chunked row copy, binlog replay"
                 + " and an atomic cut-over.",
-        subcommands = MigrateCommand.class)
+        subcommands = {MigrateCommand.class, RevertCommand.class})
 public final class UmbraCli implements Runnable {
 
     /** The migration reached Done, or a dry run passed inspection. */

@@ -145,7 +145,8 @@ final class RevertWindowStep implements RunStep {
         }
         Instant nextSave = Instant.now().plus(session.options.checkpointInterval());
         while (true) {
-            if (session.control.isRevertRequested() || session.revertRequested.getAsBoolean()) {
+            if (session.control.isRevertRequested() || session.revertRequested.getAsBoolean()
+                    || back.applyLoop().revertRequested()) {
                 return null;
             }
             if (session.crashed) {

@@ -75,8 +75,9 @@ class CliMigrateTest {
         assertThat(json.get("replicaLagMillis").isEmpty()).as("no replica is watched").isTrue();
         assertThat(json.fieldNames()).toIterable().containsExactly("phase", "stage", "rowsCopied", "rowsEstimated",
                 "percent", "etaSeconds", "eventsApplied", "applyBacklog", "secondsSinceLastApplied", "throttleReason",
-                "throttleKind", "replicaLagMillis", "cutOverAttempts", "lastLockMillis", "verifyMillis", "verifyRepairedChunks", "message", "at", "checkpoint");
+                "throttleKind", "replicaLagMillis", "cutOverAttempts", "lastLockMillis", "verifyMillis", "verifyRepairedChunks", "message", "at", "checkpoint", "revert");
         assertThat(json.get("checkpoint").isNull()).as("Done: nothing is left to resume from").isTrue();
+        assertThat(json.get("revert").isNull()).as("no revert window was asked for").isTrue();
         try (var files = Files.list(dir)) {
             assertThat(files).as("no temporary file is left behind").containsExactly(status);
         }

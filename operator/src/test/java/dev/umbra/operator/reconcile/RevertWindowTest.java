@@ -17,6 +17,7 @@ import dev.umbra.testkit.TestDatabase;
 import dev.umbra.testkit.sample.MirroredWriter;
 import dev.umbra.testkit.sample.SampleTable;
 import dev.umbra.testkit.sample.TableComparison;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -81,10 +82,18 @@ class RevertWindowTest {
             OperatorHarness.sleep(1_000);
             assertThat(writer.operations()).as("the writer goes on after the cut-over").isGreaterThan(writesBefore);
 
+            SchemaMigrationStatus beforeRevert = harness.status(namespace, "items-revert");
+            writer.takeLongestStall();
             harness.annotate(namespace, "items-revert", Annotations.REVERT, "true");
             SchemaMigrationStatus reverted = harness.awaitPhase(namespace, "items-revert", MigrationPhase.REVERTED, TIMEOUT);
+            Duration revertStall = writer.takeLongestStall();
             OperatorHarness.sleep(300); // writes after the swap back land in the old table
             writer.close();
+            System.out.printf("[%s] before the revert: phase %s, revert %s%n[%s] after: phase %s, revert %s, message: %s%n"
+                            + "[%s] writer's longest stall from the annotation to Reverted: %d ms; writes %d%n",
+                    db, beforeRevert.getPhase(), Serialization.asJson(beforeRevert.getRevert()), db, reverted.getPhase(),
+                    Serialization.asJson(reverted.getRevert()), reverted.getMessage(), db, revertStall.toMillis(),
+                    writer.operations());
 
             assertThat(writer.errors()).isEmpty();
             assertThat(withoutAutoIncrement(Tables.createStatement(db, "items"))).isEqualTo(before);
@@ -103,7 +112,8 @@ class RevertWindowTest {
             writer.close();
         }
         assertThat(harness.events(namespace, "items-revert")).extracting(event -> event.substring(0, event.indexOf(':')))
-                .containsSubsequence("AwaitingCutOver", "CutOverApproved", "CutOver", "Done", "RevertRequested", "Reverted");
+                .containsSubsequence("AwaitingCutOver", "CutOverApproved", "CutOver", "Done", "RevertRequested", "Reverting",
+                        "Reverted");
     }
 
     @EveryFlavor
