@@ -67,7 +67,8 @@ final class RunState {
                 ended ? Optional.empty() : checkpoint,
                 Optional.ofNullable(cuttingOver ? cutOverWaitsFor : null),
                 Optional.ofNullable(plan), ended ? Map.of() : replicaLags, Optional.ofNullable(failure),
-                Optional.ofNullable(revert));
+                // Set just before the phase that shows it: a snapshot in between must not pair it with CutOver.
+                Optional.ofNullable(now.ordinal() > Phase.CUT_OVER.ordinal() ? revert : null));
     }
 
     private Optional<Duration> eta() {
