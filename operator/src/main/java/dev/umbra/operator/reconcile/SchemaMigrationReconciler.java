@@ -1,6 +1,7 @@
 package dev.umbra.operator.reconcile;
 
 import dev.umbra.engine.failure.TableInUseException;
+import dev.umbra.engine.table.HelperTables;
 import dev.umbra.operator.logging.MigrationMdc;
 import dev.umbra.operator.metrics.MigrationMetrics;
 import dev.umbra.operator.model.ControlRequests;
@@ -125,7 +126,7 @@ public class SchemaMigrationReconciler implements Reconciler<SchemaMigration>, C
         // a revert window an earlier operator left open has its changelog and checkpoint too (the old table stays)
         boolean interrupted = (phase != null && phase.isRunning()) || RevertRecovery.windowLeftOpen(recorder.current());
         if (interrupted && !runs.hasEnded(uid)) {
-            dropLeftovers(resource);
+            dropLeftovers(resource, phase == MigrationPhase.REVERTING);
         }
         recorders.forget(resource);
         runs.forget(uid);
@@ -137,11 +138,17 @@ public class SchemaMigrationReconciler implements Reconciler<SchemaMigration>, C
      * A run this process does not know was interrupted by an operator restart: its helper tables may
      * remain (a run stopped in its revert window leaves them for the next run to take the window up).
      */
-    private void dropLeftovers(SchemaMigration resource) {
+    private void dropLeftovers(SchemaMigration resource, boolean reverting) {
         try {
             DatabaseCredentials login = credentials.read(resource.getMetadata().getNamespace(), resource.getSpec().getDatabase());
-            LeftoverHelperTables.drop(PlanFactory.plan(resource.getSpec(), login, true));
-            events.normal(resource, "HelperTablesDropped", "The helper tables of the interrupted run were dropped.");
+            HelperTables helpers = HelperTables.forTable(resource.getSpec().getTable());
+            if (LeftoverHelperTables.drop(PlanFactory.plan(resource.getSpec(), login, true), reverting)) {
+                events.normal(resource, "HelperTablesDropped", "The helper tables of the interrupted run were dropped.");
+            } else {
+                events.warning(resource, "HelperTablesLeft", "The changelog and checkpoint of the interrupted run were"
+                        + " dropped; `" + helpers.ghost() + "` was left, as it may hold rows no other table has (a revert's"
+                        + " swap back, or a two-step rename that stopped half way): check it, then drop it by hand.");
+            }
         } catch (TableInUseException e) {
             events.normal(resource, "HelperTablesLeft", "The helper tables were left alone: " + e.getMessage());
         } catch (Exception e) {

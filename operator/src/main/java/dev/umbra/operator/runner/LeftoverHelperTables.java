@@ -8,6 +8,8 @@ import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.sql.Sql;
 import dev.umbra.engine.table.HelperTables;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -16,23 +18,46 @@ import java.sql.Statement;
  * operator restarted while it ran, and the resource was deleted before a new run resumed it), while
  * holding the table's migration lock: tables of a run that is still alive (another operator's, or
  * the CLI's) are left alone. The old table ({@code _<table>_del}) is never dropped here.
+ *
+ * <p>Nor is the ghost where it may hold the only copy of rows: after a revert's swap back it is the
+ * table with the new definition, which served every write since the cut-over; and while the table
+ * itself is missing, a two-step rename stopped half way, and either helper may be the one serving.
  */
 public final class LeftoverHelperTables {
 
     private LeftoverHelperTables() {
     }
 
-    /** @throws TableInUseException another run holds the table's lock; nothing was dropped */
-    public static void drop(MigrationPlan plan) throws SQLException, TableInUseException {
+    /**
+     * @param reverting the run stopped in a revert's swap back: the ghost name may hold the new table
+     * @return whether the ghost was dropped too
+     * @throws TableInUseException another run holds the table's lock; nothing was dropped
+     */
+    public static boolean drop(MigrationPlan plan, boolean reverting) throws SQLException, TableInUseException {
         HelperTables helpers = HelperTables.forTable(plan.table());
         try (Connections sessions = new Connections(plan.connection(), plan.schema());
              Connection connection = sessions.open();
              Statement statement = connection.createStatement()) {
             MigrationLock.acquire(connection, plan.tableName());
-            statement.execute("DROP TABLE IF EXISTS " + Sql.qualified(plan.schema(), helpers.ghost()));
+            boolean dropGhost = !reverting && tableExists(connection, plan.schema(), plan.table());
+            if (dropGhost) {
+                statement.execute("DROP TABLE IF EXISTS " + Sql.qualified(plan.schema(), helpers.ghost()));
+            }
             statement.execute("DROP TABLE IF EXISTS " + Sql.qualified(plan.schema(), helpers.changelog()));
             statement.execute("DROP TABLE IF EXISTS " + Sql.qualified(plan.schema(), helpers.checkpoint()));
             new InterruptedCutOver(plan.tableName()).dropLeftoverGuards(connection);
+            return dropGhost;
+        }
+    }
+
+    private static boolean tableExists(Connection connection, String schema, String table) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+            statement.setString(1, schema);
+            statement.setString(2, table);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next();
+            }
         }
     }
 }
