@@ -120,18 +120,6 @@ class RevertWindowOperatorKilledTest {
 
     private static SchemaMigrationStatus awaitWhileAlive(OperatorInChildJvm operator, String namespace, String name,
                                                          Predicate<SchemaMigrationStatus> condition, String what) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (true) {
-            SchemaMigrationStatus status = api.migration(namespace, name).get() == null ? null : api.status(namespace, name);
-            if (status != null && status.getPhase() != null && condition.test(status)) {
-                return status;
-            }
-            if (!operator.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out waiting for " + what + " (the operator "
-                        + (operator.isAlive() ? "runs" : "has exited") + "); status: "
-                        + (status == null ? "none" : status.getPhase() + " " + status.getMessage()) + "\n" + operator.output());
-            }
-            OperatorHarness.sleep(100);
-        }
+        return operator.awaitStatus(api, namespace, name, condition, what, TIMEOUT);
     }
 }

@@ -1,13 +1,16 @@
 package dev.umbra.operator.testing;
 
 import dev.umbra.operator.UmbraOperator;
+import dev.umbra.operator.model.SchemaMigrationStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The operator's main program in a JVM of its own, against the tests' Kubernetes API, so that a
@@ -58,6 +61,27 @@ public final class OperatorInChildJvm implements AutoCloseable {
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Polls the resource's status until {@code condition} holds; fails with the child's output if the
+     * operator exits first or the time runs out.
+     */
+    public SchemaMigrationStatus awaitStatus(OperatorHarness api, String namespace, String name,
+                                             Predicate<SchemaMigrationStatus> condition, String what, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            SchemaMigrationStatus status = api.migration(namespace, name).get() == null ? null : api.status(namespace, name);
+            if (status != null && status.getPhase() != null && condition.test(status)) {
+                return status;
+            }
+            if (!isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("Timed out waiting for " + what + " (the operator "
+                        + (isAlive() ? "runs" : "has exited") + "); status: "
+                        + (status == null ? "none" : status.getPhase() + " " + status.getMessage()) + "\n" + output());
+            }
+            OperatorHarness.sleep(100);
+        }
     }
 
     public boolean isAlive() {
