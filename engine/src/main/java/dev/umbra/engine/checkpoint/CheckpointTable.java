@@ -3,6 +3,7 @@ package dev.umbra.engine.checkpoint;
 import dev.umbra.engine.binlog.BinlogPosition;
 import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.sql.Sql;
+import dev.umbra.engine.table.TableSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -61,14 +62,7 @@ public final class CheckpointTable {
     }
 
     public boolean exists(Connection connection) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
-            statement.setString(1, schema);
-            statement.setString(2, table);
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next();
-            }
-        }
+        return TableSchema.exists(connection, new TableName(schema, table));
     }
 
     /** Replaces the checkpoint; one autocommitted statement. */

@@ -5,6 +5,7 @@ import dev.umbra.engine.binlog.BinlogPosition;
 import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.sql.ServerInfo;
 import dev.umbra.engine.table.HelperTables;
+import dev.umbra.engine.table.TableSchema;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -88,7 +89,7 @@ public final class RevertWindowCheckpoint {
         if (!checkpoint.alter().equals(alterClauses)) {
             throw new WindowLostException("the revert window left open belongs to another ALTER (" + checkpoint.alter() + ")");
         }
-        if (!tableExists(connection, helpers.old())) {
+        if (!TableSchema.exists(connection, table.sibling(helpers.old()))) {
             throw new WindowLostException("the old table `" + helpers.old() + "` is gone");
         }
         Optional<String> until = new Changelog(table.sibling(helpers.changelog())).latest(connection, UNTIL);
@@ -103,16 +104,6 @@ public final class RevertWindowCheckpoint {
         return Optional.of(new ResumeDecision.RevertWindow(checkpoint, Instant.ofEpochMilli(Long.parseLong(until.get()))));
     }
 
-    private boolean tableExists(Connection connection, String name) throws SQLException {
-        try (var statement = connection.prepareStatement(
-                "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
-            statement.setString(1, table.schema());
-            statement.setString(2, name);
-            try (var row = statement.executeQuery()) {
-                return row.next();
-            }
-        }
-    }
 
     /** A revert window was left open, but it cannot be resumed. */
     public static final class WindowLostException extends Exception {

@@ -5,9 +5,8 @@ import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.sql.Sql;
 import dev.umbra.engine.table.HelperTables;
+import dev.umbra.engine.table.TableSchema;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -23,7 +22,7 @@ final class HelperTablesCheck {
     static void check(Connection connection, String schema, HelperTables helpers, MigrationOptions options)
             throws SQLException, MigrationRefusedException {
         for (String stale : new String[] {helpers.ghost(), helpers.changelog(), helpers.checkpoint()}) {
-            if (exists(connection, new TableName(schema, stale))) {
+            if (TableSchema.exists(connection, new TableName(schema, stale))) {
                 if (!options.dropStaleGhostTable()) {
                     throw new MigrationRefusedException("Helper table `" + stale + "` already exists: another migration of"
                             + " this table may be running, or an earlier one was interrupted. If none is running, drop it"
@@ -39,23 +38,12 @@ final class HelperTablesCheck {
     /** Only the old table's name: a resumed run keeps its ghost, changelog and checkpoint tables. */
     static void checkOld(Connection connection, String schema, HelperTables helpers, MigrationOptions options)
             throws SQLException, MigrationRefusedException {
-        if (exists(connection, new TableName(schema, helpers.old()))) {
+        if (TableSchema.exists(connection, new TableName(schema, helpers.old()))) {
             if (!options.dropStaleOldTable()) {
                 throw new MigrationRefusedException("`" + helpers.old() + "` already exists (the old table of an earlier"
                         + " migration?). Drop or rename it, or pass --initially-drop-old-table.");
             }
             drop(connection, new TableName(schema, helpers.old()));
-        }
-    }
-
-    static boolean exists(Connection connection, TableName table) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
-            statement.setString(1, table.schema());
-            statement.setString(2, table.name());
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next();
-            }
         }
     }
 

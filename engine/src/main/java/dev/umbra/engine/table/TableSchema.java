@@ -16,6 +16,18 @@ import java.util.Optional;
 public record TableSchema(String schema, String table, String engine, List<Column> columns, List<UniqueKey> uniqueKeys) {
 
     /** Reads the table, or returns empty if there is no base table of that name. */
+    /** Whether a table (or view) of this name exists. */
+    public static boolean exists(Connection connection, TableName name) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+            statement.setString(1, name.schema());
+            statement.setString(2, name.name());
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next();
+            }
+        }
+    }
+
     public static Optional<TableSchema> read(Connection connection, TableName name) throws SQLException {
         String schema = name.schema();
         String table = name.name();

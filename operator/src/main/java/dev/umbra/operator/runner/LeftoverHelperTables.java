@@ -7,9 +7,8 @@ import dev.umbra.engine.plan.MigrationPlan;
 import dev.umbra.engine.sql.Connections;
 import dev.umbra.engine.sql.Sql;
 import dev.umbra.engine.table.HelperTables;
+import dev.umbra.engine.table.TableSchema;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -39,7 +38,7 @@ public final class LeftoverHelperTables {
              Connection connection = sessions.open();
              Statement statement = connection.createStatement()) {
             MigrationLock.acquire(connection, plan.tableName());
-            boolean dropGhost = !reverting && tableExists(connection, plan.schema(), plan.table());
+            boolean dropGhost = !reverting && TableSchema.exists(connection, plan.tableName());
             if (dropGhost) {
                 statement.execute("DROP TABLE IF EXISTS " + Sql.qualified(plan.schema(), helpers.ghost()));
             }
@@ -50,14 +49,4 @@ public final class LeftoverHelperTables {
         }
     }
 
-    private static boolean tableExists(Connection connection, String schema, String table) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
-            statement.setString(1, schema);
-            statement.setString(2, table);
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next();
-            }
-        }
-    }
 }
