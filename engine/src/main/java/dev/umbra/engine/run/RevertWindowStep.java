@@ -91,13 +91,15 @@ final class RevertWindowStep implements RunStep {
         BinlogPosition swappedAt = session.pipeline.applyLoop().appliedPosition();
         session.closeWorkers();
         RevertWindowCheckpoint checkpoint = new RevertWindowCheckpoint(session.plan.tableName(), session.inspection.helpers());
+        String serverIdentity;
         try (Connection connection = session.connections.open()) {
+            serverIdentity = BinlogAvailability.serverIdentity(connection, session.inspection.server());
             checkpoint.open(connection, until);
-            checkpoint.save(connection, serverIdentity(session, connection), session.inspection.alter().clauseList(), swappedAt);
+            checkpoint.save(connection, serverIdentity, session.inspection.alter().clauseList(), swappedAt);
         }
         session.checkpointer = null; // the copy's: the window saves its own
         BinlogPipeline back = startSync(session, swappedAt);
-        return keepInStep(session, back, until, losses, checkpoint, "Done: `" + session.plan.table()
+        return keepInStep(session, back, until, losses, checkpoint, serverIdentity, "Done: `" + session.plan.table()
                 + "` has the new definition. ");
     }
 
@@ -111,8 +113,8 @@ final class RevertWindowStep implements RunStep {
         session.background.startLoops(back.changelog(), session.connections,
                 session.options.throttle().heartbeatInterval(session.options.heartbeatInterval()), session.tracker::publish,
                 session.options.statusInterval(), () -> { }, session.options.checkpointInterval());
-        return keepInStep(session, back, until, losses, checkpoint, "Done: `" + session.plan.table() + "` has the new"
-                + " definition (" + session.inspection.resume().note().orElse("") + "). ");
+        return keepInStep(session, back, until, losses, checkpoint, window.checkpoint().serverIdentity(), "Done: `"
+                + session.plan.table() + "` has the new definition (" + session.inspection.resume().note().orElse("") + "). ");
     }
 
     /** The new table's changes from {@code from} on go to the old table. */
@@ -134,15 +136,12 @@ final class RevertWindowStep implements RunStep {
      * column without a default) closes it: from then on the old table would miss rows.
      */
     private static Closed keepInStep(MigrationSession session, BinlogPipeline back, Instant until, String losses,
-                                     RevertWindowCheckpoint checkpoint, String done) throws Exception {
+                                     RevertWindowCheckpoint checkpoint, String serverIdentity, String done)
+            throws Exception {
         session.state.revert = new RevertWindow(until, true, Optional.empty(), losses);
         session.tracker.enter(Phase.DONE, "revert window open", done + "The old table `" + session.inspection.helpers().old()
                 + "` is kept in step until " + until + ": annotate umbra.dev/revert=true (CLI: create the revert flag file)"
                 + " to swap back.");
-        String serverIdentity;
-        try (Connection connection = session.connections.open()) {
-            serverIdentity = serverIdentity(session, connection);
-        }
         Instant nextSave = Instant.now().plus(session.options.checkpointInterval());
         while (true) {
             if (session.control.isRevertRequested() || session.revertRequested.getAsBoolean()
@@ -194,10 +193,6 @@ final class RevertWindowStep implements RunStep {
         } catch (SQLException e) {
             log.warn("Saving the revert window's checkpoint failed: {}", WorkGate.describe(e));
         }
-    }
-
-    private static String serverIdentity(MigrationSession session, Connection connection) throws SQLException {
-        return BinlogAvailability.serverIdentity(connection, session.inspection.server());
     }
 
     /**
