@@ -31,16 +31,16 @@ public record RevertRefusal(String reason, String message) {
     private static final String NOTHING = "Nothing was reverted: ";
 
     /**
-     * Why a revert cannot be made now, from what the status says; empty for a Reverted migration
-     * (the annotation that reverted it stays set) and for one whose window the status shows open.
+     * Why a revert cannot be made now, from what the status says; empty for a Reverting or Reverted
+     * migration (the annotation that reverted it stays set) and for one whose window the status shows open.
      *
      * @param asked the revert window the spec asks for
      */
     public static Optional<RevertRefusal> of(SchemaMigrationStatus status, RevertOptions asked) {
         MigrationPhase phase = status.getPhase();
         RevertStatus window = status.getRevert();
-        if (phase == MigrationPhase.REVERTED) {
-            return Optional.empty();
+        if (phase == MigrationPhase.REVERTING || phase == MigrationPhase.REVERTED) {
+            return Optional.empty(); // a revert under way or made: nothing to refuse
         }
         if (!asked.enabled()) {
             return refusal(NO_REVERT_WINDOW, "this migration asks for no revert window (spec.revert.window is 0), so its old"

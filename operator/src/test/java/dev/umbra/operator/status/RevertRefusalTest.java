@@ -79,6 +79,9 @@ class RevertRefusalTest {
         assertThat(RevertRefusal.of(status(MigrationPhase.DONE, open, plan("Reversible")), TEN_MINUTES)).isEmpty();
         RevertStatus reverted = new RevertStatus("2026-12-06T10:10:00Z", null, false, "reverted at 2026-12-06T10:05:00Z");
         assertThat(RevertRefusal.of(status(MigrationPhase.REVERTED, reverted, plan("Reversible")), TEN_MINUTES)).isEmpty();
+        RevertStatus reverting = new RevertStatus("2026-12-06T10:10:00Z", null, false, "reverting");
+        assertThat(RevertRefusal.of(status(MigrationPhase.REVERTING, reverting, plan("Reversible")), TEN_MINUTES))
+                .as("not 'has not cut over yet' while the swap back runs").isEmpty();
     }
 
     @Test
