@@ -38,7 +38,8 @@ public final class Benchmark implements Callable<Integer> {
     List<String> flavors = List.of("mariadb11", "mysql8");
 
     @Option(names = "--cases", split = ",", description = "cases to run: a (native ALTER), b (Umbra idle), c (steady"
-            + " writer), d (writer flat out), i (instant DDL allowed), f (fixed 1,000-row chunks), p (two copy workers) (default ${DEFAULT-VALUE})")
+            + " writer), d (writer flat out), s (d with one apply session), i (instant DDL allowed), f (fixed 1,000-row chunks),"
+            + " p (two copy workers), t (one transaction updating every row) (default ${DEFAULT-VALUE})")
     List<String> cases = List.of("a", "b", "p", "c", "d", "i");
 
     @Option(names = "--writer-rate", description = "operations per second of the steady writer, case c (default ${DEFAULT-VALUE})")

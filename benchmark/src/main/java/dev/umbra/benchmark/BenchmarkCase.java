@@ -6,6 +6,7 @@ enum BenchmarkCase {
     IDLE("b", "Umbra online copy, idle"),
     STEADY_WRITER("c", "Umbra online copy, writer at the set rate"),
     FLAT_OUT_WRITER("d", "Umbra online copy, writer flat out"),
+    FLAT_OUT_ONE_APPLY_SESSION("s", "Umbra online copy, writer flat out, one apply session"),
     INSTANT("i", "Umbra with instant DDL allowed, idle"),
     FIXED_CHUNKS("f", "Umbra online copy, idle, fixed 1,000-row chunks"),
     TWO_WORKERS("p", "Umbra online copy, idle, two copy workers"),
@@ -33,6 +34,6 @@ enum BenchmarkCase {
                 return value;
             }
         }
-        throw new IllegalArgumentException("unknown case '" + letter + "': use a, b, c, d, i, f, p or t");
+        throw new IllegalArgumentException("unknown case '" + letter + "': use a, b, c, d, s, i, f, p or t");
     }
 }

@@ -1,5 +1,6 @@
 package dev.umbra.benchmark;
 
+import dev.umbra.engine.apply.ApplyCounts;
 import dev.umbra.engine.plan.ConnectionSettings;
 import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.plan.MigrationPlan;
@@ -67,7 +68,7 @@ final class BenchmarkRun {
                 case NATIVE -> nativeAlter();
                 case IDLE -> umbra(benchmarkCase, false, 0);
                 case STEADY_WRITER -> umbra(benchmarkCase, false, settings.writerRate());
-                case FLAT_OUT_WRITER -> umbra(benchmarkCase, false, -1);
+                case FLAT_OUT_WRITER, FLAT_OUT_ONE_APPLY_SESSION -> umbra(benchmarkCase, false, -1);
                 case INSTANT -> umbra(benchmarkCase, true, 0);
                 case FIXED_CHUNKS, TWO_WORKERS, ONE_LARGE_TRANSACTION -> umbra(benchmarkCase, false, 0);
             };
@@ -127,6 +128,9 @@ final class BenchmarkRun {
         }
         if (benchmarkCase == BenchmarkCase.TWO_WORKERS) {
             options = options.withCopyWorkers(2);
+        }
+        if (benchmarkCase == BenchmarkCase.FLAT_OUT_ONE_APPLY_SESSION) {
+            options = options.withApplySessions(1);
         }
         MigrationPlan plan = new MigrationPlan(new ConnectionSettings(server.host(), server.port(), DatabaseServer.USER,
                 DatabaseServer.PASSWORD), schema, table, ALTER, options);
@@ -201,6 +205,13 @@ final class BenchmarkRun {
             notes.add(backfill.summary());
         }
         notes.add(String.format("copied %,d rows, applied %,d binlog row changes", done.rowsCopied(), done.eventsApplied()));
+        ApplyCounts applier = runner.applyCounts();
+        if (applier.batches() > 0) {
+            notes.add(String.format("applier: %,d batches on %d session(s), %,d of them in slices; %,d statements, %.3f per"
+                    + " binlog row change; %,d lost lock contests", applier.batches(), options.applySessions(),
+                    applier.slicedBatches(), applier.statements(),
+                    applier.statements() / (double) Math.max(1, done.eventsApplied()), applier.lostLockContests()));
+        }
         notes.add("time by stage: " + stages.summary());
         done.verification().ifPresent(verification -> notes.add(String.format(
                 "checksum: %,d chunks in %.1f s, %d mismatched; its longest lock held writers %d ms",

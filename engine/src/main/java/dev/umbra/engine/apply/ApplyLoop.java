@@ -5,7 +5,6 @@ import dev.umbra.engine.binlog.BinlogTransaction;
 import dev.umbra.engine.binlog.TransactionQueue;
 import dev.umbra.engine.binlog.RowChange;
 import dev.umbra.engine.sql.Connections;
-import dev.umbra.engine.sql.ReconnectingSession;
 import dev.umbra.engine.sql.TransientErrors;
 import dev.umbra.engine.unique.HeldRows;
 import dev.umbra.engine.logging.LogContext;
@@ -43,6 +42,7 @@ public final class ApplyLoop implements AutoCloseable {
     private final Connections connections;
     private final BooleanSupplier paused;
     private final int batchSize;
+    private final int applySessions;
     private final HeldRows held;
     private final Duration reconnectTimeout;
     /** Fair: the loop re-takes it every 100 ms, and an unfair lock let it starve a waiting cut-over. */
@@ -62,18 +62,22 @@ public final class ApplyLoop implements AutoCloseable {
     /** The batch being applied lost a deadlock or lock wait and is not applied yet. */
     private volatile boolean losingToTheCopy;
     private final AtomicLong lostToTheCopy = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong slicedBatches = new AtomicLong();
     private Thread thread;
 
     /**
      * @param held rows the applier could not write because they collided on a unique key; while any
      *             is held, {@link #awaitMarker} and {@link #drainUntilMarker} report the ghost as not
      *             caught up
-     * @param reconnectTimeout how long the loop keeps reopening its session after losing the server
-     *             (each batch is applied again whole on the new session) before it fails
+     * @param reconnectTimeout how long the loop keeps reopening its sessions after losing the server
+     *             (each batch is applied again whole on the new sessions) before it fails
+     * @param applySessions sessions that write one batch's slices at once (see {@link ApplySessions})
      */
     public ApplyLoop(TransactionQueue queue, ChangeApplier applier, String originalTable,
                      String changelogTable, Connections connections, BooleanSupplier paused, int batchSize,
-                     HeldRows held, Duration reconnectTimeout) {
+                     HeldRows held, Duration reconnectTimeout, int applySessions) {
+        this.applySessions = applySessions;
         this.reconnectTimeout = reconnectTimeout;
         this.queue = queue;
         this.applier = applier;
@@ -93,24 +97,16 @@ public final class ApplyLoop implements AutoCloseable {
     }
 
     private void run() {
-        try (ReconnectingSession session = new ReconnectingSession("binlog apply", connections, reconnectTimeout)) {
-            // An apply batch writes final row states in one transaction, so running it again on a
-            // new session (whether or not the lost one committed it) leaves the same rows.
-            BatchWriter writer = changes -> session.run(connection -> {
-                try {
-                    return applier.apply(connection, changes);
-                } catch (SQLException e) {
-                    if (TransientErrors.isLockContention(e)) {
-                        if (!losingToTheCopy) {
-                            log.warn("An apply batch lost a lock contest on the ghost table ({}); the copy holds its next"
-                                    + " chunk until the batch is applied", e.getMessage());
-                        }
-                        losingToTheCopy = true;
-                        lostToTheCopy.incrementAndGet();
-                    }
-                    throw e;
+        try (ApplySessions sessions = new ApplySessions(applySessions, originalTable, connections, reconnectTimeout)) {
+            // An apply batch writes final row states in one transaction per slice, so running it
+            // again on new sessions (whether or not the lost ones committed) leaves the same rows.
+            BatchWriter writer = changes -> {
+                List<List<RowChange>> slices = applier.split(changes, sessions.count());
+                sessions.writeAll(slices, (session, slice) -> session.run(connection -> applyNoting(connection, slice)));
+                if (slices.size() > 1) {
+                    slicedBatches.incrementAndGet();
                 }
-            });
+            };
             while (running) {
                 if (paused.getAsBoolean()) {
                     Thread.sleep(50);
@@ -134,6 +130,22 @@ public final class ApplyLoop implements AutoCloseable {
         }
     }
 
+    private int applyNoting(Connection connection, List<RowChange> changes) throws SQLException {
+        try {
+            return applier.apply(connection, changes);
+        } catch (SQLException e) {
+            if (TransientErrors.isLockContention(e)) {
+                if (!losingToTheCopy) {
+                    log.warn("An apply batch lost a lock contest on the ghost table ({}); the copy holds its next"
+                            + " chunk until the batch is applied", e.getMessage());
+                }
+                losingToTheCopy = true;
+                lostToTheCopy.incrementAndGet();
+            }
+            throw e;
+        }
+    }
+
     /**
      * Whether the copy should hold its next chunk: the apply batch lost a deadlock or a lock wait
      * and has not been applied since. On servers with {@code innodb_autoinc_lock_mode=1} (MariaDB,
@@ -146,9 +158,8 @@ public final class ApplyLoop implements AutoCloseable {
         return losingToTheCopy;
     }
 
-    /** Apply attempts lost to a deadlock or lock wait so far. */
-    public long lostLockContests() {
-        return lostToTheCopy.get();
+    public ApplyCounts counts() {
+        return new ApplyCounts(batches.get(), slicedBatches.get(), applier.statements(), lostToTheCopy.get());
     }
 
     /** Writes one batch of row changes to the ghost table. */
@@ -207,6 +218,7 @@ public final class ApplyLoop implements AutoCloseable {
         }
         if (!originalChanges.isEmpty()) {
             writer.write(originalChanges);
+            batches.incrementAndGet();
             losingToTheCopy = false;
             eventsApplied.addAndGet(originalChanges.size());
             lastAppliedAt = Instant.now();

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Applies binlog row images of the original table to the ghost table: a batch of changes in one
@@ -52,6 +53,7 @@ public final class ChangeApplier {
     private final HeldRows held;
     private final ParentCascades cascades;
     private final FoldedChanges folding;
+    private final AtomicLong statements = new AtomicLong();
     /** Whether some written column's values need SQL of their own (see {@link #upsert}). */
     private final boolean bindsEachRow;
 
@@ -96,6 +98,43 @@ public final class ChangeApplier {
         applied += rows.isEmpty() ? 0 : applyRows(connection, rows);
         applied += parents.isEmpty() ? 0 : applyCascades(connection, parents);
         return applied;
+    }
+
+    /**
+     * The changes as at most {@code parts} lists over disjoint migration keys, to be applied on as
+     * many sessions at once: each list holds the final states of a run of keys next to each other
+     * in the batch's key order (so that two sessions rarely meet at the gap between their rows),
+     * as deletes and inserts that fold to the same states. One list, the changes as they are, where
+     * they must be applied as one transaction (a parent's change cascades into rows of any key), or
+     * where the ghost may hold two rows of one key (a surviving row is deleted by key first), or
+     * where the batch is too small for more than one statement per list.
+     */
+    public List<List<RowChange>> split(List<RowChange> changes, int parts) {
+        if (parts < 2 || changes.size() < 2 * ROWS_PER_STATEMENT || !mapping.keyUniqueInGhost()
+                || changes.stream().anyMatch(cascades::isParentChange)) {
+            return List.of(changes);
+        }
+        List<FoldedChanges.FinalState> states = folding.fold(changes);
+        int lists = Math.min(parts, states.size() / ROWS_PER_STATEMENT);
+        if (lists < 2) {
+            return List.of(changes);
+        }
+        String table = changes.get(0).table();
+        List<List<RowChange>> split = new ArrayList<>(lists);
+        for (int list = 0; list < lists; list++) {
+            List<RowChange> slice = new ArrayList<>();
+            for (FoldedChanges.FinalState state : states.subList(list * states.size() / lists, (list + 1) * states.size() / lists)) {
+                slice.add(state.gone() ? new RowChange(RowChange.Kind.DELETE, table, state.keyImage(), null)
+                        : new RowChange(RowChange.Kind.INSERT, table, null, state.row()));
+            }
+            split.add(slice);
+        }
+        return split;
+    }
+
+    /** The INSERT and DELETE statements run so far, on every session. */
+    public long statements() {
+        return statements.get();
     }
 
     private int applyCascades(Connection connection, List<RowChange> parentChanges) throws SQLException {
@@ -235,6 +274,7 @@ public final class ChangeApplier {
         }
         String sql = "DELETE FROM " + qualifiedGhost + " WHERE (" + Sql.columnList(mapping.ghostKeyNames()) + ") IN ("
                 + String.join(", ", tuples) + ")";
+        statements.incrementAndGet();
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             int index = 1;
             for (Serializable[] row : rows) {
@@ -275,6 +315,7 @@ public final class ChangeApplier {
         }
         String sql = "INSERT INTO " + qualifiedGhost + " (" + Sql.columnList(mapping.ghostNames()) + ") VALUES "
                 + String.join(", ", tuples) + clause.overwrite();
+        statements.incrementAndGet();
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.size(); i++) {
                 statement.setObject(i + 1, parameters.get(i));

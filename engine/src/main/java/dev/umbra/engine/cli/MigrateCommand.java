@@ -59,6 +59,7 @@ final class MigrateCommand implements Callable<Integer> {
             Map.entry(OptionsForm.Field.CHUNK_SIZE, "--chunk-size"),
             Map.entry(OptionsForm.Field.CHUNK_TIME_MILLIS, "--chunk-time-millis"),
             Map.entry(OptionsForm.Field.COPY_WORKERS, "--copy-workers"),
+            Map.entry(OptionsForm.Field.APPLY_SESSIONS, "--apply-sessions"),
             Map.entry(OptionsForm.Field.CUT_OVER_LOCK_TIMEOUT_SECONDS, "--cut-over-lock-timeout-seconds"),
             Map.entry(OptionsForm.Field.CUT_OVER_MAX_ATTEMPTS, "--default-retries"),
             Map.entry(OptionsForm.Field.RECONNECT_TIMEOUT_SECONDS, "--reconnect-timeout-seconds"),
@@ -102,6 +103,12 @@ final class MigrateCommand implements Callable<Integer> {
             description = "Sessions copying chunks at the same time, over disjoint key ranges (1 to 16); more copy"
                     + " faster on a server with cores to spare, and load it more. Default: ${DEFAULT-VALUE}.")
     private int copyWorkers;
+
+    @Option(names = "--apply-sessions", defaultValue = "" + MigrationOptions.DEFAULT_APPLY_SESSIONS, paramLabel = "N",
+            description = "Sessions applying one batch of binlog changes at once, each a disjoint run of its keys"
+                    + " (1 to 8); more keep up with heavier writers, one applies every batch in one transaction."
+                    + " Default: ${DEFAULT-VALUE}.")
+    private int applySessions;
 
     @Option(names = "--instant-ddl", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Try ALGORITHM=INSTANT on the table first when the server can do this ALTER instantly"
@@ -242,7 +249,7 @@ final class MigrateCommand implements Callable<Integer> {
         MigrationOptions options;
         try {
             options = new OptionsForm(FLAGS, MigrationOptions.defaults())
-                    .chunkSize(chunkSize).chunkTimeMillis(chunkTimeMillis).copyWorkers(copyWorkers)
+                    .chunkSize(chunkSize).chunkTimeMillis(chunkTimeMillis).copyWorkers(copyWorkers).applySessions(applySessions)
                     .cutOverLockTimeoutSeconds(cutOverLockTimeoutSeconds).cutOverMaxAttempts(defaultRetries)
                     .statusIntervalSeconds(statusIntervalSeconds).reconnectTimeoutSeconds(reconnectTimeoutSeconds)
                     .replicas(replicas()).maxReplicaLagMillis(maxLagMillis).maxLoad(maxLoad).criticalLoad(criticalLoad)

@@ -35,6 +35,8 @@ import java.util.function.Consumer;
  *                               {@code ChunkSizer}); zero keeps every chunk at {@code chunkSize} rows
  * @param copyWorkers            sessions copying chunks at the same time, over disjoint key ranges
  *                               (the chunk boundaries are read in order by one more session)
+ * @param applySessions          sessions applying one batch of binlog changes at once, each a
+ *                               disjoint run of its keys; the next batch starts when all have committed
  * @param diagnosticsIncludeStatements log other sessions' statements and sample row values where a
  *                               message leaves them out (a lock blocker's query, duplicate values);
  *                               off by default, and never in the reported messages either way
@@ -64,6 +66,7 @@ public record MigrationOptions(int chunkSize,
                                boolean instantDdl,
                                Duration chunkTime,
                                int copyWorkers,
+                               int applySessions,
                                boolean diagnosticsIncludeStatements,
                                CutOverSchedule cutOverSchedule,
                                boolean planApprovalRequired,
@@ -71,6 +74,15 @@ public record MigrationOptions(int chunkSize,
 
     /** More sessions than this only queue on the server's locks and cores. */
     public static final int MAX_COPY_WORKERS = 16;
+
+    /**
+     * Enough to take a fair share of the server from many writer sessions (one applier among 16
+     * writers fell behind for good on MySQL 5.7), few enough to leave slices of a useful size.
+     */
+    public static final int DEFAULT_APPLY_SESSIONS = 4;
+
+    /** Beyond this, apply sessions only split batches into slices too small to be worth a statement. */
+    public static final int MAX_APPLY_SESSIONS = 8;
 
     public MigrationOptions {
         if (chunkSize < 1) {
@@ -100,12 +112,16 @@ public record MigrationOptions(int chunkSize,
         if (copyWorkers < 1 || copyWorkers > MAX_COPY_WORKERS) {
             throw new IllegalArgumentException("copy workers must be between 1 and " + MAX_COPY_WORKERS + ", not " + copyWorkers);
         }
+        if (applySessions < 1 || applySessions > MAX_APPLY_SESSIONS) {
+            throw new IllegalArgumentException("apply sessions must be between 1 and " + MAX_APPLY_SESSIONS + ", not "
+                    + applySessions);
+        }
     }
 
     public static MigrationOptions defaults() {
         return new MigrationOptions(1000, CutOverMethod.ATOMIC, Duration.ofSeconds(3), 10, false, false, false, false, 1000,
                 Duration.ofMillis(500), Duration.ofSeconds(2), true, ThrottleOptions.none(),
-                Duration.ofMinutes(2), true, Duration.ofSeconds(2), true, Duration.ofMillis(500), 1, false, CutOverSchedule.anyTime(),
+                Duration.ofMinutes(2), true, Duration.ofSeconds(2), true, Duration.ofMillis(500), 1, DEFAULT_APPLY_SESSIONS, false, CutOverSchedule.anyTime(),
                 false, RevertOptions.off());
     }
 
@@ -185,6 +201,10 @@ public record MigrationOptions(int chunkSize,
         return with(options -> options.copyWorkers = value);
     }
 
+    public MigrationOptions withApplySessions(int value) {
+        return with(options -> options.applySessions = value);
+    }
+
     public MigrationOptions withCutOverSchedule(CutOverSchedule value) {
         return with(options -> options.cutOverSchedule = value);
     }
@@ -233,6 +253,7 @@ public record MigrationOptions(int chunkSize,
         private boolean instantDdl;
         private Duration chunkTime;
         private int copyWorkers;
+        private int applySessions;
         private boolean diagnosticsIncludeStatements;
         private CutOverSchedule cutOverSchedule;
         private boolean planApprovalRequired;
@@ -258,6 +279,7 @@ public record MigrationOptions(int chunkSize,
             instantDdl = from.instantDdl();
             chunkTime = from.chunkTime();
             copyWorkers = from.copyWorkers();
+            applySessions = from.applySessions();
             diagnosticsIncludeStatements = from.diagnosticsIncludeStatements();
             cutOverSchedule = from.cutOverSchedule();
             planApprovalRequired = from.planApprovalRequired();
@@ -265,7 +287,7 @@ public record MigrationOptions(int chunkSize,
         }
 
         private MigrationOptions build() {
-            return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver, dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime, copyWorkers, diagnosticsIncludeStatements, cutOverSchedule, planApprovalRequired, revert);
+            return new MigrationOptions(chunkSize, cutOverMethod, cutOverLockTimeout, cutOverMaxAttempts, autoApproveCutOver, dropOldTable, dropStaleGhostTable, dropStaleOldTable, applyBatchSize, heartbeatInterval, statusInterval, verify, throttle, reconnectTimeout, resume, checkpointInterval, instantDdl, chunkTime, copyWorkers, applySessions, diagnosticsIncludeStatements, cutOverSchedule, planApprovalRequired, revert);
         }
     }
 }

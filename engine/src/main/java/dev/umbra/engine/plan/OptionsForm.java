@@ -21,6 +21,7 @@ public final class OptionsForm {
     public static final int MAX_CHUNK_SIZE = 100_000;
     public static final int MAX_CHUNK_TIME_MILLIS = 60_000;
     public static final int MAX_COPY_WORKERS = MigrationOptions.MAX_COPY_WORKERS;
+    public static final int MAX_APPLY_SESSIONS = MigrationOptions.MAX_APPLY_SESSIONS;
     public static final int MAX_LOCK_TIMEOUT_SECONDS = 300;
     public static final int MAX_CUT_OVER_ATTEMPTS = 1_000;
     public static final int MAX_RECONNECT_TIMEOUT_SECONDS = 86_400;
@@ -30,6 +31,7 @@ public final class OptionsForm {
         CHUNK_SIZE(1, MAX_CHUNK_SIZE),
         CHUNK_TIME_MILLIS(0, MAX_CHUNK_TIME_MILLIS, " (fixed chunks)"),
         COPY_WORKERS(1, MAX_COPY_WORKERS),
+        APPLY_SESSIONS(1, MAX_APPLY_SESSIONS),
         CUT_OVER_LOCK_TIMEOUT_SECONDS(1, MAX_LOCK_TIMEOUT_SECONDS),
         CUT_OVER_MAX_ATTEMPTS(1, MAX_CUT_OVER_ATTEMPTS),
         RECONNECT_TIMEOUT_SECONDS(0, MAX_RECONNECT_TIMEOUT_SECONDS),
@@ -102,6 +104,10 @@ public final class OptionsForm {
 
     public OptionsForm copyWorkers(Integer workers) {
         return bounded(Field.COPY_WORKERS, workers, value -> options.withCopyWorkers(value.intValue()));
+    }
+
+    public OptionsForm applySessions(Integer sessions) {
+        return bounded(Field.APPLY_SESSIONS, sessions, value -> options.withApplySessions(value.intValue()));
     }
 
     public OptionsForm cutOverLockTimeoutSeconds(Integer seconds) {

@@ -104,7 +104,7 @@ final class BinlogPipeline implements AutoCloseable {
                 new RowImageConverter(route.sourceColumns(), route.mapping().valueTargets()),
                 conflictClause, heldRows, cascades);
         ApplyLoop loop = new ApplyLoop(queue, applier, route.source(), changelog.table(), connections, held,
-                plan.options().applyBatchSize(), heldRows, plan.options().reconnectTimeout());
+                plan.options().applyBatchSize(), heldRows, plan.options().reconnectTimeout(), plan.options().applySessions());
         applyLoop = loop;
         loop.start();
     }

@@ -1,5 +1,6 @@
 package dev.umbra.engine.run;
 
+import dev.umbra.engine.apply.ApplyCounts;
 import dev.umbra.engine.apply.ApplyLoop;
 import dev.umbra.engine.failure.FailureKind;
 import dev.umbra.engine.failure.MigrationAbortedException;
@@ -125,11 +126,11 @@ public final class MigrationRunner {
         return session.snapshot();
     }
 
-    /** Apply attempts that lost a deadlock or lock wait so far (each was retried). */
-    public long applyLoopLostLockContests() {
+    /** What the binlog applier has done so far (before the cut-over; the revert window's stream back aside). */
+    public ApplyCounts applyCounts() {
         BinlogPipeline binlog = session.pipeline;
         ApplyLoop loop = binlog == null ? null : binlog.applyLoop();
-        return loop == null ? 0 : loop.lostLockContests();
+        return loop == null ? ApplyCounts.NONE : loop.counts();
     }
 
     /**

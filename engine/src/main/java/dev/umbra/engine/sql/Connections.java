@@ -52,9 +52,10 @@ public final class Connections implements AutoCloseable {
 
     /**
      * At most this many pooled sessions: the copy workers ({@code MigrationOptions.MAX_COPY_WORKERS}
-     * at most), the copy planner and the applier, with room to spare. Sessions are opened on demand.
+     * at most), the copy planner and the apply sessions ({@code MigrationOptions.MAX_APPLY_SESSIONS}
+     * at most), with room to spare. Sessions are opened on demand.
      */
-    static final int MAX_POOLED_SESSIONS = 24;
+    static final int MAX_POOLED_SESSIONS = 32;
 
     /**
      * How long the server keeps a pooled session that waits for its client ({@code wait_timeout}).

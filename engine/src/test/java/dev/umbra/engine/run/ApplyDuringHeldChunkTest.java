@@ -66,7 +66,7 @@ class ApplyDuringHeldChunkTest {
             done = migration.awaitEnd(TIMEOUT);
         }
 
-        long lost = migration.runner().applyLoopLostLockContests();
+        long lost = migration.runner().applyCounts().lostLockContests();
         System.out.printf("[%s] apply attempts lost to a lock contest: %d%n", db, lost);
         assertThat(done.phase()).isEqualTo(Phase.DONE);
         List<String> rows = TableContents.rows(db, "items", COLUMNS);
