@@ -27,10 +27,20 @@ import org.slf4j.LoggerFactory;
  * through the binlog: the lock is only taken once a marker written without it came back quickly,
  * so little is left to drain under it. Each attempt is bounded by the lock timeout; a failed
  * attempt unlocks and the next follows, without limit.
+ *
+ * <p>A waiting read lock does not hold back new writers (a pending {@code SHARED_READ_ONLY}
+ * metadata lock lets {@code SHARED_WRITE} requests pass), so under writers that always have a
+ * transaction open on the table it is never granted: on MySQL 5.7 under 16 writer threads, 18
+ * attempts in 133 s all timed out. After {@value #READ_LOCK_ATTEMPTS} such attempts the point is
+ * taken under {@code LOCK TABLES ... WRITE} instead, whose pending request queues new writers and
+ * readers behind it, as a cut-over attempt does: it is granted once the transactions already open
+ * end, and held for the same marker round trip.
  */
 final class ConsistentSnapshot implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ConsistentSnapshot.class);
+    /** Read-lock attempts that time out before the point is taken under a write lock. */
+    static final int READ_LOCK_ATTEMPTS = 3;
 
     private final Connection session;
     private final Connection ghostSession;
@@ -51,6 +61,7 @@ final class ConsistentSnapshot implements AutoCloseable {
      */
     static ConsistentSnapshot open(VerifyContext context, TableVerifier.Observer observer) throws Exception {
         long firstFailure = 0;
+        int lockTimeouts = 0;
         for (int failed = 0; ; ) {
             observer.checkpoint();
             ApplierCatchUp.settleHeldRows(context);
@@ -64,12 +75,15 @@ final class ConsistentSnapshot implements AutoCloseable {
                 throw e;
             }
             String failure;
-            String why = "the table could not be locked for reading within " + context.lockTimeout().toSeconds() + " s";
+            boolean forWriting = lockTimeouts >= READ_LOCK_ATTEMPTS;
+            String why = "the table could not be locked " + (forWriting ? "for writing" : "for reading") + " within "
+                    + context.lockTimeout().toSeconds() + " s";
             try {
-                Duration lockTime = attempt(context, session, ghostSession);
+                Duration lockTime = attempt(context, forWriting ? context.lockForWriting() : context.lockForReading(),
+                        session, ghostSession);
                 if (lockTime != null) {
-                    log.info("Consistent point for the checksum of `{}` taken; the table was locked for reading {} ms",
-                            context.original(), lockTime.toMillis());
+                    log.info("Consistent point for the checksum of `{}` taken; the table was locked for {} {} ms",
+                            context.original(), forWriting ? "writing" : "reading", lockTime.toMillis());
                     return new ConsistentSnapshot(session, ghostSession, lockTime);
                 }
                 failure = null; // rows were held back meanwhile: settle them and go again
@@ -80,6 +94,12 @@ final class ConsistentSnapshot implements AutoCloseable {
                     throw e;
                 }
                 failure = e.getMessage();
+                if (TransientErrors.isLockContention(e) && ++lockTimeouts == READ_LOCK_ATTEMPTS) {
+                    log.warn("The checksum of `{}` could not lock the table for reading in {} attempts: writers keep it"
+                            + " busy; the next attempts lock it for writing (new writers and readers wait at most {} s"
+                            + " for it, as for a cut-over attempt)", context.original(), READ_LOCK_ATTEMPTS,
+                            context.lockTimeout().toSeconds());
+                }
                 if (e instanceof DrainTooSlow) {
                     why = "the binlog applier did not catch up under the lock within " + context.lockTimeout().toSeconds() + " s";
                 }
@@ -108,14 +128,15 @@ final class ConsistentSnapshot implements AutoCloseable {
     }
 
     /** The lock's duration, or null if rows were held back meanwhile (then try again). */
-    private static Duration attempt(VerifyContext context, Connection... sessions) throws SQLException, InterruptedException {
+    private static Duration attempt(VerifyContext context, String lockStatement, Connection... sessions)
+            throws SQLException, InterruptedException {
         for (Connection session : sessions) {
             session.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         }
         try (Connection lock = context.connections().open(); Connection control = context.connections().open();
              Statement locking = lock.createStatement()) {
             LockingSessions.boundWaits(lock, context.lockTimeout());
-            locking.execute(context.lockForReading());
+            locking.execute(lockStatement);
             long lockedAt = System.nanoTime();
             try {
                 String marker = "verify-" + UUID.randomUUID();

@@ -43,7 +43,20 @@ public record VerifyContext(ServerInfo server, TableName table, String ghost, Co
 
     /** {@code LOCK TABLES} for reading the original, with its cascading parents (see {@code cascadingParents}). */
     String lockForReading() {
-        return "LOCK TABLES " + Sql.qualified(table) + " READ" + cascadingParents.stream().sorted()
-                .map(parent -> ", " + Sql.qualified(table.sibling(parent)) + " READ").collect(Collectors.joining());
+        return lockTables("READ");
+    }
+
+    /**
+     * The same tables locked for writing: unlike a read lock, a write lock that is waited for holds
+     * back new writers (and readers) until it is granted, so a stream of short write transactions
+     * cannot keep it out for ever.
+     */
+    String lockForWriting() {
+        return lockTables("WRITE");
+    }
+
+    private String lockTables(String mode) {
+        return "LOCK TABLES " + Sql.qualified(table) + " " + mode + cascadingParents.stream().sorted()
+                .map(parent -> ", " + Sql.qualified(table.sibling(parent)) + " " + mode).collect(Collectors.joining());
     }
 }
