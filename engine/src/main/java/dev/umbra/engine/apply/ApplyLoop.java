@@ -159,7 +159,8 @@ public final class ApplyLoop implements AutoCloseable {
     }
 
     public ApplyCounts counts() {
-        return new ApplyCounts(batches.get(), slicedBatches.get(), applier.statements(), lostToTheCopy.get());
+        return new ApplyCounts(batches.get(), slicedBatches.get(), applier.statements(), lostToTheCopy.get(),
+                applier.leftToTheCopy());
     }
 
     /** Writes one batch of row changes to the ghost table. */

@@ -45,6 +45,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ChangeApplier {
 
     private static final int ROWS_PER_STATEMENT = 200;
+    private static final java.util.Set<String> INTEGER_TYPES = java.util.Set.of("tinyint", "smallint", "mediumint", "int",
+            "integer", "bigint");
 
     private final String qualifiedGhost;
     private final ColumnMapping mapping;
@@ -54,18 +56,28 @@ public final class ChangeApplier {
     private final ParentCascades cascades;
     private final FoldedChanges folding;
     private final AtomicLong statements = new AtomicLong();
+    private final AtomicLong leftToTheCopy = new AtomicLong();
+    private final CopyFrontier frontier;
+    /** The migration key's place in the row images where the copy frontier applies to it; -1 where it does not. */
+    private final int frontierKey;
     /** Whether some written column's values need SQL of their own (see {@link #upsert}). */
     private final boolean bindsEachRow;
 
     public ChangeApplier(String schema, String ghost, ColumnMapping mapping, RowImageConverter converter,
                          ConflictClause clause, HeldRows held) {
-        this(schema, ghost, mapping, converter, clause, held, ParentCascades.NONE);
+        this(schema, ghost, mapping, converter, clause, held, ParentCascades.NONE, new CopyFrontier());
     }
 
-    /** @param cascades what parents' changes (among {@code changes}) do to the ghost through cascading foreign keys */
+    /**
+     * @param cascades what parents' changes (among {@code changes}) do to the ghost through cascading foreign keys
+     * @param frontier the keys the copy will still read, whose changes are left to it (a migration key of one
+     *                 integer column in both tables only)
+     */
     public ChangeApplier(String schema, String ghost, ColumnMapping mapping, RowImageConverter converter,
-                         ConflictClause clause, HeldRows held, ParentCascades cascades) {
+                         ConflictClause clause, HeldRows held, ParentCascades cascades, CopyFrontier frontier) {
         this.cascades = cascades;
+        this.frontier = frontier;
+        this.frontierKey = frontierKeyOf(mapping);
         this.folding = new FoldedChanges(mapping.key().stream().map(MappedColumn::originalIndex).toList());
         this.bindsEachRow = mapping.columns().stream().anyMatch(column -> converter.bindsEachValue(column.originalIndex()));
         this.qualifiedGhost = Sql.qualified(schema, ghost);
@@ -114,7 +126,7 @@ public final class ChangeApplier {
                 || changes.stream().anyMatch(cascades::isParentChange)) {
             return List.of(changes);
         }
-        List<FoldedChanges.FinalState> states = folding.fold(changes);
+        List<FoldedChanges.FinalState> states = notLeftToTheCopy(folding.fold(changes), false);
         int lists = Math.min(parts, states.size() / ROWS_PER_STATEMENT);
         if (lists < 2) {
             return List.of(changes);
@@ -132,9 +144,53 @@ public final class ChangeApplier {
         return split;
     }
 
+    /**
+     * Where the copy frontier can judge the key: one column, an integer in both tables, so that the
+     * copy's key order is numeric order and a binlog value compares with the chunk bounds.
+     */
+    public static boolean frontierApplies(ColumnMapping mapping) {
+        return frontierKeyOf(mapping) >= 0;
+    }
+
+    private static int frontierKeyOf(ColumnMapping mapping) {
+        if (mapping.key().size() != 1) {
+            return -1;
+        }
+        MappedColumn key = mapping.key().get(0);
+        return INTEGER_TYPES.contains(key.original().dataType()) && INTEGER_TYPES.contains(key.ghost().dataType())
+                ? key.originalIndex() : -1;
+    }
+
+    /** Final row states not written because the copy had not reached their keys yet. */
+    public long leftToTheCopy() {
+        return leftToTheCopy.get();
+    }
+
     /** The INSERT and DELETE statements run so far, on every session. */
     public long statements() {
         return statements.get();
+    }
+
+    /**
+     * The states whose keys the copy has reached (see {@link CopyFrontier}); the others are left out,
+     * and counted where they are left out for good (a split only sizes its slices by them).
+     */
+    private List<FoldedChanges.FinalState> notLeftToTheCopy(List<FoldedChanges.FinalState> states, boolean count) {
+        if (frontierKey < 0) {
+            return states;
+        }
+        List<FoldedChanges.FinalState> kept = new ArrayList<>(states.size());
+        for (FoldedChanges.FinalState state : states) {
+            Object key = converter.toJdbc(frontierKey, state.keyImage()[frontierKey]);
+            if (key instanceof Number number && frontier.notReachedYet(number)) {
+                if (count) {
+                    leftToTheCopy.incrementAndGet();
+                }
+            } else {
+                kept.add(state);
+            }
+        }
+        return kept;
     }
 
     private int applyCascades(Connection connection, List<RowChange> parentChanges) throws SQLException {
@@ -159,7 +215,7 @@ public final class ChangeApplier {
     private int applyRows(Connection connection, List<RowChange> changes) throws SQLException {
         List<Serializable[]> deletes = new ArrayList<>();
         List<Serializable[]> upserts = new ArrayList<>();
-        for (FoldedChanges.FinalState state : folding.fold(changes)) {
+        for (FoldedChanges.FinalState state : notLeftToTheCopy(folding.fold(changes), true)) {
             if (state.gone() || !mapping.keyUniqueInGhost()) {
                 deletes.add(state.keyImage());
             }

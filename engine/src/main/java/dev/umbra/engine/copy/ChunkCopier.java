@@ -36,6 +36,7 @@ import java.util.Optional;
  */
 public final class ChunkCopier {
 
+    private static final int CLEARED_PER_STATEMENT = 10_000;
     private static final java.util.Set<String> TEMPORAL_TYPES = java.util.Set.of("date", "datetime", "timestamp", "time", "year");
 
     private final String schema;
@@ -120,6 +121,34 @@ public final class ChunkCopier {
         } finally {
             TransactionCleanup.restoreAutoCommit(connection, true);
         }
+    }
+
+    /**
+     * Deletes the ghost table's rows with keys after {@code lowerExclusive} (null: from the start)
+     * up to {@code upperInclusive}, in statements of at most {@value #CLEARED_PER_STATEMENT} rows;
+     * returns how many. For a migration key of one integer column in both tables (the ghost's key
+     * column compares with the original's key values).
+     */
+    public long clearGhostRange(Connection connection, List<Object> lowerExclusive, List<Object> upperInclusive)
+            throws SQLException {
+        String key = Sql.quote(mapping.ghostKeyNames().get(0));
+        String sql = "DELETE FROM " + Sql.qualified(schema, ghost) + " WHERE " + (lowerExclusive == null ? "" : key + " > ? AND ")
+                + key + " <= ? ORDER BY " + key + " LIMIT " + CLEARED_PER_STATEMENT;
+        connection.setAutoCommit(true);
+        long deleted = 0;
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            int index = 1;
+            if (lowerExclusive != null) {
+                statement.setObject(index++, lowerExclusive.get(0));
+            }
+            statement.setObject(index, upperInclusive.get(0));
+            int rows;
+            do {
+                rows = statement.executeUpdate();
+                deleted += rows;
+            } while (rows == CLEARED_PER_STATEMENT);
+        }
+        return deleted;
     }
 
     /**

@@ -50,6 +50,12 @@ public final class ParallelCopy implements AutoCloseable {
         void copiedUpTo(List<Object> watermark, int rows);
     }
 
+    /** Told of each chunk's end just before a worker starts reading it, from the copying thread. */
+    @FunctionalInterface
+    public interface HandOut {
+        void handingOut(List<Object> end);
+    }
+
     /**
      * How far finished chunks may run ahead of an unfinished one: bounds what a resumed run may copy
      * again, and the memory of the queue.
@@ -85,16 +91,25 @@ public final class ParallelCopy implements AutoCloseable {
         }
     }
 
-    /** Copies the rows after {@code from} (null: from the start) up to {@code upper}, both as keys. */
-    public void copy(List<Object> from, List<Object> upper, Gate gate, Progress progress) throws Exception {
+    /**
+     * Copies the rows after {@code from} (null: from the start) up to {@code upper}, both as keys.
+     * The chunks cover the whole range: after the last chunk the planner found rows for, one more
+     * reaches {@code upper}, so that a row the planner's plain read did not see yet (its transaction
+     * not committed) is still read, with a lock, by a chunk handed out after it.
+     */
+    public void copy(List<Object> from, List<Object> upper, Gate gate, Progress progress, HandOut handOut) throws Exception {
         Deque<PlannedChunk> inFlight = new ArrayDeque<>();
         List<Object> lower = from;
         KeyBounds planned = null;
+        boolean reachedUpper = false;
         Exception failure = null;
         try {
             while (true) {
                 reportFinished(inFlight, progress);
                 if (planned == null) {
+                    if (reachedUpper) {
+                        break;
+                    }
                     // Planned while the chunks before it are copied: finding a chunk's end reads its
                     // rows' pages, which the copy then finds in memory instead of waiting for the disk.
                     gate.awaitGo();
@@ -102,11 +117,13 @@ public final class ParallelCopy implements AutoCloseable {
                     int rows = nextSize();
                     java.util.Optional<List<Object>> end = planner.run(
                             connection -> copier.nextChunkEnd(connection, chunkFrom, upper, rows));
-                    if (end.isEmpty()) {
+                    if (end.isEmpty() && upper.equals(chunkFrom)) {
                         break;
                     }
-                    planned = new KeyBounds(chunkFrom, end.get());
-                    lower = end.get();
+                    // no row found up to the upper bound: the tail chunk, which reads nothing unless rows came since
+                    planned = new KeyBounds(chunkFrom, end.orElse(upper), end.isPresent());
+                    lower = planned.end();
+                    reachedUpper = upper.equals(lower);
                     if (planAhead) {
                         continue;
                     }
@@ -125,7 +142,8 @@ public final class ParallelCopy implements AutoCloseable {
                 if (planAhead) {
                     gate.awaitGo(); // a pause that began while the chunk waited holds it too
                 }
-                inFlight.addLast(submit(planned.lowerExclusive(), planned.end()));
+                handOut.handingOut(planned.end());
+                inFlight.addLast(submit(planned));
                 planned = null;
             }
         } catch (Exception e) {
@@ -153,7 +171,7 @@ public final class ParallelCopy implements AutoCloseable {
         }
     }
 
-    private PlannedChunk submit(List<Object> lowerExclusive, List<Object> end) {
+    private PlannedChunk submit(KeyBounds chunk) {
         CompletableFuture<Integer> result = new CompletableFuture<>();
         pool.execute(() -> {
             ReconnectingSession session = takeIdle();
@@ -161,9 +179,11 @@ public final class ParallelCopy implements AutoCloseable {
             Throwable failure = null;
             try {
                 long began = System.nanoTime();
-                rows = session.run(connection -> copier.copyRange(connection, lowerExclusive, end));
-                synchronized (sizer) {
-                    sizer.record(rows, Duration.ofNanos(System.nanoTime() - began));
+                rows = session.run(connection -> copier.copyRange(connection, chunk.lowerExclusive(), chunk.end()));
+                if (chunk.sized()) { // the tail chunk's few rows say nothing of the rate
+                    synchronized (sizer) {
+                        sizer.record(rows, Duration.ofNanos(System.nanoTime() - began));
+                    }
                 }
             } catch (Throwable e) {
                 failure = e;
@@ -176,7 +196,7 @@ public final class ParallelCopy implements AutoCloseable {
                 result.completeExceptionally(failure);
             }
         });
-        return new PlannedChunk(end, result);
+        return new PlannedChunk(chunk.end(), result);
     }
 
     /** Reports the chunks at the head of the queue that are done, in key order; throws the first failure. */
@@ -235,7 +255,10 @@ public final class ParallelCopy implements AutoCloseable {
     private record PlannedChunk(List<Object> end, CompletableFuture<Integer> result) {
     }
 
-    /** A chunk whose end is read but which no worker has yet. */
-    private record KeyBounds(List<Object> lowerExclusive, List<Object> end) {
+    /**
+     * A chunk whose end is read but which no worker has yet; {@code sized} when the planner found its
+     * rows (the tail chunk up to the upper bound is not).
+     */
+    private record KeyBounds(List<Object> lowerExclusive, List<Object> end, boolean sized) {
     }
 }

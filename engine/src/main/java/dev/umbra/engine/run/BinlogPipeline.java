@@ -3,6 +3,7 @@ package dev.umbra.engine.run;
 import dev.umbra.engine.apply.ApplyLoop;
 import dev.umbra.engine.apply.ChangeApplier;
 import dev.umbra.engine.apply.Changelog;
+import dev.umbra.engine.apply.CopyFrontier;
 import dev.umbra.engine.apply.ParentCascades;
 import dev.umbra.engine.binlog.BinlogGoneException;
 import dev.umbra.engine.binlog.BinlogPosition;
@@ -60,6 +61,8 @@ final class BinlogPipeline implements AutoCloseable {
     private volatile BinlogStream stream;
     private volatile ApplyLoop applyLoop;
     private volatile ParentCascades cascades = ParentCascades.NONE;
+    /** The keys the copy will still read; closed unless the copy opens it. */
+    private final CopyFrontier copyFrontier = new CopyFrontier();
 
     BinlogPipeline(MigrationPlan plan, Inspection inspection, SyncRoute route, Connections connections, HeldRows heldRows) {
         this.plan = plan;
@@ -102,11 +105,16 @@ final class BinlogPipeline implements AutoCloseable {
         binlog.start(from);
         ChangeApplier applier = new ChangeApplier(plan.schema(), route.target(), route.mapping(),
                 new RowImageConverter(route.sourceColumns(), route.mapping().valueTargets()),
-                conflictClause, heldRows, cascades);
+                conflictClause, heldRows, cascades, copyFrontier);
         ApplyLoop loop = new ApplyLoop(queue, applier, route.source(), changelog.table(), connections, held,
-                plan.options().applyBatchSize(), heldRows, plan.options().reconnectTimeout(), plan.options().applySessions());
+                plan.options().applyBatchSize(), heldRows, plan.options().reconnectTimeout(),
+                route.targetHasOtherUniqueKeys() ? 1 : plan.options().applySessions());
         applyLoop = loop;
         loop.start();
+    }
+
+    CopyFrontier copyFrontier() {
+        return copyFrontier;
     }
 
     /** The parents of the original's cascading foreign keys, whose changes the stream follows. */

@@ -1,5 +1,8 @@
 package dev.umbra.engine.run;
 
+import dev.umbra.engine.apply.ApplyLoop;
+import dev.umbra.engine.apply.ChangeApplier;
+import dev.umbra.engine.apply.CopyFrontier;
 import dev.umbra.engine.checkpoint.Checkpointer;
 import dev.umbra.engine.checkpoint.CopyRange;
 import dev.umbra.engine.copy.AutoIncrementLock;
@@ -15,9 +18,12 @@ import dev.umbra.engine.plan.MigrationPlan;
 import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.sql.ReconnectingSession;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The chunked copy of the original's rows into the ghost table, from where a checkpoint left it if
@@ -25,6 +31,8 @@ import java.util.Optional;
  * lost a lock contest to a chunk.
  */
 final class CopyStep implements RunStep {
+
+    private static final Logger log = LoggerFactory.getLogger(CopyStep.class);
 
     private MigrationSession session;
     private MigrationPlan plan;
@@ -70,21 +78,30 @@ final class CopyStep implements RunStep {
                 planAhead = !probing.run(connection -> AutoIncrementLock.heldByEachChunk(connection, plan.schema(),
                         inspection.helpers().ghost()));
             }
+            List<Object> from = saved.map(CopyRange::resumeAfter).orElse(null);
+            CopyFrontier frontier = pipeline.copyFrontier();
             try (ParallelCopy parallel = new ParallelCopy(copier, sizer, options.copyWorkers(), planAhead, session.connections,
                     options.reconnectTimeout(), LogContext.capture().threadFactory("umbra-copy-" + plan.table()))) {
-                parallel.copy(saved.map(CopyRange::resumeAfter).orElse(null), upper.get(), () -> {
+                boolean leavingChangesToTheCopy = openFrontier(copier, from, upper.get());
+                parallel.copy(from, upper.get(), () -> {
                     do {
                         gate.check();
                     } while (gate.holdForThrottle() || yieldToTheApplier());
                 }, (watermark, rows) -> {
                     state.rowsCopied += rows;
                     checkpointer.chunkCopied(watermark, state.rowsCopied);
+                }, end -> {
+                    if (leavingChangesToTheCopy) {
+                        frontier.handingOut((Number) end.get(0));
+                    }
                 });
             } catch (SQLException | MigrationAbortedException | MigrationFailedException | InterruptedException
                      | RuntimeException e) {
                 throw e;
             } catch (Exception e) {
                 throw new IllegalStateException("the copy failed", e);
+            } finally {
+                frontier.close();
             }
         }
         checkpointer.copyFinished(state.rowsCopied);
@@ -116,6 +133,32 @@ final class CopyStep implements RunStep {
     /** A resumed copy's upper bound: the one the first run read (rows above it come through the binlog). */
     private static Optional<List<Object>> remaining(CopyRange range) {
         return range.done() ? Optional.empty() : Optional.ofNullable(range.upperInclusive());
+    }
+
+    /**
+     * Lets the applier leave changes to keys the copy has not reached to the copy (see {@link
+     * CopyFrontier}), where the key allows it and the applier stops between batches within a few
+     * seconds: while it is stopped, the ghost's rows in the range still to copy (written by the
+     * applier before, or copied above the checkpoint by an interrupted run) are deleted, since the
+     * copy writes them again and a skipped delete must not leave one behind; then the frontier opens.
+     */
+    private boolean openFrontier(ChunkCopier copier, List<Object> from, List<Object> upper)
+            throws SQLException, InterruptedException {
+        if (!ChangeApplier.frontierApplies(inspection.mapping())) {
+            return false;
+        }
+        Optional<ApplyLoop.TakeOver> stopped = pipeline.applyLoop().takeOver(Duration.ofSeconds(5));
+        if (stopped.isEmpty()) {
+            log.info("The binlog applier did not stop between batches within 5 s; it applies every change during the copy");
+            return false;
+        }
+        try (ApplyLoop.TakeOver applierStopped = stopped.get();
+             ReconnectingSession clearing = new ReconnectingSession("copy", session.connections, options.reconnectTimeout())) {
+            long cleared = clearing.run(connection -> copier.clearGhostRange(connection, from, upper));
+            pipeline.copyFrontier().open(from == null ? null : (Number) from.get(0), (Number) upper.get(0));
+            log.debug("Copy frontier opened over ({}, {}]; {} ghost rows in it deleted first", from, upper, cleared);
+        }
+        return true;
     }
 
     /**

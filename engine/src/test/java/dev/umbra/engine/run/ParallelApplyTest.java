@@ -66,12 +66,13 @@ class ParallelApplyTest {
     }
 
     /**
-     * Unique values swapped between rows: in a batch split over sessions, the two rows of a swap may
-     * land in different slices, each colliding with the other's older value until both commit. No
-     * row may be lost or wrong for that.
+     * Unique values swapped between rows: written in slices on several sessions, the two rows of a
+     * swap would wait for or deadlock with each other until both are written (MySQL 5.7 fell behind
+     * for good under a writer swapping thousands of times a second). A table with a unique key
+     * besides the migration key is applied on one session, and ends exactly as the table.
      */
     @EveryFlavor
-    void uniqueValuesSwappedAcrossSlicesEndExactlyAsInTheTable(TestDatabase db) throws Exception {
+    void aTableWithAnotherUniqueKeyIsAppliedOnOneSessionAndEndsExactlyAsTheTable(TestDatabase db) throws Exception {
         int rows = 4_000;
         db.execute("CREATE TABLE t (id INT NOT NULL PRIMARY KEY, email VARCHAR(64) NOT NULL, n INT NOT NULL,"
                 + " UNIQUE KEY email (email)) ENGINE=InnoDB");
@@ -91,18 +92,19 @@ class ParallelApplyTest {
         runner.setExternalThrottle(() -> hold.get() && runner.progress().rowsCopied() >= rows / 2
                 ? Optional.of("held by the test") : Optional.empty());
         migration.start().await("the copy held half way", progress -> progress.rowsCopied() >= rows / 2, TIMEOUT);
-        swapEmails(db, rows, 1_500);
+        swapEmails(db, rows / 2, 1_500); // rows the copy has passed: changes to the others are left to it
         hold.set(false);
 
         Progress done = migration.awaitEnd(TIMEOUT);
 
         assertThat(done.phase()).isEqualTo(Phase.DONE);
-        assertThat(runner.applyCounts().slicedBatches()).as("batches written on several sessions").isPositive();
+        assertThat(runner.applyCounts().batches()).isPositive();
+        assertThat(runner.applyCounts().slicedBatches()).as("batches written on several sessions").isZero();
         List<String> columns = List.of("id", "email", "n");
         assertThat(TableContents.rows(db, "t", columns)).isEqualTo(TableContents.rows(db, "_t_del", columns));
     }
 
-    /** Swaps the emails of two random rows per transaction, touching each row's n too. */
+    /** Swaps the emails of two random rows among the first {@code rows} per transaction, touching each row's n too. */
     private static void swapEmails(TestDatabase db, int rows, int swaps) throws SQLException {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
