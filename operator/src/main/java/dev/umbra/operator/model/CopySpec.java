@@ -40,6 +40,23 @@ public class CopySpec {
             + " with cores to spare, and load it more.")
     private Integer workers;
 
+    /** Sessions that write one batch of binlog changes at once; see the engine's ApplySessions. */
+    @Min(1)
+    @Max(OptionsForm.MAX_APPLY_SESSIONS)
+    @Default("4")
+    @JsonPropertyDescription("Sessions applying one batch of binlog changes to the ghost table at once, each a disjoint run"
+            + " of the batch's keys; the next batch starts when all have committed. More keep up with heavier writers;"
+            + " 1 applies every batch in one transaction.")
+    private Integer applySessions;
+
+    public Integer getApplySessions() {
+        return applySessions;
+    }
+
+    public void setApplySessions(Integer applySessions) {
+        this.applySessions = applySessions;
+    }
+
     public Integer getChunkSize() {
         return chunkSize;
     }

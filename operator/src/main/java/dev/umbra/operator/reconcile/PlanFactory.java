@@ -46,6 +46,7 @@ public final class PlanFactory {
             Map.entry(OptionsForm.Field.CHUNK_SIZE, "spec.copy.chunkSize"),
             Map.entry(OptionsForm.Field.CHUNK_TIME_MILLIS, "spec.copy.chunkTimeMillis"),
             Map.entry(OptionsForm.Field.COPY_WORKERS, "spec.copy.workers"),
+            Map.entry(OptionsForm.Field.APPLY_SESSIONS, "spec.copy.applySessions"),
             Map.entry(OptionsForm.Field.CUT_OVER_LOCK_TIMEOUT_SECONDS, "spec.cutOver.lockTimeoutSeconds"),
             Map.entry(OptionsForm.Field.CUT_OVER_MAX_ATTEMPTS, "spec.cutOver.maxAttempts"),
             Map.entry(OptionsForm.Field.MAX_REPLICA_LAG_MILLIS, "spec.throttle.maxReplicaLagMillis"),
@@ -154,6 +155,7 @@ public final class PlanFactory {
         try {
             return new OptionsForm(SPEC_FIELDS, MigrationOptions.defaults())
                     .chunkSize(copy.getChunkSize()).chunkTimeMillis(copy.getChunkTimeMillis()).copyWorkers(copy.getWorkers())
+                    .applySessions(copy.getApplySessions())
                     .cutOverLockTimeoutSeconds(cutOver.getLockTimeoutSeconds()).cutOverMaxAttempts(cutOver.getMaxAttempts())
                     .replicas(replicas(spec)).maxReplicaLagMillis(throttle.getMaxReplicaLagMillis())
                     .maxLoad(throttle.getMaxLoad()).criticalLoad(throttle.getCriticalLoad())

@@ -62,6 +62,18 @@ class PlanFactoryCopyTest {
                 .hasMessage("spec.copy.workers must be between 1 and 16, not 0.");
     }
 
+    @Test
+    void applySessionsReachTheEngineWithTheirDefaultAndOutOfRangeValuesAreRefused() throws Exception {
+        SchemaMigrationSpec spec = spec();
+        assertThat(PlanFactory.plan(spec, credentials(), false).options().applySessions()).isEqualTo(4);
+        spec.setCopy(new CopySpec());
+        spec.getCopy().setApplySessions(1);
+        assertThat(PlanFactory.plan(spec, credentials(), false).options().applySessions()).isEqualTo(1);
+        spec.getCopy().setApplySessions(9);
+        assertThatThrownBy(() -> PlanFactory.plan(spec, credentials(), false)).isInstanceOf(InvalidMigrationException.class)
+                .hasMessage("spec.copy.applySessions must be between 1 and 8, not 9.");
+    }
+
     private static SchemaMigrationSpec spec() {
         return PlanFactoryVerifyTest.spec();
     }
