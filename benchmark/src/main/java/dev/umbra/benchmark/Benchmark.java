@@ -55,6 +55,10 @@ public final class Benchmark implements Callable<Integer> {
             + " default, too small for the tables of a 1,000,000-row run (default ${DEFAULT-VALUE})")
     int bufferPoolMb = 2_048;
 
+    @Option(names = "--case-limit-seconds", description = "an Umbra case still running after this long is aborted and"
+            + " reported as not finished, so that the other cases still run (default ${DEFAULT-VALUE})")
+    int caseLimitSeconds = 600;
+
     @Option(names = "--chunk-size", description = "Umbra's initial rows per copy chunk (default: Umbra's default)")
     int chunkSize;
 
@@ -69,7 +73,7 @@ public final class Benchmark implements Callable<Integer> {
         PrintStream out = System.out;
         List<BenchmarkCase> selected = cases.stream().map(BenchmarkCase::byLetter).toList();
         BenchmarkSettings settings = new BenchmarkSettings(rows, writerRate, writerThreads, flatOutThreads, selected,
-                chunkSize);
+                chunkSize, java.time.Duration.ofSeconds(caseLimitSeconds));
         out.printf("Umbra benchmark, %s%n", Instant.now());
         out.printf("Machine: %d cores, %s memory, JVM heap limit %d MB, Java %s%n",
                 Runtime.getRuntime().availableProcessors(), memory(), HeapMeter.maxBytes() >> 20,

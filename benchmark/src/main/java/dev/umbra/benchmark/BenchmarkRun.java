@@ -1,6 +1,7 @@
 package dev.umbra.benchmark;
 
 import dev.umbra.engine.apply.ApplyCounts;
+import dev.umbra.engine.failure.MigrationAbortedException;
 import dev.umbra.engine.plan.ConnectionSettings;
 import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.plan.MigrationPlan;
@@ -50,6 +51,14 @@ final class BenchmarkRun {
     Connection open() throws SQLException {
         return server.connect(schema);
     }
+
+    /** Aborts a case that runs past the limit. */
+    private static final java.util.concurrent.ScheduledExecutorService LIMITS =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(work -> {
+                Thread thread = new Thread(work, "benchmark-case-limit");
+                thread.setDaemon(true);
+                return thread;
+            });
 
     /** Loads the source table and runs every case; each case's tables are dropped after it. */
     List<CaseResult> run() throws Exception {
@@ -170,6 +179,7 @@ final class BenchmarkRun {
                 Math.max(0, writerRate)) : null;
         Progress done;
         Duration wall;
+        boolean unfinished = false;
         long opsDuring = 0;
         long began;
         HeapMeter.reset();
@@ -182,7 +192,19 @@ final class BenchmarkRun {
             }
             long opsBefore = writer == null ? 0 : writer.operations();
             began = System.nanoTime();
-            done = runner.run();
+            java.util.concurrent.ScheduledFuture<?> limit = LIMITS.schedule(() -> runner.control().abort(
+                    "the benchmark's case limit of " + settings.caseLimit().toSeconds() + " s"),
+                    settings.caseLimit().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            try {
+                done = runner.run();
+            } catch (MigrationAbortedException e) {
+                done = runner.progress();
+                unfinished = true;
+                log.printf("  case (%s) did not finish within %d s: aborted%n", benchmarkCase.letter(),
+                        settings.caseLimit().toSeconds());
+            } finally {
+                limit.cancel(false);
+            }
             wall = Duration.ofNanos(System.nanoTime() - began);
             if (backfill != null) {
                 backfill.await();
@@ -208,9 +230,10 @@ final class BenchmarkRun {
         ApplyCounts applier = runner.applyCounts();
         if (applier.batches() > 0) {
             notes.add(String.format("applier: %,d batches on %d session(s), %,d of them in slices; %,d statements, %.3f per"
-                    + " binlog row change; %,d lost lock contests", applier.batches(), options.applySessions(),
-                    applier.slicedBatches(), applier.statements(),
-                    applier.statements() / (double) Math.max(1, done.eventsApplied()), applier.lostLockContests()));
+                    + " binlog row change; %,d row states left to the copy; %,d lost lock contests", applier.batches(),
+                    options.applySessions(), applier.slicedBatches(), applier.statements(),
+                    applier.statements() / (double) Math.max(1, done.eventsApplied()), applier.leftToTheCopy(),
+                    applier.lostLockContests()));
         }
         notes.add("time by stage: " + stages.summary());
         done.verification().ifPresent(verification -> notes.add(String.format(
@@ -231,10 +254,11 @@ final class BenchmarkRun {
                 notes.add(String.format("writer: %,d ops during the migration, %,d failed", opsDuring, writer.failedOperations()));
                 writer.errors().stream().limit(3).forEach(error -> notes.add("writer error: " + error));
             }
-            verdict = MirrorVerdict.compare(this::open, table, writing ? mirror : SOURCE, "e", "0");
+            verdict = MirrorVerdict.compare(this::open, table, writing ? mirror : SOURCE, unfinished ? null : "e", "0");
             BenchmarkTable.drop(connection, table, mirror);
         }
-        String path = copied.get() ? "online copy" : "instant";
+        String path = unfinished ? "**did not finish** (aborted at the case limit; the table is the original)"
+                : copied.get() ? "online copy" : "instant";
         return new CaseResult(benchmarkCase, wall, settings.rows(), opsPerSecond, longestStall, cutOverStall,
                 done.lastLockTime(), heap, jvmCpu, serverCpu, verdict, path, notes);
     }

@@ -37,7 +37,10 @@ record MirrorVerdict(long rows, long mirrorRows, long differing, long missing, l
         Connection open() throws SQLException;
     }
 
-    /** The verdict for {@code table} against {@code mirror}; {@code addedColumn} must equal {@code addedDefault}. */
+    /**
+     * The verdict for {@code table} against {@code mirror}; {@code addedColumn} must equal {@code addedDefault}
+     * (null: the column is not expected, as after a migration that was aborted).
+     */
     static MirrorVerdict compare(Sessions sessions, String table, String mirror, String addedColumn,
                                  String addedDefault) throws SQLException {
         List<Long> samples = new ArrayList<>();
@@ -77,9 +80,9 @@ record MirrorVerdict(long rows, long mirrorRows, long differing, long missing, l
                 }
             }
         }
-        long wrongAdded = -1;
+        long wrongAdded = addedColumn == null ? 0 : -1;
         try (Connection connection = sessions.open()) {
-            if (hasColumn(connection, table, addedColumn)) {
+            if (addedColumn != null && hasColumn(connection, table, addedColumn)) {
                 wrongAdded = countAndSample(connection, " FROM " + Sql.quote(table) + " x WHERE NOT (x."
                         + Sql.quote(addedColumn) + " <=> " + addedDefault + ")", "x.id", samples);
             }

@@ -37,17 +37,25 @@ public final class CopyFrontier {
     /**
      * Starts skipping: the copy will read every key above {@code lowerExclusive} (null: every key)
      * up to {@code upperInclusive}. Call it while no apply batch is being written, after the ghost's
-     * rows in that range are gone.
+     * rows in that range are gone. Returns false, skipping nothing, if a bound is not a number.
      */
-    public void open(Number lowerExclusive, Number upperInclusive) {
-        open = new Open(lowerExclusive == null ? null : decimal(lowerExclusive), decimal(upperInclusive));
+    public boolean open(Object lowerExclusive, Object upperInclusive) {
+        BigDecimal upper = numeric(upperInclusive);
+        BigDecimal lower = lowerExclusive == null ? null : numeric(lowerExclusive);
+        if (upper == null || (lowerExclusive != null && lower == null)) {
+            return false;
+        }
+        open = new Open(lower, upper);
+        return true;
     }
 
     /** A chunk ending at {@code end} is about to be read: changes to keys up to it are applied from now on. */
-    public void handingOut(Number end) {
+    public void handingOut(Object end) {
         Open current = open;
         if (current != null) {
-            open = new Open(decimal(end), current.upper());
+            BigDecimal value = numeric(end);
+            // a bound that is not a number cannot be compared: apply every change from here on, as without a frontier
+            open = value == null ? null : new Open(value, current.upper());
         }
     }
 
@@ -69,5 +77,16 @@ public final class CopyFrontier {
 
     private static BigDecimal decimal(Number value) {
         return value instanceof BigDecimal exact ? exact : new BigDecimal(value.toString());
+    }
+
+    /** A key bound as the copy read it (a TINYINT(1) key may come back as a Boolean); null if not a number. */
+    private static BigDecimal numeric(Object value) {
+        if (value instanceof Number number) {
+            return decimal(number);
+        }
+        if (value instanceof Boolean flag) {
+            return flag ? BigDecimal.ONE : BigDecimal.ZERO;
+        }
+        return null;
     }
 }

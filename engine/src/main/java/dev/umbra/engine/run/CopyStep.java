@@ -92,7 +92,7 @@ final class CopyStep implements RunStep {
                     checkpointer.chunkCopied(watermark, state.rowsCopied);
                 }, end -> {
                     if (leavingChangesToTheCopy) {
-                        frontier.handingOut((Number) end.get(0));
+                        frontier.handingOut(end.get(0));
                     }
                 });
             } catch (SQLException | MigrationAbortedException | MigrationFailedException | InterruptedException
@@ -155,10 +155,11 @@ final class CopyStep implements RunStep {
         try (ApplyLoop.TakeOver applierStopped = stopped.get();
              ReconnectingSession clearing = new ReconnectingSession("copy", session.connections, options.reconnectTimeout())) {
             long cleared = clearing.run(connection -> copier.clearGhostRange(connection, from, upper));
-            pipeline.copyFrontier().open(from == null ? null : (Number) from.get(0), (Number) upper.get(0));
-            log.debug("Copy frontier opened over ({}, {}]; {} ghost rows in it deleted first", from, upper, cleared);
+            boolean opened = pipeline.copyFrontier().open(from == null ? null : from.get(0), upper.get(0));
+            log.debug("Copy frontier {} over ({}, {}]; {} ghost rows in it deleted first", opened ? "opened" : "not opened",
+                    from, upper, cleared);
+            return opened;
         }
-        return true;
     }
 
     /**
