@@ -7,19 +7,14 @@ import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.testing.BackgroundMigration;
 import dev.umbra.engine.testing.Migrations;
+import dev.umbra.engine.testing.RelayWriters;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TestDatabase;
 import dev.umbra.testkit.sample.TableContents;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The checksum's consistent point under writers that never leave the table free of an open
@@ -55,7 +50,8 @@ class UnbrokenWritersChecksumTest {
                         .withCutOverLockTimeout(Duration.ofSeconds(1))));
         AtomicBoolean readLockRefused = new AtomicBoolean();
         Progress done;
-        try (RelayWriters writers = new RelayWriters(db)) {
+        try (RelayWriters writers = new RelayWriters(db, () -> "w" + (1 + ThreadLocalRandom.current().nextInt(ROWS)),
+                "UPDATE words SET n = n + 1 WHERE w = ?", "UPDATE words_mirror SET n = n + 1 WHERE w = ?")) {
             migration.start().await("the checksum refused its read lock", progress -> {
                 readLockRefused.compareAndSet(false, progress.stage().contains("could not be locked for reading"));
                 return readLockRefused.get() || progress.phase().isFinal();
@@ -73,85 +69,5 @@ class UnbrokenWritersChecksumTest {
         assertThat(TableContents.rows(db, "words", COLUMNS)).isEqualTo(TableContents.rows(db, "words_mirror", COLUMNS));
         System.out.printf("[%s] consistent point under overlapping writers: the table was locked %d ms%n", db,
                 done.verification().orElseThrow().longestLock().toMillis());
-    }
-
-    /**
-     * Two sessions that hand the table over like a relay: each updates a random row and its mirror
-     * and keeps its transaction open until the other session has begun its next update (or 300 ms
-     * have passed), then commits. So a transaction is open on the table at every moment, unless a
-     * waiting lock holds the next update back.
-     */
-    private static final class RelayWriters implements AutoCloseable {
-
-        private static final long HANDOVER_WAIT_MILLIS = 300;
-
-        private final TestDatabase db;
-        private final List<Thread> threads = new ArrayList<>();
-        private final Queue<String> errors = new ConcurrentLinkedQueue<>();
-        private final AtomicLong committed = new AtomicLong();
-        /** Transactions begun so far: a runner commits once the count has moved past its own. */
-        private final AtomicLong begun = new AtomicLong();
-        private volatile boolean running = true;
-
-        RelayWriters(TestDatabase db) {
-            this.db = db;
-            for (int i = 0; i < 2; i++) {
-                Thread thread = new Thread(this::run, "relay-writer-" + i);
-                thread.setDaemon(true);
-                thread.start();
-                threads.add(thread);
-            }
-        }
-
-        private void run() {
-            try (Connection connection = db.connect();
-                 PreparedStatement table = connection.prepareStatement("UPDATE words SET n = n + 1 WHERE w = ?");
-                 PreparedStatement mirror = connection.prepareStatement("UPDATE words_mirror SET n = n + 1 WHERE w = ?")) {
-                connection.setAutoCommit(false);
-                while (running) {
-                    String word = "w" + (1 + ThreadLocalRandom.current().nextInt(ROWS));
-                    table.setString(1, word);
-                    table.executeUpdate();
-                    long mine;
-                    synchronized (begun) {
-                        mine = begun.incrementAndGet();
-                        begun.notifyAll();
-                    }
-                    mirror.setString(1, word);
-                    mirror.executeUpdate();
-                    long deadline = System.currentTimeMillis() + HANDOVER_WAIT_MILLIS;
-                    synchronized (begun) {
-                        while (begun.get() == mine && System.currentTimeMillis() < deadline) {
-                            begun.wait(Math.max(1, deadline - System.currentTimeMillis()));
-                        }
-                    }
-                    connection.commit();
-                    committed.incrementAndGet();
-                }
-            } catch (Exception e) {
-                if (running) {
-                    errors.add(e.toString());
-                }
-            }
-        }
-
-        List<String> errors() {
-            return List.copyOf(errors);
-        }
-
-        long committed() {
-            return committed.get();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running = false;
-            synchronized (begun) {
-                begun.notifyAll();
-            }
-            for (Thread thread : threads) {
-                thread.join(5_000);
-            }
-        }
     }
 }
