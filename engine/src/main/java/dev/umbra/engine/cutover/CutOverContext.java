@@ -26,11 +26,20 @@ import java.util.stream.Collectors;
  *                           attempt that sees a reason while it holds the lock gives up at once
  *                           instead of keeping writers blocked
  * @param hook               called at each {@link CutOverStep} (tests only; {@link CutOverHook#NONE} otherwise)
+ * @param parentsLockedForWriting lock the cascading parents for writing rather than reading: a read
+ *                           lock that is waited for lets new writers of the parent pass, so under a
+ *                           parent that always has a write transaction open it is never granted
  */
 public record CutOverContext(TableName table, String ghost, String old, Changelog changelog,
                              Connections connections, ApplyLoop applyLoop, Duration lockTimeout,
                              boolean carryAutoIncrement, Set<String> cascadingParents, Supplier<Optional<String>> throttle, CutOverHook hook,
-                             Diagnostics diagnostics) {
+                             Diagnostics diagnostics, boolean parentsLockedForWriting) {
+
+    /** The same attempt with the parents locked for writing; a write lock waited for holds new writers back. */
+    public CutOverContext withParentsLockedForWriting() {
+        return new CutOverContext(table, ghost, old, changelog, connections, applyLoop, lockTimeout, carryAutoIncrement,
+                cascadingParents, throttle, hook, diagnostics, true);
+    }
 
     String qualifiedOriginal() {
         return Sql.qualified(table);
@@ -45,9 +54,10 @@ public record CutOverContext(TableName table, String ghost, String old, Changelo
         return table.name();
     }
 
-    /** {@code , `s`.`parent` READ} for each cascading parent, or nothing. */
-    String readLocksOnParents() {
-        return cascadingParents.stream().sorted().map(parent -> ", " + Sql.qualified(table.sibling(parent)) + " READ")
+    /** {@code , `s`.`parent` READ} (or {@code WRITE}) for each cascading parent, or nothing. */
+    String locksOnParents() {
+        String mode = parentsLockedForWriting ? " WRITE" : " READ";
+        return cascadingParents.stream().sorted().map(parent -> ", " + Sql.qualified(table.sibling(parent)) + mode)
                 .collect(Collectors.joining());
     }
 

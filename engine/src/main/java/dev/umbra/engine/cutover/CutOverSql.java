@@ -54,12 +54,12 @@ final class CutOverSql {
 
     /**
      * Locks the tables for writing on {@code lock}, with the parents of cascading foreign keys for
-     * reading (see {@link CutOverContext#cascadingParents()}). If the lock wait times out, the failure names the
+     * reading, or for writing once reading timed out (see {@link CutOverContext#cascadingParents()}). If the lock wait times out, the failure names the
      * session that held the original (found through a separate session, while it still holds it).
      */
     static void lockTables(Connection lock, CutOverContext context, String tables) throws SQLException, CutOverAttemptException {
         try {
-            execute(lock, "LOCK TABLES " + tables + context.readLocksOnParents());
+            execute(lock, "LOCK TABLES " + tables + context.locksOnParents());
         } catch (SQLException e) {
             if (e.getErrorCode() != LOCK_WAIT_TIMEOUT) {
                 throw e;

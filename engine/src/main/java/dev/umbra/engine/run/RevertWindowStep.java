@@ -208,7 +208,8 @@ final class RevertWindowStep implements RunStep {
         CutOverContext context = new CutOverContext(session.plan.tableName(), inspection.helpers().old(),
                 inspection.helpers().ghost(), back.changelog(), session.connections, back.applyLoop(),
                 session.options.cutOverLockTimeout(), true, back.cascadingParents(),
-                () -> session.gate.holdNow().map(Hold::reason), session.hooks.cutOver(), session.options.diagnostics());
+                () -> session.gate.holdNow().map(Hold::reason), session.hooks.cutOver(), session.options.diagnostics(),
+                false);
         try {
             // A revert does not wait for the cut-over's schedule: the new definition hurts now.
             SwapStep.swap(session, SwapStep.method(session), context, false);

@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
 final class SwapStep implements RunStep {
 
     private static final Logger log = LoggerFactory.getLogger(MigrationRunner.class);
+    private static final int LOCK_WAIT_TIMEOUT = 1205;
+    /** Attempts whose lock wait timed out before the cascading parents are locked for writing. */
+    private static final int PARENT_READ_LOCK_ATTEMPTS = 3;
 
     @Override
     public Next run(MigrationSession session) throws Exception {
@@ -50,7 +53,7 @@ final class SwapStep implements RunStep {
                 inspection.helpers().old(), pipeline.changelog(), session.connections, pipeline.applyLoop(),
                 session.options.cutOverLockTimeout(), inspection.alter().explicitAutoIncrement().isEmpty(),
                 pipeline.cascadingParents(), () -> session.gate.holdNow().map(Hold::reason), session.hooks.cutOver(),
-                session.options.diagnostics());
+                session.options.diagnostics(), false);
     }
 
     /**
@@ -64,6 +67,7 @@ final class SwapStep implements RunStep {
         WorkGate gate = session.gate;
         int maxAttempts = session.options.cutOverMaxAttempts();
         CutOverAttemptException last = null;
+        int lockTimeouts = 0;
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             gate.check();
             session.settleConflicts(); // a collision found while draining under the lock failed the last attempt
@@ -84,6 +88,15 @@ final class SwapStep implements RunStep {
                 throw new MigrationFailedException(FailureKind.ORIGINAL_RENAMED, "OriginalRenamed: " + e.getMessage(), e);
             } catch (CutOverAttemptException e) {
                 last = e;
+                if (e.getCause() instanceof SQLException cause && cause.getErrorCode() == LOCK_WAIT_TIMEOUT
+                        && ++lockTimeouts == PARENT_READ_LOCK_ATTEMPTS && !context.cascadingParents().isEmpty()) {
+                    // A read lock waited for lets the parents' new writers pass: under a parent never
+                    // free of a write transaction it is never granted (as the checksum's point found).
+                    context = context.withParentsLockedForWriting();
+                    log.warn("Cut-over of `{}`: {} attempts could not lock the tables in time; the next attempts lock the"
+                            + " cascading parents {} for writing, so that their new writers wait behind the lock",
+                            context.original(), lockTimeouts, context.cascadingParents());
+                }
                 state.message = "Cut-over attempt " + attempt + " failed: " + e.getMessage() + "; the original table is serving.";
                 log.warn(state.message);
                 session.tracker.publish();

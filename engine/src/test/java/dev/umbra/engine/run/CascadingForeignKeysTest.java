@@ -7,7 +7,9 @@ import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.progress.Progress;
 import dev.umbra.engine.testing.BackgroundMigration;
 import dev.umbra.engine.testing.Migrations;
+import dev.umbra.engine.testing.RelayWriters;
 import dev.umbra.testkit.EveryFlavor;
+import dev.umbra.testkit.Flavor;
 import dev.umbra.testkit.TestDatabase;
 import dev.umbra.testkit.sample.MirroredWriter;
 import dev.umbra.testkit.sample.SampleTable;
@@ -124,6 +126,40 @@ class CascadingForeignKeysTest {
      * CASCADE) and teams (a case-insensitive text key in a collation that is no server's default:
      * ON DELETE SET NULL ON UPDATE CASCADE), and an ON UPDATE CURRENT_TIMESTAMP column.
      */
+    /**
+     * The cut-over locks the cascading parents with the table, so that no cascade slips past it. A
+     * read lock that is waited for lets the parent's new writers pass: on MySQL 5.7, under writers
+     * that never leave the parent free of an open transaction, it was never granted and every
+     * attempt timed out. After 3 such attempts the parents are locked for writing, which their new
+     * writers queue behind; the cut-over goes through and no writer fails. (MariaDB 11.4 and MySQL
+     * 8.0 granted the whole LOCK TABLES at once in these runs.)
+     */
+    @EveryFlavor
+    void theCutOverGetsItsLocksWhileTheParentIsNeverFreeOfWriters(TestDatabase db) throws Exception {
+        createTables(db, 600);
+        BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items", ALTER,
+                MigrationOptions.defaults().withInstantDdl(false).withCutOverMaxAttempts(8)));
+        migration.start().awaitPhase(Phase.AWAITING_CUT_OVER, TIMEOUT);
+        Progress done;
+        try (RelayWriters writers = new RelayWriters(db, () -> 1 + ThreadLocalRandom.current().nextInt(40),
+                "UPDATE owners SET name = CONCAT('w', LEFT(name, 10)) WHERE id = ?")) {
+            Thread.sleep(300);
+            migration.runner().control().approveCutOver();
+            done = migration.awaitEnd(TIMEOUT);
+            writers.close();
+            assertThat(writers.errors()).as("no parent writer failed").isEmpty();
+            assertThat(writers.committed()).isPositive();
+        }
+
+        assertThat(done.phase()).isEqualTo(Phase.DONE);
+        if (db.flavor() == Flavor.MYSQL_5_7) {
+            assertThat(done.cutOverAttempts()).as("3 attempts under parent read locks, then under write locks")
+                    .isGreaterThan(3);
+        }
+        assertThat(TableContents.rows(db, "items", COLUMNS)).isEqualTo(TableContents.rows(db, "items_mirror", COLUMNS));
+        System.out.printf("[%s] cut-over beside parents never free of writers: %d attempts%n", db, done.cutOverAttempts());
+    }
+
     private static void createTables(TestDatabase db, int rows) throws SQLException {
         SampleTable.create(db::connect, "items", rows);
         db.execute("CREATE TABLE owners (id INT PRIMARY KEY, name VARCHAR(20)) ENGINE=InnoDB",
