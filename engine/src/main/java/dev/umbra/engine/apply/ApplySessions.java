@@ -116,10 +116,16 @@ final class ApplySessions implements AutoCloseable {
     public void close() {
         if (helpers != null) {
             helpers.shutdownNow();
+            // A slice still running would use its session while it is closed under it. The loop's
+            // thread is usually closed by an interrupt, which would end this wait at once: clear
+            // it for the wait, and set it again after.
+            boolean interrupted = Thread.interrupted();
             try {
-                // a slice still running would use its session while it is closed under it
                 helpers.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
             } catch (InterruptedException e) {
+                interrupted = true;
+            }
+            if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }

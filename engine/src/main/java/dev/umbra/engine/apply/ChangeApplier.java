@@ -45,8 +45,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ChangeApplier {
 
     private static final int ROWS_PER_STATEMENT = 200;
-    private static final java.util.Set<String> INTEGER_TYPES = java.util.Set.of("tinyint", "smallint", "mediumint", "int",
-            "integer", "bigint");
 
     private final String qualifiedGhost;
     private final ColumnMapping mapping;
@@ -77,7 +75,7 @@ public final class ChangeApplier {
                          ConflictClause clause, HeldRows held, ParentCascades cascades, CopyFrontier frontier) {
         this.cascades = cascades;
         this.frontier = frontier;
-        this.frontierKey = frontierKeyOf(mapping);
+        this.frontierKey = CopyFrontier.keyIndex(mapping);
         this.folding = new FoldedChanges(mapping.key().stream().map(MappedColumn::originalIndex).toList());
         this.bindsEachRow = mapping.columns().stream().anyMatch(column -> converter.bindsEachValue(column.originalIndex()));
         this.qualifiedGhost = Sql.qualified(schema, ghost);
@@ -142,23 +140,6 @@ public final class ChangeApplier {
             split.add(slice);
         }
         return split;
-    }
-
-    /**
-     * Where the copy frontier can judge the key: one column, an integer in both tables, so that the
-     * copy's key order is numeric order and a binlog value compares with the chunk bounds.
-     */
-    public static boolean frontierApplies(ColumnMapping mapping) {
-        return frontierKeyOf(mapping) >= 0;
-    }
-
-    private static int frontierKeyOf(ColumnMapping mapping) {
-        if (mapping.key().size() != 1) {
-            return -1;
-        }
-        MappedColumn key = mapping.key().get(0);
-        return INTEGER_TYPES.contains(key.original().dataType()) && INTEGER_TYPES.contains(key.ghost().dataType())
-                ? key.originalIndex() : -1;
     }
 
     /** Final row states not written because the copy had not reached their keys yet. */

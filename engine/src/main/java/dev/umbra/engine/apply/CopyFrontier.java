@@ -1,5 +1,7 @@
 package dev.umbra.engine.apply;
 
+import dev.umbra.engine.table.ColumnMapping;
+import dev.umbra.engine.table.MappedColumn;
 import java.math.BigDecimal;
 
 /**
@@ -33,6 +35,23 @@ public final class CopyFrontier {
     }
 
     private volatile Open open;
+
+    /**
+     * Whether the frontier can judge the migration key: one column, an integer in both tables, so
+     * that the copy's key order is numeric order and a binlog value compares with the chunk bounds.
+     */
+    public static boolean appliesTo(ColumnMapping mapping) {
+        return keyIndex(mapping) >= 0;
+    }
+
+    /** The key's place in the original's row images where the frontier applies to it; -1 where it does not. */
+    static int keyIndex(ColumnMapping mapping) {
+        if (mapping.key().size() != 1) {
+            return -1;
+        }
+        MappedColumn key = mapping.key().get(0);
+        return key.integerInBoth() ? key.originalIndex() : -1;
+    }
 
     /**
      * Starts skipping: the copy will read every key above {@code lowerExclusive} (null: every key)

@@ -1,6 +1,7 @@
 package dev.umbra.engine.cutover;
 
 import dev.umbra.engine.plan.TableName;
+import dev.umbra.engine.sql.TransientErrors;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -50,7 +51,6 @@ final class CutOverSql {
         execute(connection, "ALTER TABLE " + context.qualifiedGhost() + " AUTO_INCREMENT = " + counter);
     }
 
-    private static final int LOCK_WAIT_TIMEOUT = 1205;
 
     /**
      * Locks the tables for writing on {@code lock}, with the parents of cascading foreign keys for
@@ -61,7 +61,7 @@ final class CutOverSql {
         try {
             execute(lock, "LOCK TABLES " + tables + context.locksOnParents());
         } catch (SQLException e) {
-            if (e.getErrorCode() != LOCK_WAIT_TIMEOUT) {
+            if (!TransientErrors.isLockWaitTimeout(e)) {
                 throw e;
             }
             String blocker;

@@ -3,6 +3,7 @@ package dev.umbra.engine.cutover;
 import dev.umbra.engine.alter.ParsedAlter;
 import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.sql.Sql;
+import dev.umbra.engine.sql.TransientErrors;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,7 +28,6 @@ public final class InstantAlter {
 
     /** ER_ALTER_OPERATION_NOT_SUPPORTED, ..._REASON, and MySQL 8.0.29+'s ER_INNODB_MAX_ROW_VERSION. */
     private static final Set<Integer> NOT_INSTANT = Set.of(1845, 1846, 4092);
-    private static final int LOCK_WAIT_TIMEOUT = 1205;
 
     private final String schema;
     private final String table;
@@ -79,7 +79,7 @@ public final class InstantAlter {
                         + ", ALGORITHM=INSTANT");
                 return Optional.empty();
             } catch (SQLException e) {
-                if (e.getErrorCode() == LOCK_WAIT_TIMEOUT) {
+                if (TransientErrors.isLockWaitTimeout(e)) {
                     return Optional.of("the table's metadata lock was not granted within " + lockTimeout.toSeconds()
                             + " s (a long transaction holds the table)");
                 }

@@ -4,6 +4,7 @@ import dev.umbra.engine.logging.LogContext;
 import dev.umbra.engine.plan.TableName;
 import dev.umbra.engine.sql.LockingSessions;
 import dev.umbra.engine.sql.Sql;
+import dev.umbra.engine.sql.TransientErrors;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -41,7 +42,6 @@ import java.util.concurrent.TimeUnit;
 final class RenameQueuePosition implements AutoCloseable {
 
     private static final int NO_SUCH_TABLE = 1146;
-    private static final int LOCK_WAIT_TIMEOUT = 1205;
 
     private final CutOverContext context;
     private final Connection control;
@@ -126,7 +126,7 @@ final class RenameQueuePosition implements AutoCloseable {
             asking.get();
             return false;
         } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof SQLException sql && sql.getErrorCode() == LOCK_WAIT_TIMEOUT) {
+            if (e.getCause() instanceof SQLException sql && TransientErrors.isLockWaitTimeout(sql)) {
                 return true;
             }
             if (e.getCause() instanceof SQLException sql) {

@@ -1,7 +1,6 @@
 package dev.umbra.engine.run;
 
 import dev.umbra.engine.apply.ApplyLoop;
-import dev.umbra.engine.apply.ChangeApplier;
 import dev.umbra.engine.apply.CopyFrontier;
 import dev.umbra.engine.checkpoint.Checkpointer;
 import dev.umbra.engine.checkpoint.CopyRange;
@@ -144,7 +143,7 @@ final class CopyStep implements RunStep {
      */
     private boolean openFrontier(ChunkCopier copier, List<Object> from, List<Object> upper)
             throws SQLException, InterruptedException {
-        if (!ChangeApplier.frontierApplies(inspection.mapping())) {
+        if (!CopyFrontier.appliesTo(inspection.mapping())) {
             return false;
         }
         Optional<ApplyLoop.TakeOver> stopped = pipeline.applyLoop().takeOver(Duration.ofSeconds(5));

@@ -13,6 +13,8 @@ import dev.umbra.engine.cutover.TwoStepCutOver;
 import dev.umbra.engine.inspect.Inspection;
 import dev.umbra.engine.plan.CutOverMethod;
 import dev.umbra.engine.progress.Phase;
+import dev.umbra.engine.sql.LockingSessions;
+import dev.umbra.engine.sql.TransientErrors;
 import dev.umbra.engine.throttle.Hold;
 import java.sql.SQLException;
 import org.slf4j.Logger;
@@ -28,9 +30,6 @@ import org.slf4j.LoggerFactory;
 final class SwapStep implements RunStep {
 
     private static final Logger log = LoggerFactory.getLogger(MigrationRunner.class);
-    private static final int LOCK_WAIT_TIMEOUT = 1205;
-    /** Attempts whose lock wait timed out before the cascading parents are locked for writing. */
-    private static final int PARENT_READ_LOCK_ATTEMPTS = 3;
 
     @Override
     public Next run(MigrationSession session) throws Exception {
@@ -88,8 +87,9 @@ final class SwapStep implements RunStep {
                 throw new MigrationFailedException(FailureKind.ORIGINAL_RENAMED, "OriginalRenamed: " + e.getMessage(), e);
             } catch (CutOverAttemptException e) {
                 last = e;
-                if (e.getCause() instanceof SQLException cause && cause.getErrorCode() == LOCK_WAIT_TIMEOUT
-                        && ++lockTimeouts == PARENT_READ_LOCK_ATTEMPTS && !context.cascadingParents().isEmpty()) {
+                if (e.getCause() instanceof SQLException cause && TransientErrors.isLockWaitTimeout(cause)
+                        && ++lockTimeouts == LockingSessions.READ_LOCK_TIMEOUTS_BEFORE_WRITE_LOCK
+                        && !context.cascadingParents().isEmpty()) {
                     // A read lock waited for lets the parents' new writers pass: under a parent never
                     // free of a write transaction it is never granted (as the checksum's point found).
                     context = context.withParentsLockedForWriting();

@@ -11,6 +11,16 @@ import java.time.Duration;
  */
 public final class LockingSessions {
 
+    /**
+     * Lock waits that time out before a step asks for {@code WRITE} where it asked for {@code READ}.
+     * A read lock that is waited for lets new writers pass (their metadata locks go before a pending
+     * read-only one), so under writers that always have a transaction open it is never granted; a
+     * write lock that is waited for queues new writers and readers behind it, as a cut-over does.
+     * Measured on MySQL 5.7: the checksum's point sat 292 s (30 attempts) under 16 writer threads,
+     * and a cut-over failed 8 of 8 attempts beside a parent table never free of writers.
+     */
+    public static final int READ_LOCK_TIMEOUTS_BEFORE_WRITE_LOCK = 3;
+
     private LockingSessions() {
     }
 

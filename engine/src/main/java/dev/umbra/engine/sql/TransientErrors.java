@@ -11,6 +11,7 @@ import java.util.Set;
  */
 public final class TransientErrors {
 
+    private static final int ER_LOCK_WAIT_TIMEOUT = 1205;
     private static final Set<Integer> RETRYABLE = Set.of(
             1213, // ER_LOCK_DEADLOCK
             1205, // ER_LOCK_WAIT_TIMEOUT (also MariaDB's answer to NOWAIT)
@@ -67,6 +68,11 @@ public final class TransientErrors {
         } catch (SQLException e) {
             return true;
         }
+    }
+
+    /** Whether the statement waited for a lock longer than the session allows (ER_LOCK_WAIT_TIMEOUT). */
+    public static boolean isLockWaitTimeout(SQLException e) {
+        return e.getErrorCode() == ER_LOCK_WAIT_TIMEOUT;
     }
 
     /** Whether the statement lost a deadlock or a lock wait, so that running it again may succeed. */

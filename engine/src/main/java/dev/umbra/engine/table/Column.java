@@ -18,6 +18,9 @@ import java.util.Locale;
 public record Column(String name, int position, String dataType, String columnType, String charset,
                      String collation, boolean nullable, boolean generated, String expression) {
 
+    private static final java.util.Set<String> INTEGER_TYPES = java.util.Set.of("tinyint", "smallint", "mediumint", "int",
+            "bigint");
+
     public Column {
         expression = expression == null ? "" : expression;
     }
@@ -29,6 +32,11 @@ public record Column(String name, int position, String dataType, String columnTy
     public boolean sameGeneratedValueAs(Column other) {
         return generated && other.generated && !expression.isEmpty() && expression.equals(other.expression)
                 && columnType.equalsIgnoreCase(other.columnType);
+    }
+
+    /** TINYINT to BIGINT: values compare as numbers, in the same order whatever the width. */
+    public boolean isInteger() {
+        return INTEGER_TYPES.contains(dataType);
     }
 
     public boolean unsigned() {

@@ -10,6 +10,11 @@ package dev.umbra.engine.table;
  */
 public record MappedColumn(Column original, int originalIndex, Column ghost) {
 
+    /** An integer in both tables: its values, and their order, are the same numbers on either side. */
+    public boolean integerInBoth() {
+        return original.isInteger() && ghost.isInteger();
+    }
+
     /** Its name in the ghost table. */
     public String ghostName() {
         return ghost.name();

@@ -27,7 +27,6 @@ import java.util.regex.Pattern;
  */
 final class ComparedColumns {
 
-    private static final Set<String> INTEGERS = Set.of("tinyint", "smallint", "mediumint", "int", "bigint");
     private static final Set<String> NUMBERS = Set.of("tinyint", "smallint", "mediumint", "int", "bigint", "decimal",
             "float", "double", "year");
     private static final Set<String> BINARY_STRINGS = Set.of("binary", "varbinary", "tinyblob", "blob", "mediumblob",
@@ -94,8 +93,8 @@ final class ComparedColumns {
             // CHAR drops trailing spaces when read back; VARCHAR and TEXT keep them.
             return "CONVERT(" + ("char".equals(type) ? "TRIM(TRAILING ' ' FROM " + value + ")" : value) + " USING utf8mb4)";
         }
-        if (INTEGERS.contains(type)) {
-            return INTEGERS.contains(from.dataType()) || "year".equals(from.dataType()) ? value
+        if (to.isInteger()) {
+            return from.isInteger() || "year".equals(from.dataType()) ? value
                     : "CAST(" + value + " AS " + (to.unsigned() ? "UNSIGNED" : "SIGNED") + ")";
         }
         switch (type) {

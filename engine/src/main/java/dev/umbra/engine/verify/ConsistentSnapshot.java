@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * <p>A waiting read lock does not hold back new writers (a pending {@code SHARED_READ_ONLY}
  * metadata lock lets {@code SHARED_WRITE} requests pass), so under writers that always have a
  * transaction open on the table it is never granted: on MySQL 5.7 under 16 writer threads, 18
- * attempts in 133 s all timed out. After {@value #READ_LOCK_ATTEMPTS} such attempts the point is
+ * attempts in 133 s all timed out. After {@value LockingSessions#READ_LOCK_TIMEOUTS_BEFORE_WRITE_LOCK} such attempts the point is
  * taken under {@code LOCK TABLES ... WRITE} instead, whose pending request queues new writers and
  * readers behind it, as a cut-over attempt does: it is granted once the transactions already open
  * end, and held for the same marker round trip.
@@ -39,8 +39,6 @@ import org.slf4j.LoggerFactory;
 final class ConsistentSnapshot implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ConsistentSnapshot.class);
-    /** Read-lock attempts that time out before the point is taken under a write lock. */
-    static final int READ_LOCK_ATTEMPTS = 3;
 
     private final Connection session;
     private final Connection ghostSession;
@@ -75,7 +73,7 @@ final class ConsistentSnapshot implements AutoCloseable {
                 throw e;
             }
             String failure;
-            boolean forWriting = lockTimeouts >= READ_LOCK_ATTEMPTS;
+            boolean forWriting = lockTimeouts >= LockingSessions.READ_LOCK_TIMEOUTS_BEFORE_WRITE_LOCK;
             String why = "the table could not be locked " + (forWriting ? "for writing" : "for reading") + " within "
                     + context.lockTimeout().toSeconds() + " s";
             try {
@@ -94,10 +92,10 @@ final class ConsistentSnapshot implements AutoCloseable {
                     throw e;
                 }
                 failure = e.getMessage();
-                if (TransientErrors.isLockContention(e) && ++lockTimeouts == READ_LOCK_ATTEMPTS) {
+                if (TransientErrors.isLockContention(e) && ++lockTimeouts == LockingSessions.READ_LOCK_TIMEOUTS_BEFORE_WRITE_LOCK) {
                     log.warn("The checksum of `{}` could not lock the table for reading in {} attempts: writers keep it"
                             + " busy; the next attempts lock it for writing (new writers and readers wait at most {} s"
-                            + " for it, as for a cut-over attempt)", context.original(), READ_LOCK_ATTEMPTS,
+                            + " for it, as for a cut-over attempt)", context.original(), LockingSessions.READ_LOCK_TIMEOUTS_BEFORE_WRITE_LOCK,
                             context.lockTimeout().toSeconds());
                 }
                 if (e instanceof DrainTooSlow) {

@@ -12,7 +12,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -35,7 +34,6 @@ public final class TableVerifier {
 
     private static final Logger log = LoggerFactory.getLogger(TableVerifier.class);
     static final int REPAIR_ROUNDS = 2;
-    private static final Set<String> INTEGERS = Set.of("tinyint", "smallint", "mediumint", "int", "bigint");
 
     /** The runner's view of the verification. */
     public interface Observer {
@@ -197,7 +195,7 @@ public final class TableVerifier {
     /** Whether every key column sorts the same in both tables, so a key range selects the same rows. */
     private boolean keyOrderPreserved(Connection connection) throws SQLException {
         for (MappedColumn column : context.mapping().key()) {
-            boolean bothIntegers = INTEGERS.contains(column.original().dataType()) && INTEGERS.contains(column.ghost().dataType());
+            boolean bothIntegers = column.integerInBoth();
             boolean sameType = column.original().columnType().equalsIgnoreCase(column.ghost().columnType())
                     && Objects.equals(collation(connection, context.original(), column.original().name()),
                             collation(connection, context.ghost(), column.ghostName()));
