@@ -237,8 +237,10 @@ final class BenchmarkRun {
         }
         notes.add("time by stage: " + stages.summary());
         done.verification().ifPresent(verification -> notes.add(String.format(
-                "checksum: %,d chunks in %.1f s, %d mismatched; its longest lock held writers %d ms",
-                verification.chunks(), verification.duration().toMillis() / 1000.0, verification.mismatchedChunks(),
+                "checksum: %,d chunks, %,d of them compared during the copy (%.1f s beside it); %.1f s after the copy;"
+                        + " %d mismatched; its longest lock held writers %d ms",
+                verification.chunks(), verification.chunksDuringCopy(), verification.durationDuringCopy().toMillis() / 1000.0,
+                verification.duration().toMillis() / 1000.0, verification.mismatchedChunks(),
                 verification.longestLock().toMillis())));
         Optional<Double> opsPerSecond = Optional.empty();
         Optional<Duration> longestStall = Optional.empty();

@@ -16,6 +16,8 @@ import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.engine.plan.MigrationPlan;
 import dev.umbra.engine.progress.Phase;
 import dev.umbra.engine.sql.ReconnectingSession;
+import dev.umbra.engine.verify.ChecksumBehindCopy;
+import dev.umbra.engine.verify.TableVerifier;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +45,8 @@ final class CopyStep implements RunStep {
     private WorkGate gate;
     /** Sizes copy chunks; its final size also sizes the checksum's chunks. */
     private volatile ChunkSizer sizer;
+    /** The checksum's first pass, comparing what the copy has committed; empty where it runs after the copy. */
+    private volatile Optional<ChecksumBehindCopy> checksumBehind = Optional.empty();
 
     @Override
     public Next run(MigrationSession session) throws Exception {
@@ -82,6 +86,8 @@ final class CopyStep implements RunStep {
             try (ParallelCopy parallel = new ParallelCopy(copier, sizer, options.copyWorkers(), planAhead, session.connections,
                     options.reconnectTimeout(), LogContext.capture().threadFactory("umbra-copy-" + plan.table()))) {
                 boolean leavingChangesToTheCopy = openFrontier(copier, from, upper.get());
+                Optional<ChecksumBehindCopy> behind = startChecksumBehind(from);
+                checksumBehind = behind;
                 parallel.copy(from, upper.get(), () -> {
                     do {
                         gate.check();
@@ -89,6 +95,7 @@ final class CopyStep implements RunStep {
                 }, (watermark, rows) -> {
                     state.rowsCopied += rows;
                     checkpointer.chunkCopied(watermark, state.rowsCopied);
+                    behind.ifPresent(checksum -> checksum.copiedUpTo(watermark, rows));
                 }, end -> {
                     if (leavingChangesToTheCopy) {
                         frontier.handingOut(end.get(0));
@@ -96,8 +103,10 @@ final class CopyStep implements RunStep {
                 });
             } catch (SQLException | MigrationAbortedException | MigrationFailedException | InterruptedException
                      | RuntimeException e) {
+                closeChecksumBehind();
                 throw e;
             } catch (Exception e) {
+                closeChecksumBehind();
                 throw new IllegalStateException("the copy failed", e);
             } finally {
                 frontier.close();
@@ -115,7 +124,56 @@ final class CopyStep implements RunStep {
      */
     int checksumChunkRows() {
         ChunkSizer copied = sizer;
-        return copied == null ? options.chunkSize() : Math.max(options.chunkSize(), copied.next());
+        if (copied == null) {
+            return options.chunkSize();
+        }
+        synchronized (copied) { // the copy's workers resize it
+            return Math.max(options.chunkSize(), copied.next());
+        }
+    }
+
+    /**
+     * Starts the checksum's first pass beside a copy that begins at the table's first key (see
+     * {@link ChecksumBehindCopy}); a resumed copy's earlier rows are compared after it, with the rest.
+     */
+    private Optional<ChecksumBehindCopy> startChecksumBehind(List<Object> from) throws SQLException {
+        if (!options.verify() || from != null) {
+            return Optional.empty();
+        }
+        return ChecksumBehindCopy.start(VerifyStep.context(session, checksumChunkRows(), state.rowsEstimated),
+                this::checksumChunkRows, new TableVerifier.Observer() {
+                    @Override
+                    public void stage(String stage) {
+                        // the copy's stage stays the run's
+                    }
+
+                    @Override
+                    public void checkpoint() throws Exception {
+                        gate.awaitWorkMayGoOn();
+                    }
+
+                    @Override
+                    public void afterRepair() {
+                        // nothing is repaired during the copy
+                    }
+
+                    @Override
+                    public void beforeComparingDuringCopy() throws Exception {
+                        session.pause(PausePoint.BEFORE_COMPARING_DURING_COPY);
+                    }
+                }, LogContext.capture().threadFactory("umbra-checksum-" + plan.table()));
+    }
+
+    /** Hands the checksum's first pass to the checksum after the copy, which finishes and closes it. */
+    Optional<ChecksumBehindCopy> takeChecksumBehind() {
+        Optional<ChecksumBehindCopy> behind = checksumBehind;
+        checksumBehind = Optional.empty();
+        return behind;
+    }
+
+    /** Stops the checksum's first pass if nothing took it (the copy failed, or the run ended before the checksum). */
+    void closeChecksumBehind() {
+        takeChecksumBehind().ifPresent(ChecksumBehindCopy::close);
     }
 
     /** The first run of the copy: reads the key range and saves it, so a resumed run keeps it. */

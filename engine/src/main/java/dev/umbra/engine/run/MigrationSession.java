@@ -112,8 +112,12 @@ final class MigrationSession {
         });
     }
 
-    /** Stops the binlog stream and the applier. */
+    /** Stops the checksum beside the copy if it still runs, then the binlog stream and the applier. */
     void closeWorkers() {
+        CopyStep copying = copy;
+        if (copying != null) {
+            copying.closeChecksumBehind();
+        }
         BinlogPipeline binlog = pipeline;
         if (binlog != null) {
             binlog.close();

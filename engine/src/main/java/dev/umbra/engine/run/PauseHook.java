@@ -1,6 +1,6 @@
 package dev.umbra.engine.run;
 
-/** Called by the runner's own thread at each {@link PausePoint}; the runner waits until it returns. */
+/** Called at each {@link PausePoint}, on the thread that reached it, which waits until it returns. */
 @FunctionalInterface
 interface PauseHook {
 

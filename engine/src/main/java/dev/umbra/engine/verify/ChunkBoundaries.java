@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 
 /**
  * Consecutive ranges of {@code rows} keys of the original, read one at a time just before each is
- * compared; the first range is open below and the last open above.
+ * compared; the first range is open below (unless it begins after a given key) and the last open above.
  *
  * <p>One at a time, not all first: InnoDB keeps rows in the primary key's pages, so finding a
  * boundary reads the range's rows. Right before the range's sums, that read brings in the pages
@@ -26,10 +26,12 @@ final class ChunkBoundaries {
     private boolean done;
     private int handedOut;
 
-    ChunkBoundaries(Connection snapshot, VerifyContext context, int rows) {
+    /** @param after where the first range begins (exclusive); null for the table's first key */
+    ChunkBoundaries(Connection snapshot, VerifyContext context, int rows, List<Object> after) {
         this.snapshot = snapshot;
         this.context = context;
         this.rows = rows;
+        this.lower = after;
     }
 
     /** The next range, or null after the one that is open above. */

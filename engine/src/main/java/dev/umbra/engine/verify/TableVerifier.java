@@ -1,16 +1,12 @@
 package dev.umbra.engine.verify;
 
 import dev.umbra.engine.progress.Verification;
-import dev.umbra.engine.table.MappedColumn;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
@@ -49,6 +45,10 @@ public final class TableVerifier {
 
         /** Called after each round of repairs (tests open race windows here). */
         void afterRepair() throws Exception;
+
+        /** Called before each range compared while the copy goes on (tests hold those comparisons here). */
+        default void beforeComparingDuringCopy() throws Exception {
+        }
     }
 
     private final VerifyContext context;
@@ -70,22 +70,42 @@ public final class TableVerifier {
      * @throws Exception                   whatever the observer threw to stop the verification
      */
     public Verification verify(Observer observer) throws Exception {
+        return verify(observer, Optional.empty());
+    }
+
+    /**
+     * Compares, repairs and compares again, going on from what {@code behind} compared during the
+     * copy (its mismatched ranges are repaired with the others).
+     */
+    public Verification verify(Observer observer, Optional<ChecksumBehindCopy> behind) throws Exception {
         long started = System.nanoTime();
         if (!columns.notCompared().isEmpty()) {
             log.warn("The checksum of `{}` leaves out columns whose new type no conversion reproduces exactly: {}",
                     context.original(), String.join(", ", columns.notCompared()));
         }
         observer.stage("Verifying");
+        ChecksumBehindCopy.Compared during = behind.isPresent() ? behind.get().finish(observer) : null;
+        if (during != null) {
+            log.info("Checksum of `{}`: {} range(s) compared during the copy in {} ms, {} mismatched", context.original(),
+                    during.ranges(), during.took().toMillis(), during.mismatched().size());
+        }
         Round round;
         int chunks;
         boolean sameKeyOrder;
         try (Connection reader = context.connections().open()) {
-            sameKeyOrder = keyOrderPreserved(reader);
+            sameKeyOrder = KeyOrder.preserved(reader, context);
             if (sameKeyOrder) {
-                ChunkBoundaries boundaries = new ChunkBoundaries(reader, context, context.chunkSize());
+                int comparedBefore = during == null ? 0 : during.ranges();
+                ChunkBoundaries boundaries = new ChunkBoundaries(reader, context, context.chunkSize(),
+                        during == null ? null : during.upTo());
                 long expected = context.expectedRows() / Math.max(1, context.chunkSize()) + 1;
                 round = compare(true, boundaries::next, chunk -> chunk <= expected ? " of about " + expected : "", observer);
-                chunks = boundaries.count();
+                chunks = comparedBefore + boundaries.count();
+                if (during != null) {
+                    List<KeyRange> all = new ArrayList<>(during.mismatched());
+                    all.addAll(round.mismatched());
+                    round = new Round(all, longer(during.longestLock(), round.longestLock()));
+                }
             } else {
                 round = compare(false, listed(List.of(KeyRange.WHOLE_TABLE)), chunk -> " of 1", observer);
                 chunks = 1;
@@ -112,7 +132,7 @@ public final class TableVerifier {
             observer.afterRepair();
             List<KeyRange> again = mismatched;
             round = compare(sameKeyOrder, listed(again), chunk -> " of " + again.size(), observer);
-            longestLock = longestLock.compareTo(round.longestLock()) >= 0 ? longestLock : round.longestLock();
+            longestLock = longer(longestLock, round.longestLock());
             mismatched = round.mismatched();
         }
         if (!mismatched.isEmpty()) {
@@ -125,18 +145,22 @@ public final class TableVerifier {
                     + " table, or the server changes values between the tables. Nothing was cut over");
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
-        log.info("Checksum of `{}`: {} chunk(s) match ({} mismatched and copied again) in {} ms; the longest lock it held"
-                + " on the table's rows was {} ms", context.original(), chunks, firstMismatches, took.toMillis(),
-                longestLock.toMillis());
-        return new Verification(took, chunks, firstMismatches, repaired, longestLock);
+        log.info("Checksum of `{}`: {} chunk(s) match ({} of them compared during the copy; {} mismatched and copied again)"
+                + " in {} ms after the copy; the longest lock it held on the table's rows was {} ms", context.original(), chunks,
+                during == null ? 0 : during.ranges(), firstMismatches, took.toMillis(), longestLock.toMillis());
+        return new Verification(took, chunks, firstMismatches, repaired, longestLock,
+                during == null ? 0 : during.ranges(), during == null ? Duration.ZERO : during.took());
     }
 
     /**
-     * E.g. {@code checksum of 12 chunk(s) matched in 840 ms (1 mismatched chunk(s) copied again); its longest lock
-     * blocked writers at most 35 ms}.
+     * E.g. {@code checksum of 12 chunk(s) matched (10 of them during the copy) in 840 ms after the copy (1 mismatched
+     * chunk(s) copied again); its longest lock blocked writers at most 35 ms}.
      */
     public static String describe(Verification verification) {
-        return "checksum of " + verification.chunks() + " chunk(s) matched in " + verification.duration().toMillis() + " ms"
+        return "checksum of " + verification.chunks() + " chunk(s) matched"
+                + (verification.chunksDuringCopy() == 0 ? " in " : " (" + verification.chunksDuringCopy()
+                        + " of them during the copy) in ")
+                + verification.duration().toMillis() + " ms" + (verification.chunksDuringCopy() == 0 ? "" : " after the copy")
                 + (verification.mismatchedChunks() == 0 ? "" : " (" + verification.mismatchedChunks()
                         + " mismatched chunk(s) copied again)")
                 + "; its longest lock blocked writers at most " + verification.longestLock().toMillis() + " ms";
@@ -192,31 +216,7 @@ public final class TableVerifier {
         return () -> remaining.hasNext() ? remaining.next() : null;
     }
 
-    /** Whether every key column sorts the same in both tables, so a key range selects the same rows. */
-    private boolean keyOrderPreserved(Connection connection) throws SQLException {
-        for (MappedColumn column : context.mapping().key()) {
-            boolean bothIntegers = column.integerInBoth();
-            boolean sameType = column.original().columnType().equalsIgnoreCase(column.ghost().columnType())
-                    && Objects.equals(collation(connection, context.original(), column.original().name()),
-                            collation(connection, context.ghost(), column.ghostName()));
-            if (!bothIntegers && !sameType) {
-                log.info("The ALTER changes how key column `{}` sorts; the checksum compares `{}` as one chunk",
-                        column.ghostName(), context.original());
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private String collation(Connection connection, String table, String column) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT COLLATION_NAME FROM information_schema.COLUMNS"
-                + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?")) {
-            statement.setString(1, context.schema());
-            statement.setString(2, table);
-            statement.setString(3, column);
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next() ? row.getString(1) : null;
-            }
-        }
+    private static Duration longer(Duration one, Duration other) {
+        return one.compareTo(other) >= 0 ? one : other;
     }
 }

@@ -32,7 +32,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>The ghost is corrupted "behind the engine's back" at a pause point: statements on the ghost
  * table are not changes of the original, so the binlog applier ignores them, exactly like a bug
- * in the copy or the applier would go unnoticed.
+ * in the copy or the applier would go unnoticed. Where the checksum compares ranges beside the copy,
+ * those comparisons are held until the corruption is done (see {@link ChecksumHold}); {@link
+ * ChecksumDuringCopyTest} corrupts a range the copy has finished while it goes on.
  */
 class ChecksumBeforeCutOverTest {
 
@@ -46,13 +48,13 @@ class ChecksumBeforeCutOverTest {
         createTable(db);
         List<String> original = TableContents.rows(db, "t", COLUMNS);
         BackgroundMigration migration = migration(db, MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true));
-        migration.runner().hooks().onPause(point -> {
+        migration.runner().hooks().onPause(ChecksumHold.untilAfter(point -> {
             if (point == PausePoint.BEFORE_VERIFY) {
                 db.execute("UPDATE _t_gho SET v = 'corrupted' WHERE id = 1234", // a changed row
                         "DELETE FROM _t_gho WHERE id = 1800",                    // a missing row
                         "INSERT INTO _t_gho (id, v, n) VALUES (99999, 'stray', 0)"); // a row the table lacks
             }
-        });
+        }));
 
         Progress done = migration.start().awaitEnd(TIMEOUT);
 
@@ -82,11 +84,11 @@ class ChecksumBeforeCutOverTest {
         List<String> original = TableContents.rows(db, "t", COLUMNS);
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "t", "ADD COLUMN extra INT",
                 MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true).withChunkSize(CHUNK)));
-        migration.runner().hooks().onPause(point -> {
+        migration.runner().hooks().onPause(ChecksumHold.untilAfter(point -> {
             if (point == PausePoint.BEFORE_VERIFY) {
                 db.execute("UPDATE _t_gho SET v = 'corrupted' WHERE id = 1234");
             }
-        });
+        }));
 
         Progress done = migration.start().awaitEnd(TIMEOUT);
 
@@ -105,12 +107,12 @@ class ChecksumBeforeCutOverTest {
         AtomicInteger corruptions = new AtomicInteger();
         BackgroundMigration migration = migration(db, MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true)
                 .withDiagnosticsIncludeStatements(true));
-        migration.runner().hooks().onPause(point -> {
+        migration.runner().hooks().onPause(ChecksumHold.untilAfter(point -> {
             if (point == PausePoint.BEFORE_VERIFY || point == PausePoint.AFTER_VERIFY_REPAIR) {
                 db.execute("UPDATE _t_gho SET n = n + 1 WHERE id = 1234");
                 corruptions.incrementAndGet();
             }
-        });
+        }));
 
         try (DiagnosticsLog log = new DiagnosticsLog()) {
             // The chunk is counted in the message; its key values are data, which only the log gets (on request).
@@ -145,7 +147,7 @@ class ChecksumBeforeCutOverTest {
         try (MirroredWriter writer = new MirroredWriter(db::connect, "items")) {
             writer.start(2);
             long before = writer.operations();
-            migration.runner().hooks().onPause(point -> {
+            migration.runner().hooks().onPause(ChecksumHold.untilAfter(point -> {
                 if (point == PausePoint.BEFORE_VERIFY) {
                     long at = writer.operations();
                     while (writer.operations() < at + 50) {
@@ -153,7 +155,7 @@ class ChecksumBeforeCutOverTest {
                     }
                     verifiedUnderWrites.set((int) (writer.operations() - before));
                 }
-            });
+            }));
             done = migration.start().awaitEnd(TIMEOUT);
             assertThat(writer.errors()).isEmpty();
             writer.close();
@@ -203,17 +205,17 @@ class ChecksumBeforeCutOverTest {
 
         Verification verification = clean.start().awaitEnd(TIMEOUT).verification().orElseThrow();
 
-        assertThat(verification.chunks()).as("integer key widened: still chunked by key").isEqualTo(3);
+        assertThat(verification.chunks()).as("integer key widened: still chunked by key").isGreaterThan(1);
         assertThat(verification.mismatchedChunks()).isZero();
 
         db.execute("DROP TABLE typed", "RENAME TABLE _typed_del TO typed");
         BackgroundMigration corrupted = new BackgroundMigration(Migrations.plan(db, "typed", alter,
                 MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true).withChunkSize(CHUNK).withChunkTime(Duration.ZERO)));
-        corrupted.runner().hooks().onPause(point -> {
+        corrupted.runner().hooks().onPause(ChecksumHold.untilAfter(point -> {
             if (point == PausePoint.BEFORE_VERIFY) {
                 db.execute("UPDATE _typed_gho SET c = c + INTERVAL 1 SECOND WHERE id = 7");
             }
-        });
+        }));
 
         Progress done = corrupted.start().awaitEnd(TIMEOUT);
 
@@ -252,11 +254,11 @@ class ChecksumBeforeCutOverTest {
     void aPauseHoldsTheChecksum(TestDatabase db) throws Exception {
         createTable(db);
         BackgroundMigration migration = migration(db, MigrationOptions.defaults().withInstantDdl(false).withAutoApproveCutOver(true));
-        migration.runner().hooks().onPause(point -> {
+        migration.runner().hooks().onPause(ChecksumHold.untilAfter(point -> {
             if (point == PausePoint.BEFORE_VERIFY) {
                 migration.runner().control().pause();
             }
-        });
+        }));
         migration.start();
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (migration.runner().progress().throttle().isEmpty()) {

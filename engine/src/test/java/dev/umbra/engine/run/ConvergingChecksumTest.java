@@ -51,11 +51,11 @@ class ConvergingChecksumTest {
              LongTransaction longTransaction = new LongTransaction(db,
                      "SELECT COUNT(*) FROM items WHERE id BETWEEN 1500 AND 1600 FOR UPDATE")) {
             writer.startFlatOut(4);
-            migration.runner().hooks().onPause(point -> {
+            migration.runner().hooks().onPause(ChecksumHold.untilAfter(point -> {
                 if (point == PausePoint.BEFORE_VERIFY) {
                     longTransaction.begin();
                 }
-            });
+            }));
             migration.start();
             String waiting = db.flavor() == Flavor.MYSQL_5_7 ? "waiting for a consistent point"
                     : "waiting, rows of the chunk are locked by other transactions";
@@ -98,11 +98,11 @@ class ConvergingChecksumTest {
         Progress done;
         try (SlowInserts inserts = new SlowInserts(db, "items", 3)) {
             // The checksum starts only once inserts are under way, so that it meets them.
-            migration.runner().hooks().onPause(point -> {
+            migration.runner().hooks().onPause(ChecksumHold.untilAfter(point -> {
                 if (point == PausePoint.BEFORE_VERIFY) {
                     inserts.awaitMore(5);
                 }
-            });
+            }));
             migration.start();
             done = migration.awaitEnd(TIMEOUT);
             inserts.close();
@@ -135,11 +135,11 @@ class ConvergingChecksumTest {
                 "MODIFY w VARCHAR(30) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NOT NULL", busyTableOptions()));
         try (LongTransaction longTransaction = new LongTransaction(db,
                 "SELECT COUNT(*) FROM words WHERE w = 'w500' FOR UPDATE")) {
-            migration.runner().hooks().onPause(point -> {
+            migration.runner().hooks().onPause(ChecksumHold.untilAfter(point -> {
                 if (point == PausePoint.BEFORE_VERIFY) {
                     longTransaction.begin();
                 }
-            });
+            }));
             migration.start();
             migration.await("the checksum waiting for its table lock", progress ->
                     progress.stage().contains("waiting for a consistent point"), TIMEOUT);

@@ -1,0 +1,212 @@
+package dev.umbra.engine.verify;
+
+import dev.umbra.engine.failure.MigrationAbortedException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The checksum's first pass, run while the copy goes on: each key range the copy has committed
+ * is compared on a thread of its own, under its own row locks (see {@link LockedRangeComparison}),
+ * while the copy works further up. On an idle server the checksum then costs little more than its
+ * last ranges after the copy, instead of a second read of both tables after it.
+ *
+ * <p>Why a range behind the copy can be compared at once: every copy chunk in it has committed,
+ * and a change to a key at or below the copy's frontier is applied (see {@code CopyFrontier}), so
+ * once the applier has passed the marker written under the range's row locks, the ghost's range
+ * holds exactly the rows the locks hold in the original, as after the copy. A range that differs is
+ * only remembered here; it is copied again and compared again after the copy, with the rest (see
+ * {@link TableVerifier#verify}).
+ *
+ * <p>It starts only where the checksum compares range by range (the server's locking reads can
+ * refuse to wait, and key ranges select the same rows in both tables) and the copy begins at the
+ * table's first key. Ranges are whole copy chunks, merged up to the checksum's chunk size. Anything
+ * that stops it (an error, a session lost) only ends it early: the checksum after the copy goes on
+ * from the last range compared, so an optimisation never fails a migration.
+ */
+public final class ChecksumBehindCopy implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ChecksumBehindCopy.class);
+
+    private final VerifyContext context;
+    private final IntSupplier rowsPerRange;
+    private final TableVerifier.Observer observer;
+    private final ChunkChecksum checksum;
+    private final String lockClause;
+    private final Deque<Copied> copied = new ArrayDeque<>();
+    private final Thread worker;
+    /** The checksum step's, once the copy is over: from then on, the comparisons' stage is the run's. */
+    private volatile TableVerifier.Observer afterCopy;
+    private boolean copyOver;
+    private boolean stopped;
+
+    /* Written by the worker only, read after it ended. */
+    private List<Object> comparedUpTo;
+    private int ranges;
+    private final List<KeyRange> mismatched = new ArrayList<>();
+    private Duration longestLock = Duration.ZERO;
+    private long busyNanos;
+
+    private record Copied(List<Object> end, int rows) {
+    }
+
+    /** What was compared during the copy: the ranges up to {@code upTo}, counted and timed. */
+    record Compared(List<Object> upTo, int ranges, List<KeyRange> mismatched, Duration longestLock, Duration took) {
+    }
+
+    private ChecksumBehindCopy(VerifyContext context, IntSupplier rowsPerRange, TableVerifier.Observer observer,
+                               String lockClause, ThreadFactory threads) {
+        this.context = context;
+        this.rowsPerRange = rowsPerRange;
+        this.observer = observer;
+        this.lockClause = lockClause;
+        this.checksum = new ChunkChecksum(context.schema(), context.original(), context.ghost(), context.mapping(),
+                new ComparedColumns(context.mapping()));
+        this.worker = threads.newThread(this::compareWhileCopying);
+    }
+
+    /**
+     * Starts comparing behind a copy that begins at the table's first key, where the checksum can
+     * compare range by range; empty (the whole checksum runs after the copy) elsewhere.
+     *
+     * @param rowsPerRange the checksum's rows per range now (ranges are merged copy chunks up to it)
+     * @param observer     its checkpoint holds the comparisons while the migration is paused or
+     *                     throttled; its stage is not used: the copy's stage stays the run's until
+     *                     the checksum after the copy takes the rest over (see {@link #finish})
+     */
+    public static Optional<ChecksumBehindCopy> start(VerifyContext context, IntSupplier rowsPerRange,
+                                                     TableVerifier.Observer observer, ThreadFactory threads)
+            throws SQLException {
+        Optional<String> lockClause = context.server().sharedLockThatNeedNotWait();
+        if (lockClause.isEmpty()) {
+            log.info("The checksum of `{}` runs after the copy: {} has no locking read that can refuse to wait",
+                    context.original(), context.server().flavorName());
+            return Optional.empty();
+        }
+        try (Connection reader = context.connections().open()) {
+            if (!KeyOrder.preserved(reader, context)) {
+                return Optional.empty();
+            }
+        }
+        ChecksumBehindCopy behind = new ChecksumBehindCopy(context, rowsPerRange, observer, lockClause.get(), threads);
+        behind.worker.start();
+        log.info("The checksum of `{}` compares the copied key ranges while the copy goes on", context.original());
+        return Optional.of(behind);
+    }
+
+    /** The copy has committed every chunk up to {@code end}, {@code rows} rows since the last call. */
+    public synchronized void copiedUpTo(List<Object> end, int rows) {
+        copied.addLast(new Copied(end, rows));
+        notifyAll();
+    }
+
+    /**
+     * Lets the ranges already handed over be compared, then returns what was compared. Called
+     * once, when the copy is over, by the checksum after it, whose observer now gets the stage.
+     */
+    Compared finish(TableVerifier.Observer checksumStep) throws InterruptedException {
+        afterCopy = checksumStep;
+        synchronized (this) {
+            copyOver = true;
+            notifyAll();
+        }
+        worker.join();
+        return new Compared(comparedUpTo, ranges, List.copyOf(mismatched), longestLock, Duration.ofNanos(busyNanos));
+    }
+
+    /** Stops the comparisons where they are (a copy that failed or was aborted). */
+    @Override
+    public void close() {
+        synchronized (this) {
+            stopped = true;
+            notifyAll();
+        }
+        worker.interrupt();
+        try {
+            worker.join(Duration.ofMinutes(1).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void compareWhileCopying() {
+        TableVerifier.Observer stages = new TableVerifier.Observer() {
+            @Override
+            public void stage(String stage) {
+                TableVerifier.Observer checksumStep = afterCopy;
+                if (checksumStep != null) {
+                    checksumStep.stage(stage);
+                }
+            }
+
+            @Override
+            public void checkpoint() throws Exception {
+                observer.checkpoint();
+            }
+
+            @Override
+            public void afterRepair() {
+                // nothing is repaired here
+            }
+        };
+        try (ChunkComparer comparer = LockedChunks.open(context, checksum, lockClause, stages)) {
+            for (KeyRange range = nextRange(); range != null; range = nextRange()) {
+                observer.beforeComparingDuringCopy();
+                observer.checkpoint();
+                long began = System.nanoTime();
+                int number = ranges + 1;
+                String stage = "Verifying chunk " + number;
+                stages.stage(stage);
+                ComparedChunk compared = comparer.compare(range, stage);
+                if (!compared.matches()) {
+                    log.warn("Checksum of `{}`: range {} behind the copy differs: {} row(s), crc {} in the table; {} row(s),"
+                            + " crc {} in the ghost; it is copied again after the copy", context.original(), number,
+                            compared.original().rows(), compared.original().crc(), compared.ghost().rows(),
+                            compared.ghost().crc());
+                    context.diagnostics().log("range " + number + " of `" + context.original() + "`", range::describe);
+                    mismatched.add(range);
+                }
+                ranges = number;
+                comparedUpTo = range.upperInclusive();
+                longestLock = comparer.longestLock();
+                busyNanos += System.nanoTime() - began;
+            }
+        } catch (InterruptedException | MigrationAbortedException e) {
+            log.debug("The checksum behind the copy of `{}` stopped: {}", context.original(), e.toString());
+        } catch (Exception e) {
+            log.warn("The checksum behind the copy of `{}` stopped after {} range(s); the checksum after the copy goes on"
+                    + " from there: {}", context.original(), ranges, e.toString());
+        }
+    }
+
+    /**
+     * The next range to compare: the copied chunks after the last range, merged while they fit in
+     * the range size (at least one); null once the copy is over and all are compared, or stopped.
+     */
+    private synchronized KeyRange nextRange() throws InterruptedException {
+        while (copied.isEmpty() && !copyOver && !stopped) {
+            wait();
+        }
+        if (stopped || copied.isEmpty()) {
+            return null;
+        }
+        int limit = rowsPerRange.getAsInt();
+        Copied last = copied.removeFirst();
+        long rows = last.rows();
+        while (!copied.isEmpty() && rows + copied.peekFirst().rows() <= limit) {
+            Copied next = copied.removeFirst();
+            rows += next.rows();
+            last = next;
+        }
+        return new KeyRange(comparedUpTo, last.end());
+    }
+}
