@@ -59,13 +59,16 @@ final class RunState {
         Optional<Duration> applyLag = Optional.ofNullable(applyLoop == null || ended ? null : applyLoop.lastHeartbeatWrittenAt())
                 .map(writtenAt -> writtenAt.isAfter(at) ? Duration.ZERO : Duration.between(writtenAt, at));
         boolean cuttingOver = now == Phase.AWAITING_CUT_OVER || now == Phase.CUT_OVER;
+        // Read before the stage, which is written before it: a snapshot that says what the cut-over
+        // waits for then has the stage that says so too.
+        String waitsFor = cutOverWaitsFor;
         return new Progress(now, stage, rowsCopied, rowsEstimated, eta(),
                 applyLoop == null ? 0 : applyLoop.eventsApplied(), applyLoop == null ? 0 : applyLoop.backlog(),
                 Optional.ofNullable(applyLoop == null ? null : applyLoop.lastAppliedAt()), applyLag,
                 Optional.ofNullable(ended ? null : throttle), cutOverAttempts,
                 Optional.ofNullable(lastLockTime), Optional.ofNullable(verification), message, at,
                 ended ? Optional.empty() : checkpoint,
-                Optional.ofNullable(cuttingOver ? cutOverWaitsFor : null),
+                Optional.ofNullable(cuttingOver ? waitsFor : null),
                 Optional.ofNullable(plan), ended ? Map.of() : replicaLags, Optional.ofNullable(failure),
                 // Set just before the phase that shows it: a snapshot in between must not pair it with CutOver.
                 Optional.ofNullable(now.ordinal() > Phase.CUT_OVER.ordinal() ? revert : null));

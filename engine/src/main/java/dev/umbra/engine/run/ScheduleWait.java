@@ -19,9 +19,14 @@ final class ScheduleWait {
         this.state = state;
     }
 
-    /** Why no attempt may start now, if none may. */
+    /**
+     * Why no attempt may start now, if none may. The stage says it before the status's
+     * {@code cutOverWaitsFor} does: a status read in between showed what the run waits for beside
+     * an older stage.
+     */
     Optional<String> closed() {
         Optional<String> closed = options.cutOverSchedule().closed(Instant.now(), options.cutOverLockTimeout());
+        closed.ifPresent(reason -> state.stage = "waiting for " + reason);
         state.cutOverWaitsFor = closed.orElse(null);
         return closed;
     }
@@ -30,7 +35,6 @@ final class ScheduleWait {
     boolean waitWhileClosed() throws InterruptedException {
         Optional<String> closed = closed();
         if (closed.isPresent()) {
-            state.stage = "waiting for " + closed.get();
             Thread.sleep(500);
             return true;
         }
