@@ -86,8 +86,9 @@ public class SchemaMigrationStatus {
     @JsonPropertyDescription("How long the last cut-over attempt blocked writers, in milliseconds.")
     private Long lastLockMillis;
 
-    /** How long the checksum before cut-over took, in milliseconds, once it is done. */
-    @JsonPropertyDescription("How long the checksum before cut-over took, in milliseconds, once it is done.")
+    /** How long the checksum before cut-over took after the copy, in milliseconds, once it is done. */
+    @JsonPropertyDescription("How long the checksum before cut-over took after the copy (ranges it compared beside the"
+            + " copy not counted), in milliseconds, once it is done.")
     private Long verifyMillis;
 
     /** Chunks the checksum before cut-over found different and copied again. */
