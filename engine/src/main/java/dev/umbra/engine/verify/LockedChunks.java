@@ -72,6 +72,7 @@ final class LockedChunks implements ChunkComparer {
 
     @Override
     public void close() {
+        log.debug("Checksum of `{}`: {} range(s) matched without locks", context.original(), comparison.unlockedMatches());
         comparison.close();
     }
 }

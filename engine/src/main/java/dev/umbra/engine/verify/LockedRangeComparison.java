@@ -8,6 +8,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Compares one key range at a time while that range's rows are locked on the original, so the
@@ -68,8 +70,17 @@ final class LockedRangeComparison implements AutoCloseable {
         }
     }
 
+    /**
+     * After an unlocked try that did not match, the next ranges go straight to the locks: under
+     * writers that change every range, unlocked tries would only double the reads.
+     */
+    private static final int RANGES_LOCKED_AFTER_AN_UNLOCKED_MISS = 4;
+    private static final Logger log = LoggerFactory.getLogger(LockedRangeComparison.class);
+
     private final VerifyContext context;
     private final ChunkChecksum checksum;
+    private int rangesUntilUnlockedTry;
+    private int unlockedMatches;
     private final Connection lockSession;
     private final Connection ghostSession;
     private final Connection markerSession;
@@ -108,10 +119,85 @@ final class LockedRangeComparison implements AutoCloseable {
     }
 
     /**
-     * One try at comparing the range. From the first lock to the last release it holds the range
-     * at most the lock timeout: half of it to get every row, the rest for the marker.
+     * One try at comparing the range: first without locks (see {@link #compareWithoutLocks}), where
+     * the last such try matched or enough ranges have passed since one did not; then under locks.
      */
     Outcome compare(KeyRange range) throws SQLException, InterruptedException {
+        if (rangesUntilUnlockedTry > 0) {
+            rangesUntilUnlockedTry--;
+        } else {
+            Optional<ComparedChunk> unlocked = compareWithoutLocks(range);
+            if (unlocked.isPresent()) {
+                return new Compared(unlocked.get());
+            }
+            rangesUntilUnlockedTry = RANGES_LOCKED_AFTER_AN_UNLOCKED_MISS;
+        }
+        return compareLocked(range);
+    }
+
+    /**
+     * Compares the range without locking a row: the original's sums in a snapshot, then a marker,
+     * the ghost's sums in a snapshot opened once the applier has applied it, then the original's
+     * sums again. If all three are equal, the ghost's range holds exactly what the original's held
+     * both before and after the ghost's snapshot, with no lock taken: the match is the same a
+     * locked comparison would find. Anything else (a writer changed the range meanwhile, a batch
+     * half committed on several apply sessions, a real difference) is not decided here: empty, and
+     * the caller compares under locks. An idle range costs three plain reads instead of a locking
+     * read, whose row locks cost InnoDB several times the read (at 1M rows on MariaDB 11.4, about
+     * 130 ms per 50,000-row range against 15 ms).
+     */
+    private Optional<ComparedChunk> compareWithoutLocks(KeyRange range) throws SQLException, InterruptedException {
+        long started = System.nanoTime();
+        ChunkChecksum.Sums before;
+        try (Statement snapshot = lockSession.createStatement()) {
+            snapshot.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+            before = checksum.original(lockSession, range);
+            lockSession.commit();
+        } catch (SQLException e) {
+            TransactionCleanup.rollback(lockSession, e);
+            throw e;
+        }
+        String marker = "verify-chunk-" + UUID.randomUUID();
+        context.changelog().writeMarker(markerSession, marker);
+        if (!context.applyLoop().awaitMarkerApplied(marker, context.lockTimeout()) || !context.held().isEmpty()) {
+            return Optional.empty();
+        }
+        ChunkChecksum.Sums ghost;
+        try (Statement snapshot = ghostSession.createStatement()) {
+            snapshot.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+            ghost = checksum.ghost(ghostSession, range);
+            snapshot.execute("COMMIT");
+        }
+        if (!ghost.equals(before)) {
+            return Optional.empty();
+        }
+        ChunkChecksum.Sums after;
+        try (Statement snapshot = lockSession.createStatement()) {
+            snapshot.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+            after = checksum.original(lockSession, range);
+            lockSession.commit();
+        } catch (SQLException e) {
+            TransactionCleanup.rollback(lockSession, e);
+            throw e;
+        }
+        if (!after.equals(before)) {
+            return Optional.empty();
+        }
+        unlockedMatches++;
+        log.trace("Range compared without locks in {} ms", Duration.ofNanos(System.nanoTime() - started).toMillis());
+        return Optional.of(new ComparedChunk(before, ghost, Duration.ZERO));
+    }
+
+    /** Ranges that matched without a lock (see {@link #compareWithoutLocks}). */
+    int unlockedMatches() {
+        return unlockedMatches;
+    }
+
+    /**
+     * Compares the range under locks. From the first lock to the last release it holds the range
+     * at most the lock timeout: half of it to get every row, the rest for the marker.
+     */
+    private Outcome compareLocked(KeyRange range) throws SQLException, InterruptedException {
         long started = System.nanoTime();
         ChunkChecksum.Sums original;
         try {
