@@ -74,8 +74,8 @@ public final class TableVerifier {
     }
 
     /**
-     * Compares, repairs and compares again, going on from what {@code behind} compared during the
-     * copy (its mismatched ranges are repaired with the others).
+     * Compares, repairs and compares again, going on from what {@code behind} did during the copy:
+     * the ranges it could not match without locks first, then the rest of the table.
      */
     public Verification verify(Observer observer, Optional<ChecksumBehindCopy> behind) throws Exception {
         long started = System.nanoTime();
@@ -86,8 +86,8 @@ public final class TableVerifier {
         observer.stage("Verifying");
         ChecksumBehindCopy.Compared during = behind.isPresent() ? behind.get().finish(observer) : null;
         if (during != null) {
-            log.info("Checksum of `{}`: {} range(s) compared during the copy in {} ms, {} mismatched", context.original(),
-                    during.ranges(), during.took().toMillis(), during.mismatched().size());
+            log.info("Checksum of `{}`: {} range(s) matched beside the copy in {} ms; {} left to compare under locks",
+                    context.original(), during.matched(), during.took().toMillis(), during.leftForLater().size());
         }
         Round round;
         int chunks;
@@ -95,17 +95,13 @@ public final class TableVerifier {
         try (Connection reader = context.connections().open()) {
             sameKeyOrder = KeyOrder.preserved(reader, context);
             if (sameKeyOrder) {
-                int comparedBefore = during == null ? 0 : during.ranges();
                 ChunkBoundaries boundaries = new ChunkBoundaries(reader, context, context.chunkSize(),
                         during == null ? null : during.upTo());
-                long expected = context.expectedRows() / Math.max(1, context.chunkSize()) + 1;
-                round = compare(true, boundaries::next, chunk -> chunk <= expected ? " of about " + expected : "", observer);
-                chunks = comparedBefore + boundaries.count();
-                if (during != null) {
-                    List<KeyRange> all = new ArrayList<>(during.mismatched());
-                    all.addAll(round.mismatched());
-                    round = new Round(all, longer(during.longestLock(), round.longestLock()));
-                }
+                Ranges left = during == null ? boundaries::next : followedBy(listed(during.leftForLater()), boundaries::next);
+                int matchedBefore = during == null ? 0 : during.matched();
+                long expected = context.expectedRows() / Math.max(1, context.chunkSize()) + 1 - matchedBefore;
+                round = compare(true, left, chunk -> chunk <= expected ? " of about " + expected : "", observer);
+                chunks = matchedBefore + (during == null ? 0 : during.leftForLater().size()) + boundaries.count();
             } else {
                 round = compare(false, listed(List.of(KeyRange.WHOLE_TABLE)), chunk -> " of 1", observer);
                 chunks = 1;
@@ -147,9 +143,9 @@ public final class TableVerifier {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         log.info("Checksum of `{}`: {} chunk(s) match ({} of them compared during the copy; {} mismatched and copied again)"
                 + " in {} ms after the copy; the longest lock it held on the table's rows was {} ms", context.original(), chunks,
-                during == null ? 0 : during.ranges(), firstMismatches, took.toMillis(), longestLock.toMillis());
+                during == null ? 0 : during.matched(), firstMismatches, took.toMillis(), longestLock.toMillis());
         return new Verification(took, chunks, firstMismatches, repaired, longestLock,
-                during == null ? 0 : during.ranges(), during == null ? Duration.ZERO : during.took());
+                during == null ? 0 : during.matched(), during == null ? Duration.ZERO : during.took());
     }
 
     /**
@@ -209,6 +205,13 @@ public final class TableVerifier {
     @FunctionalInterface
     private interface Ranges {
         KeyRange next() throws SQLException;
+    }
+
+    private static Ranges followedBy(Ranges first, Ranges then) {
+        return () -> {
+            KeyRange next = first.next();
+            return next != null ? next : then.next();
+        };
     }
 
     private static Ranges listed(List<KeyRange> ranges) {

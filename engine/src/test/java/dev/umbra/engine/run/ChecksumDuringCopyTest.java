@@ -25,9 +25,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The checksum compares the key ranges the copy has finished while the copy goes on, where it
  * compares range by range under row locks (MariaDB 10.6+, MySQL 8.0): on an idle server its cost
- * then hides behind the copy's (docs/benchmarks.md). What a user relies on: the ranges compared
- * beside the copy count as compared, a range found different there is copied again after the copy,
- * and the table ends equal to what its writers wrote. MySQL 5.7, whose locking reads cannot refuse
+ * then hides behind the copy's (docs/benchmarks.md). What a user relies on: the ranges matched
+ * beside the copy count as compared, a range that differs there is compared again after the copy
+ * and copied again, and the table ends equal to what its writers wrote. MySQL 5.7, whose locking reads cannot refuse
  * to wait, compares after the copy, as before.
  */
 class ChecksumDuringCopyTest {
@@ -84,8 +84,8 @@ class ChecksumDuringCopyTest {
             assertThat(verification.chunksDuringCopy()).isZero();
             return;
         }
-        assertThat(verification.chunksDuringCopy()).as("ranges compared beside the copy").isPositive()
-                .isEqualTo(copiedAtEachComparison.size());
+        assertThat(verification.chunksDuringCopy()).as("ranges matched beside the copy (writers change some meanwhile:"
+                + " those are compared under locks after it)").isPositive().isLessThanOrEqualTo(copiedAtEachComparison.size());
         assertThat(verification.chunks()).as("the rest, above the copy's last range, compared after it")
                 .isGreaterThan(verification.chunksDuringCopy());
         assertThat(copiedAtEachComparison.peek()).as("the first range was compared while rows were still being copied")
@@ -100,11 +100,11 @@ class ChecksumDuringCopyTest {
 
     /**
      * A ghost row changed behind the engine's back in a range the copy has finished, just before
-     * that range is compared beside the copy: found there, copied again after the copy, and the
-     * table ends as it was.
+     * that range is compared beside the copy: it does not match there, so it is compared under
+     * locks after the copy, found different and copied again, and the table ends as it was.
      */
     @EveryFlavor
-    void aRangeFoundDifferentBesideTheCopyIsCopiedAgainAfterIt(TestDatabase db) throws Exception {
+    void aRangeThatDiffersBesideTheCopyIsComparedAfterItAndCopiedAgain(TestDatabase db) throws Exception {
         SampleTable.create(db::connect, "items", ROWS);
         List<String> original = TableContents.rows(db, "items", COLUMNS);
         BackgroundMigration migration = migration(db);
