@@ -99,10 +99,12 @@ final class MigrateCommand implements Callable<Integer> {
                     + " 0 keeps every chunk at --chunk-size. Default: ${DEFAULT-VALUE}.")
     private int chunkTimeMillis;
 
-    @Option(names = "--copy-workers", defaultValue = "1", paramLabel = "N",
+    @Option(names = "--copy-workers", paramLabel = "N",
             description = "Sessions copying chunks at the same time, over disjoint key ranges (1 to 16); more copy"
-                    + " faster on a server with cores to spare, and load it more. Default: ${DEFAULT-VALUE}.")
-    private int copyWorkers;
+                    + " faster on a server with cores to spare, and load it more. Default: chosen for the server, 2"
+                    + " where copy chunks can run side by side (innodb_autoinc_lock_mode=2, MySQL 8.0's default, or a"
+                    + " table without AUTO_INCREMENT), else 1.")
+    private Integer copyWorkers;
 
     @Option(names = "--apply-sessions", defaultValue = "" + MigrationOptions.DEFAULT_APPLY_SESSIONS, paramLabel = "N",
             description = "Sessions applying one batch of binlog changes at once, each a disjoint run of its keys"

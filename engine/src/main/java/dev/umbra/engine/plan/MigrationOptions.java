@@ -34,7 +34,8 @@ import java.util.function.Consumer;
  * @param chunkTime              the time one copy chunk should take: chunk sizes adapt to it (see
  *                               {@code ChunkSizer}); zero keeps every chunk at {@code chunkSize} rows
  * @param copyWorkers            sessions copying chunks at the same time, over disjoint key ranges
- *                               (the chunk boundaries are read in order by one more session)
+ *                               (the chunk boundaries are read in order by one more session);
+ *                               {@link #COPY_WORKERS_FOR_THE_SERVER} (the default) chooses when the copy starts
  * @param applySessions          sessions applying one batch of binlog changes at once, each a
  *                               disjoint run of its keys; the next batch starts when all have committed
  * @param diagnosticsIncludeStatements log other sessions' statements and sample row values where a
@@ -74,6 +75,12 @@ public record MigrationOptions(int chunkSize,
 
     /** More sessions than this only queue on the server's locks and cores. */
     public static final int MAX_COPY_WORKERS = 16;
+    /**
+     * Copy workers chosen when the copy starts: two where chunks can run side by side (no chunk
+     * holds the ghost's AUTO-INC lock for its statement), one elsewhere, where a second would only
+     * wait for the first.
+     */
+    public static final int COPY_WORKERS_FOR_THE_SERVER = 0;
 
     /**
      * Enough to take a fair share of the server from many writer sessions (one applier among 16
@@ -109,8 +116,9 @@ public record MigrationOptions(int chunkSize,
         if (chunkTime.isNegative()) {
             throw new IllegalArgumentException("chunk time must not be negative");
         }
-        if (copyWorkers < 1 || copyWorkers > MAX_COPY_WORKERS) {
-            throw new IllegalArgumentException("copy workers must be between 1 and " + MAX_COPY_WORKERS + ", not " + copyWorkers);
+        if (copyWorkers < COPY_WORKERS_FOR_THE_SERVER || copyWorkers > MAX_COPY_WORKERS) {
+            throw new IllegalArgumentException("copy workers must be between 1 and " + MAX_COPY_WORKERS
+                    + " (or " + COPY_WORKERS_FOR_THE_SERVER + ": chosen for the server), not " + copyWorkers);
         }
         if (applySessions < 1 || applySessions > MAX_APPLY_SESSIONS) {
             throw new IllegalArgumentException("apply sessions must be between 1 and " + MAX_APPLY_SESSIONS + ", not "
@@ -121,7 +129,7 @@ public record MigrationOptions(int chunkSize,
     public static MigrationOptions defaults() {
         return new MigrationOptions(1000, CutOverMethod.ATOMIC, Duration.ofSeconds(3), 10, false, false, false, false, 1000,
                 Duration.ofMillis(500), Duration.ofSeconds(2), true, ThrottleOptions.none(),
-                Duration.ofMinutes(2), true, Duration.ofSeconds(2), true, Duration.ofMillis(500), 1, DEFAULT_APPLY_SESSIONS, false, CutOverSchedule.anyTime(),
+                Duration.ofMinutes(2), true, Duration.ofSeconds(2), true, Duration.ofMillis(500), COPY_WORKERS_FOR_THE_SERVER, DEFAULT_APPLY_SESSIONS, false, CutOverSchedule.anyTime(),
                 false, RevertOptions.off());
     }
 

@@ -35,9 +35,9 @@ public class CopySpec {
      */
     @Min(1)
     @Max(OptionsForm.MAX_COPY_WORKERS)
-    @Default("1")
     @JsonPropertyDescription("Sessions copying chunks at the same time, over disjoint key ranges; more copy faster on a server"
-            + " with cores to spare, and load it more.")
+            + " with cores to spare, and load it more. Unset: chosen for the server, 2 where copy chunks can run side by"
+            + " side (innodb_autoinc_lock_mode=2, MySQL 8.0's default, or a table without AUTO_INCREMENT), else 1.")
     private Integer workers;
 
     /** Sessions that write one batch of binlog changes at once; see the engine's ApplySessions. */

@@ -3,6 +3,7 @@ package dev.umbra.operator.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.umbra.engine.plan.MigrationOptions;
 import dev.umbra.operator.model.CopySpec;
 import dev.umbra.operator.model.SchemaMigrationSpec;
 import java.time.Duration;
@@ -17,7 +18,8 @@ class PlanFactoryCopyTest {
     @Test
     void chunkSizeAndWorkersReachTheEngineWithTheirDefaults() throws Exception {
         SchemaMigrationSpec spec = spec();
-        assertThat(PlanFactory.plan(spec, credentials(), false).options().copyWorkers()).isEqualTo(1);
+        assertThat(PlanFactory.plan(spec, credentials(), false).options().copyWorkers()).as("chosen for the server")
+                .isEqualTo(MigrationOptions.COPY_WORKERS_FOR_THE_SERVER);
         assertThat(PlanFactory.plan(spec, credentials(), false).options().chunkSize()).isEqualTo(1000);
         spec.setCopy(new CopySpec());
         spec.getCopy().setWorkers(3);
