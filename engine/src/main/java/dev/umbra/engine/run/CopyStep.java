@@ -35,6 +35,8 @@ final class CopyStep implements RunStep {
 
     private static final Logger log = LoggerFactory.getLogger(CopyStep.class);
     private static final int WORKERS_WHERE_CHUNKS_RUN_SIDE_BY_SIDE = 2;
+    /** With fixed-size chunks (no chunk time), what a range of the checksum beside the copy may hold its rows. */
+    private static final Duration FIXED_CHUNKS_LOCK_BUDGET = Duration.ofMillis(500);
 
     private MigrationSession session;
     private MigrationPlan plan;
@@ -159,8 +161,10 @@ final class CopyStep implements RunStep {
         if (!options.verify() || from != null) {
             return Optional.empty();
         }
+        // A range compared under locks during the copy holds its rows at most a copy chunk's time.
+        Duration lockBudget = options.chunkTime().isZero() ? FIXED_CHUNKS_LOCK_BUDGET : options.chunkTime();
         return ChecksumBehindCopy.start(VerifyStep.context(session, checksumChunkRows(), state.rowsEstimated),
-                this::checksumChunkRows, new TableVerifier.Observer() {
+                this::checksumChunkRows, lockBudget, new TableVerifier.Observer() {
                     @Override
                     public void stage(String stage) {
                         // the copy's stage stays the run's

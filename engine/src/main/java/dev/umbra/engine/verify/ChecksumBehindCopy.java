@@ -23,12 +23,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why a range behind the copy can be compared at once: every copy chunk in it has committed,
  * and a change to a key at or below the copy's frontier is applied (see {@code CopyFrontier}), so
- * the ghost's range is what the copy and the applier made of it, as after the copy. Only matches
- * found without locks are taken here. A range that writers changed meanwhile, or that differs, is
- * left to the checksum after the copy (see {@link TableVerifier#verify}), which compares it under
- * its rows' locks and copies it again if it differs: under locks during the copy, a range waits
- * for its marker behind the copy's own binlog events, and writers would wait for its rows that
- * long (measured: up to 2.5 s under the benchmark's flat-out writer).
+ * the ghost's range is what the copy and the applier made of it, as after the copy. A range that
+ * writers changed meanwhile is compared under its rows' locks, but only within a short budget (a
+ * copy chunk's time): during the copy its marker comes back behind the copy's own binlog events,
+ * and writers wait for its rows meanwhile (up to 2.5 s under the benchmark's flat-out writer with
+ * the full lock timeout). Only matches are taken here; a range that could not be compared within
+ * the budget, or that differs, is left to the checksum after the copy (see {@link
+ * TableVerifier#verify}), which compares it under locks as long as it takes and copies it again if
+ * it differs.
  *
  * <p>It starts only where the checksum compares range by range (the server's locking reads can
  * refuse to wait, and key ranges select the same rows in both tables) and the copy begins at the
@@ -45,6 +47,7 @@ public final class ChecksumBehindCopy implements AutoCloseable {
     private final TableVerifier.Observer observer;
     private final ChunkChecksum checksum;
     private final String lockClause;
+    private final Duration lockBudget;
     private final Deque<Copied> copied = new ArrayDeque<>();
     private final Thread worker;
     /** The checksum step's, once the copy is over: from then on, the comparisons' stage is the run's. */
@@ -56,6 +59,7 @@ public final class ChecksumBehindCopy implements AutoCloseable {
     private List<Object> comparedUpTo;
     private int ranges;
     private final List<KeyRange> leftForLater = new ArrayList<>();
+    private Duration longestLock = Duration.ZERO;
     private long busyNanos;
 
     private record Copied(List<Object> end, int rows) {
@@ -65,12 +69,13 @@ public final class ChecksumBehindCopy implements AutoCloseable {
      * What was done during the copy: every range up to {@code upTo} was tried; {@code matched} of
      * them matched, the others are {@code leftForLater}, to compare under locks after the copy.
      */
-    record Compared(List<Object> upTo, int matched, List<KeyRange> leftForLater, Duration took) {
+    record Compared(List<Object> upTo, int matched, List<KeyRange> leftForLater, Duration longestLock, Duration took) {
     }
 
-    private ChecksumBehindCopy(VerifyContext context, IntSupplier rowsPerRange, TableVerifier.Observer observer,
-                               String lockClause, ThreadFactory threads) {
+    private ChecksumBehindCopy(VerifyContext context, IntSupplier rowsPerRange, Duration lockBudget,
+                               TableVerifier.Observer observer, String lockClause, ThreadFactory threads) {
         this.context = context;
+        this.lockBudget = lockBudget.compareTo(context.lockTimeout()) < 0 ? lockBudget : context.lockTimeout();
         this.rowsPerRange = rowsPerRange;
         this.observer = observer;
         this.lockClause = lockClause;
@@ -84,11 +89,14 @@ public final class ChecksumBehindCopy implements AutoCloseable {
      * compare range by range; empty (the whole checksum runs after the copy) elsewhere.
      *
      * @param rowsPerRange the checksum's rows per range now (ranges are merged copy chunks up to it)
+     * @param lockBudget   the longest a range compared under locks may hold its rows during the
+     *                     copy (at most the lock timeout); a copy chunk's time keeps writers' waits
+     *                     as short as the copy's own
      * @param observer     its checkpoint holds the comparisons while the migration is paused or
      *                     throttled; its stage is not used: the copy's stage stays the run's until
      *                     the checksum after the copy takes the rest over (see {@link #finish})
      */
-    public static Optional<ChecksumBehindCopy> start(VerifyContext context, IntSupplier rowsPerRange,
+    public static Optional<ChecksumBehindCopy> start(VerifyContext context, IntSupplier rowsPerRange, Duration lockBudget,
                                                      TableVerifier.Observer observer, ThreadFactory threads)
             throws SQLException {
         Optional<String> lockClause = context.server().sharedLockThatNeedNotWait();
@@ -102,7 +110,8 @@ public final class ChecksumBehindCopy implements AutoCloseable {
                 return Optional.empty();
             }
         }
-        ChecksumBehindCopy behind = new ChecksumBehindCopy(context, rowsPerRange, observer, lockClause.get(), threads);
+        ChecksumBehindCopy behind = new ChecksumBehindCopy(context, rowsPerRange, lockBudget, observer, lockClause.get(),
+                threads);
         behind.worker.start();
         log.info("The checksum of `{}` compares the copied key ranges while the copy goes on", context.original());
         return Optional.of(behind);
@@ -125,7 +134,7 @@ public final class ChecksumBehindCopy implements AutoCloseable {
             notifyAll();
         }
         worker.join();
-        return new Compared(comparedUpTo, ranges, List.copyOf(leftForLater), Duration.ofNanos(busyNanos));
+        return new Compared(comparedUpTo, ranges, List.copyOf(leftForLater), longestLock, Duration.ofNanos(busyNanos));
     }
 
     /** Stops the comparisons where they are (a copy that failed or was aborted). */
@@ -150,7 +159,7 @@ public final class ChecksumBehindCopy implements AutoCloseable {
                 observer.checkpoint();
                 long began = System.nanoTime();
                 stage("Verifying chunk " + (ranges + 1));
-                if (comparison.compareWithoutLocks(range).isPresent()) {
+                if (matches(comparison, range)) {
                     ranges++;
                 } else {
                     leftForLater.add(range);
@@ -164,6 +173,21 @@ public final class ChecksumBehindCopy implements AutoCloseable {
             log.warn("The checksum beside the copy of `{}` stopped after {} range(s); the checksum after the copy goes on"
                     + " from there: {}", context.original(), ranges + leftForLater.size(), e.toString());
         }
+    }
+
+    /** Whether the range matched, without locks or under them within the budget. */
+    private boolean matches(LockedRangeComparison comparison, KeyRange range) throws SQLException, InterruptedException {
+        if (comparison.compareWithoutLocks(range).isPresent()) {
+            return true;
+        }
+        if (!context.held().isEmpty()) {
+            return false; // rows waiting to be written again: after the copy, once they are settled
+        }
+        if (comparison.compareLocked(range, lockBudget) instanceof LockedRangeComparison.Compared done) {
+            longestLock = done.chunk().lockTime().compareTo(longestLock) > 0 ? done.chunk().lockTime() : longestLock;
+            return done.chunk().matches();
+        }
+        return false;
     }
 
     /** Once the copy is over, the checksum's stage is the run's: say which range is being compared. */

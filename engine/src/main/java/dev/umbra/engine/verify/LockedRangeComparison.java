@@ -127,7 +127,7 @@ final class LockedRangeComparison implements AutoCloseable {
         if (unlocked.isPresent()) {
             return new Compared(unlocked.get());
         }
-        return compareLocked(range);
+        return compareLocked(range, context.lockTimeout());
     }
 
     /**
@@ -206,20 +206,21 @@ final class LockedRangeComparison implements AutoCloseable {
 
     /**
      * Compares the range under locks. From the first lock to the last release it holds the range
-     * at most the lock timeout: half of it to get every row, the rest for the marker.
+     * at most {@code budget} (at most the lock timeout): half of it to get every row, the rest for
+     * the marker.
      */
-    private Outcome compareLocked(KeyRange range) throws SQLException, InterruptedException {
+    Outcome compareLocked(KeyRange range, Duration budget) throws SQLException, InterruptedException {
         long started = System.nanoTime();
         ChunkChecksum.Sums original;
         try {
-            original = lockWholeRange(range, started);
+            original = lockWholeRange(range, started, budget);
             if (original == null) {
                 lockSession.rollback();
                 return new Busy(Obstacle.ROWS_LOCKED);
             }
             String marker = "verify-chunk-" + UUID.randomUUID();
             context.changelog().writeMarker(markerSession, marker);
-            Duration left = context.lockTimeout().minus(Duration.ofNanos(System.nanoTime() - started));
+            Duration left = budget.minus(Duration.ofNanos(System.nanoTime() - started));
             if (!context.applyLoop().awaitMarkerApplied(marker, left.isNegative() ? Duration.ZERO : left)) {
                 lockSession.rollback();
                 return new Busy(Obstacle.APPLIER_BEHIND);
@@ -246,7 +247,7 @@ final class LockedRangeComparison implements AutoCloseable {
 
     /**
      * Locks every row and gap of the range and returns the original's sums read under those
-     * locks, or null if some row stayed locked by another transaction for half the lock timeout.
+     * locks, or null if some row stayed locked by another transaction for half the budget.
      *
      * <p>A range that writers keep busy (above all the last one, open above, where every insert
      * of an auto-increment key lands) nearly always has a row some transaction has just written
@@ -255,13 +256,14 @@ final class LockedRangeComparison implements AutoCloseable {
      * from then on no new change can enter the range, the transactions in flight commit one by one,
      * and a read that refuses to wait soon finds none left.
      */
-    private ChunkChecksum.Sums lockWholeRange(KeyRange range, long started) throws SQLException, InterruptedException {
+    private ChunkChecksum.Sums lockWholeRange(KeyRange range, long started, Duration budget)
+            throws SQLException, InterruptedException {
         Optional<ChunkChecksum.Sums> sums = readWithoutWaiting(range);
         if (sums.isPresent()) {
             return sums.get();
         }
         checksum.lockedOriginal(lockSession, range, lockClause + " SKIP LOCKED");
-        long patience = context.lockTimeout().toNanos() / 2;
+        long patience = budget.toNanos() / 2;
         for (int attempt = 1; System.nanoTime() - started < patience; attempt++) {
             Thread.sleep(Math.min(20, attempt));
             sums = readWithoutWaiting(range);

@@ -102,6 +102,9 @@ public final class TableVerifier {
                 long expected = context.expectedRows() / Math.max(1, context.chunkSize()) + 1 - matchedBefore;
                 round = compare(true, left, chunk -> chunk <= expected ? " of about " + expected : "", observer);
                 chunks = matchedBefore + (during == null ? 0 : during.leftForLater().size()) + boundaries.count();
+                if (during != null) {
+                    round = new Round(round.mismatched(), longer(during.longestLock(), round.longestLock()));
+                }
             } else {
                 round = compare(false, listed(List.of(KeyRange.WHOLE_TABLE)), chunk -> " of 1", observer);
                 chunks = 1;

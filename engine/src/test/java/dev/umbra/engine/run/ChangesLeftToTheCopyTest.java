@@ -18,8 +18,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Binlog changes to keys the copy has not reached yet are left to the copy, which reads those rows
@@ -35,7 +33,7 @@ class ChangesLeftToTheCopyTest {
     void changesAheadOfTheCopyAreLeftToItAndTheTableEqualsTheMirror(TestDatabase db) throws Exception {
         SampleTable.create(db::connect, "items", 20_000);
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items",
-                "ADD COLUMN status TINYINT NOT NULL DEFAULT 1", options()));
+                "ADD COLUMN status TINYINT NOT NULL DEFAULT 1", options().withCopyWorkers(1)));
         Progress done;
         try (MirroredWriter writer = new MirroredWriter(db::connect, "items")) {
             writer.startFlatOut(4);
@@ -57,10 +55,15 @@ class ChangesLeftToTheCopyTest {
      * A row the applier wrote into the ghost before the copy began, deleted once the copy is under
      * way but before it reaches the row: the delete is left to the copy, which will not find the
      * row, so the ghost's copy of it must already be gone.
+     *
+     * <p>The copy is held by a row lock, not by a throttle: a throttle holds the applier too, and
+     * the delete must reach the applier while the copy is short of it. Chunks may be handed out
+     * ahead of the held one (a few per worker), so the held row and the doomed one lie far apart.
      */
     @EveryFlavor
     void aRowAppliedBeforeTheCopyBeganAndDeletedAheadOfItDoesNotSurvive(TestDatabase db) throws Exception {
-        int rows = 5_000;
+        int rows = 20_000;
+        int blocking = 4_000;
         int doomed = rows - 10;
         SampleTable.create(db::connect, "items", rows);
         BackgroundMigration migration = new BackgroundMigration(Migrations.plan(db, "items",
@@ -72,14 +75,17 @@ class ChangesLeftToTheCopyTest {
                 awaitGhostRow(db, doomed);
             }
         });
-        AtomicBoolean hold = new AtomicBoolean(true);
-        runner.setExternalThrottle(() -> hold.get() && runner.progress().rowsCopied() >= 1_000
-                ? Optional.of("held by the test") : Optional.empty());
-        migration.start().await("the copy held after 1,000 rows", progress -> progress.rowsCopied() >= 1_000, TIMEOUT);
+        try (Connection holder = db.connect(); Statement lock = holder.createStatement()) {
+            holder.setAutoCommit(false);
+            lock.executeQuery("SELECT id FROM `items` WHERE id = " + blocking + " FOR UPDATE").close();
+            migration.start().await("the copy under way", progress -> progress.rowsCopied() >= 1_000, TIMEOUT);
 
-        execute(db, "DELETE FROM `%s` WHERE id = " + doomed);
-        migration.await("the delete left to the copy", progress -> runner.applyCounts().leftToTheCopy() >= 1, TIMEOUT);
-        hold.set(false);
+            execute(db, "DELETE FROM `%s` WHERE id = " + doomed);
+            migration.await("the delete left to the copy", progress -> runner.applyCounts().leftToTheCopy() >= 1, TIMEOUT);
+            assertThat(runner.progress().rowsCopied()).as("rows copied while row %d is locked", blocking)
+                    .isLessThan(blocking);
+            holder.rollback();
+        }
         Progress done = migration.awaitEnd(TIMEOUT);
 
         assertThat(done.phase()).isEqualTo(Phase.DONE);

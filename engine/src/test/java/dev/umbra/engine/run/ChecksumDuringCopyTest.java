@@ -20,7 +20,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The checksum compares the key ranges the copy has finished while the copy goes on, where it
@@ -96,6 +99,105 @@ class ChecksumDuringCopyTest {
         System.out.printf("[%s] checksum: %d of %d chunks compared during the copy (%d ms beside it), %d ms after it%n", db,
                 verification.chunksDuringCopy(), verification.chunks(), verification.durationDuringCopy().toMillis(),
                 verification.duration().toMillis());
+    }
+
+    /**
+     * A writer keeps changing a row of the first range, so that comparing it without locks never
+     * decides (the original changes between its two reads): it is compared under its rows' locks
+     * beside the copy, within a short budget, and counts as matched there instead of waiting for
+     * the checksum after the copy. A held row in the second copy chunk keeps the copy (and the
+     * applier's work) at the first range until it has been compared.
+     */
+    @EveryFlavor
+    void aRangeWritersKeepChangingIsComparedUnderLocksBesideTheCopy(TestDatabase db) throws Exception {
+        SampleTable.create(db::connect, "items", ROWS);
+        BackgroundMigration migration = migration(db);
+        AtomicInteger comparedBesideTheCopy = new AtomicInteger();
+        CountDownLatch firstRangeTried = new CountDownLatch(1);
+        migration.runner().hooks().onPause(point -> {
+            if (point == PausePoint.BEFORE_COMPARING_DURING_COPY) {
+                comparedBesideTheCopy.incrementAndGet();
+                firstRangeTried.countDown();
+            }
+        });
+        Progress done;
+        try (RowChurn churn = new RowChurn(db, 5);
+             Connection holder = db.connect(); Statement holding = holder.createStatement()) {
+            holder.setAutoCommit(false);
+            holding.executeQuery("SELECT id FROM items WHERE id = " + (CHUNK + CHUNK / 2) + " FOR UPDATE").close();
+            churn.start();
+            migration.start();
+            if (db.flavor() != Flavor.MYSQL_5_7) {
+                assertThat(firstRangeTried.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("the first range tried").isTrue();
+                // its comparison needs a few tens of milliseconds and at most the lock budget (0.5 s)
+                Thread.sleep(2_000);
+                assertThat(churn.changes()).as("the row changed while the copy was held").isGreaterThan(10);
+            }
+            holder.commit();
+            done = migration.awaitEnd(TIMEOUT);
+            churn.close();
+            assertThat(churn.errors()).as("no churn failed").isEmpty();
+        }
+
+        assertThat(done.phase()).isEqualTo(Phase.DONE);
+        assertThat(TableContents.rows(db, "items", COLUMNS)).isEqualTo(TableContents.rows(db, "items_mirror", COLUMNS));
+        Verification verification = done.verification().orElseThrow();
+        assertThat(verification.mismatchedChunks()).isZero();
+        if (db.flavor() == Flavor.MYSQL_5_7) {
+            assertThat(comparedBesideTheCopy).as("5.7 compares after the copy").hasValue(0);
+            return;
+        }
+        assertThat(verification.chunksDuringCopy()).as("every range tried beside the copy matched there, the churned one"
+                + " included").isEqualTo(comparedBesideTheCopy.get()).isPositive();
+        assertThat(verification.longestLock()).as("held within the budget").isLessThan(Duration.ofSeconds(2));
+    }
+
+    /** Changes one row (and its mirror, in the same transaction) as fast as the server lets it, on its own thread. */
+    private static final class RowChurn implements AutoCloseable {
+        private final TestDatabase db;
+        private final int id;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final AtomicInteger changes = new AtomicInteger();
+        private final Queue<Exception> errors = new ConcurrentLinkedQueue<>();
+        private final Thread thread;
+
+        RowChurn(TestDatabase db, int id) {
+            this.db = db;
+            this.id = id;
+            this.thread = new Thread(this::churn, "row-churn");
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        private void churn() {
+            try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                while (running.get()) {
+                    statement.executeUpdate("UPDATE items SET qty = qty + 1 WHERE id = " + id);
+                    statement.executeUpdate("UPDATE items_mirror SET qty = qty + 1 WHERE id = " + id);
+                    connection.commit();
+                    changes.incrementAndGet();
+                }
+            } catch (Exception e) {
+                errors.add(e);
+            }
+        }
+
+        int changes() {
+            return changes.get();
+        }
+
+        Queue<Exception> errors() {
+            return errors;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            thread.join();
+        }
     }
 
     /**
