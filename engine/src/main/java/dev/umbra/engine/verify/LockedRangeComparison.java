@@ -159,15 +159,7 @@ final class LockedRangeComparison implements AutoCloseable {
      */
     private Optional<ComparedChunk> tryWithoutLocks(KeyRange range) throws SQLException, InterruptedException {
         long started = System.nanoTime();
-        ChunkChecksum.Sums before;
-        try (Statement snapshot = lockSession.createStatement()) {
-            snapshot.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
-            before = checksum.original(lockSession, range);
-            lockSession.commit();
-        } catch (SQLException e) {
-            TransactionCleanup.rollback(lockSession, e);
-            throw e;
-        }
+        ChunkChecksum.Sums before = originalInSnapshot(range);
         String marker = "verify-chunk-" + UUID.randomUUID();
         context.changelog().writeMarker(markerSession, marker);
         if (!context.applyLoop().awaitMarkerApplied(marker, context.lockTimeout()) || !context.held().isEmpty()) {
@@ -182,21 +174,26 @@ final class LockedRangeComparison implements AutoCloseable {
         if (!ghost.equals(before)) {
             return Optional.empty();
         }
-        ChunkChecksum.Sums after;
-        try (Statement snapshot = lockSession.createStatement()) {
-            snapshot.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
-            after = checksum.original(lockSession, range);
-            lockSession.commit();
-        } catch (SQLException e) {
-            TransactionCleanup.rollback(lockSession, e);
-            throw e;
-        }
+        ChunkChecksum.Sums after = originalInSnapshot(range);
         if (!after.equals(before)) {
             return Optional.empty();
         }
         unlockedMatches++;
         log.trace("Range compared without locks in {} ms", Duration.ofNanos(System.nanoTime() - started).toMillis());
         return Optional.of(new ComparedChunk(before, ghost, Duration.ZERO));
+    }
+
+    /** The original's sums in a snapshot of their own, without locks. */
+    private ChunkChecksum.Sums originalInSnapshot(KeyRange range) throws SQLException {
+        try (Statement snapshot = lockSession.createStatement()) {
+            snapshot.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+            ChunkChecksum.Sums sums = checksum.original(lockSession, range);
+            lockSession.commit();
+            return sums;
+        } catch (SQLException e) {
+            TransactionCleanup.rollback(lockSession, e);
+            throw e;
+        }
     }
 
     /** Ranges that matched without a lock (see {@link #tryWithoutLocks}). */

@@ -121,7 +121,7 @@ class ChecksumDuringCopyTest {
             }
         });
         Progress done;
-        try (RowChurn churn = new RowChurn(db, 5);
+        try (RowChurn churn = new RowChurn(db, "items", "items_mirror", 5, Duration.ofMillis(2));
              Connection holder = db.connect(); Statement holding = holder.createStatement()) {
             holder.setAutoCommit(false);
             holding.executeQuery("SELECT id FROM items WHERE id = " + (CHUNK + CHUNK / 2) + " FOR UPDATE").close();
@@ -136,7 +136,7 @@ class ChecksumDuringCopyTest {
             holder.commit();
             done = migration.awaitEnd(TIMEOUT);
             churn.close();
-            assertThat(churn.errors()).as("no churn failed").isEmpty();
+            assertThat(churn.failure()).as("no churn failed").isNull();
         }
 
         assertThat(done.phase()).isEqualTo(Phase.DONE);
@@ -150,54 +150,6 @@ class ChecksumDuringCopyTest {
         assertThat(verification.chunksDuringCopy()).as("every range tried beside the copy matched there, the churned one"
                 + " included").isEqualTo(comparedBesideTheCopy.get()).isPositive();
         assertThat(verification.longestLock()).as("held within the budget").isLessThan(Duration.ofSeconds(2));
-    }
-
-    /** Changes one row (and its mirror, in the same transaction) as fast as the server lets it, on its own thread. */
-    private static final class RowChurn implements AutoCloseable {
-        private final TestDatabase db;
-        private final int id;
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final AtomicInteger changes = new AtomicInteger();
-        private final Queue<Exception> errors = new ConcurrentLinkedQueue<>();
-        private final Thread thread;
-
-        RowChurn(TestDatabase db, int id) {
-            this.db = db;
-            this.id = id;
-            this.thread = new Thread(this::churn, "row-churn");
-        }
-
-        void start() {
-            thread.start();
-        }
-
-        private void churn() {
-            try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
-                connection.setAutoCommit(false);
-                while (running.get()) {
-                    statement.executeUpdate("UPDATE items SET qty = qty + 1 WHERE id = " + id);
-                    statement.executeUpdate("UPDATE items_mirror SET qty = qty + 1 WHERE id = " + id);
-                    connection.commit();
-                    changes.incrementAndGet();
-                }
-            } catch (Exception e) {
-                errors.add(e);
-            }
-        }
-
-        int changes() {
-            return changes.get();
-        }
-
-        Queue<Exception> errors() {
-            return errors;
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running.set(false);
-            thread.join();
-        }
     }
 
     /**

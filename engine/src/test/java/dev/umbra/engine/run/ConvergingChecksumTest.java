@@ -52,7 +52,7 @@ class ConvergingChecksumTest {
         try (MirroredWriter writer = new MirroredWriter(db::connect, "items");
              LongTransaction longTransaction = new LongTransaction(db,
                      "SELECT COUNT(*) FROM items WHERE id BETWEEN 1500 AND 1600 FOR UPDATE");
-             RowChurn churn = new RowChurn(db, "items", writer.mirror(), 1_700)) {
+             RowChurn churn = new RowChurn(db, "items", writer.mirror(), 1_700, Duration.ZERO)) {
             writer.startFlatOut(4);
             migration.runner().hooks().onPause(ChecksumHold.untilAfter(point -> {
                 if (point == PausePoint.BEFORE_VERIFY) {
@@ -286,60 +286,6 @@ class ConvergingChecksumTest {
      * {@link #HELD_FOR}: like a report or a batch job that touched the table, it holds those rows
      * and the table's metadata lock until it ends.
      */
-    /**
-     * Changes one row (and its mirror) again and again, each change committed: the chunk that holds
-     * it never stays the same long enough to match without locks, so it is compared under them.
-     */
-    private static final class RowChurn implements AutoCloseable {
-
-        private final TestDatabase db;
-        private final String table;
-        private final String mirror;
-        private final long id;
-        private final AtomicReference<Exception> failure = new AtomicReference<>();
-        private volatile boolean running = true;
-        private Thread thread;
-
-        RowChurn(TestDatabase db, String table, String mirror, long id) {
-            this.db = db;
-            this.table = table;
-            this.mirror = mirror;
-            this.id = id;
-        }
-
-        void start() {
-            thread = new Thread(this::churn, "row-churn");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        private void churn() {
-            try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
-                connection.setAutoCommit(false);
-                while (running) {
-                    statement.executeUpdate("UPDATE `" + table + "` SET qty = qty + 1 WHERE id = " + id);
-                    statement.executeUpdate("UPDATE `" + mirror + "` SET qty = qty + 1 WHERE id = " + id);
-                    connection.commit();
-                    Thread.sleep(2);
-                }
-            } catch (SQLException | InterruptedException e) {
-                failure.set(e);
-            }
-        }
-
-        Exception failure() {
-            return failure.get();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running = false;
-            if (thread != null) {
-                thread.join(30_000);
-            }
-        }
-    }
-
     private static final class LongTransaction implements AutoCloseable {
 
         private final TestDatabase db;
