@@ -158,7 +158,7 @@ public final class ChecksumBehindCopy implements AutoCloseable {
                 observer.beforeComparingDuringCopy();
                 observer.checkpoint();
                 long began = System.nanoTime();
-                stage("Verifying chunk " + (ranges + 1));
+                stage("Verifying chunk " + (ranges + leftForLater.size() + 1));
                 if (matches(comparison, range)) {
                     ranges++;
                 } else {
