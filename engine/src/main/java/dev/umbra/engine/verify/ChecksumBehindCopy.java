@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The checksum's first pass, run while the copy goes on: each key range the copy has committed
- * is compared on a thread of its own, without locks (see {@link
+ * is compared on a thread of its own, first without locks (see {@link
  * LockedRangeComparison#compareWithoutLocks}), while the copy works further up. On an idle server
  * most of the checksum then runs beside the copy, instead of reading both tables once more after
  * it.
@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * and writers wait for its rows meanwhile (up to 2.5 s under the benchmark's flat-out writer with
  * the full lock timeout). Only matches are taken here; a range that could not be compared within
  * the budget, or that differs, is left to the checksum after the copy (see {@link
- * TableVerifier#verify}), which compares it under locks as long as it takes and copies it again if
- * it differs.
+ * TableVerifier#verify}), which compares it under locks with the whole lock timeout, retried, and
+ * copies it again if it differs.
  *
  * <p>It starts only where the checksum compares range by range (the server's locking reads can
  * refuse to wait, and key ranges select the same rows in both tables) and the copy begins at the
