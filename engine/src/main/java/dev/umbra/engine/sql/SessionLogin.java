@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -17,6 +18,9 @@ import java.util.Properties;
  * UTC, Umbra's SQL mode, utf8mb4, READ COMMITTED, and the table's schema selected as data.
  */
 final class SessionLogin {
+
+    /** The longest a login may wait for any one answer from the server, the TCP connect included. */
+    static final Duration LOGIN_SILENCE_LIMIT = Duration.ofSeconds(10);
 
     private final ConnectionSettings settings;
     private final String schema;
@@ -36,7 +40,12 @@ final class SessionLogin {
         properties.setProperty("password", password);
         driverTls.apply(properties);
         properties.setProperty("characterEncoding", "UTF-8");
-        properties.setProperty("connectTimeout", "10000");
+        properties.setProperty("connectTimeout", String.valueOf(LOGIN_SILENCE_LIMIT.toMillis()));
+        // The greeting, the TLS handshake and the login have no statement for the watch to time:
+        // a connection that goes silent there would wait for minutes (the server's or the
+        // kernel's limit), holding whatever waits for it (a pool's only connection-adding thread).
+        // Lifted once logged in: a statement may be slow on purpose, and the watch handles those.
+        properties.setProperty("socketTimeout", String.valueOf(LOGIN_SILENCE_LIMIT.toMillis()));
         properties.setProperty("tcpKeepAlive", "true");
         // Values read back as keys must round-trip exactly: TINYINT(1) is a number, not a boolean
         // (a stored 5 would come back as true, then 1), and YEAR is a number, not a date.
@@ -75,6 +84,7 @@ final class SessionLogin {
             // Locking reads in READ COMMITTED lock the rows they read and no gaps: the copy waits for
             // in-flight writers (what correctness needs) without blocking inserts between rows.
             connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            connection.setNetworkTimeout(Runnable::run, 0);
         } catch (SQLException e) {
             connection.close();
             throw e;

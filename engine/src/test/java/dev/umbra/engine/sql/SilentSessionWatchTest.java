@@ -7,6 +7,10 @@ import dev.umbra.engine.plan.ConnectionSettings;
 import dev.umbra.testkit.EveryFlavor;
 import dev.umbra.testkit.TcpProxy;
 import dev.umbra.testkit.TestDatabase;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,6 +18,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 
 /**
  * A statement whose connection goes silent without a reset is ended on both sides (the client's
@@ -93,6 +98,48 @@ class SilentSessionWatchTest {
              ResultSet row = statement.executeQuery("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = " + id)) {
             row.next();
             return row.getLong(1) > 0;
+        }
+    }
+
+    /**
+     * A server that accepts the connection and then never answers (a hung server, or a network
+     * that went silent during the greeting or the TLS handshake, where no statement runs for the
+     * watch to time): the login fails within its silence limit instead of waiting for minutes and
+     * holding up whatever needs the session, such as a pool's only connection-adding thread.
+     */
+    @Test
+    void aLoginThatGetsNoAnswerFailsWithinItsSilenceLimit() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             Connections connections = new Connections(new ConnectionSettings("127.0.0.1", silent.getLocalPort(), "umbra",
+                     "secret"), "")) {
+            CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return silent.accept(); // and never a byte back
+                } catch (IOException e) {
+                    return null;
+                }
+            });
+            long started = System.nanoTime();
+            assertThatThrownBy(connections::open).isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(TransientErrors.isConnectionLoss((SQLException) e)).isTrue());
+            Duration waited = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(waited).isGreaterThanOrEqualTo(SessionLogin.LOGIN_SILENCE_LIMIT.minusSeconds(1))
+                    .isLessThan(SessionLogin.LOGIN_SILENCE_LIMIT.plusSeconds(10));
+            Socket held = accepted.getNow(null);
+            if (held != null) {
+                held.close();
+            }
+        }
+    }
+
+    /** Once logged in, no read limit is left on the session: a statement may take long on purpose. */
+    @EveryFlavor
+    void aLoggedInSessionHasNoReadLimit(TestDatabase db) throws Exception {
+        try (Connections connections = new Connections(new ConnectionSettings(db.host(), db.port(), db.user(),
+                db.password()), db.schema());
+             Connection dedicated = connections.open(); Connection pooled = connections.borrow()) {
+            assertThat(dedicated.getNetworkTimeout()).isZero();
+            assertThat(pooled.getNetworkTimeout()).isZero();
         }
     }
 }
