@@ -184,7 +184,7 @@ public final class ChecksumBehindCopy implements AutoCloseable {
             return false; // rows waiting to be written again: after the copy, once they are settled
         }
         if (comparison.compareLocked(range, lockBudget) instanceof LockedRangeComparison.Compared done) {
-            longestLock = done.chunk().lockTime().compareTo(longestLock) > 0 ? done.chunk().lockTime() : longestLock;
+            longestLock = TableVerifier.longer(longestLock, done.chunk().lockTime());
             return done.chunk().matches();
         }
         return false;

@@ -75,7 +75,7 @@ public final class TableVerifier {
 
     /**
      * Compares, repairs and compares again, going on from what {@code behind} did during the copy:
-     * the ranges it could not match without locks first, then the rest of the table.
+     * the ranges it left for later first, then the rest of the table.
      */
     public Verification verify(Observer observer, Optional<ChecksumBehindCopy> behind) throws Exception {
         long started = System.nanoTime();
@@ -222,7 +222,7 @@ public final class TableVerifier {
         return () -> remaining.hasNext() ? remaining.next() : null;
     }
 
-    private static Duration longer(Duration one, Duration other) {
+    static Duration longer(Duration one, Duration other) {
         return one.compareTo(other) >= 0 ? one : other;
     }
 }
