@@ -261,10 +261,12 @@ public final class TableOwnership implements AutoCloseable {
             return true;
         }
         if (MigrationLock.holder(fresh, name).filter(still -> still.sessionId() == holder.sessionId()).isPresent()) {
-            // Still this run's own session, slow to end (seen on MySQL 8.0 under load): no other run
-            // has the table, so this is a lost session like any other, tried again at the next check.
+            // Still this run's own session, slow to end, or a KILL the server lost (MySQL 8.0 and 5.7
+            // under load; see MigrationLock.SESSION_IDLE_LIMIT): no other run has the table, so this
+            // is a lost session like any other, tried again at the next check.
             throw new SQLException("this run's lost " + holder + " still holds the migration lock of `" + schema + "`.`"
-                    + table + "` " + OWN_SESSION_END_WAIT.toSeconds() + " s after it was ended", "08000");
+                    + table + "` " + OWN_SESSION_END_WAIT.toSeconds() + " s after it was ended; the server ends it at the"
+                    + " latest " + MigrationLock.SESSION_IDLE_LIMIT.toSeconds() + " s after its last ping", "08000");
         }
         return false;
     }
