@@ -32,9 +32,14 @@ import org.slf4j.LoggerFactory;
  * TableVerifier#verify}), which compares it under locks with the whole lock timeout, retried, and
  * copies it again if it differs.
  *
- * <p>It starts only where the checksum compares range by range (the server's locking reads can
- * refuse to wait, and key ranges select the same rows in both tables) and the copy begins at the
- * table's first key. Ranges are whole copy chunks, merged up to the checksum's chunk size. Anything
+ * <p>A server whose locking reads cannot refuse to wait (MySQL 5.7; see {@link
+ * dev.umbra.engine.sql.ServerInfo#sharedLockThatNeedNotWait()}) compares ranges beside the copy
+ * without locks only; the ranges writers changed meanwhile are left to the checksum after the
+ * copy, which compares them at one consistent point. Each match beside the copy is a range the
+ * checksum after the copy need not read.
+ *
+ * <p>It starts only where key ranges select the same rows in both tables and the copy begins at
+ * the table's first key. Ranges are whole copy chunks, merged up to the checksum's chunk size. Anything
  * that stops it (an error, a session lost) only ends it early: the checksum after the copy goes on
  * from the last range it took, so an optimisation never fails a migration.
  */
@@ -46,7 +51,7 @@ public final class ChecksumBehindCopy implements AutoCloseable {
     private final IntSupplier rowsPerRange;
     private final TableVerifier.Observer observer;
     private final ChunkChecksum checksum;
-    private final String lockClause;
+    private final Optional<String> lockClause;
     private final Duration lockBudget;
     private final Deque<Copied> copied = new ArrayDeque<>();
     private final Thread worker;
@@ -73,7 +78,7 @@ public final class ChecksumBehindCopy implements AutoCloseable {
     }
 
     private ChecksumBehindCopy(VerifyContext context, IntSupplier rowsPerRange, Duration lockBudget,
-                               TableVerifier.Observer observer, String lockClause, ThreadFactory threads) {
+                               TableVerifier.Observer observer, Optional<String> lockClause, ThreadFactory threads) {
         this.context = context;
         this.lockBudget = lockBudget.compareTo(context.lockTimeout()) < 0 ? lockBudget : context.lockTimeout();
         this.rowsPerRange = rowsPerRange;
@@ -99,21 +104,21 @@ public final class ChecksumBehindCopy implements AutoCloseable {
     public static Optional<ChecksumBehindCopy> start(VerifyContext context, IntSupplier rowsPerRange, Duration lockBudget,
                                                      TableVerifier.Observer observer, ThreadFactory threads)
             throws SQLException {
-        Optional<String> lockClause = context.server().sharedLockThatNeedNotWait();
-        if (lockClause.isEmpty()) {
-            log.info("The checksum of `{}` runs after the copy: {} has no locking read that can refuse to wait",
-                    context.original(), context.server().flavorName());
-            return Optional.empty();
-        }
         try (Connection reader = context.connections().open()) {
             if (!KeyOrder.preserved(reader, context)) {
                 return Optional.empty();
             }
         }
-        ChecksumBehindCopy behind = new ChecksumBehindCopy(context, rowsPerRange, lockBudget, observer, lockClause.get(),
-                threads);
+        Optional<String> lockClause = context.server().sharedLockThatNeedNotWait();
+        ChecksumBehindCopy behind = new ChecksumBehindCopy(context, rowsPerRange, lockBudget, observer, lockClause, threads);
         behind.worker.start();
-        log.info("The checksum of `{}` compares the copied key ranges while the copy goes on", context.original());
+        if (lockClause.isPresent()) {
+            log.info("The checksum of `{}` compares the copied key ranges while the copy goes on", context.original());
+        } else {
+            log.info("The checksum of `{}` compares the copied key ranges without locks while the copy goes on; {} has no"
+                    + " locking read that can refuse to wait, so ranges writers change meanwhile are compared after the"
+                    + " copy, at one consistent point", context.original(), context.server().flavorName());
+        }
         return Optional.of(behind);
     }
 
@@ -180,8 +185,8 @@ public final class ChecksumBehindCopy implements AutoCloseable {
         if (comparison.compareWithoutLocks(range).isPresent()) {
             return true;
         }
-        if (!context.held().isEmpty()) {
-            return false; // rows waiting to be written again: after the copy, once they are settled
+        if (!context.held().isEmpty() || lockClause.isEmpty()) {
+            return false; // rows waiting to be written again, or no lock that need not wait: after the copy
         }
         if (comparison.compareLocked(range, lockBudget) instanceof LockedRangeComparison.Compared done) {
             longestLock = TableVerifier.longer(longestLock, done.chunk().lockTime());

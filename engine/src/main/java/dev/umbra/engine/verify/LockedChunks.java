@@ -1,6 +1,7 @@
 package dev.umbra.engine.verify;
 
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,7 @@ final class LockedChunks implements ChunkComparer {
                              TableVerifier.Observer observer) throws Exception {
         // Locks are short only if the applier has little left to apply.
         ApplierCatchUp.await(context, observer, "Verifying");
-        return new LockedChunks(context, observer, LockedRangeComparison.open(context, checksum, lockClause));
+        return new LockedChunks(context, observer, LockedRangeComparison.open(context, checksum, Optional.of(lockClause)));
     }
 
     @Override

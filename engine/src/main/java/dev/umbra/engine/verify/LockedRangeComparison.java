@@ -84,9 +84,10 @@ final class LockedRangeComparison implements AutoCloseable {
     private final Connection lockSession;
     private final Connection ghostSession;
     private final Connection markerSession;
-    private final String lockClause;
+    /** Empty on a server whose locking reads cannot refuse to wait: only unlocked comparisons then. */
+    private final Optional<String> lockClause;
 
-    private LockedRangeComparison(VerifyContext context, ChunkChecksum checksum, String lockClause, Connection lockSession,
+    private LockedRangeComparison(VerifyContext context, ChunkChecksum checksum, Optional<String> lockClause, Connection lockSession,
                                   Connection ghostSession, Connection markerSession) {
         this.context = context;
         this.checksum = checksum;
@@ -96,8 +97,12 @@ final class LockedRangeComparison implements AutoCloseable {
         this.markerSession = markerSession;
     }
 
-    /** @param lockClause the server's clause for a shared locking read that can be told not to wait */
-    static LockedRangeComparison open(VerifyContext context, ChunkChecksum checksum, String lockClause)
+    /**
+     * @param lockClause the server's clause for a shared locking read that can be told not to wait;
+     *                   empty where there is none (MySQL 5.7): only {@link #compareWithoutLocks}
+     *                   may be used then
+     */
+    static LockedRangeComparison open(VerifyContext context, ChunkChecksum checksum, Optional<String> lockClause)
             throws SQLException {
         Connection lock = null;
         Connection ghost = null;
@@ -207,10 +212,12 @@ final class LockedRangeComparison implements AutoCloseable {
      * the marker.
      */
     Outcome compareLocked(KeyRange range, Duration budget) throws SQLException, InterruptedException {
+        String clause = lockClause.orElseThrow(() -> new IllegalStateException(
+                context.server().flavorName() + " has no locking read that can refuse to wait"));
         long started = System.nanoTime();
         ChunkChecksum.Sums original;
         try {
-            original = lockWholeRange(range, started, budget);
+            original = lockWholeRange(range, clause, started, budget);
             if (original == null) {
                 lockSession.rollback();
                 return new Busy(Obstacle.ROWS_LOCKED);
@@ -253,17 +260,17 @@ final class LockedRangeComparison implements AutoCloseable {
      * from then on no new change can enter the range, the transactions in flight commit one by one,
      * and a read that refuses to wait soon finds none left.
      */
-    private ChunkChecksum.Sums lockWholeRange(KeyRange range, long started, Duration budget)
+    private ChunkChecksum.Sums lockWholeRange(KeyRange range, String clause, long started, Duration budget)
             throws SQLException, InterruptedException {
-        Optional<ChunkChecksum.Sums> sums = readWithoutWaiting(range);
+        Optional<ChunkChecksum.Sums> sums = readWithoutWaiting(range, clause);
         if (sums.isPresent()) {
             return sums.get();
         }
-        checksum.lockedOriginal(lockSession, range, lockClause + " SKIP LOCKED");
+        checksum.lockedOriginal(lockSession, range, clause + " SKIP LOCKED");
         long patience = budget.toNanos() / 2;
         for (int attempt = 1; System.nanoTime() - started < patience; attempt++) {
             Thread.sleep(Math.min(20, attempt));
-            sums = readWithoutWaiting(range);
+            sums = readWithoutWaiting(range, clause);
             if (sums.isPresent()) {
                 return sums.get();
             }
@@ -272,9 +279,9 @@ final class LockedRangeComparison implements AutoCloseable {
     }
 
     /** The sums read under locks, or empty (at once) if a row of the range is locked by another transaction. */
-    private Optional<ChunkChecksum.Sums> readWithoutWaiting(KeyRange range) throws SQLException {
+    private Optional<ChunkChecksum.Sums> readWithoutWaiting(KeyRange range, String clause) throws SQLException {
         try {
-            return Optional.of(checksum.lockedOriginal(lockSession, range, lockClause + " NOWAIT"));
+            return Optional.of(checksum.lockedOriginal(lockSession, range, clause + " NOWAIT"));
         } catch (SQLException e) {
             // Only the statement is rolled back: the locks the transaction holds stay.
             if (TransientErrors.isLockContention(e)) {
