@@ -383,6 +383,11 @@ public final class ApplyLoop implements AutoCloseable {
         return heartbeatWrittenAt;
     }
 
+    /** Batches of the original's changes applied so far. */
+    public long batchesApplied() {
+        return batches.get();
+    }
+
     /** Row changes received but not applied yet. */
     public long backlog() {
         return queue.changes();

@@ -72,9 +72,11 @@ public final class ParallelCopy implements AutoCloseable {
     private final Deque<ReconnectingSession> idle = new ArrayDeque<>();
 
     /**
-     * @param planAhead plan the next chunk while the current one is copied; false where each chunk
-     *                  holds the ghost's AUTO-INC lock (see {@link AutoIncrementLock}), so that the
-     *                  binlog applier gets through between chunks
+     * @param planAhead ask the gate before planning a chunk as well as before handing it out; false
+     *                  where each chunk holds the ghost's AUTO-INC lock (see {@link AutoIncrementLock}):
+     *                  the gate is then asked only before a hand-out, which with one worker comes
+     *                  after the chunk before it ended, the moment the binlog applier's inserts can
+     *                  get through
      */
     public ParallelCopy(ChunkCopier copier, ChunkSizer sizer, int workers, boolean planAhead, Connections connections,
                         Duration reconnectTimeout, ThreadFactory threads) {
@@ -112,7 +114,9 @@ public final class ParallelCopy implements AutoCloseable {
                     }
                     // Planned while the chunks before it are copied: finding a chunk's end reads its
                     // rows' pages, which the copy then finds in memory instead of waiting for the disk.
-                    gate.awaitGo();
+                    if (planAhead) {
+                        gate.awaitGo();
+                    }
                     List<Object> chunkFrom = lower;
                     int rows = nextSize();
                     java.util.Optional<List<Object>> end = planner.run(
@@ -139,9 +143,9 @@ public final class ParallelCopy implements AutoCloseable {
                     awaitAny(List.of(inFlight.peekFirst().result));
                     continue;
                 }
-                if (planAhead) {
-                    gate.awaitGo(); // a pause that began while the chunk waited holds it too
-                }
+                // A pause that began while the chunk waited holds it too; where chunks hold the AUTO-INC
+                // lock, this is the one moment between two chunks (the gate may give the applier its turn).
+                gate.awaitGo();
                 handOut.handingOut(planned.end());
                 inFlight.addLast(submit(planned));
                 planned = null;

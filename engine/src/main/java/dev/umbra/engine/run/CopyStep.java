@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The chunked copy of the original's rows into the ghost table, from where a checkpoint left it if
  * there is one. Each chunk first asks the gate, and waits while the applier retries a batch that
- * lost a lock contest to a chunk.
+ * lost a lock contest to a chunk, or, where chunks hold the AUTO-INC lock, for the applier's turn
+ * (see {@link ApplierTurns}).
  */
 final class CopyStep implements RunStep {
 
@@ -87,6 +88,7 @@ final class CopyStep implements RunStep {
             List<Object> from = saved.map(CopyRange::resumeAfter).orElse(null);
             CopyFrontier frontier = pipeline.copyFrontier();
             int workers = copyWorkers(planAhead);
+            ApplierTurns turns = new ApplierTurns(pipeline.applyLoop(), !planAhead);
             try (ParallelCopy parallel = new ParallelCopy(copier, sizer, workers, planAhead, session.connections,
                     options.reconnectTimeout(), LogContext.capture().threadFactory("umbra-copy-" + plan.table()))) {
                 boolean leavingChangesToTheCopy = openFrontier(copier, from, upper.get());
@@ -95,7 +97,7 @@ final class CopyStep implements RunStep {
                 parallel.copy(from, upper.get(), () -> {
                     do {
                         gate.check();
-                    } while (gate.holdForThrottle() || yieldToTheApplier());
+                    } while (gate.holdForThrottle() || yieldToTheApplier() || turns.applierTurn());
                 }, (watermark, rows) -> {
                     state.rowsCopied += rows;
                     checkpointer.chunkCopied(watermark, state.rowsCopied);
