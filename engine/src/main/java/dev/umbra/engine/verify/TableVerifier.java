@@ -86,7 +86,7 @@ public final class TableVerifier {
         observer.stage("Verifying");
         ChecksumBehindCopy.Compared during = behind.isPresent() ? behind.get().finish(observer) : null;
         if (during != null) {
-            log.info("Checksum of `{}`: {} range(s) matched beside the copy in {} ms; {} left to compare under locks",
+            log.info("Checksum of `{}`: {} range(s) matched beside the copy in {} ms; {} left to compare after it",
                     context.original(), during.matched(), during.took().toMillis(), during.leftForLater().size());
         }
         Round round;
