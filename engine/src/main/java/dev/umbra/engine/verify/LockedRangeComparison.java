@@ -197,7 +197,10 @@ final class LockedRangeComparison implements AutoCloseable {
      * it in the binlog, and one committed before the ghost's snapshot comes before a marker written
      * after it, so with that marker applied every such change is counted. Changes committed before
      * the first read but applied only since are counted too, so this errs on the side of reading
-     * again. Only asked on an idle table, where the marker's trip costs less than the read.
+     * again. Only asked on an idle table, where the marker's trip costs less than the read. It
+     * trusts the binlog stream for those few milliseconds as every comparison trusts it for the
+     * changes after its point: a change the stream lost there would be missed, as one lost after
+     * any range's comparison is.
      */
     private boolean originalUnchangedSince(long changesSeen) throws SQLException, InterruptedException {
         if (context.applyLoop().eventsApplied() != changesSeen) {
