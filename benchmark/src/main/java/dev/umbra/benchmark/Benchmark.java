@@ -39,7 +39,8 @@ public final class Benchmark implements Callable<Integer> {
 
     @Option(names = "--cases", split = ",", description = "cases to run: a (native ALTER), b (Umbra idle), c (steady"
             + " writer), d (writer flat out), s (d with one apply session), i (instant DDL allowed), f (fixed 1,000-row chunks),"
-            + " p (two copy workers), t (one transaction updating every row) (default ${DEFAULT-VALUE})")
+            + " p (two copy workers), t (one transaction updating every row), j (the umbra CLI's dry run in a new JVM)"
+            + " (default ${DEFAULT-VALUE})")
     List<String> cases = List.of("a", "b", "p", "c", "d", "i");
 
     @Option(names = "--writer-rate", description = "operations per second of the steady writer, case c (default ${DEFAULT-VALUE})")

@@ -10,7 +10,8 @@ enum BenchmarkCase {
     INSTANT("i", "Umbra with instant DDL allowed, idle"),
     FIXED_CHUNKS("f", "Umbra online copy, idle, fixed 1,000-row chunks"),
     TWO_WORKERS("p", "Umbra online copy, idle, two copy workers"),
-    ONE_LARGE_TRANSACTION("t", "Umbra online copy, one transaction updating every row during the copy");
+    ONE_LARGE_TRANSACTION("t", "Umbra online copy, one transaction updating every row during the copy"),
+    CLI_START("j", "umbra CLI dry run in a new JVM: start and inspection");
 
     private final String letter;
     private final String description;
@@ -34,6 +35,6 @@ enum BenchmarkCase {
                 return value;
             }
         }
-        throw new IllegalArgumentException("unknown case '" + letter + "': use a, b, c, d, s, i, f, p or t");
+        throw new IllegalArgumentException("unknown case '" + letter + "': use a, b, c, d, s, i, f, p, t or j");
     }
 }

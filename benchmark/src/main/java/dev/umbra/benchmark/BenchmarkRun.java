@@ -80,6 +80,7 @@ final class BenchmarkRun {
                 case FLAT_OUT_WRITER, FLAT_OUT_ONE_APPLY_SESSION -> umbra(benchmarkCase, false, -1);
                 case INSTANT -> umbra(benchmarkCase, true, 0);
                 case FIXED_CHUNKS, TWO_WORKERS, ONE_LARGE_TRANSACTION -> umbra(benchmarkCase, false, 0);
+                case CLI_START -> new CliStart(server, schema, SOURCE, ALTER, settings.rows()).run(this::open);
             };
             log.printf("  case (%s) %.1f s, %s%n", benchmarkCase.letter(), result.wall().toMillis() / 1000.0,
                     result.verdict().describe());

@@ -69,6 +69,11 @@ class BenchmarkTest {
         String instantPath = db.flavor() == Flavor.MYSQL_5_7 ? "online copy" : "instant";
         assertThat(results.stream().filter(result -> result.benchmarkCase() == BenchmarkCase.INSTANT).findFirst().orElseThrow()
                 .path()).isEqualTo(instantPath);
+        CaseResult cliStart = results.stream().filter(result -> result.benchmarkCase() == BenchmarkCase.CLI_START)
+                .findFirst().orElseThrow();
+        assertThat(cliStart.path()).isEqualTo("CLI dry run");
+        assertThat(cliStart.wall()).as("a new JVM's start and inspection").isPositive();
+        assertThat(cliStart.notes()).singleElement().asString().matches(".*: \\d+\\.\\d\\d s, \\d+\\.\\d\\d s, \\d+\\.\\d\\d s");
         assertThat(ResultTable.markdown(results)).contains("| (a) native").contains("| (d) Umbra").contains("× (a)");
         assertThat(db.server().connect(db.schema()).createStatement().executeQuery("SHOW TABLES").next())
                 .as("every table dropped").isFalse();

@@ -1,5 +1,6 @@
 package dev.umbra.operator;
 
+import dev.umbra.engine.alter.AlterParser;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -30,6 +31,7 @@ public final class UmbraOperator {
     }
 
     public static void main(String[] args) throws Exception {
+        AlterParser.warmUpInBackground(); // a resource's first inspection then does not pay for it
         OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
         ServingSettings serving = ServingSettings.fromEnvironment(System.getenv());
         String kubeconfig = null;

@@ -36,6 +36,31 @@ class ShadedCliIT {
     }
 
     @EveryFlavor
+    void aLoggingConfigurationFileTheUserNamesWinsOverTheClisOwn(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE orders (id INT PRIMARY KEY)");
+        Path configuration = Files.createTempFile("umbra-logback", ".xml");
+        Files.writeString(configuration, "<configuration><appender name=\"out\" class=\"ch.qos.logback.core.ConsoleAppender\">"
+                + "<encoder><pattern>USER-PATTERN %logger{0} %msg%n</pattern></encoder></appender>"
+                + "<root level=\"INFO\"><appender-ref ref=\"out\"/></root></configuration>");
+        Path output = Files.createTempFile("umbra-cli", ".log");
+        ProcessBuilder command = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dlogback.configurationFile=" + configuration, "-jar", JAR.toString(), "migrate",
+                "--host", db.host(), "--port", Integer.toString(db.port()), "--user", db.user(),
+                "--database", db.schema(), "--table", "orders", "--alter", "ADD COLUMN status TINYINT")
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        command.environment().put("UMBRA_PASSWORD", db.password());
+        Process cli = command.start();
+        assertThat(cli.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        String printed = Files.readString(output, StandardCharsets.UTF_8);
+        Files.delete(output);
+        Files.delete(configuration);
+
+        assertThat(cli.exitValue()).as("a dry run; output:%n%s", printed).isZero();
+        assertThat(printed).contains("USER-PATTERN MigrationRunner Inspecting");
+    }
+
+    @EveryFlavor
     void theJarMigratesATableUnderItsOwnSteam(TestDatabase db) throws Exception {
         db.execute("CREATE TABLE orders (id INT PRIMARY KEY, note VARCHAR(20) NOT NULL)",
                 "INSERT INTO orders VALUES (1, 'one'), (2, 'two'), (3, 'three')");
@@ -59,6 +84,9 @@ class ShadedCliIT {
         assertThat(ended).as("the CLI ended within 3 minutes:%n%s", printed).isTrue();
         assertThat(cli.exitValue()).as("exit code; output:%n%s", printed).isZero();
         assertThat(printed).doesNotContain(db.password());
+        assertThat(printed).as("the CLI's own log lines (set up in code, cli/CliLogging)")
+                .containsPattern("(?m)^\\d\\d:\\d\\d:\\d\\d INFO  MigrationRunner: ")
+                .doesNotContainPattern("INFO .*Hikari");
         try (Connection connection = db.connect(); Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT id, note, status FROM orders ORDER BY id")) {
             StringBuilder table = new StringBuilder();
