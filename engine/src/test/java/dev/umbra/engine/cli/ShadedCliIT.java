@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
@@ -42,47 +43,25 @@ class ShadedCliIT {
         Files.writeString(configuration, "<configuration><appender name=\"out\" class=\"ch.qos.logback.core.ConsoleAppender\">"
                 + "<encoder><pattern>USER-PATTERN %logger{0} %msg%n</pattern></encoder></appender>"
                 + "<root level=\"INFO\"><appender-ref ref=\"out\"/></root></configuration>");
-        Path output = Files.createTempFile("umbra-cli", ".log");
-        ProcessBuilder command = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dlogback.configurationFile=" + configuration, "-jar", JAR.toString(), "migrate",
-                "--host", db.host(), "--port", Integer.toString(db.port()), "--user", db.user(),
-                "--database", db.schema(), "--table", "orders", "--alter", "ADD COLUMN status TINYINT")
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile());
-        command.environment().put("UMBRA_PASSWORD", db.password());
-        Process cli = command.start();
-        assertThat(cli.waitFor(1, TimeUnit.MINUTES)).isTrue();
-        String printed = Files.readString(output, StandardCharsets.UTF_8);
-        Files.delete(output);
+
+        Run dryRun = run(db, List.of("-Dlogback.configurationFile=" + configuration), "--alter", "ADD COLUMN status TINYINT");
         Files.delete(configuration);
 
-        assertThat(cli.exitValue()).as("a dry run; output:%n%s", printed).isZero();
-        assertThat(printed).contains("USER-PATTERN MigrationRunner Inspecting");
+        assertThat(dryRun.ended()).isTrue();
+        assertThat(dryRun.exitCode()).as("a dry run; output:%n%s", dryRun.printed()).isZero();
+        assertThat(dryRun.printed()).contains("USER-PATTERN MigrationRunner Inspecting");
     }
 
     @EveryFlavor
     void theJarMigratesATableUnderItsOwnSteam(TestDatabase db) throws Exception {
         db.execute("CREATE TABLE orders (id INT PRIMARY KEY, note VARCHAR(20) NOT NULL)",
                 "INSERT INTO orders VALUES (1, 'one'), (2, 'two'), (3, 'three')");
-        Path output = Files.createTempFile("umbra-cli", ".log");
-        ProcessBuilder command = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString(), "migrate",
-                "--host", db.host(), "--port", Integer.toString(db.port()), "--user", db.user(),
-                "--database", db.schema(), "--table", "orders",
-                "--alter", "ADD COLUMN status TINYINT NOT NULL DEFAULT 1", "--no-instant-ddl", "--execute")
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile());
-        command.environment().put("UMBRA_PASSWORD", db.password());
-        Process cli = command.start();
-        boolean ended = cli.waitFor(3, TimeUnit.MINUTES);
-        if (!ended) {
-            cli.destroyForcibly();
-        }
-        String printed = Files.readString(output, StandardCharsets.UTF_8);
-        Files.delete(output);
 
-        assertThat(ended).as("the CLI ended within 3 minutes:%n%s", printed).isTrue();
-        assertThat(cli.exitValue()).as("exit code; output:%n%s", printed).isZero();
+        Run cli = run(db, List.of(), "--alter", "ADD COLUMN status TINYINT NOT NULL DEFAULT 1", "--no-instant-ddl", "--execute");
+        String printed = cli.printed();
+
+        assertThat(cli.ended()).as("the CLI ended within 3 minutes:%n%s", printed).isTrue();
+        assertThat(cli.exitCode()).as("exit code; output:%n%s", printed).isZero();
         assertThat(printed).doesNotContain(db.password());
         assertThat(printed).as("the CLI's own log lines (set up in code, cli/CliLogging)")
                 .containsPattern("(?m)^\\d\\d:\\d\\d:\\d\\d INFO  MigrationRunner: ")
@@ -95,5 +74,28 @@ class ShadedCliIT {
             }
             assertThat(table.toString()).isEqualTo("1 one 1\n2 two 1\n3 three 1\n");
         }
+    }
+
+    private record Run(boolean ended, int exitCode, String printed) {
+    }
+
+    /** {@code java [jvmFlags] -jar umbra.jar migrate} on the table {@code orders}, as a user runs it. */
+    private static Run run(TestDatabase db, List<String> jvmFlags, String... flags) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmFlags);
+        command.addAll(List.of("-jar", JAR.toString(), "migrate", "--host", db.host(), "--port", Integer.toString(db.port()),
+                "--user", db.user(), "--database", db.schema(), "--table", "orders"));
+        command.addAll(List.of(flags));
+        Path output = Files.createTempFile("umbra-cli", ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().put("UMBRA_PASSWORD", db.password());
+        Process cli = builder.start();
+        boolean ended = cli.waitFor(3, TimeUnit.MINUTES);
+        if (!ended) {
+            cli.destroyForcibly();
+        }
+        String printed = Files.readString(output, StandardCharsets.UTF_8);
+        Files.delete(output);
+        return new Run(ended, ended ? cli.exitValue() : -1, printed);
     }
 }
