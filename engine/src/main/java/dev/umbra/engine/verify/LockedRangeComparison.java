@@ -167,9 +167,7 @@ final class LockedRangeComparison implements AutoCloseable {
         long started = System.nanoTime();
         long changesSeen = context.applyLoop().eventsApplied();
         ChunkChecksum.Sums before = originalInSnapshot(range);
-        String marker = "verify-chunk-" + UUID.randomUUID();
-        context.changelog().writeMarker(markerSession, marker);
-        if (!context.applyLoop().awaitMarkerApplied(marker, context.lockTimeout()) || !context.held().isEmpty()) {
+        if (!markerAppliedBy(System.nanoTime() + context.lockTimeout().toNanos()) || !context.held().isEmpty()) {
             return Optional.empty();
         }
         ChunkChecksum.Sums ghost;
@@ -206,10 +204,18 @@ final class LockedRangeComparison implements AutoCloseable {
         if (context.applyLoop().eventsApplied() != changesSeen) {
             return false;
         }
+        return markerAppliedBy(System.nanoTime() + context.lockTimeout().toNanos())
+                && context.applyLoop().eventsApplied() == changesSeen;
+    }
+
+    /**
+     * Writes a marker and waits until the applier has applied it and everything before it, at the
+     * latest until {@code deadline} ({@link System#nanoTime()}); false if it has not by then.
+     */
+    private boolean markerAppliedBy(long deadline) throws SQLException, InterruptedException {
         String marker = "verify-chunk-" + UUID.randomUUID();
         context.changelog().writeMarker(markerSession, marker);
-        return context.applyLoop().awaitMarkerApplied(marker, context.lockTimeout())
-                && context.applyLoop().eventsApplied() == changesSeen;
+        return context.applyLoop().awaitMarkerApplied(marker, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
 
     /** The original's sums in a snapshot of their own, without locks. */
@@ -246,10 +252,7 @@ final class LockedRangeComparison implements AutoCloseable {
                 lockSession.rollback();
                 return new Busy(Obstacle.ROWS_LOCKED);
             }
-            String marker = "verify-chunk-" + UUID.randomUUID();
-            context.changelog().writeMarker(markerSession, marker);
-            Duration left = budget.minus(Duration.ofNanos(System.nanoTime() - started));
-            if (!context.applyLoop().awaitMarkerApplied(marker, left.isNegative() ? Duration.ZERO : left)) {
+            if (!markerAppliedBy(started + budget.toNanos())) {
                 lockSession.rollback();
                 return new Busy(Obstacle.APPLIER_BEHIND);
             }
