@@ -38,8 +38,20 @@ public final class BackgroundMigration {
         return this;
     }
 
+    /**
+     * Waits until the run is in {@code phase} and the listener has heard of it: the runner sets the
+     * phase a moment before it publishes the snapshot, so a test that reads {@link #snapshots()}
+     * right after seeing the phase could otherwise miss it.
+     */
     public void awaitPhase(Phase phase, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         await("phase " + phase, progress -> progress.phase() == phase, timeout);
+        while (snapshots.stream().noneMatch(progress -> progress.phase() == phase)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("phase " + phase + " was reached but never published within " + timeout);
+            }
+            Thread.sleep(5);
+        }
     }
 
     /** Waits until a progress snapshot satisfies the condition, failing if the run ends first. */
