@@ -52,11 +52,18 @@ class ConvergingChecksumTest {
         try (MirroredWriter writer = new MirroredWriter(db::connect, "items");
              LongTransaction longTransaction = new LongTransaction(db,
                      "SELECT COUNT(*) FROM items WHERE id BETWEEN 1500 AND 1600 FOR UPDATE");
-             RowChurn churn = new RowChurn(db, "items", writer.mirror(), 1_700, Duration.ZERO)) {
+             // A row changed without pause on each side of the held ones, so that whichever checksum
+             // range the held rows fall in changes all the time and is compared under locks: the
+             // writers' deletes move the copy's chunk boundaries, so a single churned row at 1,700
+             // can fall in another range than the held rows, which then match without locks (the
+             // likely cause of one failure in a deep-clone run: the checksum never waited).
+             RowChurn churnBelow = new RowChurn(db, "items", writer.mirror(), 1_490, Duration.ZERO);
+             RowChurn churnAbove = new RowChurn(db, "items", writer.mirror(), 1_610, Duration.ZERO)) {
             writer.startFlatOut(4);
             migration.runner().hooks().onPause(ChecksumHold.untilAfter(point -> {
                 if (point == PausePoint.BEFORE_VERIFY) {
-                    churn.start();
+                    churnBelow.start();
+                    churnAbove.start();
                     longTransaction.begin();
                 }
             }));
@@ -68,11 +75,13 @@ class ConvergingChecksumTest {
             assertThat(migration.runner().progress().phase()).isEqualTo(Phase.COPYING);
             done = migration.awaitEnd(TIMEOUT);
             writer.close();
-            churn.close();
+            churnBelow.close();
+            churnAbove.close();
             assertThat(writer.errors()).as("no writer failed").isEmpty();
             assertThat(TableContents.rows(db, "items", ITEM_COLUMNS)).isEqualTo(TableContents.rows(db, writer.mirror(), ITEM_COLUMNS));
             assertThat(longTransaction.failure()).isNull();
-            assertThat(churn.failure()).isNull();
+            assertThat(churnBelow.failure()).isNull();
+            assertThat(churnAbove.failure()).isNull();
             longTransactionEnded = longTransaction.endedAt();
         }
 
