@@ -106,12 +106,15 @@ public final class TestDatabase implements AutoCloseable {
 
     /** Runs statements in this schema as the test user. */
     public void execute(String... statements) {
+        String current = "opening a session";
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             for (String sql : statements) {
+                current = sql;
                 statement.execute(sql);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("On " + flavor + ": " + e.getMessage(), e);
+            // which statement failed matters when several run: a flake is diagnosed from this line alone
+            throw new IllegalStateException("On " + flavor + ", " + current + ": " + e.getMessage(), e);
         }
     }
 
