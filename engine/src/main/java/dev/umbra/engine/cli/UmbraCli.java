@@ -1,6 +1,5 @@
 package dev.umbra.engine.cli;
 
-import dev.umbra.engine.alter.AlterParser;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -60,7 +59,7 @@ public final class UmbraCli implements Runnable {
 
     public static void main(String[] args) {
         System.setProperty(CliLogging.IN_THE_CLI, "true"); // before anything logs: logback reads it once
-        AlterParser.warmUpInBackground();
+        StartUpInBackground.begin();
         // The binlog client logs through java.util.logging: send that to SLF4J (logback) too.
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
