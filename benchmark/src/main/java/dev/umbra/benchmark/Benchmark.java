@@ -39,9 +39,9 @@ public final class Benchmark implements Callable<Integer> {
 
     @Option(names = "--cases", split = ",", description = "cases to run: a (native ALTER), b (Umbra idle), c (steady"
             + " writer), d (writer flat out), s (d with one apply session), i (instant DDL allowed), f (fixed 1,000-row chunks),"
-            + " p (two copy workers), t (one transaction updating every row), j (the umbra CLI's dry run in a new JVM)"
-            + " (default ${DEFAULT-VALUE})")
-    List<String> cases = List.of("a", "b", "p", "c", "d", "i");
+            + " p (two copy workers), t (one transaction updating every row), j (the umbra CLI's dry run in a new JVM),"
+            + " k (pt-online-schema-change idle, from Debian's percona-toolkit) (default ${DEFAULT-VALUE})")
+    List<String> cases = List.of("a", "b", "k", "p", "c", "d", "i");
 
     @Option(names = "--writer-rate", description = "operations per second of the steady writer, case c (default ${DEFAULT-VALUE})")
     int writerRate = 1_000;
@@ -108,6 +108,7 @@ public final class Benchmark implements Callable<Integer> {
                     out.printf("- (%s) %s%n", result.benchmarkCase().letter(), note);
                 }
             }
+            ResultTable.idleAgainstPtOsc(results).ifPresent(out::println);
             out.println();
             server.executeAsRoot("DROP DATABASE IF EXISTS `" + schema + "`");
         }

@@ -11,7 +11,8 @@ enum BenchmarkCase {
     FIXED_CHUNKS("f", "Umbra online copy, idle, fixed 1,000-row chunks"),
     TWO_WORKERS("p", "Umbra online copy, idle, two copy workers"),
     ONE_LARGE_TRANSACTION("t", "Umbra online copy, one transaction updating every row during the copy"),
-    CLI_START("j", "umbra CLI dry run in a new JVM: start and inspection");
+    CLI_START("j", "umbra CLI dry run in a new JVM: start and inspection"),
+    PT_OSC("k", "pt-online-schema-change, idle (its defaults; no checksum)");
 
     private final String letter;
     private final String description;
@@ -35,6 +36,6 @@ enum BenchmarkCase {
                 return value;
             }
         }
-        throw new IllegalArgumentException("unknown case '" + letter + "': use a, b, c, d, s, i, f, p, t or j");
+        throw new IllegalArgumentException("unknown case '" + letter + "': use a, b, c, d, s, i, f, p, t, j or k");
     }
 }

@@ -81,6 +81,7 @@ final class BenchmarkRun {
                 case INSTANT -> umbra(benchmarkCase, true, 0);
                 case FIXED_CHUNKS, TWO_WORKERS, ONE_LARGE_TRANSACTION -> umbra(benchmarkCase, false, 0);
                 case CLI_START -> new CliStart(server, schema, SOURCE, ALTER, settings.rows()).run(this::open);
+                case PT_OSC -> new PtOnlineSchemaChange(server, schema, SOURCE, ALTER, settings.rows()).run(this::open);
             };
             log.printf("  case (%s) %.1f s, %s%n", benchmarkCase.letter(), result.wall().toMillis() / 1000.0,
                     result.verdict().describe());

@@ -11,8 +11,7 @@ final class ResultTable {
     }
 
     static String markdown(List<CaseResult> results) {
-        Optional<Duration> baseline = results.stream().filter(r -> r.benchmarkCase() == BenchmarkCase.NATIVE)
-                .map(CaseResult::wall).findFirst();
+        Optional<Duration> baseline = wallOf(results, BenchmarkCase.NATIVE);
         StringBuilder table = new StringBuilder();
         table.append("| case | path | wall | rows/s | × (a) | writer ops/s | longest stall | stall in cut-over | cut-over lock | peak heap | CPU JVM / server | verdict |\n");
         table.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
@@ -32,6 +31,22 @@ final class ResultTable {
                     .append(" |\n");
         }
         return table.toString();
+    }
+
+    /** Umbra idle (b) against pt-online-schema-change idle (k), where the run has both. */
+    static Optional<String> idleAgainstPtOsc(List<CaseResult> results) {
+        Optional<Duration> umbra = wallOf(results, BenchmarkCase.IDLE);
+        Optional<Duration> ptOsc = wallOf(results, BenchmarkCase.PT_OSC);
+        if (umbra.isEmpty() || ptOsc.isEmpty()) {
+            return Optional.empty();
+        }
+        double ratio = umbra.get().toNanos() / (double) ptOsc.get().toNanos();
+        return Optional.of(String.format("Umbra idle (b) against pt-online-schema-change idle (k): %.2f× (%s against %s; %s)", ratio,
+                seconds(umbra.get()), seconds(ptOsc.get()), ratio < 1 ? "Umbra faster, its checksum included" : "pt-osc faster"));
+    }
+
+    private static Optional<Duration> wallOf(List<CaseResult> results, BenchmarkCase wanted) {
+        return results.stream().filter(r -> r.benchmarkCase() == wanted).map(CaseResult::wall).findFirst();
     }
 
     private static String seconds(Duration duration) {
