@@ -37,7 +37,7 @@ public final class Benchmark implements Callable<Integer> {
     @Option(names = "--flavors", split = ",", description = "servers: mariadb11, mysql8, mysql57 (default ${DEFAULT-VALUE})")
     List<String> flavors = List.of("mariadb11", "mysql8");
 
-    @Option(names = "--cases", split = ",", description = "cases to run: a (native ALTER), b (Umbra idle), c (steady"
+    @Option(names = "--cases", split = ",", description = "cases to run: a (native ALTER), b (Umbra idle), n (b without the checksum), c (steady"
             + " writer), d (writer flat out), s (d with one apply session), i (instant DDL allowed), f (fixed 1,000-row chunks),"
             + " p (two copy workers), t (one transaction updating every row), j (the umbra CLI's dry run in a new JVM),"
             + " k (pt-online-schema-change idle, from Debian's percona-toolkit) (default ${DEFAULT-VALUE})")

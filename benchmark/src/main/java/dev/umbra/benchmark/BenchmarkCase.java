@@ -4,6 +4,7 @@ package dev.umbra.benchmark;
 enum BenchmarkCase {
     NATIVE("a", "native ALTER ... ALGORITHM=COPY, idle"),
     IDLE("b", "Umbra online copy, idle"),
+    IDLE_WITHOUT_CHECKSUM("n", "Umbra online copy, idle, without its checksum"),
     STEADY_WRITER("c", "Umbra online copy, writer at the set rate"),
     FLAT_OUT_WRITER("d", "Umbra online copy, writer flat out"),
     FLAT_OUT_ONE_APPLY_SESSION("s", "Umbra online copy, writer flat out, one apply session"),
@@ -36,6 +37,6 @@ enum BenchmarkCase {
                 return value;
             }
         }
-        throw new IllegalArgumentException("unknown case '" + letter + "': use a, b, c, d, s, i, f, p, t, j or k");
+        throw new IllegalArgumentException("unknown case '" + letter + "': use a, b, n, c, d, s, i, f, p, t, j or k");
     }
 }

@@ -79,7 +79,7 @@ final class BenchmarkRun {
                 case STEADY_WRITER -> umbra(benchmarkCase, false, settings.writerRate());
                 case FLAT_OUT_WRITER, FLAT_OUT_ONE_APPLY_SESSION -> umbra(benchmarkCase, false, -1);
                 case INSTANT -> umbra(benchmarkCase, true, 0);
-                case FIXED_CHUNKS, TWO_WORKERS, ONE_LARGE_TRANSACTION -> umbra(benchmarkCase, false, 0);
+                case IDLE_WITHOUT_CHECKSUM, FIXED_CHUNKS, TWO_WORKERS, ONE_LARGE_TRANSACTION -> umbra(benchmarkCase, false, 0);
                 case CLI_START -> new CliStart(server, schema, SOURCE, ALTER, settings.rows()).run(this::open);
                 case PT_OSC -> new PtOnlineSchemaChange(server, schema, SOURCE, ALTER, settings.rows()).run(this::open);
             };
@@ -136,6 +136,9 @@ final class BenchmarkRun {
         }
         if (benchmarkCase == BenchmarkCase.FIXED_CHUNKS) {
             options = options.withChunkSize(FIXED_CHUNK_ROWS).withChunkTime(Duration.ZERO);
+        }
+        if (benchmarkCase == BenchmarkCase.IDLE_WITHOUT_CHECKSUM) {
+            options = options.withVerify(false);
         }
         if (benchmarkCase == BenchmarkCase.TWO_WORKERS) {
             options = options.withCopyWorkers(2);

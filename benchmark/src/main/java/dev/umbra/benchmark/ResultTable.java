@@ -41,8 +41,14 @@ final class ResultTable {
             return Optional.empty();
         }
         double ratio = umbra.get().toNanos() / (double) ptOsc.get().toNanos();
-        return Optional.of(String.format("Umbra idle (b) against pt-online-schema-change idle (k): %.2f× (%s against %s; %s)", ratio,
-                seconds(umbra.get()), seconds(ptOsc.get()), ratio < 1 ? "Umbra faster, its checksum included" : "pt-osc faster"));
+        String line = String.format("Umbra idle (b) against pt-online-schema-change idle (k): %.2f× (%s against %s; %s)", ratio,
+                seconds(umbra.get()), seconds(ptOsc.get()), ratio < 1 ? "Umbra faster, its checksum included" : "pt-osc faster");
+        Optional<Duration> unchecked = wallOf(results, BenchmarkCase.IDLE_WITHOUT_CHECKSUM);
+        if (unchecked.isPresent()) {
+            line += String.format("; without its checksum (n), as pt-osc runs: %.2f× (%s)",
+                    unchecked.get().toNanos() / (double) ptOsc.get().toNanos(), seconds(unchecked.get()));
+        }
+        return Optional.of(line);
     }
 
     private static Optional<Duration> wallOf(List<CaseResult> results, BenchmarkCase wanted) {

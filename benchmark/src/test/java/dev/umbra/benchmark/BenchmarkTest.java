@@ -74,10 +74,14 @@ class BenchmarkTest {
         assertThat(cliStart.path()).isEqualTo("CLI dry run");
         assertThat(cliStart.wall()).as("a new JVM's start and inspection").isPositive();
         assertThat(cliStart.notes()).singleElement().asString().matches(".*: \\d+\\.\\d\\d s, \\d+\\.\\d\\d s, \\d+\\.\\d\\d s");
+        assertThat(results.stream().filter(result -> result.benchmarkCase() == BenchmarkCase.IDLE).findFirst().orElseThrow().notes())
+                .anyMatch(note -> note.startsWith("checksum: "));
+        assertThat(results.stream().filter(result -> result.benchmarkCase() == BenchmarkCase.IDLE_WITHOUT_CHECKSUM).findFirst()
+                .orElseThrow().notes()).noneMatch(note -> note.startsWith("checksum: "));
         CaseResult ptOsc = results.stream().filter(result -> result.benchmarkCase() == BenchmarkCase.PT_OSC).findFirst().orElseThrow();
         assertThat(ptOsc.path()).as("the tool's own version").matches("triggers \\(pt-online-schema-change \\d+\\.\\d+\\.\\d+\\)");
         assertThat(ResultTable.idleAgainstPtOsc(results)).get().asString()
-                .startsWith("Umbra idle (b) against pt-online-schema-change idle (k): ");
+                .startsWith("Umbra idle (b) against pt-online-schema-change idle (k): ").contains("without its checksum (n)");
         assertThat(ResultTable.markdown(results)).contains("| (a) native").contains("| (d) Umbra").contains("| (k) pt-online")
                 .contains("× (a)");
         assertThat(db.server().connect(db.schema()).createStatement().executeQuery("SHOW TABLES").next())
