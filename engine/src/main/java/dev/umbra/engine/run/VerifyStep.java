@@ -1,6 +1,7 @@
 package dev.umbra.engine.run;
 
 import dev.umbra.engine.progress.Verification;
+import dev.umbra.engine.table.UniqueKey;
 import dev.umbra.engine.verify.ChecksumBehindCopy;
 import dev.umbra.engine.verify.TableVerifier;
 import dev.umbra.engine.verify.VerifyContext;
@@ -33,8 +34,11 @@ final class VerifyStep implements RunStep {
     /** What the checksum works with. */
     static VerifyContext context(MigrationSession session, int chunkRows, long expectedRows) {
         BinlogPipeline pipeline = session.pipeline;
+        Optional<String> ghostKeyIndex = session.inspection.ghost().uniqueKeyLedBy(session.inspection.mapping().ghostKeyNames())
+                .map(UniqueKey::name);
         return new VerifyContext(session.inspection.server(), session.plan.tableName(),
-                session.inspection.helpers().ghost(), session.inspection.mapping(), pipeline.changelog(), session.connections,
+                session.inspection.helpers().ghost(), ghostKeyIndex, session.inspection.mapping(), pipeline.changelog(),
+                session.connections,
                 pipeline.applyLoop(), pipeline.conflicts(), session.heldRows, pipeline.cascadingParents(),
                 session.options.cutOverLockTimeout(), chunkRows, expectedRows, session.options.diagnostics());
     }

@@ -101,4 +101,15 @@ public record TableSchema(String schema, String table, String engine, List<Colum
     public Optional<UniqueKey> primaryKey() {
         return uniqueKeys.stream().filter(UniqueKey::isPrimary).findFirst();
     }
+
+    /**
+     * A unique key whose leading columns are {@code columns}, in that order (the primary key first):
+     * an index that reads a range of those columns in order.
+     */
+    public Optional<UniqueKey> uniqueKeyLedBy(List<String> columns) {
+        return uniqueKeys.stream().filter(key -> key.columns().size() >= columns.size()
+                        && java.util.stream.IntStream.range(0, columns.size())
+                        .allMatch(index -> key.columns().get(index).equalsIgnoreCase(columns.get(index))))
+                .min(java.util.Comparator.comparing(key -> !key.isPrimary()));
+    }
 }

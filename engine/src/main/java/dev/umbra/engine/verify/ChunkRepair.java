@@ -88,7 +88,7 @@ final class ChunkRepair {
         readKeys(connection, "SELECT " + Sql.columnList(mapping.originalKeyNames()) + " FROM " + qualifiedOriginal
                 + range.condition(mapping.originalKeyNames()), range, keys);
         readKeys(connection, "SELECT " + Sql.columnList(mapping.ghostKeyNames()) + " FROM " + qualifiedGhost
-                + range.condition(mapping.ghostKeyNames()), range, keys);
+                + context.ghostIndexHint() + range.condition(mapping.ghostKeyNames()), range, keys);
         return new ArrayList<>(keys.values());
     }
 
