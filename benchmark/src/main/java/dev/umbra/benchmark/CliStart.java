@@ -19,25 +19,11 @@ import java.util.stream.Collectors;
  * Each of {@value #RUNS} runs is its own process; the case's wall time is their median. The jar is
  * the one the build made (system property {@value #JAR_PROPERTY}).
  */
-final class CliStart {
+record CliStart(DatabaseServer server, String schema, String source, String alter, long rows) {
 
     static final String JAR_PROPERTY = "umbra.cli.jar";
     private static final int RUNS = 3;
     private static final Duration RUN_LIMIT = Duration.ofSeconds(60);
-
-    private final DatabaseServer server;
-    private final String schema;
-    private final String source;
-    private final String alter;
-    private final long rows;
-
-    CliStart(DatabaseServer server, String schema, String source, String alter, long rows) {
-        this.server = server;
-        this.schema = schema;
-        this.source = source;
-        this.alter = alter;
-        this.rows = rows;
-    }
 
     CaseResult run(MirrorVerdict.Sessions sessions) throws Exception {
         Path jar = Path.of(System.getProperty(JAR_PROPERTY, "engine/target/umbra.jar"));

@@ -24,26 +24,12 @@ import java.util.concurrent.TimeUnit;
  * (see {@link #withForeignKeyCheckFixed}); nothing else of it is changed. The password reaches it
  * in an options file only the user can read, never on its command line.
  */
-final class PtOnlineSchemaChange {
+record PtOnlineSchemaChange(DatabaseServer server, String schema, String source, String alter, long rows) {
 
     static final String COMMAND = "pt-online-schema-change";
     private static final Duration RUN_LIMIT = Duration.ofMinutes(30);
     private static final String UNCONDITIONAL_CHECK = "if (($vp->cmp('8.0.14') >= 0";
     private static final String CHECK_WITH_FOREIGN_KEYS = "if ($have_child_tables && ($vp->cmp('8.0.14') >= 0";
-
-    private final DatabaseServer server;
-    private final String schema;
-    private final String source;
-    private final String alter;
-    private final long rows;
-
-    PtOnlineSchemaChange(DatabaseServer server, String schema, String source, String alter, long rows) {
-        this.server = server;
-        this.schema = schema;
-        this.source = source;
-        this.alter = alter;
-        this.rows = rows;
-    }
 
     CaseResult run(MirrorVerdict.Sessions sessions) throws Exception {
         Path installed = installedScript();
