@@ -28,8 +28,7 @@ import org.slf4j.LoggerFactory;
  * copy chunk's time): during the copy its marker comes back behind the copy's own binlog events,
  * and writers wait for its rows meanwhile (up to 2.5 s under the benchmark's flat-out writer with
  * the full lock timeout). Only matches are taken here; a range that could not be compared within
- * the budget is tried again while the copy runs (twice at most, one try after each new range), and one
- * that still could not, or that differs, is left to the checksum after the copy (see {@link
+ * the budget, or that differs, is left to the checksum after the copy (see {@link
  * TableVerifier#verify}), which compares it under locks with the whole lock timeout, retried, and
  * copies it again if it differs.
  *
@@ -65,32 +64,11 @@ public final class ChecksumBehindCopy implements AutoCloseable {
     private List<Object> comparedUpTo;
     private int ranges;
     private final List<KeyRange> leftForLater = new ArrayList<>();
-    /** Ranges busy when first tried (rows locked, the applier behind), each with the tries it has left. */
-    private final Deque<Retry> busyRanges = new ArrayDeque<>();
     private Duration longestLock = Duration.ZERO;
     private long busyNanos;
 
     private record Copied(List<Object> end, int rows) {
     }
-
-    private record Retry(KeyRange range, int triesLeft) {
-    }
-
-    /** How a range's comparison beside the copy ended. */
-    private enum Result {
-        MATCHED,
-        /** Compared, and different: the checksum after the copy compares it again and copies it again. */
-        DIFFERS,
-        /** Not decided (rows locked, the applier behind, rows held back): worth another try beside the copy. */
-        BUSY
-    }
-
-    /**
-     * More tries beside the copy for a range that was busy, one after each new range: under load a
-     * range is often busy only for a moment, and each match here is a range the checksum after the
-     * copy need not compare.
-     */
-    private static final int RETRIES_OF_A_BUSY_RANGE = 2;
 
     /**
      * What was done during the copy: every range up to {@code upTo} was tried; {@code matched} of
@@ -161,9 +139,7 @@ public final class ChecksumBehindCopy implements AutoCloseable {
             notifyAll();
         }
         worker.join();
-        List<KeyRange> notMatched = new ArrayList<>(leftForLater);
-        busyRanges.forEach(retry -> notMatched.add(retry.range()));
-        return new Compared(comparedUpTo, ranges, List.copyOf(notMatched), longestLock, Duration.ofNanos(busyNanos));
+        return new Compared(comparedUpTo, ranges, List.copyOf(leftForLater), longestLock, Duration.ofNanos(busyNanos));
     }
 
     /** Stops the comparisons where they are (a copy that failed or was aborted). */
@@ -187,14 +163,13 @@ public final class ChecksumBehindCopy implements AutoCloseable {
                 observer.beforeComparingDuringCopy();
                 observer.checkpoint();
                 long began = System.nanoTime();
-                stage("Verifying chunk " + (ranges + leftForLater.size() + busyRanges.size() + 1));
-                settle(range, compare(comparison, range), RETRIES_OF_A_BUSY_RANGE);
-                comparedUpTo = range.upperInclusive();
-                Retry retry = copyStillRunning() ? busyRanges.pollFirst() : null;
-                if (retry != null) {
-                    observer.checkpoint();
-                    settle(retry.range(), compare(comparison, retry.range()), retry.triesLeft() - 1);
+                stage("Verifying chunk " + (ranges + leftForLater.size() + 1));
+                if (matches(comparison, range)) {
+                    ranges++;
+                } else {
+                    leftForLater.add(range);
                 }
+                comparedUpTo = range.upperInclusive();
                 busyNanos += System.nanoTime() - began;
             }
         } catch (InterruptedException | MigrationAbortedException e) {
@@ -205,38 +180,19 @@ public final class ChecksumBehindCopy implements AutoCloseable {
         }
     }
 
-    /**
-     * Retries only while the copy runs: after it, the checksum after the copy compares what is
-     * left with the whole lock timeout, without waiting for tries with a short budget first.
-     */
-    private synchronized boolean copyStillRunning() {
-        return !copyOver;
-    }
-
-    /** Counts a match, keeps a busy range for another try while it has tries left, leaves the rest for after the copy. */
-    private void settle(KeyRange range, Result result, int triesLeft) {
-        if (result == Result.MATCHED) {
-            ranges++;
-        } else if (result == Result.BUSY && triesLeft > 0) {
-            busyRanges.addLast(new Retry(range, triesLeft));
-        } else {
-            leftForLater.add(range);
-        }
-    }
-
     /** Whether the range matched, without locks or under them within the budget. */
-    private Result compare(LockedRangeComparison comparison, KeyRange range) throws SQLException, InterruptedException {
+    private boolean matches(LockedRangeComparison comparison, KeyRange range) throws SQLException, InterruptedException {
         if (comparison.compareWithoutLocks(range).isPresent()) {
-            return Result.MATCHED;
+            return true;
         }
         if (!context.held().isEmpty() || lockClause.isEmpty()) {
-            return Result.BUSY; // rows waiting to be written again, or no lock that need not wait
+            return false; // rows waiting to be written again, or no lock that need not wait: after the copy
         }
         if (comparison.compareLocked(range, lockBudget) instanceof LockedRangeComparison.Compared done) {
             longestLock = TableVerifier.longer(longestLock, done.chunk().lockTime());
-            return done.chunk().matches() ? Result.MATCHED : Result.DIFFERS;
+            return done.chunk().matches();
         }
-        return Result.BUSY;
+        return false;
     }
 
     /** Once the copy is over, the checksum's stage is the run's: say which range is being compared. */
