@@ -6,11 +6,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /** A table's columns and unique keys, read from information_schema. */
 public record TableSchema(String schema, String table, String engine, List<Column> columns, List<UniqueKey> uniqueKeys) {
@@ -108,8 +110,8 @@ public record TableSchema(String schema, String table, String engine, List<Colum
      */
     public Optional<UniqueKey> uniqueKeyLedBy(List<String> columns) {
         return uniqueKeys.stream().filter(key -> key.columns().size() >= columns.size()
-                        && java.util.stream.IntStream.range(0, columns.size())
+                        && IntStream.range(0, columns.size())
                         .allMatch(index -> key.columns().get(index).equalsIgnoreCase(columns.get(index))))
-                .min(java.util.Comparator.comparing(key -> !key.isPrimary()));
+                .min(Comparator.comparing(key -> !key.isPrimary()));
     }
 }

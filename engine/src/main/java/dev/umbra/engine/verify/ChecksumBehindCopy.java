@@ -84,8 +84,7 @@ public final class ChecksumBehindCopy implements AutoCloseable {
         this.rowsPerRange = rowsPerRange;
         this.observer = observer;
         this.lockClause = lockClause;
-        this.checksum = new ChunkChecksum(context.schema(), context.original(), context.ghost(), context.ghostIndexHint(), context.mapping(),
-                new ComparedColumns(context.mapping()));
+        this.checksum = new ChunkChecksum(context, new ComparedColumns(context.mapping()));
         this.worker = threads.newThread(this::compareWhileCopying);
     }
 

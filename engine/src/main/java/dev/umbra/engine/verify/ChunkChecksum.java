@@ -22,17 +22,14 @@ final class ChunkChecksum {
     private final String ghostSelect;
     private final ColumnMapping mapping;
 
-    /**
-     * @param ghostIndexHint {@link VerifyContext#ghostIndexHint()}: without it, MariaDB's checksum of
-     *                       the benchmark's idle case cost 11.8 s of server CPU, against 5 s on MySQL
-     */
-    ChunkChecksum(String schema, String original, String ghost, String ghostIndexHint, ColumnMapping mapping,
-                  ComparedColumns columns) {
-        this.mapping = mapping;
+    /** The ghost's reads name its key's index ({@link VerifyContext#ghostIndexHint()}), as the original's do. */
+    ChunkChecksum(VerifyContext context, ComparedColumns columns) {
+        this.mapping = context.mapping();
         this.originalSelect = "SELECT COUNT(*), COALESCE(BIT_XOR(" + columns.originalRowChecksum() + "), 0) FROM "
-                + Sql.qualified(schema, original) + " FORCE INDEX (" + Sql.quote(mapping.originalKey().name()) + ")";
+                + Sql.qualified(context.schema(), context.original()) + " FORCE INDEX ("
+                + Sql.quote(mapping.originalKey().name()) + ")";
         this.ghostSelect = "SELECT COUNT(*), COALESCE(BIT_XOR(" + columns.ghostRowChecksum() + "), 0) FROM "
-                + Sql.qualified(schema, ghost) + ghostIndexHint;
+                + Sql.qualified(context.schema(), context.ghost()) + context.ghostIndexHint();
     }
 
     Sums original(Connection connection, KeyRange range) throws SQLException {

@@ -59,7 +59,7 @@ public final class TableVerifier {
     public TableVerifier(VerifyContext context) {
         this.context = context;
         this.columns = new ComparedColumns(context.mapping());
-        this.checksum = new ChunkChecksum(context.schema(), context.original(), context.ghost(), context.ghostIndexHint(), context.mapping(), columns);
+        this.checksum = new ChunkChecksum(context, columns);
         this.repair = new ChunkRepair(context);
     }
 

@@ -15,6 +15,7 @@ import dev.umbra.testkit.sample.MirroredWriter;
 import dev.umbra.testkit.sample.SampleTable;
 import dev.umbra.testkit.sample.TableContents;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
@@ -53,9 +54,7 @@ class ChecksumDuringCopyTest {
         Queue<Long> copiedAtEachComparison = new ConcurrentLinkedQueue<>();
         Progress done;
         try (MirroredWriter writer = new MirroredWriter(db::connect, "items");
-             Connection holder = db.connect(); Statement holding = holder.createStatement()) {
-            holder.setAutoCommit(false);
-            holding.executeQuery("SELECT id FROM items WHERE id = " + (ROWS - 10) + " FOR UPDATE").close();
+             Connection holder = holdingRow(db, ROWS - 10)) {
             migration.runner().hooks().onPause(point -> {
                 if (point == PausePoint.BEFORE_COMPARING_DURING_COPY) {
                     Progress now = migration.runner().progress();
@@ -112,9 +111,7 @@ class ChecksumDuringCopyTest {
         BackgroundMigration migration = migration(db);
         AtomicInteger triedBesideTheCopy = new AtomicInteger();
         Progress done;
-        try (Connection holder = db.connect(); Statement holding = holder.createStatement()) {
-            holder.setAutoCommit(false);
-            holding.executeQuery("SELECT id FROM items WHERE id = " + (ROWS - 10) + " FOR UPDATE").close();
+        try (Connection holder = holdingRow(db, ROWS - 10)) {
             migration.runner().hooks().onPause(point -> {
                 if (point == PausePoint.BEFORE_COMPARING_DURING_COPY && triedBesideTheCopy.incrementAndGet() == 1) {
                     synchronized (holder) {
@@ -155,9 +152,7 @@ class ChecksumDuringCopyTest {
         });
         Progress done;
         try (RowChurn churn = new RowChurn(db, "items", "items_mirror", 5, Duration.ofMillis(2));
-             Connection holder = db.connect(); Statement holding = holder.createStatement()) {
-            holder.setAutoCommit(false);
-            holding.executeQuery("SELECT id FROM items WHERE id = " + (CHUNK + CHUNK / 2) + " FOR UPDATE").close();
+             Connection holder = holdingRow(db, CHUNK + CHUNK / 2)) {
             churn.start();
             migration.start();
             assertThat(firstRangeTried.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("the first range tried").isTrue();
@@ -211,6 +206,16 @@ class ChecksumDuringCopyTest {
         assertThat(corrupted).isTrue();
         assertThat(verification.mismatchedChunks()).as("the corrupted range").isEqualTo(1);
         assertThat(verification.repairedChunks()).as("copied again once, after the copy").isEqualTo(1);
+    }
+
+    /** A session whose open transaction holds the row with {@code id} of {@code items} (FOR UPDATE). */
+    private static Connection holdingRow(TestDatabase db, long id) throws SQLException {
+        Connection holder = db.connect();
+        holder.setAutoCommit(false);
+        try (Statement holding = holder.createStatement()) {
+            holding.executeQuery("SELECT id FROM items WHERE id = " + id + " FOR UPDATE").close();
+        }
+        return holder;
     }
 
     private static BackgroundMigration migration(TestDatabase db) {
