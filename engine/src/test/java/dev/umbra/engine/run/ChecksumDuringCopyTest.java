@@ -92,8 +92,10 @@ class ChecksumDuringCopyTest {
         assertThat(copiedAtEachComparison.peek()).as("the first range was compared while rows were still being copied")
                 .isLessThan(ROWS);
         assertThat(verification.durationDuringCopy()).isPositive();
-        assertThat(migration.snapshots()).as("the status says how much was compared during the copy")
-                .anySatisfy(progress -> assertThat(progress.message()).contains("of them during the copy"));
+        if (verification.chunksDuringCopy() > 0) { // always on MariaDB and MySQL 8.0 (above); by chance on 5.7
+            assertThat(migration.snapshots()).as("the status says how much was compared during the copy")
+                    .anySatisfy(progress -> assertThat(progress.message()).contains("of them during the copy"));
+        }
         System.out.printf("[%s] checksum: %d of %d chunks compared during the copy (%d ms beside it), %d ms after it%n", db,
                 verification.chunksDuringCopy(), verification.chunks(), verification.durationDuringCopy().toMillis(),
                 verification.duration().toMillis());
