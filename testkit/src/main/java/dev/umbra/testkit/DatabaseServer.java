@@ -303,17 +303,37 @@ public final class DatabaseServer implements AutoCloseable {
             if (!process.isAlive()) {
                 throw ServerCommands.explainFailure(flavor, "starting", serverOutput());
             }
-            try (Connection ignored = connectAsRoot()) {
-                lastStartDuration = Duration.ofNanos(System.nanoTime() - launchedAtNanos);
-                return;
+            String answeredBy;
+            try (Connection connection = connectAsRoot()) {
+                answeredBy = socketOf(connection);
             } catch (SQLException e) {
                 lastError = e;
+                sleep(50);
+                continue;
             }
-            sleep(50);
+            if (!socket.toString().equals(answeredBy)) {
+                // Two test JVMs can be handed the same free port: the other's server listens on it,
+                // and ours, unable to bind it, is exiting. Running a test on the other would mix
+                // their data and crash or restart the wrong server.
+                process.destroyForcibly();
+                waitFor(process, Duration.ofSeconds(30));
+                throw new ServerStartException(flavor.displayName() + " could not listen on " + HOST + ":" + port
+                        + ": the port was taken by another server (the one with socket " + answeredBy + ").");
+            }
+            lastStartDuration = Duration.ofNanos(System.nanoTime() - launchedAtNanos);
+            return;
         }
         throw new ServerStartException(flavor.displayName() + " did not accept connections within "
                 + START_TIMEOUT.toSeconds() + " s (last error: " + (lastError == null ? "none" : lastError.getMessage())
                 + ").\n--- server output (last lines) ---\n" + ServerCommands.tail(serverOutput(), 40));
+    }
+
+    /** The Unix socket of the server a session reached: each instance has its own path. */
+    private static String socketOf(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery("SELECT @@socket")) {
+            row.next();
+            return row.getString(1);
+        }
     }
 
     private void createAccounts() {

@@ -27,10 +27,10 @@ public final class TcpProxy implements AutoCloseable {
     private volatile int targetPort;
     private volatile boolean closed;
 
-    private TcpProxy(String host, int port) throws IOException {
+    private TcpProxy(int listenPort, String host, int port) throws IOException {
         this.targetHost = host;
         this.targetPort = port;
-        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.listener = new ServerSocket(listenPort, 50, InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(this::accept, "tcp-proxy-" + listener.getLocalPort());
         acceptor.setDaemon(true);
         acceptor.start();
@@ -38,10 +38,15 @@ public final class TcpProxy implements AutoCloseable {
 
     /** A proxy on a free local port that forwards to {@code host:port}. */
     public static TcpProxy to(String host, int port) {
+        return on(0, host, port);
+    }
+
+    /** A proxy on local port {@code listenPort} (0: a free one) that forwards to {@code host:port}. */
+    public static TcpProxy on(int listenPort, String host, int port) {
         try {
-            return new TcpProxy(host, port);
+            return new TcpProxy(listenPort, host, port);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot open a proxy port: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot open proxy port " + listenPort + ": " + e.getMessage(), e);
         }
     }
 
