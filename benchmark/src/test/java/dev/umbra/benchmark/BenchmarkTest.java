@@ -73,7 +73,10 @@ class BenchmarkTest {
                 .findFirst().orElseThrow();
         assertThat(cliStart.path()).isEqualTo("CLI dry run");
         assertThat(cliStart.wall()).as("a new JVM's start and inspection").isPositive();
-        assertThat(cliStart.notes()).singleElement().asString().matches(".*: \\d+\\.\\d\\d s, \\d+\\.\\d\\d s, \\d+\\.\\d\\d s");
+        assertThat(cliStart.notes()).singleElement().asString()
+                .matches("each run .*: through umbra \\(median in the table\\) \\d+\\.\\d\\d s, \\d+\\.\\d\\d s, \\d+\\.\\d\\d s;"
+                        + " plain `java -jar` \\d+\\.\\d\\d s, \\d+\\.\\d\\d s, \\d+\\.\\d\\d s, median \\d+\\.\\d\\d s \\(\\d+\\.\\d\\d× the launcher's\\);"
+                        + " the launcher's first run, which recorded the class-data-sharing archive, \\d+\\.\\d\\d s");
         assertThat(results.stream().filter(result -> result.benchmarkCase() == BenchmarkCase.IDLE).findFirst().orElseThrow().notes())
                 .anyMatch(note -> note.startsWith("checksum: "));
         assertThat(results.stream().filter(result -> result.benchmarkCase() == BenchmarkCase.IDLE_WITHOUT_CHECKSUM).findFirst()
