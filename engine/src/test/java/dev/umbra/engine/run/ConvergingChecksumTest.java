@@ -64,13 +64,14 @@ class ConvergingChecksumTest {
                 if (point == PausePoint.BEFORE_VERIFY) {
                     churnBelow.start();
                     churnAbove.start();
-                    longTransaction.begin();
+                    longTransaction.beginUntilSeenWaiting();
                 }
             }));
             migration.start();
             String waiting = db.flavor() == Flavor.MYSQL_5_7 ? "waiting for a consistent point"
                     : "waiting, rows of the chunk are locked by other transactions";
             migration.await("the checksum waiting for the held rows", progress -> progress.stage().contains(waiting), TIMEOUT);
+            longTransaction.seenWaiting();
             assertThat(longTransaction.isOpen()).as("the wait is the long transaction's").isTrue();
             assertThat(migration.runner().progress().phase()).isEqualTo(Phase.COPYING);
             done = migration.awaitEnd(TIMEOUT);
@@ -293,13 +294,17 @@ class ConvergingChecksumTest {
     /**
      * A transaction that reads rows of the table with a locking read and stays open for
      * {@link #HELD_FOR}: like a report or a batch job that touched the table, it holds those rows
-     * and the table's metadata lock until it ends.
+     * and the table's metadata lock until it ends. Begun with {@link #beginUntilSeenWaiting}, its
+     * {@link #HELD_FOR} counts from when the test has seen the checksum wait for it instead: how
+     * soon the checksum reaches the held rows depends on the machine's speed.
      */
     private static final class LongTransaction implements AutoCloseable {
 
         private final TestDatabase db;
         private final String lockingRead;
         private final CountDownLatch holding = new CountDownLatch(1);
+        private final CountDownLatch seenWaiting = new CountDownLatch(1);
+        private volatile boolean untilSeenWaiting;
         private final AtomicReference<Exception> failure = new AtomicReference<>();
         private volatile boolean open;
         private volatile Instant endedAt;
@@ -310,12 +315,22 @@ class ConvergingChecksumTest {
             this.lockingRead = lockingRead;
         }
 
-        /** Starts the transaction and returns once it holds its locks. */
+        /** Starts the transaction and returns once it holds its locks; it ends {@link #HELD_FOR} later. */
         void begin() throws InterruptedException {
             thread = new Thread(this::hold, "long-transaction");
             thread.setDaemon(true);
             thread.start();
             assertThat(holding.await(30, TimeUnit.SECONDS)).as("the long transaction took its locks").isTrue();
+        }
+
+        /** As {@link #begin}, but it ends {@link #HELD_FOR} after {@link #seenWaiting()}. */
+        void beginUntilSeenWaiting() throws InterruptedException {
+            untilSeenWaiting = true;
+            begin();
+        }
+
+        void seenWaiting() {
+            seenWaiting.countDown();
         }
 
         private void hold() {
@@ -324,6 +339,10 @@ class ConvergingChecksumTest {
                 statement.executeQuery(lockingRead).close();
                 open = true;
                 holding.countDown();
+                if (untilSeenWaiting) {
+                    // Bounded, so that a run that never waits fails on its own assertion, not on a hung thread.
+                    seenWaiting.await(60, TimeUnit.SECONDS);
+                }
                 Thread.sleep(HELD_FOR.toMillis());
                 connection.commit();
                 endedAt = Instant.now();
@@ -350,6 +369,7 @@ class ConvergingChecksumTest {
         @Override
         public void close() throws InterruptedException {
             if (thread != null) {
+                seenWaiting.countDown();
                 thread.join(HELD_FOR.toMillis() + 30_000);
             }
         }
