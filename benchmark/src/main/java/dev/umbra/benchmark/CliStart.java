@@ -1,6 +1,7 @@
 package dev.umbra.benchmark;
 
 import dev.umbra.testkit.DatabaseServer;
+import dev.umbra.testkit.FileTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +63,7 @@ record CliStart(DatabaseServer server, String schema, String source, String alte
                 plain.add(dryRun(plainJava, jar, archives, table));
             }
         } finally {
-            deleteTree(archives);
+            FileTree.deleteRecursively(archives);
         }
         Duration serverCpu = cpu.server();
         MirrorVerdict verdict = MirrorVerdict.compare(sessions, table, source, null, null);
@@ -90,14 +91,6 @@ record CliStart(DatabaseServer server, String schema, String source, String alte
         try (var files = Files.list(directory)) {
             return files.anyMatch(file -> file.getFileName().toString().endsWith(".jsa")
                     || file.getFileName().toString().endsWith(".part"));
-        }
-    }
-
-    private static void deleteTree(Path directory) throws IOException {
-        try (var files = Files.walk(directory)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
         }
     }
 

@@ -11,13 +11,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.function.Predicate;
 
-/** Recursive copy and delete for data directories. */
-final class FileTree {
+/** Recursive copy and delete for data directories (and the archive folders of the CLI's tests and benchmark). */
+public final class FileTree {
 
     private FileTree() {
     }
 
-    static void deleteRecursively(Path root) throws IOException {
+    public static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

@@ -2,13 +2,13 @@ package dev.umbra.engine.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.umbra.testkit.FileTree;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -36,11 +36,7 @@ class LauncherIT {
 
     @AfterEach
     void deleteArchives() throws IOException {
-        try (Stream<Path> files = Files.walk(archives)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        }
+        FileTree.deleteRecursively(archives);
     }
 
     @Test
