@@ -212,7 +212,7 @@ class ReconnectTest {
      */
     @EveryFlavor
     void copyAndApplySessionsSilencedMidStatementAreReplacedAndNoChangeIsLost(TestDatabase db) throws Exception {
-        SampleTable.create(db::connect, "items", 30_000);
+        SampleTable.create(db::connect, "items", 10_000);
         MigrationOptions options = MigrationOptions.defaults().withInstantDdl(false).withChunkTime(Duration.ZERO)
                 .withAutoApproveCutOver(true).withChunkSize(20);
         try (TcpProxy network = TcpProxy.to(db.host(), db.port()); MirroredWriter writer = new MirroredWriter(db::connect, "items")) {
