@@ -2,6 +2,8 @@ package dev.umbra.engine.copy;
 
 import dev.umbra.engine.sql.Sql;
 import dev.umbra.engine.sql.TransactionCleanup;
+import dev.umbra.engine.sql.TransientErrors;
+import dev.umbra.engine.sql.WaitFreeRowLocks;
 import dev.umbra.engine.table.ColumnMapping;
 import dev.umbra.engine.unique.ConflictClause;
 import dev.umbra.engine.unique.ConflictResolver;
@@ -13,18 +15,28 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Copies the original table's rows into the ghost table in chunks ordered by the migration key.
  *
- * <p>Every read is a locking read ({@code LOCK IN SHARE MODE}, which every flavor accepts): it waits
- * for transactions that hold the rows, so a transaction whose binlog event was written before the
- * stream started but whose commit was not yet visible is still seen (gh-ost's lost-last-write,
- * failure mode 1). The initial upper bound is read the same way, after the stream is proven live;
- * rows inserted above it arrive through the binlog.
+ * <p>Every read is a locking read: it gets the rows only once the transactions that hold them
+ * have ended, so a transaction whose binlog event was written before the stream started but whose
+ * commit was not yet visible is still seen (gh-ost's lost-last-write, failure mode 1). The initial
+ * upper bound is read the same way, after the stream is proven live; rows inserted above it
+ * arrive through the binlog.
+ *
+ * <p>Where the server's locking reads can refuse to wait, a chunk's read never waits inside the
+ * server for a row another transaction holds (see {@link WaitFreeRowLocks}): a read that waited
+ * while holding the chunk's rows before it could make an application's transaction the victim of
+ * a deadlock. MySQL 5.7 has no such read: there the chunk waits ({@code LOCK IN SHARE MODE}), as
+ * gh-ost's and pt-online-schema-change's copies do.
  *
  * <p>A row already in the ghost table was put there by the binlog applier and is newer than what
  * the copy reads, so the copy keeps it ({@code ON DUPLICATE KEY UPDATE} on the key as a no-op).
@@ -36,7 +48,10 @@ import java.util.Optional;
  */
 public final class ChunkCopier {
 
+    private static final Logger log = LoggerFactory.getLogger(ChunkCopier.class);
     private static final int CLEARED_PER_STATEMENT = 10_000;
+    /** How long a chunk tries to get rows other transactions hold: as long as a waiting read would by InnoDB's default. */
+    private static final Duration GIVE_UP_ON_LOCKED_ROWS_AFTER = Duration.ofSeconds(50);
     private static final java.util.Set<String> TEMPORAL_TYPES = java.util.Set.of("date", "datetime", "timestamp", "time", "year");
 
     private final String schema;
@@ -46,9 +61,19 @@ public final class ChunkCopier {
     private final String keyIndex;
     private final ConflictClause clause;
     private final ConflictResolver resolver;
+    private final Optional<String> lockThatNeedNotWait;
+    private final Duration rowLockBudget;
 
+    /**
+     * @param lockThatNeedNotWait the server's shared locking read that can refuse to wait (see
+     *                            {@link dev.umbra.engine.sql.ServerInfo#sharedLockThatNeedNotWait()}),
+     *                            empty on MySQL 5.7
+     * @param rowLockBudget       how long a chunk whose rows are partly held by other transactions
+     *                            may hold the others while it waits for them (writers that ask for
+     *                            those rows wait as long); then it lets go and tries again
+     */
     public ChunkCopier(String schema, String original, String ghost, ColumnMapping mapping, ConflictClause clause,
-                       ConflictResolver resolver) {
+                       ConflictResolver resolver, Optional<String> lockThatNeedNotWait, Duration rowLockBudget) {
         this.schema = schema;
         this.original = original;
         this.ghost = ghost;
@@ -56,6 +81,8 @@ public final class ChunkCopier {
         this.keyIndex = mapping.originalKey().name();
         this.clause = clause;
         this.resolver = resolver;
+        this.lockThatNeedNotWait = lockThatNeedNotWait;
+        this.rowLockBudget = rowLockBudget;
     }
 
     /** The highest key now in the table, read with a locking read; empty for an empty table. */
@@ -90,21 +117,17 @@ public final class ChunkCopier {
      */
     public int copyRange(Connection connection, List<Object> lowerExclusive, List<Object> end)
             throws SQLException, InterruptedException {
-        String ghostColumns = Sql.columnList(mapping.ghostNames());
-        String originalColumns = mapping.selectList();
-        String sql = "INSERT INTO " + Sql.qualified(schema, ghost) + " (" + ghostColumns + ") SELECT " + originalColumns
-                + " FROM " + Sql.qualified(schema, original) + " FORCE INDEX (" + Sql.quote(keyIndex) + ")"
-                + " WHERE " + range(lowerExclusive != null) + " LOCK IN SHARE MODE" + clause.keepExisting();
+        String lock = lockThatNeedNotWait.map(clause -> clause + " NOWAIT").orElse("LOCK IN SHARE MODE");
         connection.setAutoCommit(true);
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            int index = 1;
-            if (lowerExclusive != null) {
-                index = bind(statement, index, lowerExclusive);
-            }
-            bind(statement, index, end);
+        try (PreparedStatement statement = prepare(connection, copySql(lowerExclusive != null, lock), lowerExclusive, end)) {
             return statement.executeUpdate();
         } catch (SQLException e) {
-            if (!clause.isConflict(e)) {
+            if (lockThatNeedNotWait.isPresent() && TransientErrors.isLockNotGranted(e)) {
+                OptionalInt copied = copyPastLockedRows(connection, lowerExclusive, end);
+                if (copied.isPresent()) {
+                    return copied.getAsInt();
+                }
+            } else if (!clause.isConflict(e)) {
                 throw e;
             }
         }
@@ -152,6 +175,81 @@ public final class ChunkCopier {
     }
 
     /**
+     * Copies a chunk whose statement found a row locked (on MariaDB, whose {@code NOWAIT} covers
+     * every lock of the statement, possibly a ghost row the binlog applier is writing). In one
+     * REPEATABLE READ transaction, the chunk's rows and the gaps between them are locked on the
+     * original without ever waiting inside the server (see {@link WaitFreeRowLocks}); then the copy
+     * statement finds nothing of the original left to wait for, and waits only for ghost rows the
+     * applier holds, as any chunk does. A try that cannot lock every row within the row lock
+     * budget rolls back, so writers waiting for its rows go on, and the next try follows. Empty if
+     * a row collides on a unique key (nothing was copied; the caller copies row by row).
+     */
+    private OptionalInt copyPastLockedRows(Connection connection, List<Object> lowerExclusive, List<Object> end)
+            throws SQLException, InterruptedException {
+        String lockClause = lockThatNeedNotWait.orElseThrow();
+        String lockRows = "SELECT " + Sql.columnList(mapping.originalKeyNames()) + " FROM " + Sql.qualified(schema, original)
+                + " FORCE INDEX (" + Sql.quote(keyIndex) + ") WHERE " + range(lowerExclusive != null) + " " + lockClause;
+        long started = System.nanoTime();
+        int isolation = connection.getTransactionIsolation();
+        for (int attempt = 1; ; attempt++) {
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ); // gap locks keep inserts out
+            try (PreparedStatement allRows = prepare(connection, lockRows + " NOWAIT", lowerExclusive, end);
+                 PreparedStatement freeRows = prepare(connection, lockRows + " SKIP LOCKED", lowerExclusive, end)) {
+                if (WaitFreeRowLocks.run(WaitFreeRowLocks.readingEveryRow(allRows), WaitFreeRowLocks.readingEveryRow(freeRows),
+                        rowLockBudget).isPresent()) {
+                    int rows;
+                    try (PreparedStatement copy = prepare(connection, copySql(lowerExclusive != null, lockClause), lowerExclusive, end)) {
+                        rows = copy.executeUpdate();
+                    }
+                    connection.commit();
+                    log.debug("A chunk of `{}` whose rows other transactions held was copied at try {}, {} ms after its first",
+                            original, attempt, Duration.ofNanos(System.nanoTime() - started).toMillis());
+                    return OptionalInt.of(rows);
+                }
+                connection.rollback();
+            } catch (SQLException e) {
+                TransactionCleanup.rollback(connection, e);
+                if (clause.isConflict(e)) {
+                    return OptionalInt.empty();
+                }
+                throw e;
+            } finally {
+                connection.setTransactionIsolation(isolation);
+                TransactionCleanup.restoreAutoCommit(connection, true);
+            }
+            Duration waited = Duration.ofNanos(System.nanoTime() - started);
+            if (waited.compareTo(GIVE_UP_ON_LOCKED_ROWS_AFTER) >= 0) {
+                throw WaitFreeRowLocks.rowsStayedLocked("copying a chunk of `" + original + "`", waited);
+            }
+            Thread.sleep(Math.min(1_000, 10L * attempt * attempt)); // writers waiting for the rows go first
+        }
+    }
+
+    /** The chunk's copy statement, its read of the original ending in {@code lock}. */
+    private String copySql(boolean fromLowerBound, String lock) {
+        return "INSERT INTO " + Sql.qualified(schema, ghost) + " (" + Sql.columnList(mapping.ghostNames()) + ") SELECT "
+                + mapping.selectList() + " FROM " + Sql.qualified(schema, original) + " FORCE INDEX (" + Sql.quote(keyIndex) + ")"
+                + " WHERE " + range(fromLowerBound) + " " + lock + clause.keepExisting();
+    }
+
+    private PreparedStatement prepare(Connection connection, String sql, List<Object> lowerExclusive, List<Object> end)
+            throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        try {
+            int index = 1;
+            if (lowerExclusive != null) {
+                index = bind(statement, index, lowerExclusive);
+            }
+            bind(statement, index, end);
+            return statement;
+        } catch (SQLException e) {
+            statement.close();
+            throw e;
+        }
+    }
+
+    /**
      * Copies the rows of a chunk one by one, each in its current state: those that collide with
      * another row on a unique key are held instead. Returns the rows copied.
      */
@@ -160,16 +258,10 @@ public final class ChunkCopier {
         List<List<Object>> keys = new ArrayList<>();
         String sql = "SELECT " + Sql.columnList(mapping.originalKeyNames()) + " FROM " + Sql.qualified(schema, original)
                 + " FORCE INDEX (" + Sql.quote(keyIndex) + ") WHERE " + range(lowerExclusive != null);
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            int index = 1;
-            if (lowerExclusive != null) {
-                index = bind(statement, index, lowerExclusive);
-            }
-            bind(statement, index, end);
-            try (ResultSet row = statement.executeQuery()) {
-                while (row.next()) {
-                    keys.add(readKey(row));
-                }
+        try (PreparedStatement statement = prepare(connection, sql, lowerExclusive, end);
+             ResultSet row = statement.executeQuery()) {
+            while (row.next()) {
+                keys.add(readKey(row));
             }
         }
         return resolver.writeOrHold(connection, keys.stream().map(RowKey::plain).toList());

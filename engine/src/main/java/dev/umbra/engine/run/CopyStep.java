@@ -36,7 +36,7 @@ final class CopyStep implements RunStep {
 
     private static final Logger log = LoggerFactory.getLogger(CopyStep.class);
     private static final int WORKERS_WHERE_CHUNKS_RUN_SIDE_BY_SIDE = 2;
-    /** With fixed-size chunks (no chunk time), what a range of the checksum beside the copy may hold its rows. */
+    /** With fixed-size chunks (no chunk time), how long a chunk or a range of the checksum may hold its rows. */
     private static final Duration FIXED_CHUNKS_LOCK_BUDGET = Duration.ofMillis(500);
 
     private MigrationSession session;
@@ -71,7 +71,7 @@ final class CopyStep implements RunStep {
 
     private void copy() throws SQLException, MigrationAbortedException, MigrationFailedException, InterruptedException {
         ChunkCopier copier = new ChunkCopier(plan.schema(), plan.table(), inspection.helpers().ghost(), inspection.mapping(),
-                pipeline.conflictClause(), pipeline.conflicts());
+                pipeline.conflictClause(), pipeline.conflicts(), inspection.server().sharedLockThatNeedNotWait(), rowLockBudget());
         Optional<CopyRange> saved = checkpointer.copyRange();
         Optional<List<Object>> upper;
         try (ReconnectingSession reading = new ReconnectingSession("copy", session.connections, options.reconnectTimeout())) {
@@ -156,6 +156,15 @@ final class CopyStep implements RunStep {
     }
 
     /**
+     * How long a copy chunk, or a range the checksum compares beside the copy, may hold its rows
+     * while it waits for rows other transactions hold: a copy chunk's time, so that writers wait
+     * for them no longer than for the copy's own statements.
+     */
+    private Duration rowLockBudget() {
+        return options.chunkTime().isZero() ? FIXED_CHUNKS_LOCK_BUDGET : options.chunkTime();
+    }
+
+    /**
      * Starts the checksum's first pass beside a copy that begins at the table's first key (see
      * {@link ChecksumBehindCopy}); a resumed copy's earlier rows are compared after it, with the rest.
      */
@@ -163,10 +172,8 @@ final class CopyStep implements RunStep {
         if (!options.verify() || from != null) {
             return Optional.empty();
         }
-        // A range compared under locks during the copy holds its rows at most a copy chunk's time.
-        Duration lockBudget = options.chunkTime().isZero() ? FIXED_CHUNKS_LOCK_BUDGET : options.chunkTime();
         return ChecksumBehindCopy.start(VerifyStep.context(session, checksumChunkRows(), state.rowsEstimated),
-                this::checksumChunkRows, lockBudget, new TableVerifier.Observer() {
+                this::checksumChunkRows, rowLockBudget(), new TableVerifier.Observer() {
                     @Override
                     public void stage(String stage) {
                         // the copy's stage stays the run's

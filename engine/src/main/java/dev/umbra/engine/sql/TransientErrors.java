@@ -11,7 +11,8 @@ import java.util.Set;
  */
 public final class TransientErrors {
 
-    private static final int ER_LOCK_WAIT_TIMEOUT = 1205;
+    static final int ER_LOCK_WAIT_TIMEOUT = 1205;
+    private static final int ER_LOCK_NOWAIT = 3572;
     private static final Set<Integer> RETRYABLE = Set.of(
             1213, // ER_LOCK_DEADLOCK
             1205, // ER_LOCK_WAIT_TIMEOUT (also MariaDB's answer to NOWAIT)
@@ -73,6 +74,15 @@ public final class TransientErrors {
     /** Whether the statement waited for a lock longer than the session allows (ER_LOCK_WAIT_TIMEOUT). */
     public static boolean isLockWaitTimeout(SQLException e) {
         return e.getErrorCode() == ER_LOCK_WAIT_TIMEOUT;
+    }
+
+    /**
+     * Whether a locking read that refuses to wait found a row locked: MySQL 8's {@code NOWAIT}
+     * error, or the lock wait timeout MariaDB answers it with. Only the statement was rolled back;
+     * the transaction and its locks go on (a deadlock, which ends the transaction, is not this).
+     */
+    public static boolean isLockNotGranted(SQLException e) {
+        return e.getErrorCode() == ER_LOCK_NOWAIT || e.getErrorCode() == ER_LOCK_WAIT_TIMEOUT;
     }
 
     /** Whether the statement lost a deadlock or a lock wait, so that running it again may succeed. */

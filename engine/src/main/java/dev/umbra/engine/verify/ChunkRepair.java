@@ -4,6 +4,7 @@ import dev.umbra.engine.apply.ApplyLoop;
 import dev.umbra.engine.sql.Sql;
 import dev.umbra.engine.sql.TransactionCleanup;
 import dev.umbra.engine.sql.TransientErrors;
+import dev.umbra.engine.sql.WaitFreeRowLocks;
 import dev.umbra.engine.table.ColumnMapping;
 import dev.umbra.engine.unique.RowKey;
 import java.sql.Connection;
@@ -14,11 +15,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Copies a mismatched key range again: in one transaction, the ghost's rows in the range are
  * deleted and the original's current rows inserted, read with a locking read as the copy reads
- * them. The applier is held meanwhile, so no batch interleaves; the changes it has queued are
+ * them (one that never waits inside the server where it can refuse to). The applier is held meanwhile, so no batch interleaves; the changes it has queued are
  * older than or equal to what was read, and applying them afterwards ends each row in its
  * current state, as after the first copy.
  *
@@ -53,19 +55,31 @@ final class ChunkRepair {
         }
     }
 
-    /** Replaces the range in one transaction; false (rolled back) if a row collides on a unique key. */
-    private boolean copyRange(Connection connection, KeyRange range) throws SQLException {
+    /**
+     * Replaces the range in one transaction; false (rolled back) if a row collides on a unique key.
+     * Where the server's locking reads can refuse to wait, the range's rows and gaps are locked on
+     * the original first without ever waiting inside the server (see {@link WaitFreeRowLocks}), so
+     * the insert's read finds nothing left to wait for; rows that stay locked for the lock timeout
+     * roll it back, as a lock wait that timed out, and the caller tries again.
+     */
+    private boolean copyRange(Connection connection, KeyRange range) throws SQLException, InterruptedException {
+        Optional<String> lockThatNeedNotWait = context.server().sharedLockThatNeedNotWait();
+        String fromRange = " FROM " + qualifiedOriginal + " FORCE INDEX (" + Sql.quote(mapping.originalKey().name()) + ")"
+                + range.condition(mapping.originalKeyNames()) + " " + lockThatNeedNotWait.orElse("LOCK IN SHARE MODE");
+        int isolation = connection.getTransactionIsolation();
         connection.setAutoCommit(false);
         try {
+            if (lockThatNeedNotWait.isPresent()) {
+                connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ); // gap locks keep inserts out
+                lockWithoutWaiting(connection, "SELECT " + Sql.columnList(mapping.originalKeyNames()) + fromRange, range);
+            }
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + qualifiedGhost
                     + range.condition(mapping.ghostKeyNames()))) {
                 range.bind(delete, 1);
                 delete.executeUpdate();
             }
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + qualifiedGhost + " ("
-                    + Sql.columnList(mapping.ghostNames()) + ") SELECT " + mapping.selectList()
-                    + " FROM " + qualifiedOriginal + " FORCE INDEX (" + Sql.quote(mapping.originalKey().name()) + ")"
-                    + range.condition(mapping.originalKeyNames()) + " LOCK IN SHARE MODE")) {
+                    + Sql.columnList(mapping.ghostNames()) + ") SELECT " + mapping.selectList() + fromRange)) {
                 range.bind(insert, 1);
                 insert.executeUpdate();
             }
@@ -78,7 +92,22 @@ final class ChunkRepair {
             }
             throw e;
         } finally {
+            connection.setTransactionIsolation(isolation);
             TransactionCleanup.restoreAutoCommit(connection, true);
+        }
+    }
+
+    private void lockWithoutWaiting(Connection connection, String lockRows, KeyRange range)
+            throws SQLException, InterruptedException {
+        try (PreparedStatement allRows = connection.prepareStatement(lockRows + " NOWAIT");
+             PreparedStatement freeRows = connection.prepareStatement(lockRows + " SKIP LOCKED")) {
+            range.bind(allRows, 1);
+            range.bind(freeRows, 1);
+            if (WaitFreeRowLocks.run(WaitFreeRowLocks.readingEveryRow(allRows), WaitFreeRowLocks.readingEveryRow(freeRows),
+                    context.lockTimeout()).isEmpty()) {
+                throw WaitFreeRowLocks.rowsStayedLocked("copying a mismatched chunk of `" + context.original() + "` again",
+                        context.lockTimeout());
+            }
         }
     }
 

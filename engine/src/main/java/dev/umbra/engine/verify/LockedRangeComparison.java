@@ -1,7 +1,7 @@
 package dev.umbra.engine.verify;
 
 import dev.umbra.engine.sql.TransactionCleanup;
-import dev.umbra.engine.sql.TransientErrors;
+import dev.umbra.engine.sql.WaitFreeRowLocks;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -289,33 +289,9 @@ final class LockedRangeComparison implements AutoCloseable {
      */
     private ChunkChecksum.Sums lockWholeRange(KeyRange range, String clause, long started, Duration budget)
             throws SQLException, InterruptedException {
-        Optional<ChunkChecksum.Sums> sums = readWithoutWaiting(range, clause);
-        if (sums.isPresent()) {
-            return sums.get();
-        }
-        checksum.lockedOriginal(lockSession, range, clause + " SKIP LOCKED");
-        long patience = budget.toNanos() / 2;
-        for (int attempt = 1; System.nanoTime() - started < patience; attempt++) {
-            Thread.sleep(Math.min(20, attempt));
-            sums = readWithoutWaiting(range, clause);
-            if (sums.isPresent()) {
-                return sums.get();
-            }
-        }
-        return null;
-    }
-
-    /** The sums read under locks, or empty (at once) if a row of the range is locked by another transaction. */
-    private Optional<ChunkChecksum.Sums> readWithoutWaiting(KeyRange range, String clause) throws SQLException {
-        try {
-            return Optional.of(checksum.lockedOriginal(lockSession, range, clause + " NOWAIT"));
-        } catch (SQLException e) {
-            // Only the statement is rolled back: the locks the transaction holds stay.
-            if (TransientErrors.isLockContention(e)) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        Duration patience = budget.dividedBy(2).minusNanos(System.nanoTime() - started);
+        return WaitFreeRowLocks.run(() -> checksum.lockedOriginal(lockSession, range, clause + " NOWAIT"),
+                () -> checksum.lockedOriginal(lockSession, range, clause + " SKIP LOCKED"), patience).orElse(null);
     }
 
     @Override

@@ -20,6 +20,7 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -77,7 +78,8 @@ class ChunkCopierTest {
         ConflictClause clause = new ConflictClause(plan.schema(), ghost, inspection.mapping());
         RowRefresher refresher = new RowRefresher(plan.schema(), plan.table(), ghost, inspection.mapping(), clause);
         ConflictResolver resolver = new ConflictResolver(plan.table(), new HeldRows(), refresher, () -> { }, Diagnostics.OFF);
-        return new ChunkCopier(plan.schema(), plan.table(), ghost, inspection.mapping(), clause, resolver);
+        return new ChunkCopier(plan.schema(), plan.table(), ghost, inspection.mapping(), clause, resolver,
+                inspection.server().sharedLockThatNeedNotWait(), Duration.ofMillis(500));
     }
 
     /**
