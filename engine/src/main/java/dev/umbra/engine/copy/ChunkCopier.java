@@ -215,7 +215,7 @@ public final class ChunkCopier {
                 }
                 throw e;
             } finally {
-                connection.setTransactionIsolation(isolation);
+                TransactionCleanup.restoreIsolation(connection, isolation);
                 TransactionCleanup.restoreAutoCommit(connection, true);
             }
             Duration waited = Duration.ofNanos(System.nanoTime() - started);

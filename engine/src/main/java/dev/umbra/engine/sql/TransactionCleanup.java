@@ -38,4 +38,15 @@ public final class TransactionCleanup {
             }
         }
     }
+
+    /** Restores the isolation level in a {@code finally} block, as {@link #restoreAutoCommit} restores autocommit. */
+    public static void restoreIsolation(Connection connection, int isolation) throws SQLException {
+        try {
+            connection.setTransactionIsolation(isolation);
+        } catch (SQLException e) {
+            if (!TransientErrors.isGone(connection)) {
+                throw e;
+            }
+        }
+    }
 }

@@ -92,7 +92,7 @@ final class ChunkRepair {
             }
             throw e;
         } finally {
-            connection.setTransactionIsolation(isolation);
+            TransactionCleanup.restoreIsolation(connection, isolation);
             TransactionCleanup.restoreAutoCommit(connection, true);
         }
     }
