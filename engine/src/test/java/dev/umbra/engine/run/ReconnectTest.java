@@ -40,8 +40,8 @@ class ReconnectTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final List<String> SHARED_COLUMNS = List.of("id", "name", "qty", "updated_at", "note");
     private static final String ALTER = "ADD COLUMN status TINYINT NOT NULL DEFAULT 1";
-    /** The chunk copy: reads the original with a locking read. */
-    private static final String COPY_STATEMENT = "INSERT INTO %`\\_items\\_gho`%LOCK IN SHARE MODE%";
+    /** The chunk copy: reads the original with a locking read ({@code FOR SHARE NOWAIT}, {@code LOCK IN SHARE MODE [NOWAIT]}). */
+    private static final String COPY_STATEMENT = "INSERT INTO %`\\_items\\_gho`% SHARE%";
     /** The binlog apply: row values or deletes by key, never a read of the original. */
     private static final String APPLY_STATEMENT = "INSERT INTO %`\\_items\\_gho`%VALUES%";
 
