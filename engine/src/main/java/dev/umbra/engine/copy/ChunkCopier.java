@@ -194,10 +194,9 @@ public final class ChunkCopier {
         for (int attempt = 1; ; attempt++) {
             connection.setAutoCommit(false);
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ); // gap locks keep inserts out
-            try (PreparedStatement allRows = prepare(connection, lockRows + " NOWAIT", lowerExclusive, end);
-                 PreparedStatement freeRows = prepare(connection, lockRows + " SKIP LOCKED", lowerExclusive, end)) {
-                if (WaitFreeRowLocks.run(WaitFreeRowLocks.readingEveryRow(allRows), WaitFreeRowLocks.readingEveryRow(freeRows),
-                        rowLockBudget).isPresent()) {
+            try {
+                if (WaitFreeRowLocks.lockEveryRow(connection, lockRows, statement -> bindRange(statement, lowerExclusive, end),
+                        rowLockBudget)) {
                     int rows;
                     try (PreparedStatement copy = prepare(connection, copySql(lowerExclusive != null, lockClause), lowerExclusive, end)) {
                         rows = copy.executeUpdate();
@@ -237,16 +236,20 @@ public final class ChunkCopier {
             throws SQLException {
         PreparedStatement statement = connection.prepareStatement(sql);
         try {
-            int index = 1;
-            if (lowerExclusive != null) {
-                index = bind(statement, index, lowerExclusive);
-            }
-            bind(statement, index, end);
+            bindRange(statement, lowerExclusive, end);
             return statement;
         } catch (SQLException e) {
             statement.close();
             throw e;
         }
+    }
+
+    private void bindRange(PreparedStatement statement, List<Object> lowerExclusive, List<Object> end) throws SQLException {
+        int index = 1;
+        if (lowerExclusive != null) {
+            index = bind(statement, index, lowerExclusive);
+        }
+        bind(statement, index, end);
     }
 
     /**

@@ -30,19 +30,21 @@ public final class TransactionCleanup {
      * the session's owner opens a new one.
      */
     public static void restoreAutoCommit(Connection connection, boolean autoCommit) throws SQLException {
-        try {
-            connection.setAutoCommit(autoCommit);
-        } catch (SQLException e) {
-            if (!TransientErrors.isGone(connection)) {
-                throw e;
-            }
-        }
+        restore(connection, () -> connection.setAutoCommit(autoCommit));
     }
 
     /** Restores the isolation level in a {@code finally} block, as {@link #restoreAutoCommit} restores autocommit. */
     public static void restoreIsolation(Connection connection, int isolation) throws SQLException {
+        restore(connection, () -> connection.setTransactionIsolation(isolation));
+    }
+
+    private interface SessionSetting {
+        void set() throws SQLException;
+    }
+
+    private static void restore(Connection connection, SessionSetting setting) throws SQLException {
         try {
-            connection.setTransactionIsolation(isolation);
+            setting.set();
         } catch (SQLException e) {
             if (!TransientErrors.isGone(connection)) {
                 throw e;

@@ -1,5 +1,6 @@
 package dev.umbra.engine.sql;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -69,8 +70,30 @@ public final class WaitFreeRowLocks {
                 + " becomes a deadlock's victim on its account", "HY000", TransientErrors.ER_LOCK_WAIT_TIMEOUT);
     }
 
-    /** {@code lockFreeRows} for a query: runs it and reads every row it returns (each read locks its row). */
-    public static TransientErrors.Work<Integer> readingEveryRow(PreparedStatement query) {
+    /** Sets a statement's parameters. */
+    @FunctionalInterface
+    public interface Parameters {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    /**
+     * Locks every row that {@code lockingRead} (a {@code SELECT} ending in the server's shared
+     * locking clause, without {@code NOWAIT}) selects, in the session's open transaction, as
+     * {@link #run} does: true once every row is locked; false if some row stayed locked by another
+     * transaction for {@code patience} (the caller rolls back). In REPEATABLE READ the gaps between
+     * the rows are locked too, so no insert enters the range meanwhile.
+     */
+    public static boolean lockEveryRow(Connection connection, String lockingRead, Parameters parameters, Duration patience)
+            throws SQLException, InterruptedException {
+        try (PreparedStatement allRows = connection.prepareStatement(lockingRead + " NOWAIT");
+             PreparedStatement freeRows = connection.prepareStatement(lockingRead + " SKIP LOCKED")) {
+            parameters.bind(allRows);
+            parameters.bind(freeRows);
+            return run(readingEveryRow(allRows), readingEveryRow(freeRows), patience).isPresent();
+        }
+    }
+
+    private static TransientErrors.Work<Integer> readingEveryRow(PreparedStatement query) {
         return () -> {
             int rows = 0;
             try (ResultSet row = query.executeQuery()) {

@@ -20,9 +20,10 @@ import java.util.Optional;
 /**
  * Copies a mismatched key range again: in one transaction, the ghost's rows in the range are
  * deleted and the original's current rows inserted, read with a locking read as the copy reads
- * them (one that never waits inside the server where it can refuse to). The applier is held meanwhile, so no batch interleaves; the changes it has queued are
- * older than or equal to what was read, and applying them afterwards ends each row in its
- * current state, as after the first copy.
+ * them (one that never waits inside the server where it can refuse to). The applier is held
+ * meanwhile, so no batch interleaves; the changes it has queued are older than or equal to what
+ * was read, and applying them afterwards ends each row in its current state, as after the first
+ * copy.
  *
  * <p>If a row collides with a row outside the range on a unique key of the ghost, the range is
  * written row by row instead, and colliding rows are held (see {@code ConflictResolver}); they are
@@ -71,7 +72,11 @@ final class ChunkRepair {
         try {
             if (lockThatNeedNotWait.isPresent()) {
                 connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ); // gap locks keep inserts out
-                lockWithoutWaiting(connection, "SELECT " + Sql.columnList(mapping.originalKeyNames()) + fromRange, range);
+                if (!WaitFreeRowLocks.lockEveryRow(connection, "SELECT " + Sql.columnList(mapping.originalKeyNames()) + fromRange,
+                        statement -> range.bind(statement, 1), context.lockTimeout())) {
+                    throw WaitFreeRowLocks.rowsStayedLocked("copying a mismatched chunk of `" + context.original() + "` again",
+                            context.lockTimeout());
+                }
             }
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + qualifiedGhost
                     + range.condition(mapping.ghostKeyNames()))) {
@@ -94,20 +99,6 @@ final class ChunkRepair {
         } finally {
             TransactionCleanup.restoreIsolation(connection, isolation);
             TransactionCleanup.restoreAutoCommit(connection, true);
-        }
-    }
-
-    private void lockWithoutWaiting(Connection connection, String lockRows, KeyRange range)
-            throws SQLException, InterruptedException {
-        try (PreparedStatement allRows = connection.prepareStatement(lockRows + " NOWAIT");
-             PreparedStatement freeRows = connection.prepareStatement(lockRows + " SKIP LOCKED")) {
-            range.bind(allRows, 1);
-            range.bind(freeRows, 1);
-            if (WaitFreeRowLocks.run(WaitFreeRowLocks.readingEveryRow(allRows), WaitFreeRowLocks.readingEveryRow(freeRows),
-                    context.lockTimeout()).isEmpty()) {
-                throw WaitFreeRowLocks.rowsStayedLocked("copying a mismatched chunk of `" + context.original() + "` again",
-                        context.lockTimeout());
-            }
         }
     }
 
